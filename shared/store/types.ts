@@ -1,0 +1,125 @@
+/**
+ * What the history store keeps and answers. The API and the digest read through this interface;
+ * shared/store implements it over Azure Table storage (Azurite locally).
+ */
+import type { ClusterKind, ComponentKind, Evidence, FleetSnapshot, HealthState, ScopeError } from "../health/model";
+
+/** The current state of one component (the cluster resource itself is the component of kind `cluster`). */
+export interface ComponentRecord {
+  /** Canonical (lower-cased) ARM id of the component. */
+  id: string;
+  clusterId: string;
+  clusterName: string;
+  clusterKind: ClusterKind;
+  subscriptionId: string;
+  resourceGroup: string;
+  kind: ComponentKind;
+  name: string;
+  extensionType?: string;
+  parentId?: string;
+  state: HealthState;
+  reason: string;
+  message: string;
+  evidence: Evidence[];
+  catalogId: string | null;
+  confidence?: number;
+  fingerprint?: string;
+  /** When the current failure episode began (state failing or degraded); absent when healthy. */
+  firstSeenFailingAt?: string;
+  lastTransitionAt: string;
+  lastSeenAt: string;
+  lastSeenSweepId: string;
+  /** True when the component was not read in the latest sweeps because its cluster went dark; state is the last known one. */
+  dark?: boolean;
+  facts?: Record<string, string>;
+}
+
+export const TRANSITION_EVENTS = ["appeared", "new-failure", "changed-failure", "state-changed", "recovered", "deleted", "went-dark", "came-back"] as const;
+export type TransitionEvent = (typeof TRANSITION_EVENTS)[number];
+
+/** One change of one component, append-only. */
+export interface TransitionRecord {
+  /** Deterministic: the same change in a re-run produces the same id. */
+  id: string;
+  at: string;
+  sweepId: string;
+  event: TransitionEvent;
+  componentId: string;
+  componentKind: ComponentKind;
+  componentName: string;
+  clusterId: string;
+  clusterName: string;
+  subscriptionId: string;
+  extensionType?: string;
+  from: HealthState | null;
+  to: HealthState | "deleted";
+  reason: string;
+  message: string;
+  catalogId: string | null;
+  fingerprint?: string;
+  /** How long the state this transition ends lasted (ms); absent for the first observation. */
+  previousDurationMs?: number;
+  /** For `recovered`: the catalog id of the failure that ended. */
+  endedCatalogId?: string | null;
+}
+
+export interface SweepRecord {
+  sweepId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  scopes: string[];
+  partial: boolean;
+  partialScopes: ScopeError[];
+  clusters: number;
+  components: number;
+  byState: Record<HealthState, number>;
+  armRequests: number;
+  /** Table operations this sweep's persistence cost. */
+  tableOperations: number;
+  transitions: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  continuationToken?: string;
+}
+
+export interface ComponentFilter {
+  clusterId?: string;
+  state?: HealthState;
+  kind?: ComponentKind;
+  catalogId?: string;
+  extensionType?: string;
+  subscriptionId?: string;
+}
+
+export interface TransitionQuery {
+  from?: Date;
+  to?: Date;
+  catalogId?: string;
+  extensionType?: string;
+}
+
+export interface RecordSweepResult {
+  sweep: SweepRecord;
+  transitions: TransitionRecord[];
+}
+
+export interface FleetHistory {
+  /** Persists one snapshot: only what changed, plus the sweep's own bookkeeping. */
+  recordSweep(snapshot: FleetSnapshot): Promise<RecordSweepResult>;
+  /** Current state of every component matching the filter. */
+  listComponents(filter?: ComponentFilter): AsyncIterable<ComponentRecord>;
+  /** Current state of one cluster's components, or `undefined` when the cluster is not known. */
+  getCluster(clusterId: string): Promise<ComponentRecord[] | undefined>;
+  /** One cluster's transitions, oldest first. */
+  clusterTimeline(clusterId: string, options?: { from?: Date; to?: Date }): Promise<TransitionRecord[]>;
+  /** Every transition in a time window across the fleet, oldest first. */
+  listTransitions(query?: TransitionQuery): AsyncIterable<TransitionRecord>;
+  listSweeps(options?: { limit?: number; continuationToken?: string }): Promise<Page<SweepRecord>>;
+  lastCompleteSweep(): Promise<SweepRecord | undefined>;
+  /** Deletes history older than the retention; never an open failure. Returns the number of entities deleted. */
+  applyRetention(options?: { days?: number; now?: Date }): Promise<number>;
+}
