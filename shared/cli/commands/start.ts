@@ -1,0 +1,7 @@
+import type { CliIo } from "../io";
+
+// Placeholder until the start command lands; replaced by its owner.
+export async function run(_args: string[], io: CliIo): Promise<number> {
+  io.stderr("fleet-health start: not available yet");
+  return 1;
+}

@@ -1,0 +1,7 @@
+import type { CliIo } from "../io";
+
+// Placeholder until the sweep command lands; replaced by its owner.
+export async function run(_args: string[], io: CliIo): Promise<number> {
+  io.stderr("fleet-health sweep: not available yet");
+  return 1;
+}
