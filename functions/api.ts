@@ -1,0 +1,2 @@
+// Placeholder: the api functions are registered here by their owner.
+export {};

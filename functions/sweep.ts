@@ -1,0 +1,2 @@
+// Placeholder: the sweep functions are registered here by their owner.
+export {};
