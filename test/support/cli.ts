@@ -1,0 +1,17 @@
+import type { CliIo } from "../../shared/cli/io";
+
+/** A CLI io that records what a command prints and feeds it the given stdin lines. */
+export function captureIo(options: { env?: Record<string, string | undefined>; stdin?: string[] } = {}): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    env: options.env ?? {},
+    out,
+    err,
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    stdin: async function* () {
+      yield* options.stdin ?? [];
+    },
+  };
+}
