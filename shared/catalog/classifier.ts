@@ -1,0 +1,263 @@
+/**
+ * Matching a failure message to the catalog entry that documents it.
+ *
+ * 1. The message is normalized once (normalize.ts): ARM JSON unwrapped, lower case, whitespace collapsed.
+ * 2. A prefilter finds the candidate signatures: every signature's longest required literal goes into
+ *    one combined regular expression, so one scan of the message names the few signatures worth running.
+ * 3. Only those signatures run; entries whose context excludes the message's context are skipped.
+ * 4. When several entries match, the most specific wins, in this order:
+ *    a. the entry whose context the caller's context positively matches in more dimensions
+ *       (extension type counts 2, component 1, cluster kind 1) beats a generic entry;
+ *    b. the longer matched text beats the shorter (a longer signature says more);
+ *    c. the entry earlier in the catalog wins (documented entries come before field entries).
+ */
+import type { Classification } from "../health/model";
+import { catalogEntries } from "./entries";
+import { fingerprintOf, normalizeMessage } from "./normalize";
+import type { CatalogEntry, ClassifyContext } from "./types";
+
+/** A literal shorter than this matches too much text to be worth a prefilter slot. */
+const MIN_LITERAL = 4;
+
+/** Characters after which a single-character escape (`\d`, `\s`, `\b` ...) is not a literal. */
+const CLASS_ESCAPES = new Set("dDwWsSbBpPuxck0123456789".split(""));
+
+/** Index just past the group or class that opens at `i` (the source has already compiled). */
+function skipBalanced(source: string, i: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i + 1;
+  }
+  return i;
+}
+
+/** Index just past a quantifier at `i`, and whether it allows zero repetitions. */
+function quantifierAt(source: string, i: number): { end: number; optional: boolean } | undefined {
+  const c = source[i];
+  let end: number;
+  let optional: boolean;
+  if (c === "?" || c === "*") {
+    end = i + 1;
+    optional = true;
+  } else if (c === "+") {
+    end = i + 1;
+    optional = false;
+  } else if (c === "{" && /^\{\d+(,\d*)?\}/.test(source.slice(i))) {
+    end = source.indexOf("}", i) + 1;
+    optional = /^\{0[,}]/.test(source.slice(i));
+  } else return undefined;
+  if (source[end] === "?") end++; // lazy
+  return { end, optional };
+}
+
+/** Splits a pattern at its top-level `|`. */
+function topLevelAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (c === "(" || c === "[") i = skipBalanced(source, i) - 1;
+    else if (c === "|") {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+/** The longest run of characters every match of a pattern without top-level `|` must contain. */
+function longestRequiredRun(source: string): string {
+  let best = "";
+  let run = "";
+  const flush = () => {
+    if (run.length > best.length) best = run;
+    run = "";
+  };
+  for (let i = 0; i < source.length; ) {
+    const c = source[i];
+    let literal: string | undefined;
+    let next: number;
+    if (c === "\\") {
+      const e = source[i + 1];
+      literal = CLASS_ESCAPES.has(e) ? undefined : e === "n" || e === "t" || e === "r" ? " " : e;
+      next = i + 2;
+    } else if (c === "(" || c === "[") {
+      literal = undefined;
+      next = skipBalanced(source, i);
+    } else {
+      literal = c === "." || c === "^" || c === "$" ? undefined : c;
+      next = i + 1;
+    }
+    const q = quantifierAt(source, next);
+    if (q) next = q.end;
+    if (literal === undefined || q?.optional) flush();
+    else {
+      run += literal.toLowerCase();
+      if (q) flush(); // `x+`: one x is required, what follows may be more x's
+    }
+    i = next;
+  }
+  flush();
+  return best;
+}
+
+/**
+ * The literals a prefilter may look for: one per top-level alternative, or `null` when some alternative
+ * has no literal of useful length (that signature then runs on every message).
+ */
+export function requiredLiterals(source: string): string[] | null {
+  const literals = topLevelAlternatives(source).map(longestRequiredRun);
+  return literals.every((l) => l.trim().length >= MIN_LITERAL) ? literals : null;
+}
+
+interface CompiledSignature {
+  entry: number;
+  regex: RegExp;
+}
+
+export interface ClassifierOptions {
+  /** Entry ids the caller does not want (e.g. field entries in a documentation-only view). */
+  exclude?: string[];
+}
+
+/** The classifier over one set of entries; `classify` below uses the whole catalog. */
+export class Classifier {
+  private readonly signatures: CompiledSignature[] = [];
+  /** Signatures that have no usable literal and always run. */
+  private readonly unfiltered: number[] = [];
+  private readonly prefilter: RegExp | undefined;
+  /** For each literal of the prefilter: the signatures to run when it (or a longer literal it prefixes) is found. */
+  private readonly byLiteral = new Map<string, number[]>();
+  /** Per-call marks of which signatures already ran, reused to avoid a Set per message. */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  constructor(readonly entries: readonly CatalogEntry[], options: ClassifierOptions = {}) {
+    const exclude = new Set(options.exclude ?? []);
+    const literalSignatures = new Map<string, number[]>();
+    entries.forEach((entry, e) => {
+      if (exclude.has(entry.id)) return;
+      for (const source of entry.signatures) {
+        const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i") }) - 1;
+        const literals = requiredLiterals(source);
+        if (!literals) this.unfiltered.push(index);
+        else for (const literal of literals) literalSignatures.set(literal, [...(literalSignatures.get(literal) ?? []), index]);
+      }
+    });
+    // A match at one position hides the shorter literals that start there: each literal also carries
+    // the signatures of every literal that is its prefix.
+    const literals = [...literalSignatures.keys()].sort((a, b) => b.length - a.length);
+    for (const literal of literals) {
+      const run = literals.filter((other) => literal.startsWith(other)).flatMap((other) => literalSignatures.get(other)!);
+      this.byLiteral.set(literal, [...new Set(run)]);
+    }
+    if (literals.length) this.prefilter = new RegExp(literals.map(escapeRegExp).join("|"), "g");
+    this.seen = new Uint32Array(this.signatures.length);
+  }
+
+  classify(message: string, context: ClassifyContext = {}): Classification {
+    const normalized = normalizeMessage(message);
+    const text = context.code ? `${context.code.toLowerCase()}: ${normalized}` : normalized;
+    const best = this.bestMatch(text, context);
+    const fingerprint = fingerprintOf(normalized);
+    if (!best) return { catalogId: null, confidence: 0, fingerprint };
+    return { catalogId: this.entries[best.entry].id, confidence: confidenceOf(best.matched, best.contextScore), fingerprint, matched: best.matched };
+  }
+
+  /** Every entry whose signature matches, ignoring context and ranking: for validation and tests. */
+  matchingIds(message: string): string[] {
+    const text = normalizeMessage(message);
+    const ids = new Set<string>();
+    for (const s of this.signatures) if (s.regex.test(text)) ids.add(this.entries[s.entry].id);
+    return [...ids];
+  }
+
+  private bestMatch(text: string, context: ClassifyContext): { entry: number; matched: string; contextScore: number } | undefined {
+    const stamp = this.nextStamp();
+    let best: { entry: number; matched: string; contextScore: number } | undefined;
+    const consider = (index: number) => {
+      if (this.seen[index] === stamp) return;
+      this.seen[index] = stamp;
+      const signature = this.signatures[index];
+      const contextScore = contextFit(this.entries[signature.entry], context);
+      if (contextScore < 0) return;
+      const m = signature.regex.exec(text);
+      if (!m) return;
+      if (!best || contextScore > best.contextScore || (contextScore === best.contextScore && (m[0].length > best.matched.length || (m[0].length === best.matched.length && signature.entry < best.entry)))) {
+        best = { entry: signature.entry, matched: m[0], contextScore };
+      }
+    };
+    for (const index of this.unfiltered) consider(index);
+    const prefilter = this.prefilter;
+    if (prefilter) {
+      prefilter.lastIndex = 0;
+      for (let m = prefilter.exec(text); m; m = prefilter.exec(text)) {
+        for (const index of this.byLiteral.get(m[0])!) consider(index);
+        prefilter.lastIndex = m.index + 1; // overlapping literals starting inside this one
+      }
+    }
+    return best;
+  }
+
+  private nextStamp(): number {
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
+  }
+}
+
+/**
+ * How well an entry's context fits the caller's: -1 excludes the entry; otherwise the number of
+ * dimensions the caller named and the entry explicitly lists (extension type weighs 2). Dimensions the
+ * caller did not name never exclude: a pasted message has no context and may match anything.
+ */
+export function contextFit(entry: CatalogEntry, context: ClassifyContext): number {
+  const ctx = entry.context;
+  if (!ctx) return 0;
+  let score = 0;
+  if (ctx.components && context.component) {
+    if (!ctx.components.includes(context.component)) return -1;
+    score += 1;
+  }
+  if (ctx.extensionTypes && context.extensionType) {
+    if (!ctx.extensionTypes.includes(context.extensionType.toLowerCase())) return -1;
+    score += 2;
+  }
+  if (ctx.clusterKinds && context.clusterKind) {
+    if (!ctx.clusterKinds.includes(context.clusterKind)) return -1;
+    score += 1;
+  }
+  return score;
+}
+
+/** Long signature matches are near-certain; short ones less so; a matching context adds to it. */
+function confidenceOf(matched: string, contextScore: number): number {
+  const base = matched.length >= 24 ? 0.9 : matched.length >= 12 ? 0.8 : 0.7;
+  return Math.min(1, Math.round((base + 0.03 * contextScore) * 100) / 100);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+}
+
+let defaultClassifier: Classifier | undefined;
+
+/** The classifier over the whole catalog, built on first use. */
+export function catalogClassifier(): Classifier {
+  return (defaultClassifier ??= new Classifier(catalogEntries));
+}
+
+/** Classifies one failure message against the catalog. */
+export function classify(message: string, context?: ClassifyContext): Classification {
+  return catalogClassifier().classify(message, context);
+}
