@@ -81,6 +81,11 @@ export interface ClusterHealth {
   /** The cluster resource's own judgement (connectivity/provisioning/power/certificate) is components[0]. */
   components: ComponentHealth[];
   tags?: Record<string, string>;
+  /**
+   * Set when this cluster's configuration resources could not be read (its scope failed part-way):
+   * the cluster is `unknown`, and components missing from `components` were not read, not deleted.
+   */
+  unread?: ScopeError;
 }
 
 /** A scope (subscription or management group) whose data could not be read in full. */

@@ -1,0 +1,55 @@
+import type { Agent } from "node:https";
+import type { TokenCredential } from "@azure/core-auth";
+import type { Pipeline } from "@azure/core-rest-pipeline";
+import { DEFAULT_RETRY, RetryPolicy } from "./errors";
+import { Clock, systemClock } from "./pacing";
+
+/** How to reach ARM: shared by the Resource Graph reader and the KubernetesConfiguration reader. */
+export interface ArmConnection {
+  /** `https://management.azure.com`, a sovereign cloud, or the local simulator. */
+  endpoint: string;
+  credential: TokenCredential;
+  /** E.g. an `https.Agent` trusting the local simulator's CA (NODE_EXTRA_CA_CERTS works too). */
+  agent?: Agent;
+  /** Per-request timeout (ms); default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  /** Counts every request sent; share one between readers to report a sweep's total. */
+  counter?: RequestCounter;
+}
+
+export class RequestCounter {
+  count = 0;
+}
+
+/** Options common to both SDK clients: our retry rules replace the SDK's, so every attempt is paced and counted. */
+export function sdkClientOptions(connection: ArmConnection) {
+  const endpoint = connection.endpoint.replace(/\/+$/, "");
+  return {
+    endpoint,
+    retryOptions: { maxRetries: 0 },
+    ...(connection.agent ? { agent: connection.agent } : {}),
+    // The token audience follows the endpoint (sovereign clouds); Resource Graph's client would pin public Azure.
+    scope: `${new URL(endpoint).origin}/.default`,
+  };
+}
+
+export function countRequests(pipeline: Pipeline, counter: RequestCounter): void {
+  pipeline.addPolicy({
+    name: "fleetRequestCounter",
+    sendRequest: (request, next) => {
+      counter.count++;
+      return next(request);
+    },
+  });
+}
+
+export function resolved(connection: ArmConnection) {
+  return {
+    timeoutMs: connection.timeoutMs ?? 30_000,
+    retry: { ...DEFAULT_RETRY, ...connection.retry },
+    clock: connection.clock ?? systemClock,
+    counter: connection.counter ?? new RequestCounter(),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Pacing of reads so the collector stays inside Azure's limits instead of tripping them:
+ * `QuotaPacer` follows Resource Graph's per-principal query quota from its response headers, and
+ * `TokenBucket` keeps targeted ARM reads inside the per-subscription read bucket (250, 25/s).
+ */
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/** Response headers as both SDK cores expose them. */
+export interface HeaderSource {
+  get(name: string): string | undefined | null;
+}
+
+/** `x-ms-user-quota-resets-after` is `hh:mm:ss` (fractions of a second allowed); milliseconds, or undefined. */
+export function parseResetsAfter(value: string | undefined | null): number | undefined {
+  const m = /^\s*(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$/.exec(value ?? "");
+  if (!m) return undefined;
+  return Math.round((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000);
+}
+
+/** `Retry-After` in seconds or as an HTTP date, or `retry-after-ms` / `x-ms-retry-after-ms`; milliseconds, or undefined. */
+export function parseRetryAfter(headers: HeaderSource | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const ms = Number(headers.get(name));
+    if (headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
+  }
+  const raw = headers.get("retry-after")?.trim();
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export interface QuotaPacerOptions {
+  clock?: Clock;
+  /** Window assumed when a 429 says nothing about when to retry (Resource Graph's documented 5 s). */
+  defaultWindowMs?: number;
+  /**
+   * Extra random wait after a window resets, as a fraction of the window (0 for one worker). Several
+   * workers sharing a principal should spread out instead of all firing when the window opens.
+   */
+  jitter?: number;
+  random?: () => number;
+}
+
+/**
+ * Resource Graph's quota: `x-ms-user-quota-remaining` queries left until `x-ms-user-quota-resets-after`.
+ * `acquire()` before each query waits for the window when none are left; `observe()` every response;
+ * `throttled()` on a 429, which real ARG often sends without Retry-After.
+ */
+export class QuotaPacer {
+  private remaining: number | undefined;
+  private resetAt = 0;
+  private readonly clock: Clock;
+  private readonly defaultWindowMs: number;
+  /** Total time spent waiting for the quota (ms), for reporting. */
+  waitedMs = 0;
+
+  constructor(private readonly options: QuotaPacerOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.defaultWindowMs = options.defaultWindowMs ?? 5000;
+  }
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
+      if (this.remaining === undefined || this.remaining > 0) {
+        if (this.remaining !== undefined) this.remaining--;
+        return;
+      }
+      const wait = this.resetAt - now + Math.round((this.options.jitter ?? 0) * (this.options.random ?? Math.random)() * this.defaultWindowMs);
+      this.waitedMs += wait;
+      await this.clock.sleep(wait);
+    }
+  }
+
+  observe(headers: HeaderSource): void {
+    const remaining = Number(headers.get("x-ms-user-quota-remaining") ?? NaN);
+    const resetsAfter = parseResetsAfter(headers.get("x-ms-user-quota-resets-after"));
+    if (!Number.isFinite(remaining) || resetsAfter === undefined) return;
+    const resetAt = this.clock.now() + resetsAfter;
+    // Responses of parallel queries can arrive out of order: within one window the lowest count is the latest.
+    const sameWindow = this.remaining !== undefined && Math.abs(resetAt - this.resetAt) < 1000;
+    this.remaining = sameWindow ? Math.min(this.remaining!, remaining) : remaining;
+    this.resetAt = resetAt;
+  }
+
+  /** A 429: nothing more until the window resets (Retry-After when given, else the quota headers, else the default window). */
+  throttled(headers?: HeaderSource): number {
+    const waitMs = parseRetryAfter(headers, this.clock.now()) ?? parseResetsAfter(headers?.get("x-ms-user-quota-resets-after")) ?? this.defaultWindowMs;
+    this.remaining = 0;
+    this.resetAt = this.clock.now() + Math.max(waitMs, 1);
+    return waitMs;
+  }
+}
+
+export interface TokenBucketOptions {
+  size: number;
+  refillPerSecond: number;
+  clock?: Clock;
+}
+
+/**
+ * A token bucket that never lets a caller exceed the rate: `take()` reserves a token, going into
+ * debt when empty, and waits until the debt is repaid, so concurrent callers queue fairly.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+  private pausedUntil = 0;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: TokenBucketOptions) {
+    if (!(options.size >= 1) || !(options.refillPerSecond > 0)) throw new RangeError("a token bucket needs size >= 1 and refillPerSecond > 0");
+    this.clock = options.clock ?? systemClock;
+    this.tokens = options.size;
+    this.updatedAt = this.clock.now();
+  }
+
+  async take(): Promise<void> {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.options.size, this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.options.refillPerSecond);
+    this.updatedAt = now;
+    this.tokens -= 1;
+    const debtMs = this.tokens < 0 ? (-this.tokens / this.options.refillPerSecond) * 1000 : 0;
+    const wait = Math.max(debtMs, this.pausedUntil - now);
+    if (wait > 0) await this.clock.sleep(wait);
+  }
+
+  /** A 429 with Retry-After: no request leaves before it has passed, and the bucket starts empty. */
+  pause(ms: number): void {
+    const now = this.clock.now();
+    this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+    this.tokens = Math.min(this.tokens, 0);
+    this.updatedAt = Math.max(this.updatedAt, this.pausedUntil);
+  }
+}
+
+/** One bucket per subscription: ARM counts reads per subscription and principal. */
+export class SubscriptionBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+  constructor(private readonly options: TokenBucketOptions) {}
+
+  for(subscriptionId: string): TokenBucket {
+    const key = subscriptionId.toLowerCase();
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.options)));
+    return bucket;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Paged Resource Graph reads with @azure/arm-resourcegraph, under our own quota pacing.
+ *
+ * Queries follow CONTRACT.md: select by table and `type`, project source columns only, `order by id asc`,
+ * page with `$skipToken` and `$top` ≤ 1000, `resultFormat: "objectArray"`; extra columns are accepted.
+ * The SDK's retries are off: a 429 without Retry-After would not be retried by it, and every attempt
+ * must pass the pacer.
+ */
+import { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import { CLUSTER_RESOURCE_TYPES, CONFIG_RESOURCE_TYPES } from "./ids";
+import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
+import { ArmReadError, readWithRetries } from "./errors";
+import { HeaderSource, QuotaPacer } from "./pacing";
+import type { GraphScope } from "./scopes";
+
+const COLUMNS = "id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties";
+
+function byType(table: string, types: string[]): string {
+  return `${table} | where type in~ (${types.map((t) => `'${t}'`).join(", ")}) | project ${COLUMNS} | order by id asc`;
+}
+
+/** Arc connectedClusters and AKS managedClusters. */
+export const CLUSTERS_QUERY = byType("resources", CLUSTER_RESOURCE_TYPES);
+/** Extensions, Flux configurations and legacy sourceControlConfigurations. */
+export const CONFIGURATIONS_QUERY = byType("kubernetesconfigurationresources", CONFIG_RESOURCE_TYPES);
+
+export interface GraphPage {
+  rows: unknown[];
+  /** `x-ms-tenant-subscription-limit-hit: true`: the scope covered only the first 10,000 subscriptions. */
+  subscriptionLimitHit: boolean;
+}
+
+export interface ResourceGraphReaderOptions extends ArmConnection {
+  pacer?: QuotaPacer;
+  /** Rows per page, 1..1000 (default 1000). */
+  pageSize?: number;
+}
+
+export class ResourceGraphReader {
+  readonly pacer: QuotaPacer;
+  private readonly client: ResourceGraphClient;
+  private readonly settings: ReturnType<typeof resolved>;
+  private readonly pageSize: number;
+
+  constructor(options: ResourceGraphReaderOptions) {
+    this.settings = resolved(options);
+    this.pacer = options.pacer ?? new QuotaPacer({ clock: this.settings.clock });
+    this.pageSize = options.pageSize ?? 1000;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 1000) throw new RangeError(`pageSize must be 1..1000, got ${options.pageSize}`);
+    const { scope, ...clientOptions } = sdkClientOptions(options);
+    this.client = new ResourceGraphClient(options.credential, { ...clientOptions, credentials: { scopes: [scope] } });
+    countRequests(this.client.pipeline, this.settings.counter);
+  }
+
+  get requests(): number {
+    return this.settings.counter.count;
+  }
+
+  /** Every page of one query over one scope, in order. */
+  async *pages(query: string, scope: GraphScope, signal?: AbortSignal): AsyncIterableIterator<GraphPage> {
+    let skipToken: string | undefined;
+    do {
+      let headers: HeaderSource | undefined;
+      const response = await readWithRetries(
+        () =>
+          this.client.resources(
+            {
+              query,
+              ...(scope.subscriptions ? { subscriptions: scope.subscriptions } : {}),
+              ...(scope.managementGroups ? { managementGroups: scope.managementGroups } : {}),
+              options: { top: this.pageSize, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+            },
+            {
+              abortSignal: signal,
+              requestOptions: { timeout: this.settings.timeoutMs },
+              onResponse: (raw) => {
+                headers = raw.headers;
+                this.pacer.observe(raw.headers);
+              },
+            },
+          ),
+        { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), sleep: (ms) => this.settings.clock.sleep(ms) },
+        this.settings.retry,
+      );
+      yield { rows: rowsOf(response.data), subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true" };
+      skipToken = response.skipToken || undefined;
+      // Without a skip token a truncated result cannot be continued: what was read stands, the rest is missing.
+      if (!skipToken && String(response.resultTruncated).toLowerCase() === "true") throw new ArmReadError("ResultTruncated", `Resource Graph truncated the result at ${response.count} of ${response.totalRecords} rows`);
+    } while (skipToken);
+  }
+}
+
+/** `objectArray` data as is; `table` data (`{columns, rows}`) zipped into objects, in case a server ignores the format. */
+export function rowsOf(data: unknown): unknown[] {
+  if (Array.isArray(data)) return data;
+  const table = data as { columns?: Array<{ name: string }>; rows?: unknown[][] } | null;
+  if (table && Array.isArray(table.columns) && Array.isArray(table.rows)) {
+    const names = table.columns.map((c) => c.name);
+    return table.rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]])));
+  }
+  throw new ArmReadError("MalformedResponse", "Resource Graph answered without a data array");
+}

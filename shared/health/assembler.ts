@@ -1,0 +1,131 @@
+/**
+ * Joins judged rows into clusters, in TypeScript rather than KQL: configuration rows attach to the
+ * cluster whose id prefixes theirs (case-insensitively). Rows arrive page by page and may arrive
+ * twice (a scope re-read after a failure), so everything is keyed by canonical id.
+ */
+import { parseClusterId, parseConfigId } from "../azure/ids";
+import type { ClassifyContext, ContextComponent } from "../catalog/types";
+import { judgeCluster, JudgeOptions } from "./cluster";
+import { judgeConfiguration } from "./configuration";
+import type { Classification, ClusterHealth, ComponentHealth, ComponentKind, ScopeError } from "./model";
+import { normalizeId, worstState } from "./model";
+
+export type ClassifyFn = (message: string, context?: ClassifyContext) => Classification;
+
+export interface RejectedRow {
+  id: string;
+  reason: string;
+}
+
+/** Messages longer than this are classified on their first part; evidence keeps the whole text. */
+const CLASSIFY_LIMIT = 16 * 1024;
+
+const CONTEXT_COMPONENT: Record<ComponentKind, ContextComponent> = { cluster: "cluster", extension: "extension", flux: "flux", fluxObject: "flux", sourceControl: "flux" };
+
+export class FleetAssembler {
+  private readonly clusterRows = new Map<string, ClusterHealth>();
+  /** clusterId → configuration id → the configuration's components (a Flux configuration and its objects). */
+  private readonly configs = new Map<string, Map<string, ComponentHealth[]>>();
+  private readonly unread = new Map<string, ScopeError>();
+  readonly rejected: RejectedRow[] = [];
+
+  constructor(private readonly options: JudgeOptions & { classify: ClassifyFn }) {}
+
+  /** A cluster row; a row that cannot be judged is kept in `rejected`, never dropped silently. */
+  addCluster(row: unknown): ClusterHealth | undefined {
+    try {
+      const cluster = judgeCluster(row, this.options);
+      this.clusterRows.set(cluster.id, cluster);
+      return cluster;
+    } catch (err) {
+      this.reject(row, err);
+      return undefined;
+    }
+  }
+
+  /** A configuration row (or an ARM GET body), replacing any earlier judgement of the same resource. */
+  addConfiguration(row: unknown): ComponentHealth[] | undefined {
+    try {
+      const components = judgeConfiguration(row);
+      const [main] = components;
+      let byId = this.configs.get(main.clusterId);
+      if (!byId) this.configs.set(main.clusterId, (byId = new Map()));
+      byId.set(normalizeId(main.id), components);
+      return components;
+    } catch (err) {
+      this.reject(row, err);
+      return undefined;
+    }
+  }
+
+  /** The judged components of one configuration, by its id. */
+  configuration(id: string): ComponentHealth[] | undefined {
+    return this.configs.get(parseConfigId(id).cluster.id)?.get(normalizeId(id));
+  }
+
+  /** Removes a configuration that a fresh ARM read found deleted. */
+  removeConfiguration(id: string): void {
+    this.configs.get(parseConfigId(id).cluster.id)?.delete(normalizeId(id));
+  }
+
+  /** Clusters whose configuration could not be read: their state is `unknown`, whatever was read. */
+  markUnread(match: (cluster: { id: string; subscriptionId: string }) => boolean, error: ScopeError): number {
+    let count = 0;
+    for (const cluster of this.clusterRows.values()) {
+      if (match(cluster)) {
+        this.unread.set(cluster.id, error);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Every cluster with its components, classified and rolled up; configuration rows without a cluster row get a placeholder. */
+  clusters(): ClusterHealth[] {
+    const ids = new Set([...this.clusterRows.keys(), ...this.configs.keys()]);
+    return [...ids].sort().map((id) => this.build(id));
+  }
+
+  private build(id: string): ClusterHealth {
+    const base = this.clusterRows.get(id) ?? placeholder(id);
+    const components = [base.components[0], ...[...(this.configs.get(id)?.values() ?? [])].flat()].map((c) => this.classified(c, base));
+    const unread = this.unread.get(id);
+    const state = unread ? "unknown" : worstState(components.map((c) => c.state));
+    return { ...base, state, components, ...(unread ? { unread } : {}) };
+  }
+
+  private classified(component: ComponentHealth, cluster: ClusterHealth): ComponentHealth {
+    if (component.state === "healthy" || component.classification) return component;
+    const evidence = component.evidence.reduce<{ value: string; code?: string } | undefined>((longest, e) => (!longest || e.value.length > longest.value.length ? e : longest), undefined);
+    const text = evidence && evidence.value.length > component.message.length ? evidence.value.slice(0, CLASSIFY_LIMIT) : component.message;
+    const context: ClassifyContext = {
+      component: CONTEXT_COMPONENT[component.kind],
+      clusterKind: cluster.kind,
+      ...(component.extensionType ? { extensionType: component.extensionType } : {}),
+      ...(component.facts?.provisioningState ? { provisioningState: component.facts.provisioningState } : {}),
+    };
+    const code = component.evidence.find((e) => e.code)?.code;
+    return { ...component, classification: this.options.classify(text, code ? { ...context, code } : context) };
+  }
+
+  private reject(row: unknown, err: unknown): void {
+    const id = typeof row === "object" && row !== null && "id" in row ? String((row as { id: unknown }).id) : "(no id)";
+    this.rejected.push({ id: id.slice(0, 500), reason: (err as Error).message ?? String(err) });
+  }
+}
+
+/** A cluster known only from its configuration rows: its own resource was not read, so it is `unknown`. */
+function placeholder(id: string): ClusterHealth {
+  const ref = parseClusterId(id);
+  const component: ComponentHealth = {
+    id,
+    clusterId: id,
+    kind: "cluster",
+    name: ref.name,
+    state: "unknown",
+    reason: "ClusterNotRead",
+    message: "configuration resources were read for this cluster, but not the cluster resource itself",
+    evidence: [{ field: "id", value: id }],
+  };
+  return { id, name: ref.name, kind: ref.kind, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, state: "unknown", components: [component] };
+}

@@ -1,0 +1,16 @@
+import type { Prop } from "./properties";
+
+const FACT_LIMIT = 500;
+
+/**
+ * Selected raw values for display, keyed by their canonical camelCase path. Only values Azure
+ * actually sent are kept (never SDK defaults); long values are cut, since facts are not evidence.
+ */
+export function factsOf(props: Prop, paths: string[]): Record<string, string> | undefined {
+  const facts: Record<string, string> = {};
+  for (const path of paths) {
+    const text = props.at(path).nonEmpty();
+    if (text !== undefined) facts[path] = text.length > FACT_LIMIT ? `${text.slice(0, FACT_LIMIT - 1)}…` : text;
+  }
+  return Object.keys(facts).length ? facts : undefined;
+}
