@@ -2,14 +2,19 @@
  * Matching a failure message to the catalog entry that documents it.
  *
  * 1. The message is normalized once (normalize.ts): ARM JSON unwrapped, lower case, whitespace collapsed.
- * 2. A prefilter finds the candidate signatures: every signature's longest required literal goes into
- *    one combined regular expression, so one scan of the message names the few signatures worth running.
+ * 2. A prefilter finds the candidate signatures: every signature's required literals (text every match
+ *    must contain) go into one combined regular expression, so one scan of the message names the few
+ *    signatures worth running.
  * 3. Only those signatures run; entries whose context excludes the message's context are skipped.
  * 4. When several entries match, the most specific wins, in this order:
- *    a. the entry whose context the caller's context positively matches in more dimensions
+ *    a. the entry with the higher `priority` (default 0; catch-all entries for generic causes set -1);
+ *    b. the entry whose context the caller's context positively matches in more dimensions
  *       (extension type counts 2, component 1, cluster kind 1) beats a generic entry;
- *    b. the longer matched text beats the shorter (a longer signature says more);
- *    c. the entry earlier in the catalog wins (documented entries come before field entries).
+ *    c. the signature with more literal text beats the one with less (`signatureWeight`: a signature
+ *       that spells out a whole error sentence says more than one with wildcards, however long the
+ *       wildcard's match);
+ *    d. the longer matched text beats the shorter;
+ *    e. the entry earlier in the catalog wins (documented entries come before field entries).
  */
 import type { Classification } from "../health/model";
 import { catalogEntries } from "./entries";
@@ -29,8 +34,10 @@ function skipBalanced(source: string, i: number): number {
   for (; i < source.length; i++) {
     const c = source[i];
     if (c === "\\") i++;
-    else if (inClass) inClass = c !== "]";
-    else if (c === "[") inClass = true;
+    else if (inClass) {
+      inClass = c !== "]";
+      if (!inClass && depth === 0) return i + 1; // a class on its own ends here
+    } else if (c === "[") inClass = true;
     else if (c === "(") depth++;
     else if (c === ")" && --depth === 0) return i + 1;
   }
@@ -56,7 +63,7 @@ function quantifierAt(source: string, i: number): { end: number; optional: boole
   return { end, optional };
 }
 
-/** Splits a pattern at its top-level `|`. */
+/** Splits a pattern (or a group's content) at its top-level `|`. */
 function topLevelAlternatives(source: string): string[] {
   const parts: string[] = [];
   let start = 0;
@@ -73,25 +80,42 @@ function topLevelAlternatives(source: string): string[] {
   return parts;
 }
 
-/** The longest run of characters every match of a pattern without top-level `|` must contain. */
-function longestRequiredRun(source: string): string {
-  let best = "";
+/** The content of a group that consumes text (`(...)`, `(?:...)`, `(?<name>...)`); undefined for lookarounds. */
+function consumingGroupContent(group: string): string | undefined {
+  const inner = group.slice(1, -1);
+  if (!inner.startsWith("?")) return inner;
+  if (inner.startsWith("?:")) return inner.slice(2);
+  const named = /^\?<([A-Za-z_]\w*)>/.exec(inner);
+  return named ? inner.slice(named[0].length) : undefined;
+}
+
+/**
+ * A set of literals every match of a sequence (no top-level `|`) contains at least one of, and the
+ * total literal characters the sequence requires (its specificity). Candidates are each required run of
+ * plain characters and each required group (through the union of its alternatives' sets); the set whose
+ * shortest literal is longest wins, because the prefilter is only as selective as its shortest literal.
+ */
+function sequenceLiterals(source: string): { set: string[]; weight: number } {
+  const candidates: string[][] = [];
+  let weight = 0;
   let run = "";
   const flush = () => {
-    if (run.length > best.length) best = run;
+    if (run) candidates.push([run]);
+    weight += run.length;
     run = "";
   };
   for (let i = 0; i < source.length; ) {
     const c = source[i];
     let literal: string | undefined;
+    let group: string | undefined;
     let next: number;
     if (c === "\\") {
       const e = source[i + 1];
       literal = CLASS_ESCAPES.has(e) ? undefined : e === "n" || e === "t" || e === "r" ? " " : e;
       next = i + 2;
     } else if (c === "(" || c === "[") {
-      literal = undefined;
       next = skipBalanced(source, i);
+      if (c === "(") group = consumingGroupContent(source.slice(i, next));
     } else {
       literal = c === "." || c === "^" || c === "$" ? undefined : c;
       next = i + 1;
@@ -103,24 +127,61 @@ function longestRequiredRun(source: string): string {
       run += literal.toLowerCase();
       if (q) flush(); // `x+`: one x is required, what follows may be more x's
     }
+    if (group !== undefined && !q?.optional) {
+      const inner = alternativesLiterals(group);
+      if (inner.set.length) candidates.push(inner.set);
+      weight += inner.weight;
+    }
     i = next;
   }
   flush();
-  return best;
+  const shortest = (set: string[]) => Math.min(...set.map((l) => l.trim().length));
+  const best = candidates.reduce<string[]>((a, b) => (shortest(b) > (a.length ? shortest(a) : -1) ? b : a), []);
+  return { set: best, weight };
+}
+
+/** Literal set and weight of a pattern with alternatives: every alternative must contribute. */
+function alternativesLiterals(source: string): { set: string[]; weight: number } {
+  const parts = topLevelAlternatives(source).map(sequenceLiterals);
+  if (parts.some((p) => !p.set.length)) return { set: [], weight: Math.min(...parts.map((p) => p.weight)) };
+  return { set: [...new Set(parts.flatMap((p) => p.set))], weight: Math.min(...parts.map((p) => p.weight)) };
 }
 
 /**
- * The literals a prefilter may look for: one per top-level alternative, or `null` when some alternative
- * has no literal of useful length (that signature then runs on every message).
+ * The literals a prefilter may look for (every match contains one of them), or `null` when no set of
+ * literals of useful length exists (that signature then runs on every message).
  */
 export function requiredLiterals(source: string): string[] | null {
-  const literals = topLevelAlternatives(source).map(longestRequiredRun);
-  return literals.every((l) => l.trim().length >= MIN_LITERAL) ? literals : null;
+  const { set } = alternativesLiterals(source);
+  return set.length && set.every((l) => l.trim().length >= MIN_LITERAL) ? set : null;
+}
+
+/** How many literal characters every match of a signature contains: the more, the more specific. */
+export function signatureWeight(source: string): number {
+  return alternativesLiterals(source).weight;
 }
 
 interface CompiledSignature {
   entry: number;
   regex: RegExp;
+  weight: number;
+}
+
+interface Match {
+  entry: number;
+  matched: string;
+  contextScore: number;
+  priority: number;
+  weight: number;
+}
+
+/** Whether match `a` is more specific than `b` (see the ranking rule at the top of this file). */
+function moreSpecific(a: Match, b: Match): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.contextScore !== b.contextScore) return a.contextScore > b.contextScore;
+  if (a.weight !== b.weight) return a.weight > b.weight;
+  if (a.matched.length !== b.matched.length) return a.matched.length > b.matched.length;
+  return a.entry < b.entry;
 }
 
 export interface ClassifierOptions {
@@ -146,7 +207,7 @@ export class Classifier {
     entries.forEach((entry, e) => {
       if (exclude.has(entry.id)) return;
       for (const source of entry.signatures) {
-        const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i") }) - 1;
+        const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i"), weight: signatureWeight(source) }) - 1;
         const literals = requiredLiterals(source);
         if (!literals) this.unfiltered.push(index);
         else for (const literal of literals) literalSignatures.set(literal, [...(literalSignatures.get(literal) ?? []), index]);
@@ -172,17 +233,9 @@ export class Classifier {
     return { catalogId: this.entries[best.entry].id, confidence: confidenceOf(best.matched, best.contextScore), fingerprint, matched: best.matched };
   }
 
-  /** Every entry whose signature matches, ignoring context and ranking: for validation and tests. */
-  matchingIds(message: string): string[] {
-    const text = normalizeMessage(message);
-    const ids = new Set<string>();
-    for (const s of this.signatures) if (s.regex.test(text)) ids.add(this.entries[s.entry].id);
-    return [...ids];
-  }
-
-  private bestMatch(text: string, context: ClassifyContext): { entry: number; matched: string; contextScore: number } | undefined {
+  private bestMatch(text: string, context: ClassifyContext): Match | undefined {
     const stamp = this.nextStamp();
-    let best: { entry: number; matched: string; contextScore: number } | undefined;
+    let best: Match | undefined;
     const consider = (index: number) => {
       if (this.seen[index] === stamp) return;
       this.seen[index] = stamp;
@@ -191,9 +244,8 @@ export class Classifier {
       if (contextScore < 0) return;
       const m = signature.regex.exec(text);
       if (!m) return;
-      if (!best || contextScore > best.contextScore || (contextScore === best.contextScore && (m[0].length > best.matched.length || (m[0].length === best.matched.length && signature.entry < best.entry)))) {
-        best = { entry: signature.entry, matched: m[0], contextScore };
-      }
+      const candidate = { entry: signature.entry, matched: m[0], contextScore, priority: this.entries[signature.entry].priority ?? 0, weight: signature.weight };
+      if (!best || moreSpecific(candidate, best)) best = candidate;
     };
     for (const index of this.unfiltered) consider(index);
     const prefilter = this.prefilter;

@@ -66,6 +66,12 @@ export interface CatalogEntry {
   examples: string[];
   /** Messages that share words with the entry but must NOT be classified as it. */
   nearMisses?: string[];
+  /**
+   * Tie-breaker when several entries match one message (default 0). A catch-all entry for a generic
+   * cause (a DNS lookup or TCP timeout to any Azure endpoint) sets -1, so that an entry naming the
+   * symptom in the same message (the MSI certificate could not be fetched) wins.
+   */
+  priority?: number;
 }
 
 /** What the classifier is told about where a message came from. All optional. */
