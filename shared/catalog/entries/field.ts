@@ -338,10 +338,14 @@ export const entries: CatalogEntry[] = [
     category: "connectivity",
     severity: "high",
     observable: ["cluster"],
-    signatures: [String.raw`\bconnectivitystatus\W*(?:is|=|:)?\W*offline\b`],
+    signatures: [
+      String.raw`\bconnectivitystatus\W*(?:is|=|:)?\W*offline\b`,
+      // the collector's judgement of a Connected cluster whose heartbeat has gone stale
+      String.raw`\bconnected, but the last heartbeat was at\b`,
+    ],
     context: { components: ["cluster"], clusterKinds: ["arc"] },
     cause:
-      "The Arc agents have not sent a heartbeat to Azure recently: the cluster is down, its azure-arc agents are not " +
+      "The Arc agents have not sent a heartbeat to Azure recently (Offline, or still Connected with a stale heartbeat): the cluster is down, its azure-arc agents are not " +
       "running, or outbound connectivity to Azure (proxy, firewall, DNS) is broken. Extensions and GitOps stop " +
       "updating, and after 90 days offline the identity certificate expires.",
     steps: [
@@ -355,6 +359,7 @@ export const entries: CatalogEntry[] = [
       "connectivityStatus is Offline",
       "connectivityStatus is Offline (last heartbeat 2026-11-20T08:12:44Z)",
       "properties.connectivityStatus: Offline",
+      "connected, but the last heartbeat was at 2026-11-21T20:02:11Z",
     ],
     nearMisses: ["connectivityStatus is Connected", "connectivityStatus is Expired"],
   },
@@ -381,6 +386,7 @@ export const entries: CatalogEntry[] = [
       "connectivityStatus is Expired",
       "properties.connectivityStatus = Expired",
       "managed identity certificate expired on 2026-10-02T11:00:00Z",
+      "the managed identity certificate expired at 2026-11-01T09:30:00Z",
     ],
     nearMisses: ["connectivityStatus is Offline", "managed identity certificate expires in 12 days (2026-12-04T00:00:00Z)"],
   },
@@ -409,6 +415,7 @@ export const entries: CatalogEntry[] = [
       "managed identity certificate expires in 12 days (2026-12-04T00:00:00Z)",
       "managedIdentityCertificateExpirationTime 2026-11-29T10:00:00Z is within 14 days",
       "Managed identity certificate will expire on 2026-12-01",
+      "the managed identity certificate expires at 2026-11-29T10:00:00Z",
     ],
     nearMisses: [
       "managed identity certificate expired on 2026-10-02T11:00:00Z",

@@ -8,11 +8,11 @@ import type { CatalogEntry } from "../types";
 export const SERVICE_CONNECTOR_SEED = "003_8b4d04da36e6c62a.txt";
 export const SERVICE_CONNECTOR_DOC = "https://learn.microsoft.com/azure/service-connector/how-to-use-service-connector-in-aks";
 
-const SC_CONTEXT: CatalogEntry["context"] = {
-  components: ["extension"],
-  extensionTypes: ["microsoft.servicelinker.connection"],
-  clusterKinds: ["aks"],
-};
+/**
+ * Only the extension type: the plain agent and readiness timeouts also belong to generic entries, and
+ * a component or cluster kind alone must not make these outrank them.
+ */
+const SC_CONTEXT: CatalogEntry["context"] = { extensionTypes: ["microsoft.servicelinker.connection"] };
 
 const SHOW_SC_EXTENSION = [
   "az extension add --name k8s-extension",
@@ -59,7 +59,9 @@ export const entries: CatalogEntry[] = [
     observable: ["extension"],
     signatures: [
       String.raw`long running operation failed with status\W+failed\W+\.?\s*unable to get a response from the agent in time`,
-      String.raw`\bsc-(?:extension|job)\b.{0,300}(?:unable to get a response from the agent in time|timed out waiting for the resource to come to a ready/completed state)`,
+      String.raw`\bsc-(?:extension|job|system)\b.{0,300}unable to get a response from the agent in time`,
+      String.raw`\bsc-(?:extension|job|system)\b.{0,300}timed out waiting for the resource to come to a ready/completed state`,
+      String.raw`timed out waiting for the resource to come to a ready/completed state\b.{0,300}\bsc-(?:job|system)\b`,
       // the plain texts belong here only when the extension is known to be Service Connector's
       String.raw`unable to get a response from the agent in time`,
       String.raw`timed out waiting for the resource to come to a ready/completed state`,
@@ -95,9 +97,9 @@ export const entries: CatalogEntry[] = [
     sources: [{ seed: SERVICE_CONNECTOR_SEED, section: "Timeout" }],
     examples: [
       "Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time",
-      "Timed out waiting for the resource to come to a ready/completed state",
       "(ExtensionOperationFailed) Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time.",
-      "Extension sc-extension: Helm installation failed : Timed out waiting for the resource to come to a ready/completed state. Last resource not ready was sc-system/sc-job",
+      "Extension sc-extension: Helm installation failed : Timed out waiting for the resource to come to a ready/completed state.",
+      "Helm installation failed : Timed out waiting for the resource to come to a ready/completed state. Last resource not ready was sc-system/sc-job : InnerError [job failed: BackoffLimitExceeded]",
     ],
     nearMisses: [
       "Long running operation failed with status 'Failed'. The resource operation completed with terminal provisioning state 'Failed'.",
