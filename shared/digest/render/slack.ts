@@ -50,7 +50,8 @@ function mrkdwn(text: string): SlackBlock {
 export function layoutToSlack(layout: DigestLayout): SlackMessage {
   const blocks: SlackBlock[] = [{ type: "header", text: { type: "plain_text", text: clip(layout.title, SLACK_LIMITS.headerText) } }, mrkdwn(escapeMrkdwn(layout.headline))];
   if (layout.warnings.length > 0) {
-    blocks.push(mrkdwn(clip([":warning: *Data missing: this digest may not show everything.*", ...layout.warnings.map((w) => `• ${escapeMrkdwn(w)}`)].join("\n"), SLACK_LIMITS.sectionText)));
+    const text = [":warning: *Data missing: this digest may not show everything.*", ...layout.warnings.map((w) => `• ${escapeMrkdwn(w)}`)].join("\n");
+    blocks.push(mrkdwn(text.length <= SLACK_LIMITS.sectionText ? text : `${text.slice(0, SLACK_LIMITS.sectionText - 1)}…`));
   }
   for (const section of layout.sections) blocks.push({ type: "divider" }, mrkdwn(sectionText(section)));
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: link(layout.link.url, layout.link.label) }] });
