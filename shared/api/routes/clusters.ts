@@ -1,0 +1,201 @@
+/**
+ * Clusters: the filtered, sorted, paged list, one cluster with every component and its open
+ * failures, and its timeline with failure episodes.
+ *
+ * A cluster is addressed by its ARM id written as the path after `/api/clusters`:
+ * `/api/clusters/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Kubernetes/connectedClusters/<name>`.
+ * The id's own slashes are path separators there, so nothing needs encoding: an id URL-encoded into
+ * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
+ */
+import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../health/model";
+import type { ComponentRecord } from "../../store/types";
+import { failureEpisodes } from "../episodes";
+import { badParameter, notFound } from "../errors";
+import { isOpenFailure, type ClusterRow } from "../fleet-view";
+import { defineRoute, type PathParamSpec } from "../http";
+import { pageByKey } from "../paging";
+import type { QuerySpec } from "../params";
+import { page, ref } from "../schemas";
+import { queryDigest, TOKEN_PARAMETER } from "../token";
+import { remedyFor } from "./remedy";
+
+const STATE_RANK = new Map<HealthState, number>(HEALTH_STATES.map((s, i) => [s, i]));
+
+const CLUSTER_TYPES: Record<string, string> = {
+  "microsoft.kubernetes/connectedclusters": "arc",
+  "microsoft.containerservice/managedclusters": "aks",
+};
+
+export const CLUSTER_ROUTE = "clusters/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/{provider}/{clusterType}/{clusterName}";
+
+const CLUSTER_PATH: Record<string, PathParamSpec> = {
+  subscriptionId: { description: "Subscription id (GUID) from the cluster's ARM id" },
+  resourceGroup: { description: "Resource group from the cluster's ARM id" },
+  provider: { description: "`Microsoft.Kubernetes` (Arc) or `Microsoft.ContainerService` (AKS)" },
+  clusterType: { description: "`connectedClusters` (Arc) or `managedClusters` (AKS)" },
+  clusterName: { description: "Cluster name" },
+};
+
+/** The canonical cluster id from the route values; a 400 naming the part that cannot be an ARM cluster id. */
+export function clusterIdFromParams(params: Record<string, string>): string {
+  const { subscriptionId = "", resourceGroup = "", provider = "", clusterType = "", clusterName = "" } = params;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subscriptionId)) throw badParameter("subscriptionId", `"${subscriptionId.slice(0, 40)}" is not a subscription id (GUID)`, "InvalidClusterId");
+  if (!CLUSTER_TYPES[`${provider}/${clusterType}`.toLowerCase()]) {
+    throw badParameter("clusterType", `"${provider}/${clusterType}" is not a cluster type; use Microsoft.Kubernetes/connectedClusters or Microsoft.ContainerService/managedClusters`, "InvalidClusterId");
+  }
+  if (!resourceGroup || !clusterName) throw badParameter(!resourceGroup ? "resourceGroup" : "clusterName", "must not be empty", "InvalidClusterId");
+  return normalizeId(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${clusterType}/${clusterName}`);
+}
+
+/** The API path of a cluster (the id is already canonical, so it is its own path). */
+export function clusterHref(clusterId: string): string {
+  return `/api/clusters${clusterId}`;
+}
+
+const SORTS = ["name", "state", "id", "failingSince"] as const;
+
+const LIST_QUERY = {
+  state: { type: "enum", values: HEALTH_STATES, list: true, description: "Comma-separated cluster states (the worst state over the cluster's components)" },
+  subscription: { type: "string", pattern: /^[0-9a-f-]{36}$/i, description: "Subscription id" },
+  resourceGroup: { type: "string", description: "Resource group name (case-insensitive)" },
+  kind: { type: "enum", values: ["arc", "aks"], description: "`arc` (connectedClusters) or `aks` (managedClusters)" },
+  extensionType: { type: "string", description: "Clusters with an extension of this type, e.g. `microsoft.flux`" },
+  catalogId: { type: "string", description: "Clusters with an open failure classified as this catalog entry" },
+  search: { type: "string", maxLength: 128, description: "Case-insensitive substring of the cluster name" },
+  sort: { type: "enum", values: SORTS, description: "`name` (default), `state` (worst first), `id`, or `failingSince` (longest failing first)" },
+  limit: { type: "integer", min: 1, max: 1000, default: 100, description: "Page size" },
+  [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" },
+} satisfies QuerySpec;
+
+/** Sort keys are strings so a page boundary is one comparable value; the id makes each unique. */
+function sortKey(sort: (typeof SORTS)[number]): (row: ClusterRow) => string {
+  switch (sort) {
+    case "state":
+      return (r) => `${9 - (STATE_RANK.get(r.state) ?? 0)}\u0000${r.name.toLowerCase()}\u0000${r.id}`;
+    case "id":
+      return (r) => r.id;
+    case "failingSince":
+      return (r) => `${r.failingSince ?? "~"}\u0000${r.id}`;
+    default:
+      return (r) => `${r.name.toLowerCase()}\u0000${r.id}`;
+  }
+}
+
+export const listClusters = defineRoute({
+  name: "listClusters",
+  route: "clusters",
+  methods: ["GET"],
+  authLevel: "function",
+  tag: "clusters",
+  summary: "Clusters, filtered, sorted and paged",
+  query: LIST_QUERY,
+  response: page("ClusterRow"),
+  async handle({ query, services }) {
+    const view = await (await services()).view();
+    const states = query.state ? new Set(query.state) : undefined;
+    const rg = query.resourceGroup?.toLowerCase();
+    const sub = query.subscription?.toLowerCase();
+    const ext = query.extensionType?.toLowerCase();
+    const search = query.search?.toLowerCase();
+    const rows = view.clusters.filter(
+      (r) =>
+        (!states || states.has(r.state)) &&
+        (!sub || r.subscriptionId.toLowerCase() === sub) &&
+        (!rg || r.resourceGroup.toLowerCase() === rg) &&
+        (!query.kind || r.kind === query.kind) &&
+        (!ext || r.extensionTypes.includes(ext)) &&
+        (!query.catalogId || r.catalogIds.includes(query.catalogId)) &&
+        (!search || r.name.toLowerCase().includes(search)),
+    );
+    const key = sortKey(query.sort ?? "name");
+    const keyed = rows.map((row) => ({ row, key: key(row) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const { [TOKEN_PARAMETER]: token, limit, ...filters } = query;
+    const result = pageByKey(keyed, (k) => k.key, { limit: limit ?? 100, continuationToken: token, query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }) });
+    return { body: { items: result.items.map(({ row }) => ({ ...row, href: clusterHref(row.id) })), ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}) } };
+  },
+});
+
+function componentView(c: ComponentRecord) {
+  const { clusterId: _c, clusterName: _n, clusterKind: _k, subscriptionId: _s, resourceGroup: _r, lastSeenSweepId: _w, ...rest } = c;
+  return rest;
+}
+
+export function openFailureView(c: ComponentRecord) {
+  return {
+    componentId: c.id,
+    componentName: c.name,
+    componentKind: c.kind,
+    clusterId: c.clusterId,
+    clusterName: c.clusterName,
+    subscriptionId: c.subscriptionId,
+    ...(c.extensionType ? { extensionType: c.extensionType } : {}),
+    state: c.state,
+    reason: c.reason,
+    message: c.message,
+    ...(c.firstSeenFailingAt ? { since: c.firstSeenFailingAt } : {}),
+    catalogId: c.catalogId,
+    ...(c.fingerprint ? { fingerprint: c.fingerprint } : {}),
+    entry: remedyFor(c.catalogId),
+  };
+}
+
+export const getCluster = defineRoute({
+  name: "getCluster",
+  route: CLUSTER_ROUTE,
+  methods: ["GET"],
+  authLevel: "function",
+  tag: "clusters",
+  summary: "One cluster: every component with state, reason and evidence, and each open failure with its catalog entry",
+  description: "The cluster's ARM id is the path after `/api/clusters`, slashes included.",
+  path: CLUSTER_PATH,
+  response: ref("ClusterDetail"),
+  errors: [404],
+  async handle({ params, services }) {
+    const id = clusterIdFromParams(params);
+    const components = await (await services()).history.getCluster(id);
+    if (!components?.length) throw notFound(`no cluster ${id} in the history`, "clusterId");
+    const own = components.find((c) => c.kind === "cluster") ?? components[0];
+    return {
+      body: {
+        id,
+        name: own.clusterName,
+        kind: own.clusterKind,
+        subscriptionId: own.subscriptionId,
+        resourceGroup: own.resourceGroup,
+        state: worstState(components.map((c) => c.state)),
+        lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
+        dark: Boolean(own.dark),
+        components: components.map(componentView),
+        openFailures: components.filter((c) => isOpenFailure(c.state)).map(openFailureView),
+      },
+    };
+  },
+});
+
+const HISTORY_QUERY = {
+  from: { type: "date", description: "Start of the window: ISO 8601 or a duration back from now (`7d`); default: all history" },
+  to: { type: "date", description: "End of the window: ISO 8601 or a duration back from now; default: now" },
+} satisfies QuerySpec;
+
+export const getClusterHistory = defineRoute({
+  name: "getClusterHistory",
+  route: `${CLUSTER_ROUTE}/history`,
+  methods: ["GET"],
+  authLevel: "function",
+  tag: "clusters",
+  summary: "One cluster's timeline, with time to recover per failure episode",
+  path: CLUSTER_PATH,
+  query: HISTORY_QUERY,
+  response: ref("ClusterHistory"),
+  errors: [404],
+  async handle({ params, query, services }) {
+    const id = clusterIdFromParams(params);
+    if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
+    const { history } = await services();
+    const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
+    if (!transitions.length && !(await history.getCluster(id))?.length) throw notFound(`no cluster ${id} in the history`, "clusterId");
+    return {
+      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions) },
+    };
+  },
+});

@@ -1,0 +1,61 @@
+/**
+ * The route table: every HTTP function of the API, in one list that functions/api.ts registers, the
+ * local host serves and the OpenAPI document describes.
+ */
+import type { HttpFunctionOptions } from "@azure/functions";
+import { ALL_METHODS, defineRoute, toHttpHandler, type RouteDef } from "../http";
+import { openApiDocument } from "../openapi";
+import { ref } from "../schemas";
+import type { ApiServices } from "../services";
+import { classifyMessage, getCatalogEntry, listCatalog } from "./catalog";
+import { getCluster, getClusterHistory, listClusters } from "./clusters";
+import { getDigest, listDigests } from "./digests";
+import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
+
+const health = defineRoute({
+  name: "health",
+  route: "health",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  tag: "meta",
+  summary: "Liveness; needs no key and reads no storage",
+  response: ref("Health"),
+  async handle() {
+    return { body: { status: "ok", time: new Date().toISOString() }, headers: { "cache-control": "no-store" } };
+  },
+});
+
+const openapi = defineRoute({
+  name: "openapi",
+  route: "openapi.json",
+  methods: ["GET"],
+  authLevel: "function",
+  tag: "meta",
+  summary: "This OpenAPI 3.1 document",
+  response: ref("OpenApi"),
+  async handle() {
+    return { body: openApiDocument(API_ROUTES) };
+  },
+});
+
+export const API_ROUTES: readonly RouteDef[] = [
+  health,
+  openapi,
+  getSummary,
+  listClusters,
+  getCluster,
+  getClusterHistory,
+  listFailures,
+  listIncidents,
+  listCatalog,
+  getCatalogEntry,
+  classifyMessage,
+  listSweeps,
+  listDigests,
+  getDigest,
+];
+
+/** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
+export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
+  return API_ROUTES.map((def) => [def.name, { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: toHttpHandler(def, services) }]);
+}

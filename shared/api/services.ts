@@ -1,0 +1,38 @@
+/**
+ * What the routes read: the history store, the read model over it and the digest store. Opened once
+ * per process on first use, from the settings in shared/config (the Functions app settings).
+ */
+import type { Env } from "../config";
+import { openDigestStore, type DigestStore } from "../digest/store";
+import { openFleetHistory } from "../store";
+import { fleetHistoryOptionsFromEnv, type FleetHistoryOptions } from "../store/tables";
+import type { FleetHistory } from "../store/types";
+import { FleetViewCache, type FleetView } from "./fleet-view";
+
+export interface ApiServices {
+  history: FleetHistory;
+  digests: DigestStore;
+  /** The read model of the latest sweep. */
+  view(): Promise<FleetView>;
+}
+
+/** How often the read model checks for a newer sweep; sweeps run every 15 minutes by default. */
+export const VIEW_REFRESH_MS = 5_000;
+
+export async function openApiServices(options: FleetHistoryOptions, viewOptions: { refreshMs?: number } = {}): Promise<ApiServices> {
+  const [history, digests] = await Promise.all([openFleetHistory(options), openDigestStore(options)]);
+  const cache = new FleetViewCache(history, { refreshMs: viewOptions.refreshMs ?? VIEW_REFRESH_MS });
+  return { history, digests, view: () => cache.get() };
+}
+
+/** A provider that opens the services from the environment once and shares them; a failed open is retried next call. */
+export function servicesFromEnv(env: Env = process.env): () => Promise<ApiServices> {
+  let opened: Promise<ApiServices> | undefined;
+  return () => {
+    opened ??= openApiServices(fleetHistoryOptionsFromEnv(env)).catch((err: unknown) => {
+      opened = undefined;
+      throw err;
+    });
+    return opened;
+  };
+}
