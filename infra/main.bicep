@@ -1,0 +1,268 @@
+// fleet-health in one subscription-scope deployment (azd up, or az deployment sub create):
+// a resource group with storage, monitoring, an optional Key Vault and a Flex Consumption function
+// app, plus Reader for the app's identity on every watched subscription.
+targetScope = 'subscription'
+
+metadata description = 'fleet-health: health of Arc and AKS cluster extensions and Flux configurations across a fleet'
+
+@minLength(1)
+@maxLength(64)
+@description('Environment name (azd: AZURE_ENV_NAME). Resource names and the azd-env-name tag derive from it.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource; it must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+param location string
+
+@description('Resource group to create or reuse; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('FLEET_SCOPE: comma-separated /subscriptions/<id> and /providers/Microsoft.Management/managementGroups/<name>. Empty: the subscription deployed to. Reader is granted here on each subscription; for a management group deploy management-group-reader.bicep.')
+param watchedScopes string = ''
+
+@description('FLEET_SWEEP_SCHEDULE: six-field NCRONTAB, always UTC on Flex Consumption.')
+param sweepSchedule string = '0 */15 * * * *'
+
+@description('FLEET_DIGEST_SCHEDULE: six-field NCRONTAB, always UTC on Flex Consumption.')
+param digestSchedule string = '0 0 7 * * *'
+
+@minValue(1)
+@description('FLEET_RETENTION_DAYS: days of history kept; open failures are never deleted.')
+param retentionDays int = 400
+
+@description('FLEET_DIGEST_SKIP_EMPTY: send no digest when nothing changed and no data was missing.')
+param digestSkipEmpty bool = false
+
+@minLength(1)
+@description('FLEET_TABLE_PREFIX: prefix of every table name.')
+param tablePrefix string = 'fleet'
+
+@allowed([512, 2048, 4096])
+@description('Memory of each Flex Consumption instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+@description('Flex Consumption scale-out limit.')
+param maximumInstanceCount int = 40
+
+@allowed(['20', '22'])
+param nodeVersion string = '22'
+
+@description('FLEET_DIGEST_EMAIL_ENDPOINT: Azure Communication Services endpoint; empty: no e-mail digest.')
+param digestEmailEndpoint string = ''
+
+@description('FLEET_DIGEST_EMAIL_FROM: sender address of a verified ACS e-mail domain.')
+param digestEmailFrom string = ''
+
+@description('FLEET_DIGEST_EMAIL_TO: comma-separated recipients.')
+param digestEmailTo string = ''
+
+@secure()
+@description('FLEET_DIGEST_TEAMS_URL, stored in Key Vault.')
+param digestTeamsUrl string = ''
+
+@secure()
+@description('FLEET_DIGEST_SLACK_URL, stored in Key Vault.')
+param digestSlackUrl string = ''
+
+@secure()
+@description('FLEET_DIGEST_WEBHOOK_URL, stored in Key Vault.')
+param digestWebhookUrl string = ''
+
+@secure()
+@description('FLEET_DIGEST_WEBHOOK_SECRET (HMAC key of the generic webhook), stored in Key Vault.')
+param digestWebhookSecret string = ''
+
+@description('Create the Key Vault even without digest secrets (it is created anyway when one is given).')
+param enableKeyVault bool = false
+
+@description('Put Entra ID authentication (Easy Auth) in front of the HTTP API.')
+param enableEntraAuth bool = false
+
+@description('Application (client) id of the API app registration; required with enableEntraAuth.')
+param entraClientId string = ''
+
+@description('Tenant that issues the tokens; default: the deployment tenant.')
+param entraTenantId string = tenant().tenantId
+
+@description('Accepted token audiences; empty: api://<entraClientId>.')
+param entraAllowedAudiences string[] = []
+
+var tags = { 'azd-env-name': environmentName }
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var names = {
+  resourceGroup: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  storage: 'st${resourceToken}'
+  deploymentContainer: 'app-package'
+  plan: 'plan-${resourceToken}'
+  app: 'func-fleet-${resourceToken}'
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+}
+
+// Key Vault secret names allow letters, digits and dashes only.
+func keyVaultSecretName(setting string) string => toLower(replace(setting, '_', '-'))
+
+func trimTrailingSlash(url string) string => endsWith(url, '/') ? substring(url, 0, length(url) - 1) : url
+
+var scopes = empty(trim(watchedScopes))
+  ? array(subscription().id)
+  : map(filter(split(watchedScopes, ','), scope => !empty(trim(scope))), scope => trim(scope))
+var watchedSubscriptionIds = map(
+  filter(scopes, scope => startsWith(toLower(scope), '/subscriptions/')),
+  scope => last(split(scope, '/'))
+)
+var watchedManagementGroups = map(
+  filter(scopes, scope => startsWith(toLower(scope), '/providers/microsoft.management/managementgroups/')),
+  scope => last(split(scope, '/'))
+)
+
+var tablesEndpoint = 'https://${names.storage}.table.${environment().suffixes.storage}'
+
+// The tables of the history (shared/store) and digest (shared/digest) stores, named with the prefix.
+var historyTables = map(['clusters', 'index', 'sweeps', 'digests'], table => '${tablePrefix}${table}')
+
+// Digest secrets go to Key Vault only; the app settings hold references to them.
+var digestSecrets = filter(
+  [
+    { setting: 'FLEET_DIGEST_TEAMS_URL', value: digestTeamsUrl }
+    { setting: 'FLEET_DIGEST_SLACK_URL', value: digestSlackUrl }
+    { setting: 'FLEET_DIGEST_WEBHOOK_URL', value: digestWebhookUrl }
+    { setting: 'FLEET_DIGEST_WEBHOOK_SECRET', value: digestWebhookSecret }
+  ],
+  secret => !empty(secret.value)
+)
+var keyVaultEnabled = enableKeyVault || !empty(digestSecrets)
+
+var fleetSettings = union(
+  {
+    FLEET_SCOPE: join(scopes, ',')
+    FLEET_ARM_ENDPOINT: trimTrailingSlash(environment().resourceManager)
+    FLEET_TABLES_ENDPOINT: tablesEndpoint
+    FLEET_TABLE_PREFIX: tablePrefix
+    FLEET_SWEEP_SCHEDULE: sweepSchedule
+    FLEET_DIGEST_SCHEDULE: digestSchedule
+    FLEET_RETENTION_DAYS: string(retentionDays)
+    FLEET_DIGEST_SKIP_EMPTY: digestSkipEmpty ? 'true' : 'false'
+  },
+  empty(digestEmailEndpoint)
+    ? {}
+    : {
+        FLEET_DIGEST_EMAIL_ENDPOINT: digestEmailEndpoint
+        FLEET_DIGEST_EMAIL_FROM: digestEmailFrom
+        FLEET_DIGEST_EMAIL_TO: digestEmailTo
+      },
+  toObject(
+    digestSecrets,
+    secret => secret.setting,
+    secret => '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretName(secret.setting)})'
+  )
+)
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    deploymentContainerName: names.deploymentContainer
+    tableNames: historyTables
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = if (keyVaultEnabled) {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    secretValues: toObject(digestSecrets, secret => keyVaultSecretName(secret.setting), secret => secret.value)
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    planName: names.plan
+    appName: names.app
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    nodeVersion: nodeVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    entraAuth: {
+      enabled: enableEntraAuth
+      clientId: entraClientId
+      tenantId: entraTenantId
+      allowedAudiences: entraAllowedAudiences
+    }
+  }
+}
+
+module appRoles 'modules/app-roles.bicep' = {
+  name: 'app-roles'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVaultEnabled ? keyVault.outputs.name : ''
+  }
+}
+
+module appSettings 'modules/app-settings.bicep' = {
+  name: 'app-settings'
+  scope: rg
+  params: {
+    appName: functionApp.outputs.name
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    fleetSettings: fleetSettings
+  }
+  dependsOn: [
+    appRoles
+  ]
+}
+
+module subscriptionReaders 'modules/subscription-reader.bicep' = [
+  for subscriptionId in watchedSubscriptionIds: {
+    name: 'fleet-reader-${resourceToken}'
+    scope: subscription(subscriptionId)
+    params: {
+      principalId: functionApp.outputs.principalId
+    }
+  }
+]
+
+// azd reads these into the environment; none is a secret.
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_PRINCIPAL_ID string = functionApp.outputs.principalId
+output FLEET_API_BASE_URL string = 'https://${functionApp.outputs.defaultHostName}/api'
+output FLEET_TABLES_ENDPOINT string = tablesEndpoint
+output WATCHED_MANAGEMENT_GROUPS_NEEDING_READER string[] = watchedManagementGroups

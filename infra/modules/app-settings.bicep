@@ -1,0 +1,37 @@
+// The app settings, applied once the identity holds its roles and the Key Vault secrets exist, so
+// identity-based storage and Key Vault references resolve on the first start.
+
+param appName string
+param storageAccountName string
+param applicationInsightsName string
+
+@description('The FLEET_* settings the code reads (shared/config.ts), merged over the platform settings.')
+param fleetSettings object
+
+resource app 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: appName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: storageAccountName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'appsettings'
+  properties: union(
+    {
+      // Identity-based host storage: the account name alone, no connection string.
+      AzureWebJobsStorage__accountName: storage.name
+      // Not a secret: with local auth disabled, ingestion also needs the identity's Entra token.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+      FLEET_API_BASE_URL: 'https://${app.properties.defaultHostName}/api'
+    },
+    fleetSettings
+  )
+}

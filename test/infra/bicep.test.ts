@@ -1,0 +1,372 @@
+/**
+ * Offline validation of infra/: no Bicep compiler runs here, so every file must parse with the
+ * tree-sitter-bicep grammar without a syntax error, and the parse trees must hold the structure the
+ * deployment depends on (resource types and API versions, roles, identity-only storage, Flex rules).
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SETTINGS } from "../../shared/config";
+import { parseSchedule } from "../../shared/local/host/ncrontab";
+import { TABLES } from "../../shared/store/keys";
+import {
+  type BicepFile,
+  calledFunctions,
+  declaration,
+  declarations,
+  loadInfra,
+  moduleBody,
+  modulePath,
+  objectProperties,
+  objectsUnder,
+  parseBicep,
+  propertyAt,
+  resources,
+  stringLiteral,
+  syntaxErrors,
+  targetScope,
+  undeclaredIdentifiers,
+  valueOf,
+} from "./bicep";
+
+let infra: Map<string, BicepFile>;
+const file = (name: string): BicepFile => {
+  const found = infra.get(name);
+  if (!found) throw new Error(`infra/${name} is missing`);
+  return found;
+};
+const allResources = () => [...infra.values()].flatMap((f) => resources(f).map((r) => ({ ...r, file: f })));
+const resource = (name: string, symbol: string) => {
+  const found = resources(file(name)).find((r) => r.symbol === symbol);
+  if (!found) throw new Error(`${name}: no resource ${symbol}`);
+  return found;
+};
+const literal = (node: Parameters<typeof stringLiteral>[0]) => stringLiteral(node) ?? node?.text;
+
+beforeAll(async () => {
+  infra = await loadInfra();
+});
+
+describe("syntax", () => {
+  it("every infra/*.bicep file parses without a syntax error", () => {
+    expect([...infra.keys()].sort()).toEqual([
+      "main.bicep",
+      "management-group-reader.bicep",
+      "modules/app-roles.bicep",
+      "modules/app-settings.bicep",
+      "modules/function-app.bicep",
+      "modules/key-vault.bicep",
+      "modules/monitoring.bicep",
+      "modules/storage.bicep",
+      "modules/subscription-reader.bicep",
+    ]);
+    for (const [name, f] of infra) expect(syntaxErrors(f.root), name).toEqual([]);
+  });
+
+  it("the check does catch syntax errors and undeclared names", async () => {
+    const broken = await parseBicep("resource st 'Microsoft.Storage/storageAccounts@2024-01-01' = {\n  name: 'x'\n  properties: { a: [1, 2 }\n}\n");
+    expect(syntaxErrors(broken.root).length).toBeGreaterThan(0);
+    const typo = await parseBicep("param location string\nvar x = locaton\n");
+    expect(undeclaredIdentifiers(typo)).toEqual(["locaton@2"]);
+  });
+
+  it("every name a file uses is declared in it", () => {
+    for (const [name, f] of infra) expect(undeclaredIdentifiers(f), name).toEqual([]);
+  });
+});
+
+describe("modules", () => {
+  it("each module call points at an infra file, passes only its params and every required one", () => {
+    let calls = 0;
+    for (const [name, f] of infra) {
+      for (const mod of declarations(f).filter((d) => d.kind === "module")) {
+        calls++;
+        const target = file(modulePath(f, mod));
+        const params = declarations(target).filter((d) => d.kind === "param");
+        const passed = [...objectProperties(objectProperties(moduleBody(mod)).get("params")).keys()];
+        const where = `${name} module ${mod.name} -> ${target.name}`;
+        expect(passed.filter((p) => !params.some((d) => d.name === p)), where).toEqual([]);
+        const required = params.filter((d) => valueOf(d) === undefined).map((d) => d.name);
+        expect(required.filter((p) => !passed.includes(p)), where).toEqual([]);
+      }
+    }
+    expect(calls).toBe(7);
+  });
+
+  it("main deploys at subscription scope; Reader modules target subscriptions and management groups", () => {
+    expect(targetScope(file("main.bicep"))).toBe("subscription");
+    expect(targetScope(file("modules/subscription-reader.bicep"))).toBe("subscription");
+    expect(targetScope(file("management-group-reader.bicep"))).toBe("managementGroup");
+    const readers = declaration(file("main.bicep"), "module", "subscriptionReaders");
+    expect(modulePath(file("main.bicep"), readers)).toBe("modules/subscription-reader.bicep");
+    expect(valueOf(readers)?.type).toBe("for_statement");
+    expect(objectProperties(moduleBody(readers)).get("scope")?.text).toBe("subscription(subscriptionId)");
+  });
+});
+
+describe("resources", () => {
+  const EXPECTED: Record<string, string> = {
+    "Microsoft.Resources/resourceGroups": "2024-03-01",
+    "Microsoft.Storage/storageAccounts": "2024-01-01",
+    "Microsoft.Storage/storageAccounts/blobServices": "2024-01-01",
+    "Microsoft.Storage/storageAccounts/blobServices/containers": "2024-01-01",
+    "Microsoft.Storage/storageAccounts/tableServices": "2024-01-01",
+    "Microsoft.Storage/storageAccounts/tableServices/tables": "2024-01-01",
+    "Microsoft.Web/serverfarms": "2024-04-01",
+    "Microsoft.Web/sites": "2024-04-01",
+    "Microsoft.Web/sites/config": "2024-04-01",
+    "Microsoft.OperationalInsights/workspaces": "2025-02-01",
+    "Microsoft.Insights/components": "2020-02-02",
+    "Microsoft.KeyVault/vaults": "2023-07-01",
+    "Microsoft.KeyVault/vaults/secrets": "2023-07-01",
+    "Microsoft.Authorization/roleAssignments": "2022-04-01",
+  };
+
+  it("declares exactly the expected resource types, each with one API version", () => {
+    const seen: Record<string, Set<string>> = {};
+    for (const r of allResources()) (seen[r.type] ??= new Set()).add(r.apiVersion);
+    expect(Object.fromEntries(Object.entries(seen).map(([type, versions]) => [type, [...versions].join(",")]))).toEqual(EXPECTED);
+  });
+
+  it("storage: shared keys off, TLS 1.2, no public blob access, the deployment container and the service's tables", async () => {
+    const storage = resource("modules/storage.bicep", "storage").body;
+    expect(propertyAt(storage, "properties.allowSharedKeyAccess")?.text).toBe("false");
+    expect(propertyAt(storage, "properties.allowBlobPublicAccess")?.text).toBe("false");
+    expect(literal(propertyAt(storage, "properties.minimumTlsVersion"))).toBe("TLS1_2");
+    expect(literal(propertyAt(resource("modules/storage.bicep", "deploymentContainer").body, "properties.publicAccess"))).toBe("None");
+
+    // Every table the code opens (shared/store TABLES and any openTable(..., "name") call) is declared.
+    const opened = new Set<string>(Object.values(TABLES));
+    const sharedDir = resolve(__dirname, "../../shared");
+    for (const entry of readdirSync(sharedDir, { recursive: true, encoding: "utf8" })) {
+      if (!entry.endsWith(".ts")) continue;
+      for (const match of readFileSync(join(sharedDir, entry), "utf8").matchAll(/openTable\([^)]*?"([A-Za-z0-9]+)"\)/g)) opened.add(match[1]);
+    }
+    const tables = valueOf(declaration(file("main.bicep"), "var", "historyTables"))!;
+    const declared = tables.descendantsOfType("array")[0]!.namedChildren.map((n) => literal(n));
+    expect(declared.sort()).toEqual([...opened].sort());
+  });
+
+  it("Flex Consumption: FC1 Linux plan, Node in functionAppConfig, identity-based deployment storage", () => {
+    const plan = resource("modules/function-app.bicep", "plan").body;
+    expect(literal(propertyAt(plan, "sku.tier"))).toBe("FlexConsumption");
+    expect(literal(propertyAt(plan, "sku.name"))).toBe("FC1");
+    expect(propertyAt(plan, "properties.reserved")?.text).toBe("true");
+
+    const site = resource("modules/function-app.bicep", "app").body;
+    expect(literal(propertyAt(site, "kind"))).toBe("functionapp,linux");
+    expect(literal(propertyAt(site, "identity.type"))).toBe("SystemAssigned");
+    expect(propertyAt(site, "properties.httpsOnly")?.text).toBe("true");
+    expect(literal(propertyAt(site, "properties.functionAppConfig.runtime.name"))).toBe("node");
+    expect(propertyAt(site, "properties.functionAppConfig.runtime.version")?.text).toBe("nodeVersion");
+    expect(literal(propertyAt(site, "properties.functionAppConfig.deployment.storage.type"))).toBe("blobContainer");
+    expect(literal(propertyAt(site, "properties.functionAppConfig.deployment.storage.authentication.type"))).toBe("SystemAssignedIdentity");
+    expect(propertyAt(site, "properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount")?.text).toBe("maximumInstanceCount");
+    expect(propertyAt(site, "properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB")?.text).toBe("instanceMemoryMB");
+    expect(literal(valueOf(declaration(file("modules/function-app.bicep"), "param", "nodeVersion")))).toBe("22");
+    expect(propertyAt(resource("main.bicep", "rg").body, "tags")?.text).toBe("tags");
+    expect(valueOf(declaration(file("main.bicep"), "var", "tags"))?.text).toBe("{ 'azd-env-name': environmentName }");
+  });
+
+  it("no setting or property that Flex Consumption deprecates, and no key-based storage setting", () => {
+    const FORBIDDEN = /^(FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
+    for (const [name, f] of infra) {
+      const keys = objectsUnder(f.root).flatMap((object) => [...objectProperties(object).keys()]);
+      const strings = f.root.descendantsOfType("string").map((s) => stringLiteral(s ?? undefined) ?? "");
+      expect([...keys, ...strings].filter((word) => FORBIDDEN.test(word)), name).toEqual([]);
+    }
+  });
+
+  it("no listKeys or other list* call, no connection string with a key", () => {
+    for (const [name, f] of infra) {
+      expect(calledFunctions(f).filter((fn) => /^list/i.test(fn)), name).toEqual([]);
+      expect(f.source, name).not.toMatch(/AccountKey=|SharedAccessSignature=|DefaultEndpointsProtocol=/i);
+    }
+  });
+
+  it("Application Insights and Log Analytics have local authentication disabled", () => {
+    expect(propertyAt(resource("modules/monitoring.bicep", "appInsights").body, "properties.DisableLocalAuth")?.text).toBe("true");
+    expect(propertyAt(resource("modules/monitoring.bicep", "workspace").body, "properties.features.disableLocalAuth")?.text).toBe("true");
+  });
+
+  it("Key Vault uses Azure RBAC, and Easy Auth is optional and rejects unauthenticated calls", () => {
+    expect(propertyAt(resource("modules/key-vault.bicep", "vault").body, "properties.enableRbacAuthorization")?.text).toBe("true");
+    expect(valueOf(declaration(file("main.bicep"), "module", "keyVault"))?.type).toBe("if_statement");
+
+    const auth = resource("modules/function-app.bicep", "authSettings");
+    expect(auth.condition).toBe("(entraAuth.enabled)");
+    expect(literal(propertyAt(auth.body, "name"))).toBe("authsettingsV2");
+    expect(propertyAt(auth.body, "properties.globalValidation.requireAuthentication")?.text).toBe("true");
+    expect(literal(propertyAt(auth.body, "properties.globalValidation.unauthenticatedClientAction"))).toBe("Return401");
+    expect(propertyAt(auth.body, "properties.identityProviders.azureActiveDirectory.enabled")?.text).toBe("true");
+  });
+});
+
+describe("role assignments", () => {
+  const ROLE = {
+    storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+    monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
+    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  };
+  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  /** Each role assignment as `<role id> on <scope>`: the scope is a resource type or the file's target scope. */
+  function assignments(): string[] {
+    const result: string[] = [];
+    for (const f of infra.values()) {
+      // Role ids are string literals bound to a var or an object key; resolve names to them.
+      const ids = new Map<string, string>();
+      for (const object of objectsUnder(f.root)) for (const [key, value] of objectProperties(object)) if (GUID.test(stringLiteral(value) ?? "")) ids.set(key, stringLiteral(value)!);
+      for (const d of declarations(f)) if (d.kind === "var" && GUID.test(stringLiteral(valueOf(d)) ?? "")) ids.set(d.name, stringLiteral(valueOf(d))!);
+      const own = resources(f);
+      for (const r of own.filter((r) => r.type === "Microsoft.Authorization/roleAssignments")) {
+        const definition = propertyAt(r.body, "properties.roleDefinitionId")!.text;
+        const roleName = /(\w+)\)$/.exec(definition)?.[1] ?? "";
+        const scopeSymbol = objectProperties(r.body).get("scope")?.text;
+        const scope = scopeSymbol ? own.find((o) => o.symbol === scopeSymbol)?.type : targetScope(f);
+        expect(literal(propertyAt(r.body, "properties.principalType")), `${f.name} ${r.symbol}`).toBe("ServicePrincipal");
+        expect(propertyAt(r.body, "name")?.text, `${f.name} ${r.symbol}`).toMatch(/^guid\(/);
+        result.push(`${ids.get(roleName) ?? definition} on ${scope}`);
+      }
+    }
+    return result.sort();
+  }
+
+  it("grants exactly the documented roles at the right scopes", () => {
+    expect(assignments()).toEqual(
+      [
+        `${ROLE.storageBlobDataOwner} on Microsoft.Storage/storageAccounts`,
+        `${ROLE.storageTableDataContributor} on Microsoft.Storage/storageAccounts`,
+        `${ROLE.monitoringMetricsPublisher} on Microsoft.Insights/components`,
+        `${ROLE.keyVaultSecretsUser} on Microsoft.KeyVault/vaults`,
+        `${ROLE.reader} on subscription`,
+        `${ROLE.reader} on managementGroup`,
+      ].sort(),
+    );
+  });
+});
+
+describe("app settings against shared/config.ts", () => {
+  /** Settings only a local run uses; in Azure they must stay unset (each would bypass the managed identity). */
+  const LOCAL_ONLY: Record<string, string> = {
+    [SETTINGS.armToken.name]: "fixed token for local simulators; Azure uses the managed identity",
+    [SETTINGS.tablesConnection.name]: "connection string with a key (Azurite); Azure uses FLEET_TABLES_ENDPOINT",
+    [SETTINGS.apiKey.name]: "the local host's key; in Azure the platform's function keys apply",
+    [SETTINGS.port.name]: "port of the local host",
+  };
+  /** Read by the Functions platform, not by our code. */
+  const PLATFORM = ["AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+  const specs = Object.values(SETTINGS) as ReadonlyArray<{ name: string; default?: string; secret?: boolean }>;
+
+  /** Settings set with a value: keys of the object literals that make up the app settings. */
+  function valueSettings(): Map<string, string> {
+    const settings = new Map<string, string>();
+    const sources = [
+      propertyAt(resource("modules/app-settings.bicep", "appSettings").body, "properties")!,
+      valueOf(declaration(file("main.bicep"), "var", "fleetSettings"))!,
+    ];
+    for (const source of sources) for (const object of objectsUnder(source)) for (const [key, value] of objectProperties(object)) settings.set(key, value.text);
+    return settings;
+  }
+
+  /** Settings set as Key Vault references: the `setting` of each digest secret. */
+  function keyVaultSettings(): string[] {
+    const secrets = valueOf(declaration(file("main.bicep"), "var", "digestSecrets"))!;
+    return objectsUnder(secrets).map((object) => stringLiteral(objectProperties(object).get("setting"))!).filter(Boolean);
+  }
+
+  it("every app setting the Bicep sets is read by the code or by the platform", () => {
+    const read = new Set([...specs.map((s) => s.name), ...PLATFORM]);
+    const set = [...valueSettings().keys(), ...keyVaultSettings()];
+    expect(set.filter((name) => !read.has(name))).toEqual([]);
+    expect(set).toEqual(expect.arrayContaining(PLATFORM));
+  });
+
+  it("every setting the code reads is set by the Bicep, has a documented default, or is local-only", () => {
+    const set = new Set([...valueSettings().keys(), ...keyVaultSettings()]);
+    const unset = specs.filter((s) => !set.has(s.name) && s.default === undefined && !(s.name in LOCAL_ONLY));
+    expect(unset.map((s) => s.name)).toEqual([]);
+    // Local-only settings never reach Azure.
+    expect(Object.keys(LOCAL_ONLY).filter((name) => set.has(name))).toEqual([]);
+    for (const name of Object.keys(LOCAL_ONLY)) expect(specs.some((s) => s.name === name)).toBe(true);
+  });
+
+  it("secret settings are set only as Key Vault references", () => {
+    const secrets = specs.filter((s) => s.secret && !(s.name in LOCAL_ONLY)).map((s) => s.name);
+    expect(keyVaultSettings().sort()).toEqual(secrets.sort());
+    expect([...valueSettings().keys()].filter((name) => secrets.includes(name))).toEqual([]);
+    const reference = valueOf(declaration(file("main.bicep"), "var", "fleetSettings"))!.text;
+    expect(reference).toContain("'@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretName(secret.setting)})'");
+  });
+
+  it("the Bicep's parameter defaults are the documented defaults, and the schedules are six-field NCRONTAB", () => {
+    const main = file("main.bicep");
+    let compared = 0;
+    for (const [name, value] of valueSettings()) {
+      const spec = specs.find((s) => s.name === name);
+      const param = /^(?:string\()?(\w+)\)?$/.exec(value)?.[1];
+      const decl = declarations(main).find((d) => d.kind === "param" && d.name === param);
+      if (!spec?.default || !decl) continue;
+      expect(valueOf(decl)?.text.replace(/^'|'$/g, ""), name).toBe(spec.default);
+      compared++;
+    }
+    expect(compared).toBe(4); // schedules, retention, table prefix
+    for (const key of ["sweepSchedule", "digestSchedule"] as const) {
+      const schedule = literal(valueOf(declaration(main, "param", key)))!;
+      expect(schedule.split(" ")).toHaveLength(6);
+      expect(() => parseSchedule(schedule)).not.toThrow();
+    }
+  });
+
+  it("outputs never carry a secure parameter, directly or through a variable", () => {
+    for (const [name, f] of infra) {
+      const decls = declarations(f);
+      const tainted = new Set(decls.filter((d) => d.kind === "param" && d.decorators.includes("secure")).map((d) => d.name));
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const d of decls.filter((d) => d.kind === "var" && !tainted.has(d.name))) {
+          if (valueOf(d)!.descendantsOfType("identifier").some((id) => tainted.has(id!.text))) tainted.add(d.name), (grew = true);
+        }
+      }
+      for (const output of decls.filter((d) => d.kind === "output")) {
+        const used = valueOf(output)!.descendantsOfType("identifier").map((id) => id!.text);
+        expect(used.filter((id) => tainted.has(id)), `${name} output ${output.name}`).toEqual([]);
+      }
+    }
+  });
+});
+
+describe("azd", () => {
+  const root = resolve(__dirname, "../..");
+
+  it("main.parameters.json sets only declared params, every required one, with the documented defaults", () => {
+    const main = file("main.bicep");
+    const params = declarations(main).filter((d) => d.kind === "param");
+    const json = JSON.parse(readFileSync(join(root, "infra/main.parameters.json"), "utf8")) as { parameters: Record<string, { value: string }> };
+    const names = Object.keys(json.parameters);
+    expect(names.filter((n) => !params.some((p) => p.name === n))).toEqual([]);
+    expect(params.filter((p) => valueOf(p) === undefined && !names.includes(p.name)).map((p) => p.name)).toEqual([]);
+    // `${FLEET_X=default}`: the azd variable is named after the setting and defaults to its documented default.
+    for (const [param, { value }] of Object.entries(json.parameters)) {
+      const match = /^\$\{(\w+)(?:=(.*))?\}$/.exec(value);
+      expect(match, param).not.toBeNull();
+      const spec = Object.values(SETTINGS).find((s) => s.name === match![1]) as { default?: string } | undefined;
+      if (spec?.default !== undefined) expect(match![2], param).toBe(spec.default);
+    }
+  });
+
+  it("azure.yaml deploys the app tagged azd-service-name from the folder `npm run package` stages", () => {
+    const yaml = readFileSync(join(root, "azure.yaml"), "utf8");
+    const service = /^services:\n {2}(\w[\w-]*):$/m.exec(yaml)?.[1];
+    expect(literal(valueOf(declaration(file("modules/function-app.bicep"), "param", "serviceName")))).toBe(service);
+    expect(yaml).toMatch(/^ {4}host: function$/m);
+    expect(yaml).toMatch(/^ {4}language: ts$/m);
+    expect(yaml).toMatch(/^ {2}path: infra$/m);
+    const dist = /^ {4}dist: (\S+)$/m.exec(yaml)?.[1];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { STAGING_DIR } = require("../../infra/package.js") as { STAGING_DIR: string };
+    expect(dist).toBe(STAGING_DIR);
+  });
+});
