@@ -28,6 +28,9 @@ export type Observable = "extension" | "flux" | "cluster" | "client";
 /** The component kinds a classify request can name (CONTRACT: `context.component`). */
 export type ContextComponent = "extension" | "flux" | "cluster";
 
+/** Every ContextComponent, for validating requests. */
+export const CONTEXT_COMPONENTS: readonly ContextComponent[] = ["extension", "flux", "cluster"];
+
 export interface RemediationStep {
   /** What to do, in one or two sentences. */
   text: string;

@@ -42,7 +42,7 @@ export const entries: CatalogEntry[] = [
       { text: "Check that the Azure Arc Helm release exists and is deployed.", command: "helm --namespace default status azure-arc" },
       { text: "If the release is not found or missing, connect the cluster to Azure Arc again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
       { text: "If the release is deployed, check the agents: every pod should be Running with 3/3 or 2/2 under READY.", command: "kubectl -n azure-arc get deployments,pods" },
-      { text: "Get the logs and describe the pods that return Error or CrashLoopBackOff.", command: "kubectl -n azure-arc describe pod <pod-name>\nkubectl -n azure-arc logs <pod-name> --all-containers" },
+      { text: "Get the logs of the pods that return Error or CrashLoopBackOff and describe them." },
       { text: "Pods stuck in Pending usually lack node resources: scale the cluster up so they can move to Running." },
     ],
     docUrl: `${ARC_DOC}#azure-arc-agents`,
@@ -84,9 +84,8 @@ export const entries: CatalogEntry[] = [
       "The cluster cannot resolve the Azure endpoints Arc needs: CoreDNS (or the upstream DNS servers it forwards to) " +
       "does not answer or answers NXDOMAIN, so the agents cannot reach Azure and onboarding fails.",
     steps: [
-      { text: "Check name resolution from inside the cluster (Kubernetes 'Debugging DNS Resolution').", command: "kubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 --restart=Never -- sleep infinity\nkubectl exec -i -t dnsutils -- nslookup kubernetes.default" },
-      { text: "Check that the CoreDNS pods run and that their upstream servers resolve the Arc endpoints.", command: "kubectl -n kube-system get pods -l k8s-app=kube-dns\nkubectl -n kube-system logs -l k8s-app=kube-dns" },
-      { text: "Once resolution works, run the diagnostics and connect again.", command: "az connectedk8s troubleshoot -n <cluster-name> -g <resource-group>" },
+      { text: "Diagnose name resolution inside the cluster as Kubernetes' 'Debugging DNS Resolution' describes: https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/" },
+      { text: "Once the cluster resolves the Azure Arc endpoints, connect the cluster again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
     ],
     docUrl: `${ARC_DOC}#dns-resolution-issues`,
     origin: "documented",
@@ -125,10 +124,7 @@ export const entries: CatalogEntry[] = [
       "(or the proxy is misconfigured).",
     steps: [
       { text: "Make sure every network requirement of Arc-enabled Kubernetes is met (endpoints and ports allowed outbound)." },
-      {
-        text: "Behind an outbound proxy, pass the proxy parameters when onboarding and check the proxy configuration.",
-        command: "az connectedk8s connect --name <cluster-name> --resource-group <resource-group> --proxy-https https://<proxy-server-ip-address>:<port> --proxy-http http://<proxy-server-ip-address>:<port> --proxy-skip-range <excludedIP>,<excludedCIDR> --proxy-cert <path-to-cert-file>",
-      },
+      { text: "Behind an outbound proxy server, make sure the proxy parameters were passed when the cluster was onboarded and that the proxy is configured correctly (see 'Connect using an outbound proxy server')." },
     ],
     docUrl: `${ARC_DOC}#outbound-network-connectivity-issues`,
     origin: "documented",
@@ -195,7 +191,6 @@ export const entries: CatalogEntry[] = [
       "Azure. This is almost always a network problem: an endpoint in the Arc network requirements is not reachable.",
     steps: [
       { text: "Make sure every network requirement of Arc-enabled Kubernetes is met, then retry the operation." },
-      { text: "Check the identity agent and its certificate secret in the cluster.", command: "kubectl get pods -n azure-arc\nkubectl get secret -n azure-arc -o yaml | grep name:" },
     ],
     docUrl: `${ARC_DOC}#unable-to-retrieve-msi-certificate`,
     origin: "documented",
@@ -229,7 +224,7 @@ export const entries: CatalogEntry[] = [
       "Connecting a cluster installs the Arc agents, which requires cluster-admin. The kubeconfig given to " +
       "az connectedk8s connect belongs to a user without it, so listing secrets at the cluster scope is refused.",
     steps: [
-      { text: "Give the user who connects the cluster to Azure Arc the cluster-admin role on the cluster.", command: "kubectl create clusterrolebinding <binding-name> --clusterrole=cluster-admin --user=<user>" },
+      { text: "Assign the cluster-admin role on the cluster to the user who connects the cluster to Azure Arc." },
       { text: "Connect the cluster again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
     ],
     docUrl: `${ARC_DOC}#insufficient-cluster-permissions`,
@@ -305,7 +300,7 @@ export const entries: CatalogEntry[] = [
     steps: [
       { text: "Check whether clusterconnect-agent or config-agent shows CrashLoopBackOff, or not all containers run.", command: "kubectl get pods -n azure-arc" },
       { text: "Check that the azure-identity-certificate secret exists; if it is missing, the system-assigned managed identity was not installed.", command: "kubectl get secret -n azure-arc -o yaml | grep name:" },
-      { text: "Delete the Arc deployment and install it again; if it persists, check the proxy settings (connect through a proxy) and the network prerequisites.", command: "az connectedk8s delete --resource-group <resource-group> --name <cluster-name>\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
+      { text: "Delete the Arc deployment and install it again; if the problem persists, check the proxy settings (connect the cluster through a proxy) and that every network prerequisite is met.", command: "az connectedk8s delete\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
       { text: "If clusterconnect-agent and config-agent run but kube-aad-proxy is missing, check the pod security policies: its azure-arc-kube-aad-proxy-sa service account needs permission to mount a host path." },
       { text: "If kube-aad-proxy is stuck in ContainerCreating, check that the kube-aad-proxy-certificate secret was downloaded; if it is missing, delete the deployment and onboard again with a different cluster name.", command: "kubectl get secret -n azure-arc -o yaml | grep name:" },
     ],
@@ -374,7 +369,7 @@ export const entries: CatalogEntry[] = [
       "typically during an active Azure service event in the region.",
     steps: [
       { text: "Check Azure status for active events affecting the Azure Arc-enabled Kubernetes service; if there is one, wait until it is resolved." },
-      { text: "Delete the existing connected cluster resource, then onboard again.", command: "az connectedk8s delete --resource-group <resource-group> --name <cluster-name>\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
+      { text: "Delete the existing connected cluster resource, then retry onboarding.", command: "az connectedk8s delete\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
       { text: "If there is no service event and onboarding keeps failing, open a support request." },
     ],
     docUrl: ARC_DOC,
@@ -434,7 +429,7 @@ export const entries: CatalogEntry[] = [
       "Some older agent versions did not support the cluster connect feature, so az connectedk8s proxy finds no " +
       "hybrid connection for the cluster.",
     steps: [
-      { text: "Use the connectedk8s Azure CLI extension version 1.2.0 or later, then connect the cluster to Azure Arc again.", command: "az extension update --name connectedk8s\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
+      { text: "Use the connectedk8s Azure CLI extension version 1.2.0 or later, then connect the cluster to Azure Arc again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
       { text: "Make sure every network requirement of Arc-enabled Kubernetes is met; behind an outbound proxy or firewall, allow websocket connections to *.servicebus.windows.net (required by cluster connect)." },
     ],
     docUrl: `${ARC_DOC}#old-version-of-agents-used`,

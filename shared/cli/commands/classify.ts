@@ -1,7 +1,114 @@
-import type { CliIo } from "../io";
+import { classify, getEntry, type CatalogEntry, type ClassifyContext } from "../../catalog";
+import { CONTEXT_COMPONENTS, type ContextComponent } from "../../catalog/types";
+import type { Classification } from "../../health/model";
+import { type CliIo, UsageError, parseArgs } from "../io";
 
-// Placeholder until the classify command lands; replaced by its owner.
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr("fleet-health classify: not available yet");
-  return 1;
+/** One answer line of `classify --jsonl`: the classification plus what a reader needs from the entry. */
+export interface ClassifyAnswer extends Classification {
+  title?: string;
+  category?: string;
+  severity?: string;
+  docUrl?: string;
+}
+
+/** The answer for a line that could not be read: the line keeps its place in the output. */
+export interface ClassifyLineError {
+  catalogId: null;
+  error: { code: "InvalidInput"; message: string };
+}
+
+export function answerOf(classification: Classification): ClassifyAnswer {
+  const entry = classification.catalogId ? getEntry(classification.catalogId) : undefined;
+  if (!entry) return classification;
+  return { ...classification, title: entry.title, category: entry.category, severity: entry.severity, docUrl: entry.docUrl };
+}
+
+const STRING_CONTEXT_KEYS = ["extensionType", "code", "provisioningState"] as const;
+
+/**
+ * The context of a request, checked field by field so a typo (`"component": "extensions"`) is an
+ * error rather than silently ignored context.
+ */
+export function parseContext(raw: unknown): ClassifyContext {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== "object" || Array.isArray(raw)) throw new Error(`"context" must be an object`);
+  const input = raw as Record<string, unknown>;
+  const context: ClassifyContext = {};
+  if (input.component !== undefined) {
+    if (!CONTEXT_COMPONENTS.includes(input.component as ContextComponent)) throw new Error(`"context.component" must be one of ${CONTEXT_COMPONENTS.join(", ")}`);
+    context.component = input.component as ContextComponent;
+  }
+  if (input.clusterKind !== undefined) {
+    if (input.clusterKind !== "arc" && input.clusterKind !== "aks") throw new Error(`"context.clusterKind" must be arc or aks`);
+    context.clusterKind = input.clusterKind;
+  }
+  for (const key of STRING_CONTEXT_KEYS) {
+    const value = input[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string") throw new Error(`"context.${key}" must be a string`);
+    context[key] = value;
+  }
+  return context;
+}
+
+/** One `--jsonl` input line to its output object; never throws. */
+export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
+  try {
+    if (!line.trim()) throw new Error("empty line: expected a JSON object with a \"message\"");
+    let request: unknown;
+    try {
+      request = JSON.parse(line);
+    } catch (err) {
+      throw new Error(`not JSON: ${(err as Error).message}`);
+    }
+    if (typeof request !== "object" || request === null || Array.isArray(request)) throw new Error(`expected a JSON object with a "message"`);
+    const { message, context } = request as { message?: unknown; context?: unknown };
+    if (typeof message !== "string") throw new Error(`"message" must be a string`);
+    return answerOf(classify(message, parseContext(context)));
+  } catch (err) {
+    return { catalogId: null, error: { code: "InvalidInput", message: (err as Error).message } };
+  }
+}
+
+/** The readable answer: what it is, why, what to do (with the commands) and where it is documented. */
+export function describe(classification: Classification, entry: CatalogEntry | undefined): string[] {
+  if (!entry) {
+    return ["No catalog entry matches this message.", `Fingerprint: ${classification.fingerprint}`, "Run `fleet-health catalog` to see what the catalog covers."];
+  }
+  const lines = [
+    `${entry.title}`,
+    `Catalog id: ${entry.id} (category ${entry.category}, severity ${entry.severity}, confidence ${classification.confidence})`,
+    `Matched: ${classification.matched}`,
+    "",
+    `Cause: ${entry.cause}`,
+    "",
+    "Steps:",
+  ];
+  entry.steps.forEach((step, i) => {
+    lines.push(`  ${i + 1}. ${step.text}`);
+    for (const command of step.command?.split("\n") ?? []) lines.push(`       $ ${command}`);
+  });
+  lines.push("", `Documentation: ${entry.docUrl}`, `Fingerprint: ${classification.fingerprint}`);
+  return lines;
+}
+
+/** `classify [--jsonl] [--component C] [--extension-type T] [MESSAGE]` */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { options, positional } = parseArgs(args, { switches: ["jsonl"], values: ["component", "extension-type"] });
+  if (options.jsonl) {
+    if (positional.length) throw new UsageError("--jsonl reads messages from standard input; give no MESSAGE argument");
+    for await (const line of io.stdin()) io.stdout(JSON.stringify(classifyLine(line)));
+    return 0;
+  }
+  const message = positional.join(" ");
+  if (!message.trim()) throw new UsageError("give a MESSAGE to classify, or --jsonl to read JSON lines from standard input");
+  let context: ClassifyContext;
+  try {
+    context = parseContext({ component: options.component, extensionType: options["extension-type"] });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace("context.component", "--component"));
+  }
+  const classification = classify(message, context);
+  for (const line of describe(classification, classification.catalogId ? getEntry(classification.catalogId) : undefined)) io.stdout(line);
+  return 0;
 }
