@@ -28,7 +28,7 @@ const SEEDED_IDS = [
 const FIELD_IDS = [
   "flux-source-auth", "flux-ref-not-found", "flux-kustomize-build", "flux-dry-run-invalid", "flux-health-check-timeout",
   "image-pull-not-found", "ext-type-unavailable-region", "operation-conflict", "cluster-no-managed-identity",
-  "arc-cluster-offline", "arc-cluster-expired", "arc-msi-cert-expiring",
+  "arc-cluster-offline", "arc-cluster-expired", "arc-msi-cert-expiring", "policy-admission-denied", "arm-policy-disallowed", "ext-duplicate-type",
 ];
 
 /** The context the collector would attach to a failure of this entry (first listed value of each dimension). */
@@ -116,6 +116,10 @@ describe("near misses that belong to another entry of this area", () => {
     ["connectivityStatus is Offline", "arc-cluster-offline"],
     ["managed identity certificate expires in 12 days (2026-12-04T00:00:00Z)", "arc-msi-cert-expiring"],
     ["managed identity certificate expired on 2026-10-02T11:00:00Z", "arc-cluster-expired"],
+    // a policy denial is the catch-all; the Flux controllers' limits are the documented case
+    ['Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev3containerlimits-8f3c2a] container <source-controller> memory limit <1Gi> is higher than the maximum allowed of <512Mi>', "flux-resource-limits-policy"],
+    ['admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev2noprivilege-1a2b3c] Privileged container is not allowed: nginx', "policy-admission-denied"],
+    ['dry-run failed, error: admission webhook "validation.gatekeeper.sh" does not support dry run', "flux-webhook-dry-run"],
     // region availability vs provider registration
     ["The subscription is not registered to use namespace 'Microsoft.KubernetesConfiguration'", "provider-not-registered"],
   ])("%s -> %s", (message, expected) => {

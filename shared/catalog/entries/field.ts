@@ -298,6 +298,81 @@ export const entries: CatalogEntry[] = [
     ],
   },
   {
+    id: "policy-admission-denied",
+    title: "Azure Policy (Gatekeeper) denied an object in the cluster",
+    category: "permissions",
+    severity: "medium",
+    observable: ["flux", "extension"],
+    signatures: [String.raw`admission webhook \W?validation\.gatekeeper\.sh\W? denied the request`],
+    // a catch-all for every policy: entries that name the policy's effect on a known component win
+    priority: -1,
+    cause:
+      "An Azure Policy for Kubernetes assignment, enforced in the cluster by Gatekeeper, rejects the object (privileged " +
+      "container, missing limits, disallowed registry ...); the bracketed constraint name says which policy.",
+    steps: [
+      { text: "Find the constraint named in brackets and what it requires.", command: "kubectl get constraints" },
+      {
+        text:
+          "Change the manifest to comply, or exempt its namespace through the assignment's excludedNamespaces " +
+          "parameter (or a policy exemption) when the workload legitimately needs it.",
+      },
+    ],
+    docUrl: "https://learn.microsoft.com/azure/governance/policy/concepts/policy-for-kubernetes",
+    origin: "field",
+    examples: [
+      'admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev2noprivilege-1a2b3c] Privileged container is not allowed: nginx, securityContext: {"privileged": true}',
+      'Deployment/apps/web dry-run failed, reason: Forbidden, error: admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev3allowedimages-44d1] Container image docker.io/library/nginx:1.27 for container web has not been allowed.',
+      'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev3containerlimits-8f3c2a] container <web> memory limit <4Gi> is higher than the maximum allowed of <2Gi>',
+    ],
+    nearMisses: [
+      'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev3containerlimits-8f3c2a] container <source-controller> memory limit <1Gi> is higher than the maximum allowed of <512Mi>',
+      'dry-run failed, error: admission webhook "validation.gatekeeper.sh" does not support dry run',
+    ],
+  },
+  {
+    id: "arm-policy-disallowed",
+    title: "Azure Policy disallowed creating or updating the extension",
+    category: "permissions",
+    severity: "medium",
+    observable: ["extension"],
+    signatures: [String.raw`\bwas disallowed by policy\b`, String.raw`\brequestdisallowedbypolicy\b`],
+    cause:
+      "An Azure Policy assignment with a deny effect (allowed extension types, naming, required tags) blocks the " +
+      "extension resource at the Azure Resource Manager level; the policy identifiers in the message name it.",
+    steps: [
+      { text: "Find the assignment named in the message's policy identifiers.", command: "az policy assignment list --disable-scope-strict-match --query \"[?name=='<assignment-name>']\"" },
+      { text: "Create a policy exemption for the cluster (or change the policy to allow the extension type), then retry the extension operation." },
+    ],
+    docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors",
+    origin: "field",
+    examples: [
+      "Create or update of core cluster extension aks-managed-azure-monitor-metrics of type microsoft.azuremonitor.containers.metrics failed. Please refer https://aka.ms/akscoreextensions-tsg for additional details. Resource 'aks-managed-azure-monitor-metrics' was disallowed by policy. Policy identifiers: '[{\"policyAssignment\":{\"name\":\"Restrict Extensions\"}}]'",
+      "(RequestDisallowedByPolicy) Resource 'flux' was disallowed by policy. Reasons: 'Extension types must be on the allow list'.",
+    ],
+    nearMisses: ['admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev2noprivilege-1a2b3c] Privileged container is not allowed: nginx'],
+  },
+  {
+    id: "ext-duplicate-type",
+    title: "An extension of the same type is already installed at this scope",
+    category: "extension",
+    severity: "low",
+    observable: ["extension"],
+    signatures: [String.raw`multiple extensions of same type is not allowed at this scope`],
+    context: { components: ["extension"] },
+    cause: "The cluster already has an extension of this type (possibly under another name, or installed by a policy or add-on).",
+    steps: [
+      { text: "List the cluster's extensions and keep one of this type.", command: "az k8s-extension list -g <resource-group> -c <cluster-name> -t <connectedClusters or managedClusters> -o table" },
+      { text: "Uninstall the duplicate, or update the existing extension instead of creating a second one." },
+    ],
+    docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors",
+    origin: "field",
+    examples: [
+      'Multiple extensions of same type is not allowed at this scope. (Code: ValidationFailed)"',
+      "(ValidationFailed) Multiple extensions of same type is not allowed at this scope.",
+    ],
+    nearMisses: ["Extension type microsoft.web.appservice is not registered in region eastus2."],
+  },
+  {
     id: "cluster-no-managed-identity",
     title: "AKS cluster uses a service principal: extensions need a managed identity",
     category: "identity",
