@@ -2,7 +2,7 @@
  * What the history store keeps and answers. The API and the digest read through this interface;
  * shared/store implements it over Azure Table storage (Azurite locally).
  */
-import type { ClusterKind, ComponentKind, Evidence, FleetSnapshot, HealthState, ScopeError } from "../health/model";
+import type { ClusterKind, ComponentHealth, ComponentKind, Evidence, FleetSnapshot, HealthState, ScopeError } from "../health/model";
 
 /** The current state of one component (the cluster resource itself is the component of kind `cluster`). */
 export interface ComponentRecord {
@@ -31,6 +31,8 @@ export interface ComponentRecord {
   lastSeenSweepId: string;
   /** True when the component was not read in the latest sweeps because its cluster went dark; state is the last known one. */
   dark?: boolean;
+  /** When the cluster went dark (set with `dark`). */
+  darkSince?: string;
   facts?: Record<string, string>;
 }
 
@@ -61,6 +63,8 @@ export interface TransitionRecord {
   previousDurationMs?: number;
   /** For `recovered`: the catalog id of the failure that ended. */
   endedCatalogId?: string | null;
+  /** For `recovered`: how long the failure episode lasted, from its first failing observation (ms). */
+  failureDurationMs?: number;
 }
 
 export interface SweepRecord {
@@ -107,7 +111,25 @@ export interface RecordSweepResult {
   transitions: TransitionRecord[];
 }
 
+/** One component whose stored state a snapshot would change (see `FleetHistory.diffSnapshot`). */
+export interface ComponentChange {
+  componentId: string;
+  clusterId: string;
+  kind: ComponentKind;
+  /** The stored state; absent for a component seen for the first time. */
+  previous?: ComponentRecord;
+  /** The snapshot's judgement; absent when the component is gone (deleted) or kept while its cluster is dark. */
+  next?: ComponentHealth;
+  /** The transitions recording the snapshot would append for this component. */
+  events: TransitionEvent[];
+}
+
 export interface FleetHistory {
+  /**
+   * The components whose state the snapshot changes, without writing anything. Cheap like
+   * `recordSweep`: only clusters whose content changed are read.
+   */
+  diffSnapshot(snapshot: FleetSnapshot): Promise<ComponentChange[]>;
   /** Persists one snapshot: only what changed, plus the sweep's own bookkeeping. */
   recordSweep(snapshot: FleetSnapshot): Promise<RecordSweepResult>;
   /** Current state of every component matching the filter. */

@@ -1,0 +1,254 @@
+/**
+ * Records <-> table entities. Every field is mapped by name both ways, so the SDK's `etag`,
+ * `timestamp` and `odata.*` keys never reach a caller, Int64 values come back as numbers (not
+ * bigint, which JSON.stringify refuses) and dates as ISO strings.
+ */
+import { createHash } from "node:crypto";
+import type { TableEntity } from "@azure/data-tables";
+import type { ClusterKind, ComponentKind, Evidence, HealthState } from "../health/model";
+import type { ComponentRecord, SweepRecord, TransitionEvent, TransitionRecord } from "./types";
+
+export type Entity = TableEntity<Record<string, unknown>>;
+
+/** A string property holds at most 32K UTF-16 code units (64 KiB); stay a little under. */
+export const PROPERTY_CHARS = 32_000;
+/** Evidence of one row is kept whole up to this, well inside the 1 MiB entity and 4 MiB batch limits. */
+export const EVIDENCE_CHARS = 300_000;
+/** A message is one line for people; its full text stays in the evidence. */
+export const MESSAGE_CHARS = 8_000;
+
+/** Cuts `text` to at most `max` characters, ending with a marker naming the full length and its SHA-256. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = `…[truncated from ${text.length} chars; sha256:${createHash("sha256").update(text).digest("hex")}]`;
+  return cutAt(text, Math.max(0, max - marker.length)) + marker;
+}
+
+/** A prefix of at most `length` code units that never splits a surrogate pair. */
+function cutAt(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
+
+/** Stores `text` under `name`, `name_1`, `name_2` ... so no property exceeds the Table limit. */
+export function putText(entity: Entity, name: string, text: string): void {
+  let rest = text;
+  for (let part = 0; part === 0 || rest.length > 0; part++) {
+    const chunk = cutAt(rest, Math.min(PROPERTY_CHARS, rest.length));
+    entity[part === 0 ? name : `${name}_${part}`] = chunk;
+    rest = rest.slice(chunk.length);
+  }
+}
+
+export function getText(entity: Record<string, unknown>, name: string): string | undefined {
+  if (typeof entity[name] !== "string") return undefined;
+  let text = entity[name] as string;
+  for (let part = 1; typeof entity[`${name}_${part}`] === "string"; part++) text += entity[`${name}_${part}`] as string;
+  return text;
+}
+
+/**
+ * Evidence that fits the row budget is kept whole; otherwise the longest values are truncated (with
+ * the marker and hash) until it fits. Never throws, so a huge message can never fail a write.
+ */
+export function fitEvidence(evidence: Evidence[], budget = EVIDENCE_CHARS): Evidence[] {
+  let fitted = evidence.map((e) => ({ ...e }));
+  let size = JSON.stringify(fitted).length;
+  while (size > budget) {
+    const longest = fitted.reduce((a, b) => (b.value.length > a.value.length ? b : a));
+    const excess = size - budget;
+    // A marker is ~110 characters; cut deeper so one pass is enough.
+    const target = Math.max(200, Math.floor(longest.value.length - excess - 200));
+    if (longest.value.length <= target) {
+      fitted = fitted.slice(0, -1); // only possible with thousands of tiny items: drop the last
+    } else longest.value = truncateText(longest.value, target);
+    size = JSON.stringify(fitted).length;
+  }
+  return fitted;
+}
+
+export function int64(value: number): { value: string; type: "Int64" } {
+  return { value: String(Math.round(value)), type: "Int64" };
+}
+
+function num(value: unknown): number | undefined {
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
+  return undefined;
+}
+
+function date(value: unknown): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  return undefined;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const json = <T>(entity: Record<string, unknown>, name: string, fallback: T): T => {
+  const text = getText(entity, name);
+  return text === undefined ? fallback : (JSON.parse(text) as T);
+};
+
+/** Adds only the defined values, so `undefined` never turns into a stored property. */
+function defined(target: Record<string, unknown>, values: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null) target[k] = v;
+}
+
+/** The stored part of a component record; `lastSeen*` come from the manifest at read time. */
+export type StoredComponent = Omit<ComponentRecord, "lastSeenAt" | "lastSeenSweepId">;
+
+export function componentEntity(partitionKey: string, rowKey: string, record: StoredComponent): Entity {
+  const entity: Entity = { partitionKey, rowKey };
+  defined(entity, {
+    id: record.id,
+    clusterId: record.clusterId,
+    clusterName: record.clusterName,
+    clusterKind: record.clusterKind,
+    subscriptionId: record.subscriptionId,
+    resourceGroup: record.resourceGroup,
+    kind: record.kind,
+    name: record.name,
+    extensionType: record.extensionType,
+    parentId: record.parentId,
+    state: record.state,
+    reason: record.reason,
+    message: truncateText(record.message, MESSAGE_CHARS),
+    catalogId: record.catalogId,
+    confidence: record.confidence,
+    fingerprint: record.fingerprint,
+    firstSeenFailingAt: record.firstSeenFailingAt ? new Date(record.firstSeenFailingAt) : undefined,
+    lastTransitionAt: new Date(record.lastTransitionAt),
+    dark: record.dark || undefined,
+    darkSince: record.darkSince ? new Date(record.darkSince) : undefined,
+  });
+  putText(entity, "evidence", JSON.stringify(fitEvidence(record.evidence)));
+  if (record.facts) putText(entity, "facts", JSON.stringify(record.facts));
+  return entity;
+}
+
+export function componentFromEntity(entity: Record<string, unknown>): StoredComponent {
+  const record: StoredComponent = {
+    id: str(entity.id) ?? "",
+    clusterId: str(entity.clusterId) ?? "",
+    clusterName: str(entity.clusterName) ?? "",
+    clusterKind: (str(entity.clusterKind) ?? "arc") as ClusterKind,
+    subscriptionId: str(entity.subscriptionId) ?? "",
+    resourceGroup: str(entity.resourceGroup) ?? "",
+    kind: str(entity.kind) as ComponentKind,
+    name: str(entity.name) ?? "",
+    state: (str(entity.state) ?? "unknown") as HealthState,
+    reason: str(entity.reason) ?? "",
+    message: str(entity.message) ?? "",
+    evidence: json<Evidence[]>(entity, "evidence", []),
+    catalogId: str(entity.catalogId) ?? null,
+    lastTransitionAt: date(entity.lastTransitionAt) ?? "",
+  };
+  defined(record as unknown as Record<string, unknown>, {
+    extensionType: str(entity.extensionType),
+    parentId: str(entity.parentId),
+    confidence: num(entity.confidence),
+    fingerprint: str(entity.fingerprint),
+    firstSeenFailingAt: date(entity.firstSeenFailingAt),
+    dark: entity.dark === true ? true : undefined,
+    darkSince: date(entity.darkSince),
+    facts: getText(entity, "facts") === undefined ? undefined : json<Record<string, string>>(entity, "facts", {}),
+  });
+  return record;
+}
+
+export function transitionEntity(partitionKey: string, rowKey: string, t: TransitionRecord): Entity {
+  const entity: Entity = { partitionKey, rowKey };
+  defined(entity, {
+    id: t.id,
+    at: new Date(t.at),
+    sweepId: t.sweepId,
+    event: t.event,
+    componentId: t.componentId,
+    componentKind: t.componentKind,
+    componentName: t.componentName,
+    clusterId: t.clusterId,
+    clusterName: t.clusterName,
+    subscriptionId: t.subscriptionId,
+    extensionType: t.extensionType,
+    from: t.from,
+    to: t.to,
+    reason: t.reason,
+    message: truncateText(t.message, MESSAGE_CHARS),
+    catalogId: t.catalogId,
+    fingerprint: t.fingerprint,
+    previousDurationMs: t.previousDurationMs === undefined ? undefined : int64(t.previousDurationMs),
+    // null (an unclassified failure ended) and undefined (not a recovery) differ: "" stands for null.
+    endedCatalogId: t.endedCatalogId === undefined ? undefined : (t.endedCatalogId ?? ""),
+    failureDurationMs: t.failureDurationMs === undefined ? undefined : int64(t.failureDurationMs),
+  });
+  return entity;
+}
+
+export function transitionFromEntity(entity: Record<string, unknown>): TransitionRecord {
+  const record: TransitionRecord = {
+    id: str(entity.id) ?? "",
+    at: date(entity.at) ?? "",
+    sweepId: str(entity.sweepId) ?? "",
+    event: str(entity.event) as TransitionEvent,
+    componentId: str(entity.componentId) ?? "",
+    componentKind: str(entity.componentKind) as ComponentKind,
+    componentName: str(entity.componentName) ?? "",
+    clusterId: str(entity.clusterId) ?? "",
+    clusterName: str(entity.clusterName) ?? "",
+    subscriptionId: str(entity.subscriptionId) ?? "",
+    from: (str(entity.from) ?? null) as HealthState | null,
+    to: str(entity.to) as HealthState | "deleted",
+    reason: str(entity.reason) ?? "",
+    message: str(entity.message) ?? "",
+    catalogId: str(entity.catalogId) ?? null,
+  };
+  const ended = str(entity.endedCatalogId);
+  defined(record as unknown as Record<string, unknown>, {
+    extensionType: str(entity.extensionType),
+    fingerprint: str(entity.fingerprint),
+    previousDurationMs: num(entity.previousDurationMs),
+    failureDurationMs: num(entity.failureDurationMs),
+  });
+  if (ended !== undefined) record.endedCatalogId = ended === "" ? null : ended;
+  return record;
+}
+
+export function sweepEntity(partitionKey: string, rowKey: string, s: SweepRecord): Entity {
+  const entity: Entity = {
+    partitionKey,
+    rowKey,
+    sweepId: s.sweepId,
+    startedAt: new Date(s.startedAt),
+    finishedAt: new Date(s.finishedAt),
+    durationMs: int64(s.durationMs),
+    partial: s.partial,
+    clusters: s.clusters,
+    components: s.components,
+    armRequests: s.armRequests,
+    tableOperations: s.tableOperations,
+    transitions: s.transitions,
+    byState: JSON.stringify(s.byState),
+  };
+  putText(entity, "scopes", JSON.stringify(s.scopes));
+  putText(entity, "partialScopes", JSON.stringify(s.partialScopes.map((e) => ({ ...e, message: truncateText(e.message, MESSAGE_CHARS) }))));
+  return entity;
+}
+
+export function sweepFromEntity(entity: Record<string, unknown>): SweepRecord {
+  return {
+    sweepId: str(entity.sweepId) ?? "",
+    startedAt: date(entity.startedAt) ?? "",
+    finishedAt: date(entity.finishedAt) ?? "",
+    durationMs: num(entity.durationMs) ?? 0,
+    scopes: json<string[]>(entity, "scopes", []),
+    partial: entity.partial === true,
+    partialScopes: json(entity, "partialScopes", []),
+    clusters: num(entity.clusters) ?? 0,
+    components: num(entity.components) ?? 0,
+    byState: json(entity, "byState", { healthy: 0, pending: 0, degraded: 0, unknown: 0, failing: 0 }),
+    armRequests: num(entity.armRequests) ?? 0,
+    tableOperations: num(entity.tableOperations) ?? 0,
+    transitions: num(entity.transitions) ?? 0,
+  };
+}

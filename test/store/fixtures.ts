@@ -1,0 +1,78 @@
+/** Small FleetSnapshot builders for the store tests and the store benchmark. */
+import type { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState } from "../../shared/health/model";
+
+export const SUB_A = "00000000-0000-0000-0000-00000000000a";
+export const SUB_B = "00000000-0000-0000-0000-00000000000b";
+
+export function clusterId(name: string, sub = SUB_A, kind: "arc" | "aks" = "arc"): string {
+  const provider = kind === "arc" ? "microsoft.kubernetes/connectedclusters" : "microsoft.containerservice/managedclusters";
+  return `/subscriptions/${sub}/resourcegroups/rg-fleet/providers/${provider}/${name}`;
+}
+
+export interface ComponentSpec {
+  state?: HealthState;
+  reason?: string;
+  message?: string;
+  catalogId?: string | null;
+  evidence?: string;
+  facts?: Record<string, string>;
+}
+
+/** A cluster with its own component and one extension and one Flux configuration, each settable. */
+export function cluster(
+  name: string,
+  specs: { cluster?: ComponentSpec; flux?: ComponentSpec; monitor?: ComponentSpec; config?: ComponentSpec | null } = {},
+  options: { sub?: string; kind?: "arc" | "aks" } = {},
+): ClusterHealth {
+  const id = clusterId(name, options.sub, options.kind);
+  const component = (cid: string, kind: ComponentHealth["kind"], cname: string, spec: ComponentSpec = {}, extensionType?: string): ComponentHealth => {
+    const state = spec.state ?? "healthy";
+    const message = spec.message ?? (state === "healthy" ? "Succeeded" : `${cname} failed: ${spec.reason ?? "Failed"}`);
+    return {
+      id: cid,
+      clusterId: id,
+      kind,
+      name: cname,
+      ...(extensionType ? { extensionType } : {}),
+      state,
+      reason: spec.reason ?? (state === "healthy" ? "Succeeded" : "Failed"),
+      message,
+      evidence: [{ field: "properties.statuses[0].message", value: spec.evidence ?? message }],
+      ...(state === "failing" || state === "degraded" || spec.catalogId ? { classification: { catalogId: spec.catalogId === undefined ? "ext-install-failed" : spec.catalogId, confidence: 0.9, fingerprint: `fp:${spec.reason ?? "Failed"}:${spec.catalogId ?? ""}` } } : {}),
+      ...(spec.facts ? { facts: spec.facts } : {}),
+    };
+  };
+  const ext = `${id}/providers/microsoft.kubernetesconfiguration/extensions`;
+  const components = [
+    component(id.replace("connectedclusters", "connectedClusters"), "cluster", name, specs.cluster ?? { reason: "Connected" }),
+    component(`${ext}/flux`, "extension", "flux", specs.flux, "microsoft.flux"),
+    component(`${ext}/azuremonitor-containers`, "extension", "azuremonitor-containers", specs.monitor, "microsoft.azuremonitor.containers"),
+  ];
+  if (specs.config !== null) components.push(component(`${id}/providers/microsoft.kubernetesconfiguration/fluxconfigurations/cluster-config`, "flux", "cluster-config", specs.config ?? undefined));
+  return {
+    id,
+    name,
+    kind: options.kind ?? "arc",
+    subscriptionId: options.sub ?? SUB_A,
+    resourceGroup: "rg-fleet",
+    state: components.some((c) => c.state !== "healthy") ? "failing" : "healthy",
+    components,
+  };
+}
+
+let counter = 0;
+
+/** A snapshot at `minute` minutes after a fixed start; each call gets a fresh sweep id unless given. */
+export function snapshot(clusters: ClusterHealth[], options: { minute?: number; sweepId?: string; scopes?: string[]; partialScopes?: FleetSnapshot["partialScopes"] } = {}): FleetSnapshot {
+  const start = Date.parse("2026-11-01T00:00:00.000Z") + (options.minute ?? counter++) * 60_000;
+  return {
+    sweepId: options.sweepId ?? `sweep-${start}-${counter++}`,
+    startedAt: new Date(start).toISOString(),
+    finishedAt: new Date(start + 20_000).toISOString(),
+    scopes: options.scopes ?? [],
+    partial: (options.partialScopes ?? []).length > 0,
+    partialScopes: options.partialScopes ?? [],
+    clusters,
+    armRequests: 3,
+  };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { openFleetHistory, type FleetHistory } from "../../shared/store";
+import { tablesConnection, uniquePrefix } from "../support/tables";
+import { cluster, clusterId, snapshot } from "./fixtures";
+
+async function openHistory(): Promise<FleetHistory> {
+  return openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("hist") });
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+
+describe("recordSweep", () => {
+  it("records the first sweep as appearances and new failures, with current state, timeline and sweep record", async () => {
+    const history = await openHistory();
+    const first = snapshot([cluster("c1"), cluster("c2", { flux: { state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed" } })], { minute: 0 });
+    const { sweep, transitions } = await history.recordSweep(first);
+
+    expect(transitions).toHaveLength(8);
+    expect(transitions.filter((t) => t.event === "new-failure").map((t) => t.componentName)).toEqual(["flux"]);
+    expect(sweep).toMatchObject({ sweepId: first.sweepId, clusters: 2, components: 8, transitions: 8, partial: false, byState: { healthy: 7, failing: 1 } });
+    expect(sweep.tableOperations).toBeGreaterThan(0);
+
+    const c2 = await history.getCluster(clusterId("c2"));
+    expect(c2).toHaveLength(4);
+    const flux = c2!.find((c) => c.name === "flux")!;
+    expect(flux).toMatchObject({ state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed", firstSeenFailingAt: first.startedAt, lastTransitionAt: first.startedAt, lastSeenSweepId: first.sweepId, lastSeenAt: first.startedAt, extensionType: "microsoft.flux", clusterName: "c2" });
+    expect(flux.evidence[0].value).toContain("flux failed");
+    // The cluster's own component is keyed by its canonical id whatever the casing Azure returned.
+    expect(c2!.find((c) => c.kind === "cluster")!.id).toBe(clusterId("c2"));
+
+    expect(await history.getCluster(clusterId("nope"))).toBeUndefined();
+    expect((await history.clusterTimeline(clusterId("c2"))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "new-failure"]);
+    expect((await history.listSweeps()).items.map((s) => s.sweepId)).toEqual([first.sweepId]);
+    expect((await history.lastCompleteSweep())?.sweepId).toBe(first.sweepId);
+  });
+
+  it("writes only its bookkeeping when nothing changed, yet moves last-seen", async () => {
+    const history = await openHistory();
+    const fleet = [cluster("c1"), cluster("c2", { monitor: { state: "degraded", reason: "Degraded" } })];
+    await history.recordSweep(snapshot(fleet, { minute: 0 }));
+    const again = snapshot(fleet, { minute: 15 });
+    const { sweep, transitions } = await history.recordSweep(again);
+    expect(transitions).toEqual([]);
+    expect(sweep.transitions).toBe(0);
+    expect(sweep.tableOperations).toBeLessThanOrEqual(4);
+    const c1 = await history.getCluster(clusterId("c1"));
+    expect(c1!.every((c) => c.lastSeenSweepId === again.sweepId && c.lastTransitionAt === "2026-11-01T00:00:00.000Z")).toBe(true);
+    expect(await all(history.listTransitions())).toHaveLength(8);
+  });
+
+  it("records every kind of state change with the duration of the state it ends", async () => {
+    const history = await openHistory();
+    const fail = (reason: string, catalogId: string | null) => ({ state: "failing" as const, reason, catalogId });
+    const steps = [
+      cluster("c1"),
+      cluster("c1", { flux: fail("InstallationFailed", "ext-install-failed"), monitor: { state: "pending", reason: "Provisioning" } }),
+      cluster("c1", { flux: fail("HelmTimeout", "helm-timeout"), monitor: { state: "healthy" } }),
+      cluster("c1", { flux: { state: "unknown", reason: "UnknownValue", catalogId: null } }),
+      cluster("c1"),
+    ];
+    for (const [i, c] of steps.entries()) await history.recordSweep(snapshot([c], { minute: i * 10 }));
+
+    const flux = (await history.clusterTimeline(clusterId("c1"))).filter((t) => t.componentName === "flux");
+    expect(flux.map((t) => t.event)).toEqual(["appeared", "new-failure", "changed-failure", "state-changed", "recovered"]);
+    expect(flux.map((t) => t.previousDurationMs)).toEqual([undefined, 600_000, 600_000, 600_000, 600_000]);
+    expect(flux[2]).toMatchObject({ catalogId: "helm-timeout", endedCatalogId: "ext-install-failed" });
+    // A failure that passed through unknown still recovers, and the episode is measured from its start.
+    expect(flux[4]).toMatchObject({ from: "unknown", to: "healthy", endedCatalogId: null, failureDurationMs: 30 * 60_000 });
+    const monitor = (await history.clusterTimeline(clusterId("c1"))).filter((t) => t.componentName === "azuremonitor-containers");
+    expect(monitor.map((t) => `${t.event}:${t.to}`)).toEqual(["appeared:healthy", "state-changed:pending", "state-changed:healthy"]);
+
+    const byCatalog = await all(history.listTransitions({ catalogId: "ext-install-failed" }));
+    expect(byCatalog.map((t) => t.event)).toEqual(["new-failure", "changed-failure"]);
+    const window = await all(history.listTransitions({ from: new Date("2026-11-01T00:10:00Z"), to: new Date("2026-11-01T00:30:00Z") }));
+    expect(window.map((t) => t.at)).toEqual(["2026-11-01T00:10:00.000Z", "2026-11-01T00:10:00.000Z", "2026-11-01T00:20:00.000Z", "2026-11-01T00:20:00.000Z"]);
+    const byExtension = await all(history.listTransitions({ extensionType: "microsoft.azuremonitor.containers" }));
+    expect(byExtension).toHaveLength(3);
+  });
+
+  it("answers open failures, catalog and extension filters from the index, and the rest by scan", async () => {
+    const history = await openHistory();
+    await history.recordSweep(
+      snapshot([
+        cluster("c1", { flux: { state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed" } }),
+        cluster("c2", { monitor: { state: "degraded", reason: "Degraded", catalogId: "monitor-degraded" } }),
+        cluster("c3"),
+      ]),
+    );
+    expect((await all(history.listComponents({ state: "failing" }))).map((c) => c.clusterName)).toEqual(["c1"]);
+    expect((await all(history.listComponents({ catalogId: "monitor-degraded" }))).map((c) => c.name)).toEqual(["azuremonitor-containers"]);
+    expect(await all(history.listComponents({ state: "healthy", kind: "cluster" }))).toHaveLength(3);
+    expect(await all(history.listComponents({ extensionType: "MICROSOFT.FLUX" }))).toHaveLength(3);
+    expect(await all(history.listComponents())).toHaveLength(12);
+    const failing = await all(history.listComponents({ state: "failing" }));
+    expect(failing[0].lastSeenSweepId).not.toBe("");
+  });
+
+  it("rejects a malformed snapshot before writing anything", async () => {
+    const history = await openHistory();
+    const bad = snapshot([cluster("c1")]);
+    (bad.clusters[0].components[1] as { state: string }).state = "broken";
+    await expect(history.recordSweep(bad)).rejects.toMatchObject({ code: "InvalidSnapshot", message: expect.stringContaining('"broken"') });
+    expect((await history.listSweeps()).items).toEqual([]);
+    expect(await all(history.listComponents())).toEqual([]);
+  });
+
+  it("pages sweeps newest first", async () => {
+    const history = await openHistory();
+    for (let i = 0; i < 3; i++) await history.recordSweep(snapshot([cluster("c1")], { minute: i, sweepId: `s${i}` }));
+    const first = await history.listSweeps({ limit: 2 });
+    expect(first.items.map((s) => s.sweepId)).toEqual(["s2", "s1"]);
+    const second = await history.listSweeps({ limit: 2, continuationToken: first.continuationToken });
+    expect(second.items.map((s) => s.sweepId)).toEqual(["s0"]);
+    expect(second.continuationToken).toBeUndefined();
+  });
+});
