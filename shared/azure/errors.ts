@@ -20,6 +20,7 @@ interface RestErrorLike {
 
 /** What a failed SDK call tells us, whichever SDK core threw it. */
 export function describeError(err: unknown): { code: string; message: string; statusCode?: number; retryable: boolean; throttled: boolean } {
+  if (err instanceof ArmReadError) return { code: err.code, message: err.message, statusCode: err.statusCode, retryable: false, throttled: false };
   const e = (err ?? {}) as RestErrorLike;
   const statusCode = typeof e.statusCode === "number" ? e.statusCode : undefined;
   const message = (e.message ?? String(err)).slice(0, 2000);

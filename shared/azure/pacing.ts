@@ -84,15 +84,22 @@ export class QuotaPacer {
     }
   }
 
-  observe(headers: HeaderSource): void {
+  /**
+   * Reads the quota headers of a response to a query sent at `sentAt`. `resets-after` comes in whole
+   * seconds, rounded up, so each response only bounds the reset from above (`now + resetsAfter`);
+   * the tightest bound in a window is kept, and the first response of a window is exact to within
+   * its round trip, so waiting for it costs milliseconds, not the rounding second.
+   */
+  observe(headers: HeaderSource, sentAt?: number): void {
     const remaining = Number(headers.get("x-ms-user-quota-remaining") ?? NaN);
     const resetsAfter = parseResetsAfter(headers.get("x-ms-user-quota-resets-after"));
     if (!Number.isFinite(remaining) || resetsAfter === undefined) return;
-    const resetAt = this.clock.now() + resetsAfter;
-    // Responses of parallel queries can arrive out of order: within one window the lowest count is the latest.
-    const sameWindow = this.remaining !== undefined && Math.abs(resetAt - this.resetAt) < 1000;
-    this.remaining = sameWindow ? Math.min(this.remaining!, remaining) : remaining;
-    this.resetAt = resetAt;
+    const now = this.clock.now();
+    const upper = now + resetsAfter;
+    // A count above what we hold means a new window began (or, out of order, an older answer: waiting longer is safe).
+    const newWindow = this.remaining === undefined || now >= this.resetAt || remaining > this.remaining || (sentAt !== undefined && sentAt >= this.resetAt);
+    this.remaining = newWindow ? remaining : Math.min(this.remaining!, remaining);
+    this.resetAt = newWindow ? upper : Math.min(this.resetAt, upper);
   }
 
   /** A 429: nothing more until the window resets (Retry-After when given, else the quota headers, else the default window). */

@@ -61,27 +61,27 @@ export class ResourceGraphReader {
     let skipToken: string | undefined;
     do {
       let headers: HeaderSource | undefined;
-      const response = await readWithRetries(
-        () =>
-          this.client.resources(
-            {
-              query,
-              ...(scope.subscriptions ? { subscriptions: scope.subscriptions } : {}),
-              ...(scope.managementGroups ? { managementGroups: scope.managementGroups } : {}),
-              options: { top: this.pageSize, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+      let sentAt = 0;
+      const send = () => {
+        sentAt = this.settings.clock.now();
+        return this.client.resources(
+          {
+            query,
+            ...(scope.subscriptions ? { subscriptions: scope.subscriptions } : {}),
+            ...(scope.managementGroups ? { managementGroups: scope.managementGroups } : {}),
+            options: { top: this.pageSize, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+          },
+          {
+            abortSignal: signal,
+            requestOptions: { timeout: this.settings.timeoutMs },
+            onResponse: (raw) => {
+              headers = raw.headers;
+              this.pacer.observe(raw.headers, sentAt);
             },
-            {
-              abortSignal: signal,
-              requestOptions: { timeout: this.settings.timeoutMs },
-              onResponse: (raw) => {
-                headers = raw.headers;
-                this.pacer.observe(raw.headers);
-              },
-            },
-          ),
-        { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), sleep: (ms) => this.settings.clock.sleep(ms) },
-        this.settings.retry,
-      );
+          },
+        );
+      };
+      const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
       yield { rows: rowsOf(response.data), subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true" };
       skipToken = response.skipToken || undefined;
       // Without a skip token a truncated result cannot be continued: what was read stands, the rest is missing.

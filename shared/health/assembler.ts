@@ -68,6 +68,26 @@ export class FleetAssembler {
     this.configs.get(parseConfigId(id).cluster.id)?.delete(normalizeId(id));
   }
 
+  /** The state of a cluster resource's own component, when it was read. */
+  clusterState(id: string): ComponentHealth["state"] | undefined {
+    return this.clusterRows.get(normalizeId(id))?.components[0].state;
+  }
+
+  /** A cluster a fresh ARM read found deleted, with everything under it. */
+  removeCluster(id: string): void {
+    this.clusterRows.delete(normalizeId(id));
+    this.configs.delete(normalizeId(id));
+  }
+
+  /** Flux configurations that are not healthy and whose row carried no per-object statuses. */
+  fluxWithoutStatuses(): string[] {
+    const ids: string[] = [];
+    for (const byId of this.configs.values()) {
+      for (const [main, ...objects] of byId.values()) if (main.kind === "flux" && main.state !== "healthy" && main.state !== "pending" && !objects.length) ids.push(main.id);
+    }
+    return ids;
+  }
+
   /** Clusters whose configuration could not be read: their state is `unknown`, whatever was read. */
   markUnread(match: (cluster: { id: string; subscriptionId: string }) => boolean, error: ScopeError): number {
     let count = 0;

@@ -63,31 +63,37 @@ function withDetail(main: Verdict, details: Verdict[]): Verdict {
 
 function judgeExtension(base: Base, props: Prop): ComponentHealth {
   const details: Verdict[] = [];
+  // Statuses without a level (the Flux extension guide shows code and message, the rest null) explain a failure but do not decide one.
+  const notes: Verdict[] = [];
   const errorInfo = props.get("errorInfo");
   if (errorInfo.present) {
-    const message = errorInfo.get("message");
-    const code = errorInfo.get("code").nonEmpty();
-    if (message.nonEmpty() || code) details.push(verdict("failing", "ExtensionError", message.nonEmpty() ?? `error ${code}`, [evidenceOf(message, code)]));
-    for (const detail of errorInfo.get("details").items()) {
-      const m = detail.get("message");
-      if (m.nonEmpty()) details[details.length - 1]?.evidence.push(evidenceOf(m, detail.get("code").nonEmpty()));
+    // A generic "terminal provisioning state 'Failed'" wraps the real error in details[].
+    const inner = errorInfo.get("details").items().filter((d) => d.get("message").nonEmpty());
+    const source = inner.length ? inner[inner.length - 1] : errorInfo;
+    const message = source.get("message");
+    const code = source.get("code").nonEmpty() ?? errorInfo.get("code").nonEmpty();
+    if (message.nonEmpty() || code) {
+      const evidence = [evidenceOf(errorInfo.get("message"), errorInfo.get("code").nonEmpty()), ...inner.map((d) => evidenceOf(d.get("message"), d.get("code").nonEmpty()))];
+      details.push(verdict("failing", "ExtensionError", message.nonEmpty() ?? `error ${code}`, inner.length ? evidence : [evidenceOf(message, code)]));
     }
   }
   for (const status of props.get("statuses").items()) {
     const level = status.get("level").text()?.toLowerCase();
-    if (level !== "error" && level !== "warning") continue;
     const message = status.get("message");
     const code = status.get("code").nonEmpty();
     const text = message.nonEmpty() ?? status.get("displayStatus").nonEmpty() ?? `status ${code ?? level}`;
-    details.push(verdict(level === "error" ? "failing" : "degraded", level === "error" ? "StatusError" : "StatusWarning", text, [evidenceOf(message, code)]));
+    if (level === "error" || level === "warning") details.push(verdict(level === "error" ? "failing" : "degraded", level === "error" ? "StatusError" : "StatusWarning", text, [evidenceOf(message, code)]));
+    else if (level === undefined && (message.nonEmpty() || code)) notes.push(verdict("healthy", "Status", text, [evidenceOf(message, code)]));
   }
-  const provisioning = withDetail(judgeEnum(props.get("provisioningState"), PROVISIONING), details);
+  const provisioning = withDetail(judgeEnum(props.get("provisioningState"), PROVISIONING), [...details, ...notes]);
+  const condition = combine([provisioning, ...details]);
+  if (condition.state !== "healthy") condition.evidence.push(...notes.flatMap((n) => n.evidence));
   const extensionType = props.get("extensionType").nonEmpty()?.toLowerCase();
   return {
     ...base,
     kind: "extension",
     ...(extensionType ? { extensionType } : {}),
-    ...combine([provisioning, ...details]),
+    ...condition,
     facts: factsOf(props, EXTENSION_FACTS),
   };
 }

@@ -163,3 +163,24 @@ describe("huge messages", () => {
     expect(c.message).not.toContain("\n");
   });
 });
+
+describe("extension error shapes", () => {
+  it("a status without a level explains a failed provisioning", () => {
+    const [c] = judgeConfiguration(extensionRow(ARC_ID, "flux", { ProvisioningState: "Failed", Statuses: [{ Code: "InstallationFailed", DisplayStatus: null, Level: null, Message: "unable to pull image", Time: null }] }));
+    expect(c).toMatchObject({ state: "failing", reason: "ProvisioningFailed", message: "unable to pull image" });
+    expect(c.evidence).toContainEqual({ field: "properties.Statuses[0].Message", value: "unable to pull image", code: "InstallationFailed" });
+    expect(judgeConfiguration(extensionRow(ARC_ID, "ok", { Statuses: [{ Code: "Info", Level: null, Message: "all good" }] }))[0]).toMatchObject({ state: "healthy", evidence: [{ field: "properties.ProvisioningState", value: "Succeeded" }] });
+  });
+
+  it("errorInfo that wraps the real error in details reports the inner error", () => {
+    const [c] = judgeConfiguration(
+      extensionRow(ARC_ID, "osm", {
+        ProvisioningState: "Failed",
+        ErrorInfo: { Code: "ResourceOperationFailure", Message: "The resource operation completed with terminal provisioning state 'Failed'.", Details: [{ Code: "HelmInstallFailed", Message: "InnerError [chart not found]" }] },
+      }),
+    );
+    expect(c.message).toBe("InnerError [chart not found]");
+    expect(c.evidence).toContainEqual({ field: "properties.ErrorInfo.Details[0].Message", value: "InnerError [chart not found]", code: "HelmInstallFailed" });
+    expect(c.evidence).toContainEqual({ field: "properties.ErrorInfo.Message", value: "The resource operation completed with terminal provisioning state 'Failed'.", code: "ResourceOperationFailure" });
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Reads the fleet: two paged Resource Graph queries per scope batch (clusters, then their
+ * configuration resources), judged row by row as pages arrive so memory holds judgements, not raw
+ * rows. A batch that fails is split to isolate the subscription that fails it; what cannot be read
+ * becomes a partial scope with its error, and the rest of the fleet continues.
+ */
+import type { FleetScope } from "../config";
+import type { ConfigurationReader } from "../azure/kubernetes-configuration";
+import { ArmReadError } from "../azure/errors";
+import { CLUSTERS_QUERY, CONFIGURATIONS_QUERY, ResourceGraphReader } from "../azure/resource-graph";
+import { batchScopes, GraphScope, scopeNames, splitScope, TENANT_SCOPE } from "../azure/scopes";
+import type { FleetAssembler } from "../health/assembler";
+import type { ScopeError } from "../health/model";
+
+export interface SweepProgress {
+  phase: "clusters" | "configurations" | "statuses" | "confirm" | "persist" | "done";
+  message: string;
+  armRequests: number;
+}
+
+export interface CollectOptions {
+  graph: ResourceGraphReader;
+  configurations: ConfigurationReader;
+  assembler: FleetAssembler;
+  scopes: FleetScope[];
+  /** Subscriptions per Resource Graph request (under 300; default 200). */
+  subscriptionsPerQuery?: number;
+  /** Extra queries allowed for splitting failed batches (default 64), so an outage does not multiply queries. */
+  maxIsolationQueries?: number;
+  /** Targeted reads allowed for Flux statuses missing from Resource Graph rows (default 500). */
+  maxStatusFetches?: number;
+  onProgress?: (progress: SweepProgress) => void;
+  signal?: AbortSignal;
+}
+
+const LIMIT_HIT = "TenantSubscriptionLimitHit";
+
+export interface CollectResult {
+  partialScopes: ScopeError[];
+  /** Resource Graph pages read; 0 means nothing could be read at all. */
+  pages: number;
+}
+
+export async function collectFleet(options: CollectOptions): Promise<CollectResult> {
+  const partial: ScopeError[] = [];
+  let pages = 0;
+  const budget = { isolation: options.maxIsolationQueries ?? 64 };
+  const requests = () => options.graph.requests + options.configurations.requests;
+  const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
+
+  /** Reads one query over a scope, splitting it on failure; returns the scopes that stayed unreadable. */
+  async function read(query: string, scope: GraphScope, onRow: (row: unknown) => void, phase: SweepProgress["phase"]): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
+    let rows = 0;
+    try {
+      for await (const page of options.graph.pages(query, scope, options.signal)) {
+        for (const row of page.rows) onRow(row);
+        rows += page.rows.length;
+        pages++;
+        const names = scopeNames(scope);
+        if (page.subscriptionLimitHit && !partial.some((p) => p.code === LIMIT_HIT && names.includes(p.scope))) {
+          partial.push(...names.map((name) => ({ scope: name, code: LIMIT_HIT, message: "Resource Graph covered only the first 10,000 subscriptions of this scope (x-ms-tenant-subscription-limit-hit)" })));
+        }
+        progress(phase, `${phase}: ${rows} rows from ${describe(scope)}`);
+      }
+      return [];
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      const error = err instanceof ArmReadError ? err : new ArmReadError("ReadFailed", (err as Error).message ?? String(err));
+      const halves = splitScope(scope);
+      if (halves && budget.isolation >= 2) {
+        budget.isolation -= 2;
+        progress(phase, `${phase}: ${describe(scope)} failed (${error.code}); splitting it to isolate the failing subscription`);
+        return [...(await read(query, halves[0], onRow, phase)), ...(await read(query, halves[1], onRow, phase))];
+      }
+      return [{ scope, error }];
+    }
+  }
+
+  for (const batch of batchScopes(options.scopes, options.subscriptionsPerQuery)) {
+    const subscriptionsRead = new Set<string>();
+    const failedClusters = await read(CLUSTERS_QUERY, batch, (row) => {
+      const cluster = options.assembler.addCluster(row);
+      if (cluster) subscriptionsRead.add(cluster.subscriptionId);
+    }, "clusters");
+    for (const { scope, error } of failedClusters) partial.push(...scopeErrors(scope, error));
+    // Configurations of scopes whose clusters could not be read are not asked for: those scopes are partial already.
+    const unreadable = new Set(failedClusters.flatMap((f) => f.scope.subscriptions ?? []));
+    const rest: GraphScope | undefined = batch.subscriptions ? { subscriptions: batch.subscriptions.filter((s) => !unreadable.has(s)) } : failedClusters.length ? undefined : batch;
+    if (!rest || rest.subscriptions?.length === 0) continue;
+    const failedConfigurations = await read(CONFIGURATIONS_QUERY, rest, (row) => options.assembler.addConfiguration(row), "configurations");
+    for (const { scope, error } of failedConfigurations) {
+      const errors = scopeErrors(scope, error);
+      partial.push(...errors);
+      const subs = new Set(scope.subscriptions ?? subscriptionsRead);
+      const marked = options.assembler.markUnread((c) => subs.has(c.subscriptionId), errors[0]);
+      progress("configurations", `configurations of ${describe(scope)} could not be read (${error.code}): ${marked} clusters are unknown`);
+    }
+  }
+
+  await fetchMissingStatuses(options, progress);
+  partial.push(...rejectedRows(options.assembler));
+  return { partialScopes: partial, pages };
+}
+
+/** A failing Flux configuration whose Resource Graph row carries no per-object statuses: read it from ARM. */
+async function fetchMissingStatuses(options: CollectOptions, progress: (phase: SweepProgress["phase"], message: string) => void): Promise<void> {
+  const ids = options.assembler.fluxWithoutStatuses().slice(0, options.maxStatusFetches ?? 500);
+  if (!ids.length) return;
+  progress("statuses", `statuses: reading ${ids.length} failing Flux configurations whose rows carry no object statuses`);
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const body = await options.configurations.getConfiguration(id);
+        if (body !== undefined) options.assembler.addConfiguration(body);
+      } catch (err) {
+        // The Resource Graph judgement stands; the objects stay unread.
+        progress("statuses", `statuses of ${id} could not be read: ${(err as Error).message}`);
+      }
+    }),
+  );
+}
+
+function scopeErrors(scope: GraphScope, error: ArmReadError): ScopeError[] {
+  return scopeNames(scope).map((name) => ({ scope: name, code: error.code, message: error.message }));
+}
+
+function rejectedRows(assembler: FleetAssembler): ScopeError[] {
+  const bySubscription = new Map<string, typeof assembler.rejected>();
+  for (const row of assembler.rejected) {
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(row.id)?.[1]?.toLowerCase();
+    const scope = sub ? `/subscriptions/${sub}` : TENANT_SCOPE;
+    bySubscription.set(scope, [...(bySubscription.get(scope) ?? []), row]);
+  }
+  return [...bySubscription].map(([scope, rows]) => ({ scope, code: "MalformedRow", message: `${rows.length} row(s) could not be judged; first: ${rows[0].id}: ${rows[0].reason}` }));
+}
+
+function describe(scope: GraphScope): string {
+  const names = scopeNames(scope);
+  return names.length === 1 ? names[0] : `${names.length} subscriptions`;
+}

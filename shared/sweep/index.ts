@@ -1,0 +1,154 @@
+/**
+ * The sweep use case: collect the fleet → one snapshot → confirm what changed with targeted ARM
+ * reads → persist through `FleetHistory.recordSweep`. The timer function, the `sweep` command and
+ * `start` all run this.
+ */
+import { randomBytes } from "node:crypto";
+import type { Agent } from "node:https";
+import type { TokenCredential } from "@azure/core-auth";
+import { classify } from "../catalog/classifier";
+import type { FleetScope } from "../config";
+import { RequestCounter } from "../azure/connection";
+import type { RetryPolicy } from "../azure/errors";
+import { ConfigurationReader } from "../azure/kubernetes-configuration";
+import { Clock, QuotaPacer, systemClock, TokenBucketOptions } from "../azure/pacing";
+import { ResourceGraphReader } from "../azure/resource-graph";
+import { ClassifyFn, FleetAssembler } from "../health/assembler";
+import { DEFAULT_JUDGE_OPTIONS, JudgeOptions } from "../health/cluster";
+import { FleetSnapshot, HEALTH_STATES, HealthState } from "../health/model";
+import type { FleetHistory } from "../store/types";
+import { collectFleet, SweepProgress } from "./collect";
+import { confirmChanges, ConfirmResult } from "./confirm";
+
+export type { SweepProgress } from "./collect";
+
+export interface SweepOptions {
+  /** ARM base URL (`FLEET_ARM_ENDPOINT`). */
+  armEndpoint: string;
+  credential: TokenCredential;
+  /** E.g. an `https.Agent` trusting the local simulator's CA. */
+  agent?: Agent;
+  history: FleetHistory;
+  /** `FLEET_SCOPE` parsed; empty means everything the identity can read. */
+  scopes?: FleetScope[];
+  onProgress?: (progress: SweepProgress) => void;
+  /** Resource Graph page size (default 1000). */
+  pageSize?: number;
+  subscriptionsPerQuery?: number;
+  /** Per-subscription bucket of targeted ARM reads (default 200, 20/s). */
+  readBucket?: Omit<TokenBucketOptions, "clock">;
+  /** Changed components confirmed by ARM reads per sweep (default 1000); the rest keep Resource Graph's judgement. */
+  maxConfirmations?: number;
+  maxStatusFetches?: number;
+  maxIsolationQueries?: number;
+  /** Per-request timeout (ms, default 30 s) and retry rules. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Random wait after a quota window, as a fraction of it, when several sweeps share one identity (default 0). */
+  quotaJitter?: number;
+  judge?: Partial<Omit<JudgeOptions, "now">>;
+  classify?: ClassifyFn;
+  clock?: Clock;
+  signal?: AbortSignal;
+}
+
+/** What a sweep found: the contract's `sweep --json` fields first. */
+export interface SweepSummary {
+  sweepId: string;
+  clusters: number;
+  components: number;
+  failing: number;
+  partial: boolean;
+  armRequests: number;
+  durationMs: number;
+  /** Failing and degraded components per catalog entry they were classified as. */
+  byCatalogId: Record<string, number>;
+  byState: Record<HealthState, number>;
+  partialScopes: FleetSnapshot["partialScopes"];
+  /** True when no scope could be read at all. */
+  nothingRead: boolean;
+  confirmation: ConfirmResult;
+  transitions: number;
+}
+
+export interface SweepResult {
+  summary: SweepSummary;
+  snapshot: FleetSnapshot;
+}
+
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const clock = options.clock ?? systemClock;
+  const startedMs = clock.now();
+  const startedAt = new Date(startedMs);
+  const counter = new RequestCounter();
+  const connection = { endpoint: options.armEndpoint, credential: options.credential, agent: options.agent, timeoutMs: options.timeoutMs, retry: options.retry, clock, counter };
+  const graph = new ResourceGraphReader({ ...connection, pageSize: options.pageSize, pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }) });
+  const configurations = new ConfigurationReader({ ...connection, readBucket: options.readBucket });
+  const assembler = new FleetAssembler({ ...DEFAULT_JUDGE_OPTIONS, ...options.judge, now: startedAt, classify: options.classify ?? classify });
+  const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: counter.count });
+  const scopes = options.scopes ?? [];
+
+  const { partialScopes, pages } = await collectFleet({
+    graph,
+    configurations,
+    assembler,
+    scopes,
+    subscriptionsPerQuery: options.subscriptionsPerQuery,
+    maxIsolationQueries: options.maxIsolationQueries,
+    maxStatusFetches: options.maxStatusFetches,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const sweepId = `${startedAt.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
+  const snapshotOf = (): FleetSnapshot => ({
+    sweepId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date(clock.now()).toISOString(),
+    scopes: scopes.map((s) => s.scope),
+    partial: partialScopes.length > 0,
+    partialScopes,
+    clusters: assembler.clusters(),
+    armRequests: counter.count,
+  });
+
+  let snapshot = snapshotOf();
+  progress("confirm", `confirm: comparing ${snapshot.clusters.length} clusters with the stored states`);
+  const changes = await options.history.diffSnapshot(snapshot);
+  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000 });
+  if (confirmation.read) {
+    progress("confirm", `confirm: ${confirmation.read} changed resources read from ARM, ${confirmation.corrected} differed from Resource Graph`);
+    snapshot = snapshotOf();
+  }
+  progress("persist", `persist: recording sweep ${sweepId}`);
+  const recorded = await options.history.recordSweep(snapshot);
+  const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length };
+  progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);
+  return { summary, snapshot };
+}
+
+/** The counts of a snapshot. */
+export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions"> {
+  const byState = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
+  const byCatalogId: Record<string, number> = {};
+  let components = 0;
+  for (const cluster of snapshot.clusters) {
+    for (const component of cluster.components) {
+      components++;
+      byState[component.state]++;
+      const id = component.classification?.catalogId;
+      if (id && (component.state === "failing" || component.state === "degraded")) byCatalogId[id] = (byCatalogId[id] ?? 0) + 1;
+    }
+  }
+  return {
+    sweepId: snapshot.sweepId,
+    clusters: snapshot.clusters.length,
+    components,
+    failing: byState.failing,
+    partial: snapshot.partial,
+    armRequests: snapshot.armRequests,
+    durationMs: finishedMs - startedMs,
+    byCatalogId,
+    byState,
+    partialScopes: snapshot.partialScopes,
+  };
+}

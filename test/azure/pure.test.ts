@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { parseScopes } from "../../shared/config";
+import { parseClusterId, parseConfigId } from "../../shared/azure/ids";
+import { Clock, parseResetsAfter, parseRetryAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
+import { CLUSTERS_QUERY, CONFIGURATIONS_QUERY, rowsOf } from "../../shared/azure/resource-graph";
+import { readWithRetries } from "../../shared/azure/errors";
+
+/** A clock that only moves when someone sleeps: pacing is tested without waiting. */
+function fakeClock(start = 1_000_000): Clock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)), slept };
+}
+const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] });
+
+describe("ids", () => {
+  it("parses cluster ids case-insensitively and keeps the SDK spelling of the provider", () => {
+    const ref = parseClusterId("/SUBSCRIPTIONS/ABC/resourcegroups/RG/providers/microsoft.kubernetes/CONNECTEDCLUSTERS/c1/");
+    expect(ref).toEqual({ id: "/subscriptions/abc/resourcegroups/rg/providers/microsoft.kubernetes/connectedclusters/c1", subscriptionId: "abc", resourceGroup: "RG", name: "c1", provider: "Microsoft.Kubernetes", resourceType: "connectedClusters", kind: "arc" });
+  });
+
+  it("finds the parent cluster of a configuration id whatever its casing", () => {
+    const ref = parseConfigId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks/providers/MICROSOFT.KUBERNETESCONFIGURATION/FluxConfigurations/cfg");
+    expect(ref).toMatchObject({ type: "fluxConfigurations", name: "cfg", cluster: { kind: "aks", name: "aks", id: "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks" } });
+  });
+
+  it("rejects ids that are not clusters or configurations", () => {
+    expect(() => parseClusterId("/subscriptions/s/resourceGroups/rg")).toThrow(/not a cluster resource id/);
+    expect(() => parseConfigId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c/providers/Microsoft.KubernetesConfiguration/widgets/w")).toThrow(/InvalidResourceId|not an extension/);
+  });
+});
+
+describe("scopes", () => {
+  const subs = Array.from({ length: 650 }, (_, i) => `/subscriptions/${i.toString(16).padStart(8, "0")}-0000-0000-0000-000000000000`).join(",");
+
+  it("batches subscriptions under 300 per query and keeps management groups apart", () => {
+    const batches = batchScopes(parseScopes(`${subs},/providers/Microsoft.Management/managementGroups/mg1`), 250);
+    expect(batches.map((b) => b.subscriptions?.length ?? b.managementGroups)).toEqual([250, 250, 150, ["mg1"]]);
+    expect(() => batchScopes([], 300)).toThrow(RangeError);
+  });
+
+  it("no scope means the whole tenant", () => {
+    expect(batchScopes([])).toEqual([{}]);
+    expect(scopeNames({})).toEqual(["/"]);
+  });
+
+  it("splits a batch in halves to isolate a failing subscription", () => {
+    expect(splitScope({ subscriptions: ["a", "b", "c"] })).toEqual([{ subscriptions: ["a", "b"] }, { subscriptions: ["c"] }]);
+    expect(splitScope({ subscriptions: ["a"] })).toBeUndefined();
+    expect(scopeNames({ managementGroups: ["g"] })).toEqual(["/providers/Microsoft.Management/managementGroups/g"]);
+  });
+});
+
+describe("Resource Graph queries", () => {
+  it("select by table and type, project source columns only, order by id, no joins", () => {
+    for (const q of [CLUSTERS_QUERY, CONFIGURATIONS_QUERY]) {
+      expect(q).toMatch(/\| project id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties \| order by id asc$/);
+      expect(q).not.toMatch(/\b(join|extend|summarize|union)\b/);
+    }
+    expect(CLUSTERS_QUERY).toMatch(/^resources \| where type in~ \('microsoft.kubernetes\/connectedclusters', 'microsoft.containerservice\/managedclusters'\)/);
+    expect(CONFIGURATIONS_QUERY).toMatch(/^kubernetesconfigurationresources \| where type in~/);
+  });
+
+  it("accepts table-format data and rejects a response without data", () => {
+    expect(rowsOf({ columns: [{ name: "id" }, { name: "extra" }], rows: [["a", 1]] })).toEqual([{ id: "a", extra: 1 }]);
+    expect(() => rowsOf(undefined)).toThrow(/without a data array/);
+  });
+});
+
+describe("QuotaPacer", () => {
+  it("parses the quota headers", () => {
+    expect(parseResetsAfter("00:00:03")).toBe(3000);
+    expect(parseResetsAfter("01:02:03.5")).toBe(3723500);
+    expect(parseResetsAfter("soon")).toBeUndefined();
+    expect(parseRetryAfter(headers({ "retry-after": "2" }))).toBe(2000);
+    expect(parseRetryAfter(headers({ "retry-after-ms": "150" }))).toBe(150);
+    expect(parseRetryAfter(headers({}))).toBeUndefined();
+  });
+
+  it("waits for the window once the remaining quota is used up", async () => {
+    const clock = fakeClock();
+    const pacer = new QuotaPacer({ clock });
+    await pacer.acquire(); // nothing known yet: go
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "2", "x-ms-user-quota-resets-after": "00:00:04" }));
+    await pacer.acquire();
+    await pacer.acquire();
+    expect(clock.slept).toEqual([]);
+    await pacer.acquire();
+    expect(clock.slept).toEqual([4000]);
+  });
+
+  it("keeps the tightest reset bound of a window: whole-second headers do not cost a second per window", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock });
+    await pacer.acquire();
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "1", "x-ms-user-quota-resets-after": "00:00:05" }), 0); // window opened now: resets at 5000
+    await clock.sleep(1500);
+    await pacer.acquire();
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:04" }), 1500); // bound 5500: looser, ignored
+    await pacer.acquire();
+    expect(clock.now()).toBe(5000);
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "1", "x-ms-user-quota-resets-after": "00:00:05" }), 5000); // a new window
+    await pacer.acquire();
+    await pacer.acquire();
+    expect(clock.now()).toBe(10000);
+  });
+
+  it("a 429 without Retry-After waits for the quota reset, or the default window", async () => {
+    const clock = fakeClock();
+    const pacer = new QuotaPacer({ clock, defaultWindowMs: 5000 });
+    expect(pacer.throttled(headers({ "x-ms-user-quota-resets-after": "00:00:02" }))).toBe(2000);
+    await pacer.acquire();
+    expect(pacer.throttled(undefined)).toBe(5000);
+    await pacer.acquire();
+    expect(pacer.throttled(headers({ "retry-after": "1" }))).toBe(1000);
+    await pacer.acquire();
+    expect(clock.slept).toEqual([2000, 5000, 1000]);
+  });
+
+  it("adds jitter for parallel workers", async () => {
+    const clock = fakeClock();
+    const pacer = new QuotaPacer({ clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
+    pacer.throttled(headers({ "retry-after": "1" }));
+    await pacer.acquire();
+    expect(clock.slept).toEqual([3500]);
+  });
+});
+
+describe("TokenBucket", () => {
+  it("allows the burst, then paces at the refill rate", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ size: 3, refillPerSecond: 10, clock });
+    for (let i = 0; i < 3; i++) await bucket.take();
+    expect(clock.slept).toEqual([]);
+    await bucket.take();
+    await bucket.take();
+    expect(clock.slept.map(Math.round)).toEqual([100, 100]);
+  });
+
+  it("a 429's Retry-After stops the bucket until it has passed", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ size: 250, refillPerSecond: 25, clock });
+    bucket.pause(2000);
+    await bucket.take();
+    expect(clock.slept).toEqual([2000]);
+    expect(() => new TokenBucket({ size: 0, refillPerSecond: 1 })).toThrow(RangeError);
+  });
+});
+
+describe("readWithRetries", () => {
+  const clock = fakeClock();
+  const hooks = { before: async () => {}, throttled: () => {}, sleep: clock.sleep };
+  const fail = (statusCode?: number, code?: string, name?: string) => Object.assign(new Error("x"), { statusCode, code, name: name ?? "RestError" });
+
+  it("retries transient failures with backoff, then fails with the error code", async () => {
+    let calls = 0;
+    await expect(readWithRetries(async () => { calls++; throw fail(503, "ServiceUnavailable"); }, hooks, { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 5 })).rejects.toMatchObject({ code: "ServiceUnavailable", statusCode: 503 });
+    expect(calls).toBe(3);
+  });
+
+  it("does not retry a 403", async () => {
+    let calls = 0;
+    await expect(readWithRetries(async () => { calls++; throw fail(403, "AccessDenied"); }, hooks, { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 5 })).rejects.toMatchObject({ code: "AccessDenied" });
+    expect(calls).toBe(1);
+  });
+
+  it("429s do not use up attempts; a timeout is reported as Timeout", async () => {
+    let calls = 0;
+    const throttled: unknown[] = [];
+    const result = await readWithRetries(async () => { if (++calls <= 4) throw fail(429, "RateLimiting"); return "ok"; }, { ...hooks, throttled: (h) => throttled.push(h) }, { maxAttempts: 1, retryDelayMs: 10, maxThrottles: 5 });
+    expect([result, throttled.length]).toEqual(["ok", 4]);
+    await expect(readWithRetries(async () => { throw fail(undefined, undefined, "AbortError"); }, hooks, { maxAttempts: 2, retryDelayMs: 1, maxThrottles: 1 })).rejects.toMatchObject({ code: "Timeout" });
+  });
+});

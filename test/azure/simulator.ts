@@ -1,0 +1,17 @@
+import { Agent } from "node:https";
+import { staticTokenCredential } from "../../shared/azure/credentials";
+import type { ArmConnection } from "../../shared/azure/connection";
+import { ArmSimulator, SimulatorOptions, startArmSimulator } from "../../shared/local/simulator";
+
+/** A simulator over HTTPS and the connection options the real SDK clients need to reach it. */
+export async function simulator(options: SimulatorOptions = {}): Promise<{ sim: ArmSimulator; connection: ArmConnection }> {
+  const sim = await startArmSimulator({ argQuota: false, armReadBucket: false, ...options });
+  const connection: ArmConnection = {
+    endpoint: sim.endpoint,
+    credential: staticTokenCredential(sim.token),
+    agent: new Agent({ ca: sim.ca, keepAlive: true }),
+    timeoutMs: 2000,
+    retry: { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 20 },
+  };
+  return { sim, connection };
+}
