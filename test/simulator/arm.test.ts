@@ -45,7 +45,7 @@ describe("KubernetesConfiguration reads", () => {
   it("serves extensions in ARM camelCase with the real extension types", async () => {
     const client = configClient(sim, aks.subscriptionId);
     const extensions = await collect(client.extensions.list(...clusterPath(aks)));
-    expect(extensions.map((e) => e.extensionType)).toEqual(["microsoft.flux", "microsoft.azuremonitor.containers", "microsoft.openservicemesh", "microsoft.dapr", "microsoft.servicelinker.servicelinker"]);
+    expect(extensions.map((e) => e.extensionType)).toEqual(["microsoft.flux", "microsoft.azuremonitor.containers", "microsoft.openservicemesh", "microsoft.dapr", "microsoft.servicelinker.connection"]);
     const raw = await rawRequest(sim, "GET", `${configPath(aks, "extensions")}/flux?${API}`);
     expect(raw.body.type).toBe("Microsoft.KubernetesConfiguration/extensions");
     expect(raw.body.properties).toMatchObject({ extensionType: "microsoft.flux", scope: { cluster: { releaseNamespace: "flux-system" } } });

@@ -189,9 +189,9 @@ export class SimulatedFleet {
     const which = Math.floor((draw / rate) * 5);
     if (cluster.kind === "arc") {
       if (which === 0) markOffline(cluster, 3 * DAY);
-      else if (which === 1) Object.assign(cluster, { connectivityStatus: "Expired", lastSeenAgoMs: 95 * DAY, certExpiresInMs: -5 * DAY, catalogId: null });
+      else if (which === 1) Object.assign(cluster, { connectivityStatus: "Expired", lastSeenAgoMs: 95 * DAY, certExpiresInMs: -5 * DAY, catalogId: "arc-cluster-expired" });
       else if (which === 2) Object.assign(cluster, { lastSeenAgoMs: 6 * 60 * MINUTE, catalogId: null });
-      else if (which === 3) Object.assign(cluster, { certExpiresInMs: 5 * DAY, catalogId: null });
+      else if (which === 3) Object.assign(cluster, { certExpiresInMs: 5 * DAY, catalogId: "arc-msi-cert-expiring" });
       else Object.assign(cluster, { provisioningState: "Failed", catalogId: "arc-service-timeout" });
     } else {
       if (which <= 2) Object.assign(cluster, { powerState: "Stopped", catalogId: null });
@@ -378,7 +378,7 @@ export class SimulatedFleet {
 function markOffline(cluster: SimCluster, agoMs: number): void {
   cluster.connectivityStatus = "Offline";
   cluster.lastSeenAgoMs = agoMs;
-  cluster.catalogId = null;
+  cluster.catalogId = "arc-cluster-offline";
   cluster.generation++;
 }
 

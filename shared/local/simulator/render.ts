@@ -316,7 +316,7 @@ function sourceControl(c: SimCluster, comp: SimComponent, id: string, now: numbe
 let hugeText: string | undefined;
 /** A ~1 MB message, as a runaway agent log might produce. */
 export function hugeMessage(): string {
-  hugeText ??= "Error: {failed to install chart: " + "pod \"extension-agent\" in namespace \"kube-system\" is not ready: container has runAsNonRoot and image will run as root; ".repeat(8000) + "}";
+  hugeText ??= "Error: {failed to install chart: " + "pod \"extension-agent\" in namespace \"kube-system\" is not ready: container has runAsNonRoot and image will run as root; ".repeat(8600) + "}";
   return hugeText;
 }
 
