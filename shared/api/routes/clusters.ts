@@ -47,6 +47,8 @@ export function clusterIdFromParams(params: Record<string, string>): string {
   return normalizeId(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${clusterType}/${clusterName}`);
 }
 
+const unknownCluster = (id: string) => notFound(`clusterId: no cluster ${id} in the history`, "clusterId");
+
 /** The API path of a cluster (the id is already canonical, so it is its own path). */
 export function clusterHref(clusterId: string): string {
   return `/api/clusters${clusterId}`;
@@ -153,7 +155,7 @@ export const getCluster = defineRoute({
   async handle({ params, services }) {
     const id = clusterIdFromParams(params);
     const components = await (await services()).history.getCluster(id);
-    if (!components?.length) throw notFound(`no cluster ${id} in the history`, "clusterId");
+    if (!components?.length) throw unknownCluster(id);
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
     return {
       body: {
@@ -193,7 +195,7 @@ export const getClusterHistory = defineRoute({
     if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
     const { history } = await services();
     const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
-    if (!transitions.length && !(await history.getCluster(id))?.length) throw notFound(`no cluster ${id} in the history`, "clusterId");
+    if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
     return {
       body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions) },
     };

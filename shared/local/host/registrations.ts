@@ -55,7 +55,6 @@ export async function captureRegistrations(load: () => unknown): Promise<AppRegi
     http: recordHttp as never,
     timer: ((name: string, options: { schedule: string; runOnStartup?: boolean; handler: TimerHandler }) =>
       captured.timers.push({ name, schedule: options.schedule, runOnStartup: options.runOnStartup ?? false, handler: options.handler })) as never,
-    setup: (() => undefined) as never,
   };
   for (const [shorthand, method] of Object.entries(HTTP_SHORTHANDS)) {
     recorders[shorthand] = ((name: string, options: HttpOptions | HttpHandler) =>
