@@ -99,7 +99,15 @@ function judgeExtension(base: Base, props: Prop): ComponentHealth {
 }
 
 function judgeFlux(base: Base, props: Prop): ComponentHealth[] {
-  const objects = props.get("statuses").items().filter((s) => s.present).map((status) => judgeFluxObject(base, status));
+  const seen = new Set<string>();
+  const objects = props.get("statuses").items().filter((s) => s.present).map((status, i) => {
+    const object = judgeFluxObject(base, status);
+    // Two statuses naming the same object would collide as components: the later one keeps its index.
+    const key = object.id.toLowerCase();
+    const unique = seen.has(key) ? { ...object, id: `${object.id}/${i}` } : object;
+    seen.add(key);
+    return unique;
+  });
   const details: Verdict[] = [];
   const errorMessage = props.get("errorMessage");
   if (errorMessage.nonEmpty()) details.push(verdict("failing", "FluxError", errorMessage.nonEmpty()!, [evidenceOf(errorMessage)]));

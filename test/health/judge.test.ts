@@ -184,3 +184,11 @@ describe("extension error shapes", () => {
     expect(c.evidence).toContainEqual({ field: "properties.ErrorInfo.Message", value: "The resource operation completed with terminal provisioning state 'Failed'.", code: "ResourceOperationFailure" });
   });
 });
+
+describe("Flux object ids", () => {
+  it("two statuses naming the same object stay two components", () => {
+    const same = { name: "web", namespace: "apps", kind: "HelmRelease", complianceState: "Compliant" };
+    const [, a, b] = judgeConfiguration(fluxRow(ARC_ID, "dup", { statuses: [same, same] }));
+    expect(a.id).not.toBe(b.id);
+  });
+});
