@@ -73,7 +73,8 @@ export function parseQuery<Q extends QuerySpec>(query: URLSearchParams, spec: Q)
   const seen = new Set<string>();
   for (const [name, raw] of query) {
     if (ALWAYS_ALLOWED.has(name)) continue;
-    const param = spec[name];
+    // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
+    const param = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!param) {
       const known = Object.keys(spec);
       throw badParameter(clip(name), known.length ? `unknown query parameter; this route accepts ${known.join(", ")}` : "unknown query parameter; this route takes none", "UnknownParameter");

@@ -126,3 +126,11 @@ describe("continuation tokens", () => {
     expect(() => decodeToken(token.slice(0, -4), "q1")).toThrow(/continuationToken/);
   });
 });
+
+describe("names that exist on every object", () => {
+  it("are unknown parameters, not inherited ones", () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      expect(() => parseQuery(new URLSearchParams(`${name}=1`), { limit: { type: "integer", min: 1, max: 5, description: "" } }), name).toThrow(/unknown query parameter/);
+    }
+  });
+});

@@ -74,7 +74,7 @@ export function parseClassifyBody(body: string | undefined, contentType: string 
   if (context !== undefined && context !== null) {
     if (typeof context !== "object" || Array.isArray(context)) throw badParameter("context", "must be an object");
     for (const [name, value] of Object.entries(context as Record<string, unknown>)) {
-      if (!(name in CONTEXT_FIELDS)) throw badParameter(`context.${name.slice(0, 40)}`, `unknown field; context has ${Object.keys(CONTEXT_FIELDS).join(", ")}`, "UnknownField");
+      if (!Object.hasOwn(CONTEXT_FIELDS, name)) throw badParameter(`context.${name.slice(0, 40)}`, `unknown field; context has ${Object.keys(CONTEXT_FIELDS).join(", ")}`, "UnknownField");
       const allowed = CONTEXT_FIELDS[name as keyof ClassifyContext];
       if (typeof value !== "string" || value.length > 256 || (allowed && !allowed.includes(value))) {
         throw badParameter(`context.${name}`, allowed ? `must be one of ${allowed.join(", ")}` : "must be a string of at most 256 characters");
