@@ -59,8 +59,18 @@ const BY_EXTENSION_TYPE: Record<string, FailureTemplate[]> = {
   ],
 };
 
+/**
+ * Where a type's own guide documents a generic message (Service Connector lists the agent and
+ * readiness timeouts as its own "Timeout" error), the type's entry is the better answer.
+ */
+const DOCUMENTED_BY_TYPE: Record<string, Record<string, string>> = {
+  "microsoft.servicelinker.connection": { "ext-agent-no-response": "sc-agent-timeout", "helm-timeout-ready": "sc-agent-timeout" },
+};
+
 export function extensionFailures(extensionType: string): FailureTemplate[] {
-  return [...(BY_EXTENSION_TYPE[extensionType] ?? []), ...ANY_EXTENSION];
+  const own = DOCUMENTED_BY_TYPE[extensionType] ?? {};
+  const generic = ANY_EXTENSION.map((t) => (t.catalogId && own[t.catalogId] ? { ...t, catalogId: own[t.catalogId] } : t));
+  return [...(BY_EXTENSION_TYPE[extensionType] ?? []), ...generic];
 }
 
 /** Which Flux object reports a Flux v2 failure, and how its Ready condition reads. */
