@@ -1,2 +1,12 @@
-// Placeholder: the digest functions are registered here by their owner.
-export {};
+/** The digest timer: the schedule period that just ended, stored and delivered to every configured target. */
+import { app, type InvocationContext, type Timer } from "@azure/functions";
+
+export async function digestTimer(timer: Timer, context: InvocationContext): Promise<void> {
+  const { describeDelivery, runScheduledDigest } = await import("../shared/digest");
+  const result = await runScheduledDigest({ env: process.env, log: (line) => context.log(line) });
+  const failed = result.deliveries.filter((d) => d.result === "failed");
+  // A failed delivery is stored and retried by the next run; the error makes it visible in the Functions monitor too.
+  if (failed.length > 0) throw new Error(`digest ${result.stored.id}: ${failed.map(describeDelivery).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`);
+}
+
+app.timer("digest", { schedule: "%FLEET_DIGEST_SCHEDULE%", handler: digestTimer });

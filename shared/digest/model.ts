@@ -251,7 +251,8 @@ function recoveries(transitions: TransitionRecord[], lookup: CatalogLookup): Rec
         catalogId,
         title: (catalogId ? lookup(catalogId)?.title ?? catalogId : undefined) ?? t.reason,
         recoveredAt: t.at,
-        ...(t.previousDurationMs !== undefined ? { timeToRecoverMs: t.previousDurationMs } : {}),
+        // The whole episode when the store knows it (failing → degraded → healthy is one failure).
+        ...((t.failureDurationMs ?? t.previousDurationMs) !== undefined ? { timeToRecoverMs: t.failureDurationMs ?? t.previousDurationMs } : {}),
       };
     })
     .sort((a, b) => b.recoveredAt.localeCompare(a.recoveredAt) || a.componentId.localeCompare(b.componentId));

@@ -4,11 +4,14 @@
  * deliveries of earlier digests. Safe to run twice or concurrently for one window: each (digest,
  * target) is claimed in the store before it is sent.
  */
+import { boolSetting, type Env, settingOrDefault } from "../config";
+import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../store";
 import type { FleetHistory } from "../store/types";
 import { buildDigest, type BuildDigestOptions } from "./build";
-import type { DigestTarget } from "./deliver/targets";
+import { type DigestTarget, targetsFromEnv, type TargetsFromEnvOptions } from "./deliver/targets";
 import type { Digest } from "./model";
-import type { DeliveryTarget, DigestStore, StoredDigest } from "./store";
+import { type DeliveryTarget, type DigestStore, openDigestStore, type StoredDigest } from "./store";
+import { type DigestWindow, scheduledWindow } from "./window";
 
 export interface RunDigestOptions extends Omit<BuildDigestOptions, "history"> {
   history: FleetHistory;
@@ -90,4 +93,42 @@ export async function runDigest(options: RunDigestOptions): Promise<RunDigestRes
   const deliveries = await Promise.all(work.map((w) => deliverOne(store, byName.get(w.target)!, w.digestId, content(w.digestId), now)));
   for (const d of deliveries) log(describeDelivery(d));
   return { stored: (await store.get(stored.id)) ?? stored, created, deliveries };
+}
+
+export interface RunDigestFromEnvOptions {
+  env: Env;
+  send: boolean;
+  /** The window; or `since` (ms before `now`, default 24 h). */
+  window?: DigestWindow;
+  since?: number;
+  now?: Date;
+  log?: (line: string) => void;
+  /** Retry timing and the e-mail credential, for tests. */
+  targetOptions?: TargetsFromEnvOptions;
+}
+
+/** The use case wired from the environment: Table storage, targets, FLEET_DIGEST_SKIP_EMPTY. */
+export async function runDigestFromEnv(options: RunDigestFromEnvOptions): Promise<RunDigestResult> {
+  const { env } = options;
+  // Targets are read first so a misconfigured one fails before anything is built or stored.
+  const targets = options.send ? targetsFromEnv(env, options.targetOptions) : [];
+  const storeOptions = fleetHistoryOptionsFromEnv(env);
+  const [history, store] = await Promise.all([openFleetHistory(storeOptions), openDigestStore(storeOptions)]);
+  return runDigest({
+    history,
+    store,
+    send: options.send,
+    targets,
+    skipEmpty: boolSetting("digestSkipEmpty", env),
+    ...(options.window ? { window: options.window } : {}),
+    ...(options.since !== undefined ? { since: options.since } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
+
+/** What the digest timer runs: the schedule period that just ended, delivered to every configured target. */
+export function runScheduledDigest(options: Omit<RunDigestFromEnvOptions, "send" | "window" | "since">): Promise<RunDigestResult> {
+  const now = options.now ?? new Date();
+  return runDigestFromEnv({ ...options, now, send: true, window: scheduledWindow(settingOrDefault("digestSchedule", options.env), now) });
 }
