@@ -11,6 +11,9 @@
 /** Keys of an ARM error object, in the order their text is kept. */
 const ERROR_TEXT_KEYS = ["code", "message", "details", "innererror", "innerError", "error", "additionalInfo", "info"];
 
+/** Nesting levels of ARM bodies followed before giving up (real bodies use a handful). */
+const MAX_JSON_DEPTH = 40;
+
 /** JSON is only attempted when the text contains an object opening with a quoted key (escaped or not). */
 const JSON_START = /\{\s*\\*"/;
 
@@ -19,7 +22,7 @@ const JSON_START = /\{\s*\\*"/;
  * parent. Strings inside are unwrapped again, because Azure embeds escaped JSON in messages.
  */
 function flattenJson(value: unknown, depth: number): string {
-  if (depth > 8 || value === null || value === undefined) return "";
+  if (depth > MAX_JSON_DEPTH || value === null || value === undefined) return "";
   if (typeof value === "string") return unwrapText(value, depth + 1);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return value.map((v) => flattenJson(v, depth + 1)).filter(Boolean).join(" ");
@@ -50,6 +53,12 @@ function unescape(text: string): string {
 }
 
 function unwrapText(text: string, depth: number): string {
+  // A whole message that is one serialized JSON string (a body serialized twice).
+  const trimmed = text.trim();
+  if (trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
+    const inner = tryParse(trimmed);
+    if (typeof inner === "string") return unwrapText(inner, depth + 1);
+  }
   const match = JSON_START.exec(text);
   if (match) {
     const start = match.index;
@@ -91,7 +100,7 @@ const WRAPPERS: RegExp[] = [
 
 /** Variable parts of a message, most specific first: an ARM id contains names, GUIDs and numbers. */
 const VARIABLE_PARTS: Array<[RegExp, string]> = [
-  [/\/subscriptions\/[^\s'",;)}\]]+/g, "<resource>"],
+  [/\/subscriptions\/[^\s'",;:)}\]]+/g, "<resource>"],
   [/\bhttps?:\/\/[^\s'",;)}\]]+/g, "<url>"],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<guid>"],
   [/\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?/g, "<time>"],

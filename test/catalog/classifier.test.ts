@@ -1,0 +1,162 @@
+/**
+ * The classifier engine on small hand-made catalogs: the prefilter literals, the ranking rule when
+ * several entries match, context filtering and confidence. The real catalog's entries are tested in
+ * entries-*.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { classify, Classifier, contextFit, requiredLiterals, signatureWeight } from "../../shared/catalog/classifier";
+import type { CatalogEntry } from "../../shared/catalog/types";
+
+function entry(id: string, signatures: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry {
+  return {
+    id,
+    title: id,
+    category: "extension",
+    severity: "low",
+    observable: ["extension"],
+    signatures,
+    cause: "c",
+    steps: [{ text: "s" }],
+    docUrl: "https://learn.microsoft.com/x",
+    origin: "field",
+    examples: [],
+    ...extra,
+  };
+}
+
+describe("requiredLiterals", () => {
+  it("takes the longest run of plain text every match contains", () => {
+    expect(requiredLiterals(String.raw`cannot load native module '?crypto\.hash`)).toEqual(["cannot load native module "]);
+    expect(requiredLiterals(String.raw`a{0,2}bcdef\s+ghij`)).toEqual(["bcdef"]);
+  });
+
+  it("drops optional characters and groups, keeps one of a repeated character", () => {
+    expect(requiredLiterals("timed? ?out waiting")).toEqual(["out waiting"]);
+    expect(requiredLiterals("(?:upgrade )?failed: time+out")).toEqual(["failed: time"]);
+  });
+
+  it("uses a required group's alternatives when they are more selective than the plain runs", () => {
+    expect(requiredLiterals(String.raw`(?<![\w-])(?:config-agent|kube-aad-proxy)-[a-z0-9]+ \d+/\d+`)).toEqual(["config-agent", "kube-aad-proxy"]);
+  });
+
+  it("gives one literal per top-level alternative, or none when an alternative has no useful literal", () => {
+    expect(requiredLiterals("overage claim|more than 200 groups")).toEqual(["overage claim", "more than 200 groups"]);
+    expect(requiredLiterals("overage claim|a.c")).toBeNull();
+    expect(requiredLiterals(String.raw`\d+ errors?`)).toEqual([" error"]);
+  });
+
+  it("is not fooled by classes and lookarounds", () => {
+    expect(requiredLiterals(String.raw`user "(?!system:serviceaccount:)[^"]*" cannot list`)).toEqual([`" cannot list`]);
+  });
+});
+
+describe("signatureWeight", () => {
+  it("counts the literal text a match must contain, not what a wildcard may swallow", () => {
+    expect(signatureWeight("abc.{0,200}def")).toBe(6);
+    expect(signatureWeight("abc(?:de|fgh)i?")).toBe(5);
+    expect(signatureWeight("unable to install helm release")).toBe(30);
+  });
+});
+
+describe("Classifier", () => {
+  it("returns null, confidence 0 and a fingerprint when nothing matches", () => {
+    const c = new Classifier([entry("a", ["widget exploded"])]).classify("Gadget 7 melted at 10.0.0.1");
+    expect(c).toEqual({ catalogId: null, confidence: 0, fingerprint: "gadget <n> melted at <ip>" });
+  });
+
+  it("reports the matched text and a confidence that grows with the match", () => {
+    const classifier = new Classifier([entry("long", ["the widget exploded at the frobnicator"]), entry("short", ["gizmo"])]);
+    const long = classifier.classify("Error: The widget exploded at the frobnicator!");
+    expect(long).toMatchObject({ catalogId: "long", matched: "the widget exploded at the frobnicator", confidence: 0.9 });
+    expect(classifier.classify("gizmo broke").confidence).toBeLessThan(long.confidence);
+  });
+
+  it("finds literals that overlap or start at the same place (prefilter completeness)", () => {
+    const classifier = new Classifier([entry("outer", ["release azure-arc failed"]), entry("prefix", ["release azure"]), entry("inside", ["azure-arc fail"])]);
+    // Each entry's literal starts inside or at the start of another's; each must still be tried.
+    expect(classifier.classify("release azure-arc failed").catalogId).toBe("outer");
+    expect(new Classifier([entry("prefix", ["release azure(?! )"]), entry("outer", ["release azure-arc failed", "zzzz"])]).classify("release azure-arc fai").catalogId).toBe("prefix");
+    expect(new Classifier([entry("outer", ["release azure-arc failed"]), entry("inside", [String.raw`azure-arc fail\b`])]).classify("release azure-arc fail").catalogId).toBe("inside");
+  });
+
+  it("runs signatures without a usable literal on every message", () => {
+    expect(new Classifier([entry("short", [String.raw`\bab\b`])]).classify("x ab y").catalogId).toBe("short");
+  });
+
+  describe("ranks several matches", () => {
+    it("by priority first: a catch-all cause loses to a named symptom", () => {
+      const classifier = new Classifier([
+        entry("network", [String.raw`dial tcp [^ ]+: i/o timeout after a long long wait`], { priority: -1 }),
+        entry("certificate", ["msi certificate"]),
+      ]);
+      expect(classifier.classify("failed to get MSI certificate: dial tcp 1.2.3.4:443: i/o timeout after a long long wait").catalogId).toBe("certificate");
+    });
+
+    it("then by context: an entry whose context the caller names beats a generic one", () => {
+      const classifier = new Classifier([entry("generic", ["install failed badly"]), entry("flux-only", ["install failed"], { context: { extensionTypes: ["microsoft.flux"] } })]);
+      expect(classifier.classify("install failed badly").catalogId).toBe("generic");
+      expect(classifier.classify("install failed badly", { extensionType: "Microsoft.Flux" }).catalogId).toBe("flux-only");
+    });
+
+    it("then by literal weight: a spelled-out sentence beats a wildcard that matches more text", () => {
+      const classifier = new Classifier([
+        entry("wildcard", ["pods.{0,200}crashloopbackoff"]),
+        entry("sentence", ["unable to install helm release: error: upgrade failed"]),
+      ]);
+      const message = "Unable to install helm release: Error: UPGRADE Failed; pods clusterconnect-agent-7cb8b565c7-wklsh 2/3 CrashLoopBackOff for a long while now";
+      expect(classifier.classify(message).catalogId).toBe("sentence");
+    });
+
+    it("then by matched length, then by catalog order", () => {
+      expect(new Classifier([entry("a", ["abcd.*"]), entry("b", ["abcd.?"])]).classify("abcdxyz").catalogId).toBe("a");
+      expect(new Classifier([entry("first", ["abcd"]), entry("second", ["abcd"])]).classify("abcd").catalogId).toBe("first");
+    });
+  });
+
+  describe("context", () => {
+    const scoped = entry("scoped", ["widget exploded"], { context: { components: ["extension"], extensionTypes: ["microsoft.flux"], clusterKinds: ["arc"] } });
+
+    it("excludes an entry when the caller names a different component, extension type or cluster kind", () => {
+      const classifier = new Classifier([scoped]);
+      expect(classifier.classify("widget exploded", { component: "flux" }).catalogId).toBeNull();
+      expect(classifier.classify("widget exploded", { extensionType: "microsoft.azuremonitor.containers" }).catalogId).toBeNull();
+      expect(classifier.classify("widget exploded", { clusterKind: "aks" }).catalogId).toBeNull();
+    });
+
+    it("never excludes on what the caller did not say (a pasted message has no context)", () => {
+      expect(new Classifier([scoped]).classify("widget exploded").catalogId).toBe("scoped");
+      expect(contextFit(scoped, {})).toBe(0);
+      expect(contextFit(scoped, { component: "extension", extensionType: "MICROSOFT.FLUX", clusterKind: "arc" })).toBe(4);
+      expect(contextFit(entry("free", ["x"]), { component: "cluster" })).toBe(0);
+    });
+
+    it("raises the confidence when the context matches", () => {
+      const classifier = new Classifier([scoped]);
+      expect(classifier.classify("widget exploded", { component: "extension", extensionType: "microsoft.flux" }).confidence).toBeGreaterThan(classifier.classify("widget exploded").confidence);
+    });
+
+    it("lets a signature see the status code next to the message", () => {
+      const classifier = new Classifier([entry("coded", ["^installationfailed: .*not ready"])]);
+      expect(classifier.classify("The pods are not ready", { code: "InstallationFailed" }).catalogId).toBe("coded");
+      expect(classifier.classify("The pods are not ready").catalogId).toBeNull();
+    });
+  });
+
+  it("skips excluded entries", () => {
+    expect(new Classifier([entry("a", ["widget"])], { exclude: ["a"] }).classify("widget").catalogId).toBeNull();
+  });
+});
+
+describe("classify over the catalog: precision where messages only share words", () => {
+  it("a CRD dry-run rejected as Invalid is not the admission-webhook dry-run problem", () => {
+    const crd = 'CustomResourceDefinition/widgets.example.com dry-run failed, reason: Invalid: CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema: Required value';
+    expect(classify(crd).catalogId).not.toBe("flux-webhook-dry-run");
+    expect(classify('dry-run failed, error: admission webhook "validation.gatekeeper.sh" does not support dry run').catalogId).toBe("flux-webhook-dry-run");
+  });
+
+  it("a Flux service account forbidden in a namespace is not the Arc onboarding cluster-admin problem", () => {
+    const flux = 'Kustomization/apps reconciliation failed: secrets is forbidden: User "system:serviceaccount:flux-system:kustomize-controller" cannot list resource "secrets" in API group "" in the namespace "apps"';
+    expect(classify(flux).catalogId).not.toBe("arc-cluster-permissions");
+    expect(classify(flux, { component: "flux" }).catalogId).not.toBe("arc-cluster-permissions");
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * `fleet-health classify` and `fleet-health catalog` through the CLI dispatcher, as CONTRACT.md
+ * specifies their output.
+ */
+import { describe, expect, it } from "vitest";
+import { main } from "../../shared/cli/main";
+import { captureIo } from "../support/cli";
+
+async function cli(args: string[], stdin?: string[]) {
+  const io = captureIo({ stdin });
+  const code = await main(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe("classify MESSAGE", () => {
+  it("prints the title, cause, steps with their commands and the doc link", async () => {
+    const { code, out } = await cli(["classify", "az connectedk8s proxy -n edge-07 -g rg\nCannot connect to the hybrid connection because no agent is connected in the target arc resource."]);
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(out[0]).toBe("Cluster connect: no agent is connected (the cluster connect feature is disabled)");
+    expect(text).toContain("Catalog id: arc-cluster-connect-disabled (category arc-agent, severity medium, confidence 0.9)");
+    expect(text).toMatch(/Cause: The clusterconnect-agent and kube-aad-proxy pods are missing/);
+    expect(text).toContain("  1. Enable the cluster connect feature on the cluster.\n       $ az connectedk8s enable-features --features cluster-connect -n $CLUSTER_NAME -g $RESOURCE_GROUP");
+    expect(text).toContain("Documentation: https://learn.microsoft.com/azure/azure-arc/kubernetes/troubleshooting#cluster-connect-feature-disabled");
+  });
+
+  it("joins unquoted words into one message", async () => {
+    const { out } = await cli(["classify", "Cannot", "load", "native", "module", "'Crypto.Hash._MD5'"]);
+    expect(out.join("\n")).toContain("Catalog id: cli-cryptohash-module");
+  });
+
+  it("honours --component: a message the context rules out is not matched", async () => {
+    const message = 'secrets is forbidden: User "ops" cannot list resource "secrets" in API group "" at the cluster scope';
+    expect((await cli(["classify", "--component", "cluster", message])).out.join("\n")).toContain("arc-cluster-permissions");
+    expect((await cli(["classify", "--component", "flux", message])).out.join("\n")).not.toContain("arc-cluster-permissions");
+    const bad = await cli(["classify", "--component", "widget", message]);
+    expect(bad.code).toBe(2);
+    expect(bad.err[0]).toContain('"--component" must be one of extension, flux, cluster');
+  });
+
+  it("says so, with the fingerprint, when nothing matches", async () => {
+    const { code, out } = await cli(["classify", "Gadget 12 melted on node aks-pool-3"]);
+    expect(code).toBe(0);
+    expect(out[0]).toBe("No catalog entry matches this message.");
+    expect(out[1]).toBe("Fingerprint: gadget <n> melted on node aks-pool-<n>");
+  });
+
+  it("is a usage error without a message", async () => {
+    const { code, err } = await cli(["classify"]);
+    expect(code).toBe(2);
+    expect(err[0]).toContain("give a MESSAGE to classify, or --jsonl");
+    expect((await cli(["classify", "--jsonl", "extra"])).code).toBe(2);
+  });
+});
+
+describe("classify --jsonl", () => {
+  it("answers one JSON line per input line, in order, malformed lines included", async () => {
+    const stdin = [
+      JSON.stringify({ message: "Unable to install helm release: Error: UPGRADE Failed: time out waiting for the condition" }),
+      "not json at all",
+      JSON.stringify({ message: "Unable to get a response from the Agent in time", context: { component: "extension", extensionType: "microsoft.flux" } }),
+      "",
+      JSON.stringify({ message: 42 }),
+      JSON.stringify(["message"]),
+      JSON.stringify({ message: "x", context: { component: "node" } }),
+      JSON.stringify({ message: "x", context: { extensionType: 7 } }),
+      JSON.stringify({ message: "Gadget 12 melted", context: { component: "cluster", clusterKind: "arc", code: "Failed", provisioningState: "Failed" } }),
+      JSON.stringify({ message: 'secrets is forbidden: User "ops" cannot list resource "secrets" in API group "" at the cluster scope', context: { component: "flux" } }),
+    ];
+    const { code, out } = await cli(["classify", "--jsonl"], stdin);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(stdin.length);
+    const answers = out.map((line) => JSON.parse(line));
+    expect(answers.map((a) => a.catalogId)).toEqual(["arc-helm-upgrade-timeout", null, "ext-agent-no-response", null, null, null, null, null, null, null]);
+    expect(answers[0]).toMatchObject({
+      confidence: 0.9,
+      title: "Arc agent install times out: UPGRADE Failed: time out waiting for the condition",
+      category: "helm",
+      docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/troubleshooting#helm-timeout-error",
+      fingerprint: "unable to install helm release: upgrade failed: time out waiting for the condition",
+    });
+    expect(answers[1].error).toEqual({ code: "InvalidInput", message: expect.stringMatching(/^not JSON/) });
+    expect(answers[3].error.message).toMatch(/^empty line/);
+    expect(answers[4].error.message).toBe('"message" must be a string');
+    expect(answers[5].error.message).toBe('expected a JSON object with a "message"');
+    expect(answers[6].error.message).toBe('"context.component" must be one of extension, flux, cluster');
+    expect(answers[7].error.message).toBe('"context.extensionType" must be a string');
+    expect(answers[8]).toEqual({ catalogId: null, confidence: 0, fingerprint: "gadget <n> melted" });
+    expect(answers[9].error).toBeUndefined();
+  });
+
+  it("answers nothing for no input", async () => {
+    expect(await cli(["classify", "--jsonl"], [])).toEqual({ code: 0, out: [], err: [] });
+  });
+});
+
+describe("catalog", () => {
+  it("--json prints one JSON array of entries with id, title, category and docUrl", async () => {
+    const { code, out } = await cli(["catalog", "--json"]);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    const entries = JSON.parse(out[0]) as Array<Record<string, unknown>>;
+    expect(entries.length).toBeGreaterThanOrEqual(35);
+    for (const e of entries) for (const key of ["id", "title", "category", "docUrl"]) expect(typeof e[key], `${e.id}.${key}`).toBe("string");
+    expect(entries.map((e) => e.id)).toContain("cli-kubectl-install");
+  });
+
+  it("prints a readable list grouped by category", async () => {
+    const { code, out } = await cli(["catalog"]);
+    expect(code).toBe(0);
+    expect(out[0]).toBe("arc-agent:");
+    expect(out).toContainEqual(expect.stringMatching(/^ {2}arc-cluster-permissions +high {6}The kubeconfig used to connect the cluster lacks cluster-admin/));
+    expect(out.at(-1)).toMatch(/^\d+ entries \(\d+ documented, \d+ field-known\)\. Details: fleet-health catalog --json$/);
+  });
+
+  it("rejects unknown options", async () => {
+    expect((await cli(["catalog", "--yaml"])).code).toBe(2);
+  });
+});

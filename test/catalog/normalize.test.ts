@@ -1,0 +1,91 @@
+/**
+ * Normalization (what signatures see) and fingerprints (how unknown failures group across clusters).
+ */
+import { describe, expect, it } from "vitest";
+import { classify } from "../../shared/catalog/classifier";
+import { fingerprintOf, normalizeMessage } from "../../shared/catalog/normalize";
+import { WRAPPERS } from "./wrappers";
+
+const fingerprint = (message: string) => fingerprintOf(normalizeMessage(message));
+
+describe("normalizeMessage", () => {
+  it("lower-cases, collapses whitespace and line breaks, and maps typographic quotes", () => {
+    expect(normalizeMessage("  Unable to fetch oid of \u2018custom-locations\u2019 app.\r\n\tProceeding   without \u201cit\u201d ")).toBe(
+      "unable to fetch oid of 'custom-locations' app. proceeding without \"it\"",
+    );
+  });
+
+  it("unwraps an ARM error body into code: message, details after their parent", () => {
+    const body = JSON.stringify({
+      error: { code: "DeploymentFailed", message: "At least one resource deployment operation failed.", details: [{ code: "ExtensionCreationFailed", message: "Request failed. Reason: Bad Request" }] },
+    });
+    expect(normalizeMessage(body)).toBe("deploymentfailed: at least one resource deployment operation failed. extensioncreationfailed: request failed. reason: bad request");
+  });
+
+  it("unwraps JSON escaped inside a message, text around it kept", () => {
+    const inner = JSON.stringify({ status: "Failed", error: { code: "ResourceOperationFailure", message: "The resource operation completed with terminal provisioning state 'Failed'." } });
+    expect(normalizeMessage(`Long running operation failed. Additional Info:'${inner}' see logs`)).toBe(
+      "long running operation failed. additional info:' resourceoperationfailure: the resource operation completed with terminal provisioning state 'failed'. ' see logs",
+    );
+    // Serialized twice, as the portal shows an extension's status.
+    expect(normalizeMessage(JSON.stringify(inner))).toBe("resourceoperationfailure: the resource operation completed with terminal provisioning state 'failed'.");
+  });
+
+  it("reads the single-quoted pseudo-JSON the portal shows as text, and text that is not JSON at all", () => {
+    const portal = "{'code':'DeploymentFailed','message':'At least one resource deployment operation failed.'}";
+    expect(normalizeMessage(portal)).toBe("{'code':'deploymentfailed','message':'at least one resource deployment operation failed.'}");
+    expect(normalizeMessage('Error: {exit status 1} occurred while doing the operation : {Installing the operator} on the config')).toBe(
+      "error: {exit status 1} occurred while doing the operation : {installing the operator} on the config",
+    );
+    expect(normalizeMessage('{"broken": ')).toBe('{"broken":');
+  });
+
+  it("keeps a message with every wrapper classifiable (the wrappers the tests and the benchmark use)", () => {
+    const message = "Cannot connect to the hybrid connection because no agent is connected in the target arc resource.";
+    for (const [name, wrap] of Object.entries(WRAPPERS)) expect(classify(wrap(message, "edge-007")).catalogId, name).toBe("arc-cluster-connect-disabled");
+  });
+});
+
+describe("fingerprints", () => {
+  const onCluster = (cluster: string, rg: string, sub: string, pod: string, ip: string, when: string) =>
+    `The extension operation failed with the following error: Error: failed to reconcile /subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Kubernetes/connectedClusters/${cluster}: pod ${pod} in namespace "team-${cluster}" restarted 14 times since ${when}, last probe to ${ip}:8443 failed (chart version 1.14.2, digest sha256:9f86d081884c7d65)`;
+
+  it("are equal for the same failure on two clusters (ids, names, pods, IPs, times, versions, numbers differ)", () => {
+    const a = onCluster("edge-007", "rg-edge", "6f1c2a3b-0d4e-4f5a-9b8c-7d6e5f4a3b2c", "widget-7d9c8b6f5d-x2k9q", "10.0.0.4", "2024-05-02T09:14:11Z");
+    const b = onCluster("store-042", "rg-stores", "0b7e8f3c-1a2b-4c5d-8e9f-a0b1c2d3e4f5", "widget-5f9d7c6b8d-qq7zt", "172.16.4.20", "2024-06-11T23:01:59.123Z");
+    expect(fingerprint(a)).toBe(fingerprint(b));
+    expect(fingerprint(a)).toBe(
+      'failed to reconcile <resource>: pod widget-<pod> in namespace "<name>" restarted <n> times since <time>, last probe to <ip> failed (chart version <version>, digest sha<n>:<hex>)',
+    );
+  });
+
+  it("are equal however the failure was wrapped", () => {
+    const message = "unable to add the configuration with configId {extension:flux-7} due to error: {the object has been modified}";
+    const plain = fingerprint(message);
+    expect(fingerprint(WRAPPERS.extensionManager(message, "x"))).toBe(plain);
+    expect(fingerprint(`Error: ${message}`)).toBe(plain);
+  });
+
+  it("differ for different failures", () => {
+    const prints = new Set(
+      [
+        "Unable to get a response from the Agent in time",
+        "Unable to get a response from the Agent on cluster edge-007",
+        'secrets is forbidden: User "bob" cannot list resource "secrets" in API group "" at the cluster scope',
+        'secrets is forbidden: User "bob" cannot list resource "secrets" in API group "" in the namespace "apps"',
+        "Timed out waiting for the resource to come to a ready/completed state.",
+        "something completely different happened",
+      ].map(fingerprint),
+    );
+    expect(prints.size).toBe(6);
+  });
+
+  it("are cut to a display length", () => {
+    expect(fingerprint("word ".repeat(500)).length).toBeLessThanOrEqual(300);
+  });
+
+  it("come with every classification, matched or not", () => {
+    expect(classify("Gadget 12 melted").fingerprint).toBe("gadget <n> melted");
+    expect(classify("Cannot load native module 'Crypto.Hash._MD5'").fingerprint).toBe("cannot load native module '<name>'");
+  });
+});
