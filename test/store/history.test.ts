@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openFleetHistory, type FleetHistory } from "../../shared/store";
+import { countOperations, openFleetHistory, type FleetHistory } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { cluster, clusterId, snapshot } from "./fixtures";
 
@@ -117,5 +117,26 @@ describe("recordSweep", () => {
     const second = await history.listSweeps({ limit: 2, continuationToken: first.continuationToken });
     expect(second.items.map((s) => s.sweepId)).toEqual(["s0"]);
     expect(second.continuationToken).toBeUndefined();
+  });
+});
+
+describe("diffSnapshot", () => {
+  it("names the components a snapshot would change, with their stored and next state, and writes nothing", async () => {
+    const history = await openHistory();
+    await history.recordSweep(snapshot([cluster("c1"), cluster("c2")], { minute: 0 }));
+    const same = await countOperations(() => history.diffSnapshot(snapshot([cluster("c1"), cluster("c2")], { minute: 5 })));
+    expect(same.result).toEqual([]);
+    // The meta state only: no cluster is read when no hash changed.
+    expect(same.operations).toBe(1);
+
+    const next = snapshot([cluster("c1", { flux: { state: "failing", reason: "InstallationFailed" } }), cluster("c2")], { minute: 10 });
+    const changes = await history.diffSnapshot(next);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ clusterId: clusterId("c1"), kind: "extension", events: ["new-failure"], previous: { state: "healthy", name: "flux" }, next: { state: "failing", reason: "InstallationFailed" } });
+    expect(changes[0].componentId).toBe(`${clusterId("c1")}/providers/microsoft.kubernetesconfiguration/extensions/flux`);
+    expect(await history.clusterTimeline(clusterId("c1"))).toHaveLength(4);
+
+    const recorded = await history.recordSweep(next);
+    expect(recorded.transitions.map((t) => t.event)).toEqual(["new-failure"]);
   });
 });
