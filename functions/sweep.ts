@@ -1,2 +1,12 @@
-// Placeholder: the sweep functions are registered here by their owner.
-export {};
+/** The sweep timer: one collection sweep over FLEET_SCOPE into the history. */
+import { app, type InvocationContext, type Timer } from "@azure/functions";
+
+export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
+  const [{ runSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }] = await Promise.all([import("../shared/sweep"), import("../shared/sweep/from-env"), import("../shared/store")]);
+  const history = await openFleetHistory(fleetHistoryOptionsFromEnv(process.env));
+  const { summary } = await runSweep(await sweepOptionsFromEnv(process.env, { history, onProgress: (p) => context.log(p.message) }));
+  // Nothing read at all is a failed run, visible in the Functions monitor; a partial sweep is a result.
+  if (summary.nothingRead) throw new Error(`sweep ${summary.sweepId} read nothing: ${summary.partialScopes.map((p) => `${p.scope} [${p.code}]`).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`);
+}
+
+app.timer("sweep", { schedule: "%FLEET_SWEEP_SCHEDULE%", handler: sweepTimer });
