@@ -8,8 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Env, setting } from "../config";
 import { startAzurite } from "./azurite";
+import { simulatorCaPath } from "./simulator";
 
-export const SIMULATOR_CA_FILE = path.join(__dirname, "simulator", "tls", "cert.pem");
+export const SIMULATOR_CA_FILE = simulatorCaPath();
 
 export interface EmbeddedTables {
   /** The environment with `FLEET_TABLES_CONNECTION` filled in when it was missing. */

@@ -1,7 +1,120 @@
-import type { CliIo } from "../io";
+/**
+ * `npm start`: the main job on the embedded defaults. With Azure configured (FLEET_SCOPE or
+ * FLEET_ARM_ENDPOINT) it sweeps Azure; otherwise it sweeps a simulated fleet served by the local ARM
+ * simulator, and says so. Table storage is the embedded Azurite unless configured. After the sweep it
+ * prints a readable fleet summary and the digest of the last 24 hours (stored, not sent);
+ * `--serve` then keeps the local host running (API under /api, timers) over the same environment.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { armCredential } from "../../azure/credentials";
+import { type Env, parseScopes, setting, settingOrDefault } from "../../config";
+import { renderText, runDigestFromEnv } from "../../digest";
+import { azureConfigured, extraCaCertsWithSimulator, withEmbeddedTables } from "../../local/embedded";
+import { startArmSimulator, type ArmSimulator } from "../../local/simulator";
+import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../store";
+import { runSweep, type SweepResult } from "../../sweep";
+import { type CliIo, parseArgs, UsageError } from "../io";
+import { run as serve } from "./serve";
 
-// Placeholder until the start command lands; replaced by its owner.
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr("fleet-health start: not available yet");
-  return 1;
+const DEFAULT_SIMULATED_CLUSTERS = 300;
+/** Share of the simulated fleet that changes between two runs, so the timeline has something to show. */
+const SIMULATED_CHURN = 0.02;
+
+/** Runs this command again in a child process that trusts the simulator (NODE_EXTRA_CA_CERTS is read at start-up only). */
+function rerunTrusting(args: string[], env: Env, caFile: string): Promise<number> {
+  const child = spawn(process.execPath, [path.join(__dirname, "..", "main.js"), "start", ...args], {
+    env: { ...env, NODE_EXTRA_CA_CERTS: caFile },
+    stdio: "inherit",
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { options } = parseArgs(args, { switches: ["serve"], values: ["clusters"] });
+  const clusters = options.clusters === undefined ? DEFAULT_SIMULATED_CLUSTERS : Number(options.clusters);
+  if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100_000) throw new UsageError(`--clusters must be a whole number from 1 to 100000, got "${options.clusters}"`);
+  const simulate = !azureConfigured(io.env);
+  if (simulate) {
+    const caFile = extraCaCertsWithSimulator(io.env);
+    if (caFile) return rerunTrusting(args, io.env, caFile);
+  }
+
+  const tables = await withEmbeddedTables(io.env);
+  let simulator: ArmSimulator | undefined;
+  try {
+    let env = tables.env;
+    if (simulate) {
+      simulator = await startArmSimulator({ fleet: { clusters, seed: 20261122 } });
+      env = { ...env, FLEET_ARM_ENDPOINT: simulator.endpoint, FLEET_ARM_TOKEN: simulator.token };
+      io.stdout(`No Azure scope configured (FLEET_SCOPE and FLEET_ARM_ENDPOINT are unset): using the embedded defaults.`);
+      io.stdout(`ARM: the local ARM simulator at ${simulator.endpoint}, serving a simulated fleet of ${clusters} clusters (not Azure).`);
+    } else {
+      io.stdout(`Azure: ${settingOrDefault("armEndpoint", env)}, scope ${setting("scope", env) ?? "everything the identity can read"}`);
+    }
+    for (const note of tables.notes) io.stdout(note);
+
+    const history = await openFleetHistory(fleetHistoryOptionsFromEnv(env));
+    if (simulator) {
+      // Each run after the first sees a slightly different fleet, as a real one would be.
+      const { items } = await history.listSweeps({ limit: 1 });
+      if (items.length > 0) io.stdout(`Simulated fleet: ${simulator.fleet.churn(SIMULATED_CHURN, Date.now() % 100_000)} components changed since the last run.`);
+    }
+
+    io.stdout("");
+    io.stdout("Sweeping ...");
+    const result = await runSweep({
+      armEndpoint: settingOrDefault("armEndpoint", env),
+      credential: await armCredential(env),
+      history,
+      scopes: parseScopes(setting("scope", env)),
+      onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`),
+    });
+    for (const line of formatSweep(result)) io.stdout(line);
+    if (result.summary.nothingRead) return 1;
+
+    io.stdout("");
+    const digest = await runDigestFromEnv({ env, send: false });
+    io.stdout(renderText(digest.stored.digest, { apiBaseUrl: settingOrDefault("digestApiBaseUrl", env) }));
+
+    // Functions read their settings from process.env, as in Azure; the host and its timers too.
+    if (options.serve) {
+      Object.assign(process.env, env);
+      return await serve([], { ...io, env });
+    }
+    io.stdout("");
+    io.stdout("Next: `npm start -- --serve` keeps the API on http://127.0.0.1:7071/api with the timers running;");
+    io.stdout("      `npx fleet-health classify \"<error message>\"` explains one error; see README.md.");
+    return 0;
+  } finally {
+    await simulator?.stop();
+    await tables.stop();
+  }
+}
+
+/** The readable fleet summary: what a platform engineer looks at first. */
+export function formatSweep({ summary, snapshot }: SweepResult): string[] {
+  const kinds = { arc: 0, aks: 0 };
+  const unhealthyClusters = snapshot.clusters.filter((c) => c.state !== "healthy");
+  for (const c of snapshot.clusters) kinds[c.kind]++;
+  const lines = [
+    "",
+    `Fleet: ${summary.clusters} clusters (${kinds.arc} Arc, ${kinds.aks} AKS), ${summary.components} components, sweep ${summary.sweepId}`,
+    `  ${Object.entries(summary.byState).map(([state, n]) => `${state} ${n}`).join(" · ")}`,
+    `  ${unhealthyClusters.length} clusters need attention; ${summary.transitions} changes recorded; ${summary.armRequests} ARM requests in ${(summary.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (summary.partial) {
+    lines.push(`  PARTIAL: ${summary.partialScopes.length} scopes could not be read; their clusters are unknown, not healthy:`);
+    for (const p of summary.partialScopes.slice(0, 10)) lines.push(`    ${p.scope}: [${p.code}] ${p.message.slice(0, 160)}`);
+  }
+  const top = Object.entries(summary.byCatalogId).sort((a, b) => b[1] - a[1]);
+  if (top.length) {
+    lines.push("", "Failures by documented problem:");
+    for (const [id, n] of top.slice(0, 12)) lines.push(`  ${String(n).padStart(5)}  ${id}`);
+    if (top.length > 12) lines.push(`  ... and ${top.length - 12} more entries`);
+  }
+  return lines;
 }
