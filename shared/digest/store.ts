@@ -233,13 +233,8 @@ export class TableDigestStore implements DigestStore {
 
   async get(id: string): Promise<StoredDigest | undefined> {
     const rowKey = rowKeyOfId(id);
-    let entity: TableEntityResult<DigestEntity>;
-    try {
-      entity = await this.table.getEntity<DigestEntity>(PK, rowKey);
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
+    const entity = await this.find<DigestEntity>(rowKey);
+    if (!entity) return undefined;
     const deliveries = await this.deliveriesBetween(rowKey, rowKey);
     return { ...toSummary(entity, deliveries.get(id) ?? []), digest: decodeBody(entity) };
   }
@@ -284,15 +279,8 @@ export class TableDigestStore implements DigestStore {
 
   async claimDelivery(id: string, target: DeliveryTarget, options: { now?: Date; leaseMs?: number } = {}): Promise<DeliveryClaim | undefined> {
     const now = options.now ?? new Date();
-    const rowKey = deliveryRowKey(rowKeyOfId(id), target);
-    let row: TableEntityResult<DeliveryEntity>;
-    try {
-      row = await this.table.getEntity<DeliveryEntity>(PK, rowKey);
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
-    if (!isOpen(row, now)) return undefined;
+    const row = await this.find<DeliveryEntity>(deliveryRowKey(rowKeyOfId(id), target));
+    if (!row || !isOpen(row, now)) return undefined;
     const next: DeliveryEntity = {
       ...plainDelivery(row),
       status: "sending",
@@ -343,6 +331,15 @@ export class TableDigestStore implements DigestStore {
       if (found.length >= limit) break;
     }
     return found;
+  }
+
+  private async find<T extends object>(rowKey: string): Promise<TableEntityResult<T> | undefined> {
+    try {
+      return await this.table.getEntity<T>(PK, rowKey);
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
   }
 
   /** Delivery rows of the digests whose RowKeys lie from `firstRk` to `lastRk`, by digest id. */

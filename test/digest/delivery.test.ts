@@ -7,7 +7,7 @@ import { emailTarget, idempotencyUuid, slackTarget, targetsFromEnv, teamsTarget,
 import { slackProblem } from "../../shared/digest/render/slack";
 import { verifyWebhook } from "../../shared/digest/render/webhook";
 import { API, exampleDigest } from "./golden";
-import { type Receiver, startReceiver, TEST_CA } from "./receiver";
+import { acsEmailReply, type Receiver, startReceiver, TEST_CA } from "./receiver";
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 4 };
 const receivers: Receiver[] = [];
@@ -96,16 +96,9 @@ describe("targets", () => {
 
   it("sends e-mail through the real EmailClient to a local ACS receiver, polling the operation", async () => {
     const credential: TokenCredential = { getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    const r = await receiver(
-      (req) => {
-        if (req.method === "POST") {
-          const opId = String(req.headers["operation-id"]);
-          return { status: 202, headers: { "operation-location": `${r.url}/emails/operations/${opId}?api-version=2025-09-01`, "retry-after": "0", "content-type": "application/json" }, body: JSON.stringify({ id: opId, status: "Running" }) };
-        }
-        return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: req.url.split("/")[3].split("?")[0], status: "Succeeded" }) };
-      },
-      { tls: true },
-    );
+    let url = "";
+    const r = await receiver(acsEmailReply(() => url), { tls: true });
+    url = r.url;
     const target = emailTarget({ apiBaseUrl: API, endpoint: r.url, from: "fleet@contoso.example", to: ["ops@contoso.example", "sre@contoso.example"], credential, clientOptions: { agent: new https.Agent({ ca: TEST_CA }) }, pollIntervalMs: 10 });
     await target.send(digest);
     const send = r.requests[0];

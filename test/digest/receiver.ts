@@ -53,3 +53,17 @@ export async function startReceiver(reply: (req: ReceivedRequest, index: number)
     }),
   };
 }
+
+/**
+ * Azure Communication Services e-mail, as the EmailClient sees it: `POST /emails:send` answers 202 with an
+ * Operation-Location to poll, and the poll answers Succeeded.
+ */
+export function acsEmailReply(baseUrl: () => string): (req: ReceivedRequest) => Reply {
+  return (req) => {
+    if (req.method === "POST") {
+      const id = String(req.headers["operation-id"]);
+      return { status: 202, headers: { "operation-location": `${baseUrl()}/emails/operations/${id}?api-version=2025-09-01`, "retry-after": "0", "content-type": "application/json" }, body: JSON.stringify({ id, status: "Running" }) };
+    }
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: req.url.split("/")[3].split("?")[0], status: "Succeeded" }) };
+  };
+}

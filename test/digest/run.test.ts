@@ -6,7 +6,7 @@ import { runDigestFromEnv, runScheduledDigest } from "../../shared/digest/run";
 import { openFleetHistory } from "../../shared/store";
 import { cluster, snapshot } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { type Receiver, type Reply, startReceiver, TEST_CA } from "./receiver";
+import { acsEmailReply, type Receiver, type Reply, startReceiver, TEST_CA } from "./receiver";
 
 const MIN = 60_000;
 const T0 = Date.parse("2026-11-01T00:00:00.000Z");
@@ -16,14 +16,6 @@ const WINDOW = { from: at(60).toISOString(), to: at(1500).toISOString() };
 const NEXT_WINDOW = { from: WINDOW.to, to: at(2940).toISOString() };
 const credential: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const targetOptions = { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 }, email: { credential, clientOptions: { agent: new https.Agent({ ca: TEST_CA }), retryOptions: { maxRetries: 0 } }, pollIntervalMs: 5 } };
-
-function acs(req: { method: string; headers: Record<string, unknown>; url: string }, base: () => string): Reply {
-  if (req.method === "POST") {
-    const id = String(req.headers["operation-id"]);
-    return { status: 202, headers: { "operation-location": `${base()}/emails/operations/${id}?api-version=2025-09-01`, "retry-after": "0", "content-type": "application/json" }, body: JSON.stringify({ id, status: "Running" }) };
-  }
-  return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: req.url.split("/")[3].split("?")[0], status: "Succeeded" }) };
-}
 
 const HELM = { state: "failing" as const, reason: "InstallationFailed", catalogId: "helm-timeout-ready", message: "Helm installation failed: timed out waiting for the condition" };
 const FLUX_INSTALL = { state: "failing" as const, reason: "InstallationFailed", catalogId: "flux-extension-install", message: "Failed to install the Flux extension" };
@@ -68,7 +60,7 @@ describe("runDigest against Azurite and local receivers", () => {
       teams: await startReceiver(reply("teams", { status: 202 })),
       slack: await startReceiver(reply("slack", { status: 200, body: "ok" })),
       webhook: await startReceiver(reply("webhook", { status: 204 })),
-      email: await startReceiver((req) => acs(req, () => emailUrl), { tls: true }),
+      email: await startReceiver(acsEmailReply(() => emailUrl), { tls: true }),
     };
     emailUrl = receivers.email.url;
     env = {

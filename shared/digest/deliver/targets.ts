@@ -41,29 +41,20 @@ export function idempotencyUuid(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function post(url: string, payload: unknown, headers: Record<string, string>, retry: RetryOptions | undefined, maxItems?: number): Promise<SendResult> {
-  return postJson(url, JSON.stringify(payload), headers, retry).then((r) => ({ httpStatus: r.httpStatus, attempts: r.attempts, ...(maxItems !== undefined ? { maxItems } : {}) }));
-}
-
-export function teamsTarget(url: string, options: TargetOptions): DigestTarget {
+/** Teams and Slack: render within the channel's limits, then POST. */
+function fittedTarget<P>(name: "teams" | "slack", url: string, options: TargetOptions, render: (digest: Digest, o: TargetOptions) => { payload: P; maxItems: number }): DigestTarget {
   return {
-    name: "teams",
-    send: (digest) => {
-      const { payload, maxItems } = renderTeams(digest, options);
-      return post(url, payload, {}, options.retry, maxItems);
+    name,
+    send: async (digest) => {
+      const { payload, maxItems } = render(digest, options);
+      const r = await postJson(url, JSON.stringify(payload), {}, options.retry);
+      return { httpStatus: r.httpStatus, attempts: r.attempts, maxItems };
     },
   };
 }
 
-export function slackTarget(url: string, options: TargetOptions): DigestTarget {
-  return {
-    name: "slack",
-    send: (digest) => {
-      const { payload, maxItems } = renderSlack(digest, options);
-      return post(url, payload, {}, options.retry, maxItems);
-    },
-  };
-}
+export const teamsTarget = (url: string, options: TargetOptions): DigestTarget => fittedTarget("teams", url, options, renderTeams);
+export const slackTarget = (url: string, options: TargetOptions): DigestTarget => fittedTarget("slack", url, options, renderSlack);
 
 export function webhookTarget(url: string, secret: string, options: TargetOptions & { clock?: () => number }): DigestTarget {
   return {
