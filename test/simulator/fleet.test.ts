@@ -121,6 +121,10 @@ describe("fleet mutations", () => {
     expect(fleet.clusters).toHaveLength(4);
     expect(new Set(fleet.clusters.map((c) => c.name)).size).toBe(4);
     expect(fleet.get(added[0].id.toUpperCase())?.cluster).toBe(added[0]);
+    const outside = "00000000-0000-4000-a000-000000000001";
+    fleet.addClusters(1, { subscriptionId: outside });
+    expect(fleet.subscriptions).toContain(outside);
+    expect(Object.values(fleet.managementGroups).flat()).not.toContain(outside);
   });
 
   it("takes an Arc cluster offline and refuses to for AKS", () => {

@@ -134,8 +134,12 @@ export class SimulatedFleet {
     this.addClusters(this.spec.clusters);
   }
 
-  /** Adds clusters built like the initial ones (same mix and failure rates); returns them. */
+  /**
+   * Adds clusters built like the initial ones (same mix and failure rates); returns them. A new
+   * `subscriptionId` joins the tenant but no management group, like a subscription created outside it.
+   */
   addClusters(count: number, options: { kind?: "arc" | "aks"; subscriptionId?: string } = {}): SimCluster[] {
+    if (options.subscriptionId && !this.subscriptions.some((s) => s.toLowerCase() === options.subscriptionId!.toLowerCase())) this.subscriptions.push(options.subscriptionId);
     const added: SimCluster[] = [];
     for (let n = 0; n < count; n++) {
       const index = this.clusters.length ? this.clusters[this.clusters.length - 1].index + 1 : 0;
