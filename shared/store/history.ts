@@ -279,7 +279,7 @@ export class TableFleetHistory implements FleetHistory {
       if (work.repair) {
         rows.open = new Set();
         const prefix = `${work.key}~`;
-        const openFilter = odata`PartitionKey eq ${keys.OPEN_PARTITION} and RowKey ge ${prefix} and RowKey lt ${keys.prefixEnd(prefix)}`;
+        const openFilter = odata`PartitionKey eq ${keys.openPartition(work.key)} and RowKey ge ${prefix} and RowKey lt ${keys.prefixEnd(prefix)}`;
         for await (const entity of this.index.listEntities<Entity>({ queryOptions: { filter: openFilter, select: ["RowKey"] } })) rows.open.add(entity.rowKey.slice(prefix.length));
       }
       result.set(work.key, rows);
@@ -308,7 +308,7 @@ export class TableFleetHistory implements FleetHistory {
     } else if ((filter.state && filter.state !== "healthy") || filter.catalogId) {
       // Every component that is not healthy has a copy in the open partition: no fleet scan.
       table = this.index;
-      conditions.push(odata`PartitionKey eq ${keys.OPEN_PARTITION}`);
+      conditions.push(OPEN_PARTITIONS);
     } else conditions.push(odata`RowKey ge ${keys.CURRENT_PREFIX} and RowKey lt ${keys.prefixEnd(keys.CURRENT_PREFIX)}`);
     const values = { ...filter, subscriptionId: filter.subscriptionId?.toLowerCase(), extensionType: filter.extensionType?.toLowerCase() };
     for (const name of ["state", "kind", "catalogId", "subscriptionId", "extensionType"] as const) {
@@ -339,17 +339,30 @@ export class TableFleetHistory implements FleetHistory {
   async *listTransitions(query: TransitionQuery = {}): AsyncIterable<TransitionRecord> {
     const low = query.from?.toISOString() ?? "";
     const high = query.to?.toISOString() ?? "~";
-    let partitions: string;
-    if (query.catalogId) partitions = odata`PartitionKey eq ${keys.catalogPartition(query.catalogId)}`;
-    else if (query.extensionType) partitions = odata`PartitionKey eq ${keys.extensionPartition(query.extensionType.toLowerCase())}`;
-    else {
-      const first = query.from ? keys.dayPartition(low) : "e~day~";
-      const last = query.to ? keys.dayPartition(high) : "e~day~~";
-      partitions = odata`PartitionKey ge ${first} and PartitionKey le ${last}`;
+    const conditions = [odata`RowKey ge ${low} and RowKey lt ${high}`];
+    if (query.catalogId) conditions.push(odata`PartitionKey eq ${keys.catalogPartition(query.catalogId)}`);
+    if (query.extensionType) conditions.push(odata`extensionType eq ${query.extensionType.toLowerCase()}`);
+    if (!query.catalogId && query.extensionType) conditions.push(odata`PartitionKey eq ${keys.extensionPartition(query.extensionType.toLowerCase())}`);
+    if (query.catalogId || query.extensionType) {
+      for await (const entity of this.index.listEntities<Entity>({ queryOptions: { filter: conditions.join(" and ") } })) yield transitionFromEntity(entity);
+      return;
     }
-    const conditions = [partitions, odata`RowKey ge ${low} and RowKey lt ${high}`];
-    if (query.catalogId && query.extensionType) conditions.push(odata`extensionType eq ${query.extensionType.toLowerCase()}`);
-    for await (const entity of this.index.listEntities<Entity>({ queryOptions: { filter: conditions.join(" and ") } })) yield transitionFromEntity(entity);
+    // A day's shards come one after the other; each day is merged back into time order.
+    const first = `${keys.DAY_PREFIX}${low.slice(0, 10)}`;
+    const last = keys.prefixEnd(`${keys.DAY_PREFIX}${query.to ? high.slice(0, 10) : "~"}`);
+    conditions.push(odata`PartitionKey ge ${first} and PartitionKey lt ${last}`);
+    let day = "";
+    let rows: Entity[] = [];
+    const flush = () => rows.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1)).map(transitionFromEntity);
+    for await (const entity of this.index.listEntities<Entity>({ queryOptions: { filter: conditions.join(" and ") } })) {
+      const entityDay = entity.partitionKey.slice(0, keys.DAY_PREFIX.length + 10);
+      if (entityDay !== day) {
+        yield* flush();
+        [day, rows] = [entityDay, []];
+      }
+      rows.push(entity);
+    }
+    yield* flush();
   }
 
   async listSweeps(options: { limit?: number; continuationToken?: string } = {}): Promise<Page<SweepRecord>> {
@@ -373,7 +386,7 @@ export class TableFleetHistory implements FleetHistory {
     const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS).toISOString();
     // An open failure keeps every transition since its episode began, however old.
     const openSince = new Map<string, string>();
-    for await (const entity of this.index.listEntities<Entity>({ queryOptions: { filter: odata`PartitionKey eq ${keys.OPEN_PARTITION}`, select: ["RowKey", "firstSeenFailingAt"] } })) {
+    for await (const entity of this.index.listEntities<Entity>({ queryOptions: { filter: OPEN_PARTITIONS, select: ["RowKey", "firstSeenFailingAt"] } })) {
       const since = entity.firstSeenFailingAt instanceof Date ? entity.firstSeenFailingAt.toISOString() : undefined;
       if (since) openSince.set(entity.rowKey, since);
     }
@@ -510,31 +523,31 @@ class IndexWrites {
   addTransition(clusterKey: string, t: TransitionRecord): void {
     const componentKey = keys.componentKey(t.componentId);
     const rowKey = keys.eventRowKey(t.at, clusterKey, componentKey, t.event);
-    const targets = new Set([keys.dayPartition(t.at)]);
+    const targets = new Set([keys.dayPartition(t.at, clusterKey)]);
     for (const catalogId of [t.catalogId, t.endedCatalogId]) if (catalogId) targets.add(keys.catalogPartition(catalogId));
-    if (t.extensionType) targets.add(keys.extensionPartition(t.extensionType));
+    if (t.extensionType && failureRelated(t)) targets.add(keys.extensionPartition(t.extensionType));
     for (const pk of targets) this.put(pk, rowKey, ["upsert", transitionEntity(pk, rowKey, t), "Replace"]);
+  }
+
+  /** The open-failures copy of a component: present exactly when it is stored and not healthy. */
+  private setOpen(clusterKey: string, componentKey: string, record: StoredComponent | undefined, wasOpen: boolean): void {
+    const partitionKey = keys.openPartition(clusterKey);
+    const rowKey = keys.openRowKey(clusterKey, componentKey);
+    if (record && record.state !== "healthy") this.put(partitionKey, rowKey, ["upsert", componentEntity(partitionKey, rowKey, record), "Replace"]);
+    else if (wasOpen) this.put(partitionKey, rowKey, ["delete", { partitionKey, rowKey }]);
   }
 
   addPlans(clusterKey: string, plans: ComponentPlan[], rows: ClusterRows): void {
     for (const plan of plans) {
       for (const t of plan.transitions) this.addTransition(clusterKey, t);
-      const rowKey = keys.openRowKey(clusterKey, plan.componentKey);
       const wasOpen = rows.open ? rows.open.has(plan.componentKey) : plan.previous !== undefined && plan.previous.state !== "healthy";
-      if (plan.next && plan.next.state !== "healthy") this.put(keys.OPEN_PARTITION, rowKey, ["upsert", componentEntity(keys.OPEN_PARTITION, rowKey, plan.next), "Replace"]);
-      else if (wasOpen) this.put(keys.OPEN_PARTITION, rowKey, ["delete", { partitionKey: keys.OPEN_PARTITION, rowKey }]);
+      this.setOpen(clusterKey, plan.componentKey, plan.next, wasOpen);
     }
     // A dirty cluster's open rows are rebuilt from its current rows, whatever the interrupted sweep left.
     if (rows.open) {
       const planned = new Set(plans.map((p) => p.componentKey));
-      for (const [componentKey, row] of rows.current) {
-        if (planned.has(componentKey)) continue;
-        const rowKey = keys.openRowKey(clusterKey, componentKey);
-        if (row.record.state !== "healthy") this.put(keys.OPEN_PARTITION, rowKey, ["upsert", componentEntity(keys.OPEN_PARTITION, rowKey, row.record), "Replace"]);
-        else if (rows.open.has(componentKey)) this.put(keys.OPEN_PARTITION, rowKey, ["delete", { partitionKey: keys.OPEN_PARTITION, rowKey }]);
-      }
-      for (const componentKey of rows.open) {
-        if (!rows.current.has(componentKey) && !planned.has(componentKey)) this.put(keys.OPEN_PARTITION, keys.openRowKey(clusterKey, componentKey), ["delete", { partitionKey: keys.OPEN_PARTITION, rowKey: keys.openRowKey(clusterKey, componentKey) }]);
+      for (const componentKey of new Set([...rows.current.keys(), ...rows.open])) {
+        if (!planned.has(componentKey)) this.setOpen(clusterKey, componentKey, rows.current.get(componentKey)?.record, rows.open.has(componentKey));
       }
     }
   }
@@ -661,6 +674,14 @@ function sweepRecord(snapshot: FleetSnapshot, transitions: number, tableOperatio
     tableOperations,
     transitions,
   };
+}
+
+const OPEN_PARTITIONS = odata`PartitionKey ge ${keys.OPEN_PREFIX} and PartitionKey lt ${keys.prefixEnd(keys.OPEN_PREFIX)}`;
+
+/** Catalog and extension indexes answer questions about failures: they keep only transitions that touch one. */
+function failureRelated(t: TransitionRecord): boolean {
+  const failure = (s: string | null) => s === "failing" || s === "degraded";
+  return failure(t.from) || failure(t.to) || t.event === "recovered" || Boolean(t.catalogId) || Boolean(t.endedCatalogId);
 }
 
 /** An OData string literal (the `odata` tag quotes only inside a larger template). */

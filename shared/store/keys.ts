@@ -6,9 +6,10 @@
  * - `<prefix>clusters`: one partition per cluster. `c~<component>` rows are the current state,
  *   `t~<time>~<component>~<event>` rows its transitions, oldest first. A component's new state and
  *   the transitions that led to it are written in one transaction, so they can never disagree.
- * - `<prefix>index`: partition `open` holds a copy of every component that is not healthy (open
- *   failures now); `e~day~<yyyy-mm-dd>`, `e~cat~<catalog id>` and `e~ext~<extension type>` hold a copy
- *   of each transition under the day, catalog entry and extension type it belongs to.
+ * - `<prefix>index`: partitions `open~<shard>` hold a copy of every component that is not healthy
+ *   (open failures now); `e~day~<yyyy-mm-dd>~<shard>` a copy of every transition of the day;
+ *   `e~cat~<catalog id>` and `e~ext~<extension type>` a copy of each failure-related transition
+ *   (from or to failing/degraded, or classified) under its catalog entry and extension type.
  * - `<prefix>sweeps`: partition `meta` holds the write lease, the manifest (per-cluster content
  *   hashes) and one row per sweep, newest first.
  */
@@ -37,9 +38,20 @@ export function keyText(value: string): string {
   return encodeURIComponent(value).replace(/%/g, "!");
 }
 
-export const OPEN_PARTITION = "open";
+/**
+ * Fleet-wide partitions are split 16 ways by cluster: a first sweep of 10,000 clusters or a
+ * fleet-wide incident writes tens of thousands of rows at once, more than one partition takes
+ * quickly (Azure serves ~2,000 entities/s per partition; Azurite slows down as one grows).
+ */
+export function shard(cluster: string): string {
+  return (cluster.charCodeAt(0) % 16).toString(16);
+}
+
+export const OPEN_PREFIX = "open~";
+export const openPartition = (cluster: string): string => `${OPEN_PREFIX}${shard(cluster)}`;
 export const EVENT_PARTITION_PREFIX = "e~";
-export const dayPartition = (at: string): string => `e~day~${at.slice(0, 10)}`;
+export const DAY_PREFIX = "e~day~";
+export const dayPartition = (at: string, cluster: string): string => `${DAY_PREFIX}${at.slice(0, 10)}~${shard(cluster)}`;
 export const catalogPartition = (catalogId: string): string => `e~cat~${keyText(catalogId)}`;
 export const extensionPartition = (extensionType: string): string => `e~ext~${keyText(extensionType)}`;
 export const openRowKey = (cluster: string, component: string): string => `${cluster}~${component}`;

@@ -78,8 +78,10 @@ describe("recordSweep", () => {
     expect(byCatalog.map((t) => t.event)).toEqual(["new-failure", "changed-failure"]);
     const window = await all(history.listTransitions({ from: new Date("2026-11-01T00:10:00Z"), to: new Date("2026-11-01T00:30:00Z") }));
     expect(window.map((t) => t.at)).toEqual(["2026-11-01T00:10:00.000Z", "2026-11-01T00:10:00.000Z", "2026-11-01T00:20:00.000Z", "2026-11-01T00:20:00.000Z"]);
-    const byExtension = await all(history.listTransitions({ extensionType: "microsoft.azuremonitor.containers" }));
-    expect(byExtension).toHaveLength(3);
+    // The extension index keeps failure-related transitions only: not the monitor's pending phase.
+    expect(await all(history.listTransitions({ extensionType: "microsoft.azuremonitor.containers" }))).toEqual([]);
+    const byExtension = await all(history.listTransitions({ extensionType: "microsoft.flux" }));
+    expect(byExtension.map((t) => t.event)).toEqual(["new-failure", "changed-failure", "state-changed", "recovered"]);
   });
 
   it("answers open failures, catalog and extension filters from the index, and the rest by scan", async () => {
