@@ -154,7 +154,12 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary };
 }
 
-/** Keeps one view per process, rebuilt when the latest sweep changes. Concurrent callers share a build. */
+/**
+ * Keeps one view per process, rebuilt when the latest sweep changes. Concurrent callers share a
+ * build. Once a view exists, the check for a newer sweep runs in the background and callers get the
+ * current view meanwhile, so no request waits on the check or on a rebuild (refreshMs 0: always wait,
+ * for tests that write and read at once).
+ */
 export class FleetViewCache {
   private current?: FleetView;
   private checkedAt = 0;
@@ -162,18 +167,23 @@ export class FleetViewCache {
 
   constructor(
     private readonly history: FleetHistory,
-    private readonly options: { refreshMs: number; now?: () => Date },
+    private readonly options: { refreshMs: number; now?: () => Date; onError?: (err: unknown) => void },
   ) {}
 
   async get(): Promise<FleetView> {
     const now = this.options.now?.() ?? new Date();
     if (this.current && now.getTime() - this.checkedAt < this.options.refreshMs) return this.current;
-    return (this.pending ??= this.refresh(now).finally(() => (this.pending = undefined)));
+    this.pending ??= this.refresh(now).finally(() => (this.pending = undefined));
+    if (!this.current || this.options.refreshMs === 0) return this.pending;
+    // Background check: a failure is logged and retried on a later request, never thrown at this one.
+    this.pending.catch((err: unknown) => this.options.onError?.(err));
+    return this.current;
   }
 
   private async refresh(now: Date): Promise<FleetView> {
-    const latest = (await this.history.listSweeps({ limit: 1 })).items[0];
+    // Counted from the start, so a store that fails is asked again only after refreshMs.
     this.checkedAt = now.getTime();
+    const latest = (await this.history.listSweeps({ limit: 1 })).items[0];
     if (this.current && this.current.sweepId === latest?.sweepId) return this.current;
     const [lastComplete, records] = await Promise.all([this.history.lastCompleteSweep(), collect(this.history.listComponents())]);
     this.current = buildFleetView(records, latest, lastComplete, now);

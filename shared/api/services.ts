@@ -21,7 +21,10 @@ export const VIEW_REFRESH_MS = 5_000;
 
 export async function openApiServices(options: FleetHistoryOptions, viewOptions: { refreshMs?: number } = {}): Promise<ApiServices> {
   const [history, digests] = await Promise.all([openFleetHistory(options), openDigestStore(options)]);
-  const cache = new FleetViewCache(history, { refreshMs: viewOptions.refreshMs ?? VIEW_REFRESH_MS });
+  const cache = new FleetViewCache(history, {
+    refreshMs: viewOptions.refreshMs ?? VIEW_REFRESH_MS,
+    onError: (err) => console.warn(`fleet view refresh failed, serving the previous view: ${(err as Error).message ?? String(err)}`),
+  });
   return { history, digests, view: () => cache.get() };
 }
 

@@ -11,9 +11,9 @@ import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../
 import type { ComponentRecord } from "../../store/types";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
-import { isOpenFailure, type ClusterRow } from "../fleet-view";
+import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
-import { pageByKey } from "../paging";
+import { pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
@@ -70,17 +70,21 @@ const LIST_QUERY = {
 } satisfies QuerySpec;
 
 /** Sort keys are strings so a page boundary is one comparable value; the id makes each unique. */
-function sortKey(sort: (typeof SORTS)[number]): (row: ClusterRow) => string {
-  switch (sort) {
-    case "state":
-      return (r) => `${9 - (STATE_RANK.get(r.state) ?? 0)}\u0000${r.name.toLowerCase()}\u0000${r.id}`;
-    case "id":
-      return (r) => r.id;
-    case "failingSince":
-      return (r) => `${r.failingSince ?? "~"}\u0000${r.id}`;
-    default:
-      return (r) => `${r.name.toLowerCase()}\u0000${r.id}`;
-  }
+const SORT_KEYS: Record<(typeof SORTS)[number], (row: ClusterRow) => string> = {
+  name: (r) => `${r.name.toLowerCase()}\u0000${r.id}`,
+  state: (r) => `${9 - (STATE_RANK.get(r.state) ?? 0)}\u0000${r.name.toLowerCase()}\u0000${r.id}`,
+  id: (r) => r.id,
+  failingSince: (r) => `${r.failingSince ?? "~"}\u0000${r.id}`,
+};
+
+/** The view's clusters in one sort order, computed once per view and sort. */
+const sortedViews = new WeakMap<FleetView, Map<string, SortedList<ClusterRow>>>();
+function clustersSorted(view: FleetView, sort: (typeof SORTS)[number]): SortedList<ClusterRow> {
+  let orders = sortedViews.get(view);
+  if (!orders) sortedViews.set(view, (orders = new Map()));
+  let list = orders.get(sort);
+  if (!list) orders.set(sort, (list = sortedBy(view.clusters, SORT_KEYS[sort])));
+  return list;
 }
 
 export const listClusters = defineRoute({
@@ -99,21 +103,17 @@ export const listClusters = defineRoute({
     const sub = query.subscription?.toLowerCase();
     const ext = query.extensionType?.toLowerCase();
     const search = query.search?.toLowerCase();
-    const rows = view.clusters.filter(
-      (r) =>
-        (!states || states.has(r.state)) &&
-        (!sub || r.subscriptionId.toLowerCase() === sub) &&
-        (!rg || r.resourceGroup.toLowerCase() === rg) &&
-        (!query.kind || r.kind === query.kind) &&
-        (!ext || r.extensionTypes.includes(ext)) &&
-        (!query.catalogId || r.catalogIds.includes(query.catalogId)) &&
-        (!search || r.name.toLowerCase().includes(search)),
-    );
-    const key = sortKey(query.sort ?? "name");
-    const keyed = rows.map((row) => ({ row, key: key(row) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const keep = (r: ClusterRow) =>
+      (!states || states.has(r.state)) &&
+      (!sub || r.subscriptionId.toLowerCase() === sub) &&
+      (!rg || r.resourceGroup.toLowerCase() === rg) &&
+      (!query.kind || r.kind === query.kind) &&
+      (!ext || r.extensionTypes.includes(ext)) &&
+      (!query.catalogId || r.catalogIds.includes(query.catalogId)) &&
+      (!search || r.name.toLowerCase().includes(search));
     const { [TOKEN_PARAMETER]: token, limit, ...filters } = query;
-    const result = pageByKey(keyed, (k) => k.key, { limit: limit ?? 100, continuationToken: token, query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }) });
-    return { body: { items: result.items.map(({ row }) => ({ ...row, href: clusterHref(row.id) })), ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}) } };
+    const result = pageByKey(clustersSorted(view, query.sort ?? "name"), { keep, limit: limit ?? 100, continuationToken: token, query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }) });
+    return { body: { items: result.items.map((row) => ({ ...row, href: clusterHref(row.id) })), ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}) } };
   },
 });
 

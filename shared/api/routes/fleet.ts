@@ -4,7 +4,8 @@ import { CATEGORIES } from "../../catalog/types";
 import type { ComponentRecord, TransitionRecord } from "../../store/types";
 import { badParameter } from "../errors";
 import { defineRoute } from "../http";
-import { pageByKey } from "../paging";
+import type { FleetView } from "../fleet-view";
+import { pageByKey, sortedBy, type SortedList } from "../paging";
 import { parseDateParam, type QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
@@ -51,6 +52,14 @@ function resolvedView(t: TransitionRecord) {
   };
 }
 
+/** Open failures oldest episode first, keyed once per view. */
+const openSorted = new WeakMap<FleetView, SortedList<ComponentRecord>>();
+function openFailuresSorted(view: FleetView): SortedList<ComponentRecord> {
+  let list = openSorted.get(view);
+  if (!list) openSorted.set(view, (list = sortedBy(view.openFailures, (c) => `${c.firstSeenFailingAt ?? ""}\u0000${c.id}`)));
+  return list;
+}
+
 export const listFailures = defineRoute({
   name: "listFailures",
   route: "failures",
@@ -70,8 +79,8 @@ export const listFailures = defineRoute({
     const svc = await services();
     if ((query.status ?? "open") === "open") {
       const since = query.since?.toISOString();
-      const open = (await svc.view()).openFailures.filter((c) => matches(c.catalogId, c.extensionType) && (!since || (c.firstSeenFailingAt ?? "") >= since));
-      const result = pageByKey(open, (c) => `${c.firstSeenFailingAt ?? ""}\u0000${c.id}`, { limit, continuationToken: token, query: digest });
+      const keep = (c: ComponentRecord) => matches(c.catalogId, c.extensionType) && (!since || (c.firstSeenFailingAt ?? "") >= since);
+      const result = pageByKey(openFailuresSorted(await svc.view()), { keep, limit, continuationToken: token, query: digest });
       return { body: { items: result.items.map(openFailureView), ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}) } };
     }
     // Resolved: recoveries from the store's transitions, oldest first, resumed after the last one sent.
