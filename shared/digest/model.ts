@@ -220,7 +220,8 @@ function groupProblems(items: FailureItem[], windowFrom: number): ProblemGroup[]
       key,
       catalogId: first.catalogId,
       ...(first.catalogId ? {} : { fingerprint: first.fingerprint ?? first.reason }),
-      title: first.title,
+      // An unclassified problem is known by its fingerprint: the reason alone would name several apart.
+      title: first.catalogId ? first.title : (first.fingerprint ?? first.reason),
       ...(first.severity ? { severity: first.severity } : {}),
       clusters: clusters.size,
       components: members.length,

@@ -51,6 +51,7 @@ describe("composeDigest", () => {
       lookup,
     );
     expect(d.unclassified.map((g) => [g.fingerprint, g.clusters])).toEqual([[fp, 2], ["other <id>", 1]]);
+    expect(d.unclassified[0].title).toBe(fp);
     expect(d.totals.unclassified).toBe(3);
     expect(d.newFailures.concat(d.stillFailing).every((f) => f.title === "InstallationFailed")).toBe(true);
   });
