@@ -11,6 +11,7 @@
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -74,6 +75,7 @@ function main() {
   // Local tools (simulator, embedded Azurite, local host) and the CLI never run in Azure.
   const useCases = jsFilesUnder(path.join(DIST, "shared")).filter((file) => !/[\\/]shared[\\/](local|cli)[\\/]/.test(file));
   const scenarios = [
+    { name: "floor: @azure/functions alone", files: [require.resolve("@azure/functions", { paths: [ROOT] })] },
     { name: "entry point (dist/functions/index.js)", files: [entry] },
     { name: "baseline: entry point + every use case eagerly", files: [entry, ...useCases] },
   ];
@@ -83,7 +85,8 @@ function main() {
   // Interleaved, so machine noise hits both scenarios alike.
   for (let run = 0; run < RUNS; run++) scenarios.forEach((scenario, i) => results[i].push(measure(scenario.files)));
 
-  console.log(`Cold import, ${RUNS} fresh node processes each (Node ${process.version}, ${process.platform}/${process.arch})\n`);
+  const load = os.loadavg()[0].toFixed(1);
+  console.log(`Cold import, ${RUNS} fresh node processes each (Node ${process.version}, ${process.platform}/${process.arch}, load average ${load})\n`);
   console.log("| scenario | import median | import min–max | process median | modules | heap MB |");
   console.log("|---|---|---|---|---|---|");
   scenarios.forEach((scenario, i) => {
@@ -94,7 +97,7 @@ function main() {
     );
   });
 
-  const [entryRuns, baselineRuns] = results;
+  const [, entryRuns, baselineRuns] = results;
   const entryMedian = median(entryRuns.map((r) => r.importMs));
   const baselineMedian = median(baselineRuns.map((r) => r.importMs));
   const loaded = entryRuns[0].packages;
