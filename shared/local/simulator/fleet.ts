@@ -70,6 +70,8 @@ export function componentId(cluster: SimCluster, component: Pick<SimComponent, "
   return `${cluster.id}/providers/Microsoft.KubernetesConfiguration/${COMPONENT_SEGMENT[component.kind]}/${component.name}`;
 }
 
+const CONFIG_PROVIDER = "/providers/microsoft.kubernetesconfiguration/";
+
 export const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const LOCATIONS = ["eastus", "westeurope", "northeurope", "westus2", "southeastasia", "uksouth"];
 const CLUSTERS_PER_RESOURCE_GROUP = 25;
@@ -124,7 +126,7 @@ export class SimulatedFleet {
   /** Bumped on every mutation; caches of sorted rows key on it. */
   version = 0;
   private readonly random: () => number;
-  private byId?: Map<string, ComponentRef>;
+  private byId?: Map<string, SimCluster>;
 
   constructor(spec: Partial<FleetSpec> = {}) {
     this.spec = defaultFleetSpec(spec);
@@ -233,24 +235,22 @@ export class SimulatedFleet {
 
   // ---- lookups ------------------------------------------------------------------------------
 
-  /** Every cluster and component by lower-cased id. */
-  index(): Map<string, ComponentRef> {
-    if (!this.byId) {
-      const map = new Map<string, ComponentRef>();
-      for (const cluster of this.clusters) {
-        map.set(cluster.id.toLowerCase(), { id: cluster.id, cluster });
-        for (const component of cluster.components) {
-          const id = componentId(cluster, component);
-          map.set(id.toLowerCase(), { id, cluster, component });
-        }
-      }
-      this.byId = map;
-    }
+  /** Clusters by lower-cased id; components are found inside their cluster, which keeps memory per component small. */
+  private clusterIndex(): Map<string, SimCluster> {
+    if (!this.byId) this.byId = new Map(this.clusters.map((c) => [c.id.toLowerCase(), c]));
     return this.byId;
   }
 
+  /** A cluster or component by ARM id (case-insensitive). */
   get(id: string): ComponentRef | undefined {
-    return this.index().get(id.trim().toLowerCase());
+    const lower = id.trim().replace(/\/+$/, "").toLowerCase();
+    const at = lower.indexOf(CONFIG_PROVIDER);
+    const cluster = this.clusterIndex().get(at < 0 ? lower : lower.slice(0, at));
+    if (!cluster) return undefined;
+    if (at < 0) return { id: cluster.id, cluster };
+    const [segment, name, ...rest] = lower.slice(at + CONFIG_PROVIDER.length).split("/");
+    const component = rest.length ? undefined : cluster.components.find((c) => COMPONENT_SEGMENT[c.kind].toLowerCase() === segment && c.name.toLowerCase() === name);
+    return component && { id: componentId(cluster, component), cluster, component };
   }
 
   cluster(id: string): SimCluster {
@@ -372,7 +372,7 @@ export class SimulatedFleet {
     return changed;
   }
 
-  /** Records a change; `structural` ones (ids added or removed) drop the id index. */
+  /** Records a change; `structural` ones (clusters added or removed) drop the id index. */
   private touch(structural = true): void {
     this.version++;
     if (structural) this.byId = undefined;

@@ -12,6 +12,11 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** A fake git commit SHA for a label. */
+export function commitSha(label: string): string {
+  return createHash("sha1").update(label).digest("hex");
+}
+
 /** A deterministic version-4-shaped GUID from any label. */
 export function guidFrom(label: string): string {
   const h = createHash("sha256").update(label).digest("hex");

@@ -12,7 +12,7 @@
  */
 import { EXTENSION_TYPES } from "./messages";
 import { COMPONENT_SEGMENT, idNumber, TENANT_ID, type ComponentRef, type SimCluster, type SimComponent, type SimFailure } from "./fleet";
-import { guidFrom } from "./random";
+import { commitSha, guidFrom } from "./random";
 import type { MalformKind } from "./types";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -194,7 +194,7 @@ function condition(ready: boolean, reason: string, message: string, at: number):
 function fluxConfiguration(c: SimCluster, comp: SimComponent, id: string, now: number): JsonObject {
   const n = idNumber(id);
   const namespace = comp.name === "cluster-config" ? "flux-system" : comp.name;
-  const commit = `main/${guidFrom(`${id}:${comp.generation}`).replace(/-/g, "")}${(n % 0xffff).toString(16).padStart(4, "0")}`.slice(0, 45);
+  const commit = `main/${commitSha(`${id}:${comp.generation}`)}`;
   const updated = now - (n % 10) * MINUTE;
   const failure = comp.status === "failed" ? comp.failure : undefined;
   const pending = comp.status === "pending";
