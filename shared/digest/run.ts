@@ -91,7 +91,6 @@ export async function runDigest(options: RunDigestOptions): Promise<RunDigestRes
     return contents.get(id)!;
   };
   const deliveries = await Promise.all(work.map((w) => deliverOne(store, byName.get(w.target)!, w.digestId, content(w.digestId), now)));
-  for (const d of deliveries) log(describeDelivery(d));
   return { stored: (await store.get(stored.id)) ?? stored, created, deliveries };
 }
 

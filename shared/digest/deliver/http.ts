@@ -79,7 +79,7 @@ export async function postJson(url: string, body: string, headers: Record<string
       });
       const text = await response.text();
       if (response.ok) return { httpStatus: response.status, attempts: attempt, body: text };
-      failure = new DeliveryError("HttpError", `${redactUrl(url)} answered ${response.status}: ${text.slice(0, 300)}`, response.status, attempt);
+      failure = new DeliveryError("HttpError", `${redactUrl(url)} answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`, response.status, attempt);
       if (!isRetryableStatus(response.status)) throw failure;
       wait = retryAfterMs(response.headers.get("retry-after"));
     } catch (err) {
