@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RestError } from "@azure/core-rest-pipeline";
 import { startArmSimulator, type ArmSimulator } from "../../shared/local/simulator";
-import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, graphClient, query, queryAll, rawRequest } from "./clients";
+import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, failure, graphClient, query, queryAll, rawRequest } from "./clients";
 
-/** The error an SDK call rejects with (fails the test when it resolves). */
-async function failure(promise: Promise<unknown>): Promise<RestError & { details?: { error?: { code: string; details?: Array<{ code: string; message: string }> } } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("Resource Graph paging", () => {
   let sim: ArmSimulator;

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RestError } from "@azure/core-rest-pipeline";
 import { startArmSimulator, type ArmSimulator, type SimCluster } from "../../shared/local/simulator";
-import { clusterPath, collect, configClient, rawRequest } from "./clients";
+import { clusterPath, collect, configClient, failure, rawRequest } from "./clients";
 
 const API = "api-version=2023-05-01";
 
-async function failure(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RestError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 function configPath(cluster: SimCluster, segment: string): string {
   return `${cluster.id}/providers/Microsoft.KubernetesConfiguration/${segment}`;

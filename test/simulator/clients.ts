@@ -2,7 +2,7 @@ import * as https from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import { ResourceGraphClient, type QueryRequest, type QueryResponse } from "@azure/arm-resourcegraph";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
-import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import type { PipelineResponse, RestError } from "@azure/core-rest-pipeline";
 import type { ArmSimulator, SimCluster } from "../../shared/local/simulator";
 
 /** A static credential, as the SDK's own playback tests use. */
@@ -90,3 +90,13 @@ export function rawRequest(sim: Sim, method: "GET" | "POST", pathAndQuery: strin
 }
 
 export const ARG_PATH = "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01";
+
+/** The error an SDK call rejects with (fails the test when the call succeeds). */
+export async function failure(promise: Promise<unknown>): Promise<RestError & { details?: { error?: { code: string; details?: Array<{ code: string; message: string }> } } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as never;
+  }
+  throw new Error("expected the call to fail");
+}

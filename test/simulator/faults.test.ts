@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RestError } from "@azure/core-rest-pipeline";
 import { startArmSimulator, type ArmSimulator } from "../../shared/local/simulator";
-import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, clusterPath, collect, configClient, graphClient, query, queryAll, rawRequest } from "./clients";
+import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, clusterPath, collect, configClient, failure, graphClient, query, queryAll, rawRequest } from "./clients";
 
-async function failure(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RestError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("fault injection", () => {
   let sim: ArmSimulator;

@@ -45,43 +45,49 @@ function systemData(id: string, generation: number, now: number): JsonObject {
 
 // ---- clusters ---------------------------------------------------------------------------------
 
-function arcCluster(c: SimCluster, now: number): JsonObject {
-  const n = idNumber(c.id);
-  const agentErrors: Json[] = (c.agentErrors ?? []).map((e) => ({ component: e.code, message: e.message, severity: "Error", time: iso(now - 20 * MINUTE) }));
+/** The tracked-resource envelope both cluster kinds share. */
+function clusterResource(c: SimCluster, type: string, now: number, extra: JsonObject, properties: JsonObject): JsonObject {
   return {
     id: c.id,
     name: c.name,
-    type: "Microsoft.Kubernetes/connectedClusters",
+    type,
     location: c.location,
-    tags: { environment: n % 3 === 0 ? "production" : "staging", "fleet-health": "simulated" },
+    tags: { environment: idNumber(c.id) % 3 === 0 ? "production" : "staging", "fleet-health": "simulated" },
+    ...extra,
     identity: { type: "SystemAssigned", principalId: guidFrom(`${c.id}:principal`), tenantId: TENANT_ID },
     systemData: systemData(c.id, c.generation, now),
-    properties: {
-      agentPublicKeyCertificate: "MIICCgKCAgEAsimulatedpublickeycertificateforfleethealth",
-      kubernetesVersion: `1.${29 + (n % 3)}.${n % 9}`,
-      totalNodeCount: 3 + (n % 5),
-      totalCoreCount: 8 * (3 + (n % 5)),
-      agentVersion: `1.${18 + (n % 4)}.${n % 3}`,
-      provisioningState: c.provisioningState,
-      distribution: ["k3s", "aks_hybrid", "openshift", "rancher_rke"][n % 4],
-      distributionVersion: null,
-      infrastructure: ["generic", "azure_stack_hci", "vsphere"][n % 3],
-      offering: null,
-      managedIdentityCertificateExpirationTime: iso(now + (c.certExpiresInMs ?? 60 * DAY)),
-      lastConnectivityTime: iso(now - (c.lastSeenAgoMs ?? 0)),
-      connectivityStatus: c.connectivityStatus ?? "Connected",
-      privateLinkState: "Disabled",
-      azureHybridBenefit: "NotApplicable",
-      arcAgentProfile: {
-        agentAutoUpgrade: "Enabled",
-        desiredAgentVersion: null,
-        agentState: agentErrors.length ? "Failed" : "Succeeded",
-        agentErrors,
-        systemComponents: [],
-      },
-      miscellaneousProperties: {},
-    },
+    properties,
   };
+}
+
+function arcCluster(c: SimCluster, now: number): JsonObject {
+  const n = idNumber(c.id);
+  const agentErrors: Json[] = (c.agentErrors ?? []).map((e) => ({ component: e.code, message: e.message, severity: "Error", time: iso(now - 20 * MINUTE) }));
+  return clusterResource(c, "Microsoft.Kubernetes/connectedClusters", now, {}, {
+    agentPublicKeyCertificate: "MIICCgKCAgEAsimulatedpublickeycertificateforfleethealth",
+    kubernetesVersion: `1.${29 + (n % 3)}.${n % 9}`,
+    totalNodeCount: 3 + (n % 5),
+    totalCoreCount: 8 * (3 + (n % 5)),
+    agentVersion: `1.${18 + (n % 4)}.${n % 3}`,
+    provisioningState: c.provisioningState,
+    distribution: ["k3s", "aks_hybrid", "openshift", "rancher_rke"][n % 4],
+    distributionVersion: null,
+    infrastructure: ["generic", "azure_stack_hci", "vsphere"][n % 3],
+    offering: null,
+    managedIdentityCertificateExpirationTime: iso(now + (c.certExpiresInMs ?? 60 * DAY)),
+    lastConnectivityTime: iso(now - (c.lastSeenAgoMs ?? 0)),
+    connectivityStatus: c.connectivityStatus ?? "Connected",
+    privateLinkState: "Disabled",
+    azureHybridBenefit: "NotApplicable",
+    arcAgentProfile: {
+      agentAutoUpgrade: "Enabled",
+      desiredAgentVersion: null,
+      agentState: agentErrors.length ? "Failed" : "Succeeded",
+      agentErrors,
+      systemComponents: [],
+    },
+    miscellaneousProperties: {},
+  });
 }
 
 function aksCluster(c: SimCluster, now: number): JsonObject {
@@ -89,41 +95,31 @@ function aksCluster(c: SimCluster, now: number): JsonObject {
   const version = `1.${29 + (n % 3)}.${n % 9}`;
   const power = { code: c.powerState ?? "Running" };
   const dnsPrefix = `${c.name}-dns`;
-  return {
-    id: c.id,
-    name: c.name,
-    type: "Microsoft.ContainerService/managedClusters",
-    location: c.location,
-    tags: { environment: n % 3 === 0 ? "production" : "staging", "fleet-health": "simulated" },
-    sku: { name: "Base", tier: "Standard" },
-    identity: { type: "SystemAssigned", principalId: guidFrom(`${c.id}:principal`), tenantId: TENANT_ID },
-    systemData: systemData(c.id, c.generation, now),
-    properties: {
-      provisioningState: c.provisioningState,
-      powerState: power,
-      kubernetesVersion: version,
-      currentKubernetesVersion: version,
-      dnsPrefix,
-      fqdn: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.hcp.${c.location}.azmk8s.io`,
-      azurePortalFQDN: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.portal.hcp.${c.location}.azmk8s.io`,
-      agentPoolProfiles: [
-        {
-          name: "nodepool1",
-          count: 3 + (n % 5),
-          vmSize: "Standard_D4s_v5",
-          osType: "Linux",
-          mode: "System",
-          provisioningState: c.provisioningState,
-          powerState: power,
-          orchestratorVersion: version,
-          currentOrchestratorVersion: version,
-        },
-      ],
-      nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
-      enableRBAC: true,
-      maxAgentPools: 100,
-    },
-  };
+  return clusterResource(c, "Microsoft.ContainerService/managedClusters", now, { sku: { name: "Base", tier: "Standard" } }, {
+    provisioningState: c.provisioningState,
+    powerState: power,
+    kubernetesVersion: version,
+    currentKubernetesVersion: version,
+    dnsPrefix,
+    fqdn: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.hcp.${c.location}.azmk8s.io`,
+    azurePortalFQDN: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.portal.hcp.${c.location}.azmk8s.io`,
+    agentPoolProfiles: [
+      {
+        name: "nodepool1",
+        count: 3 + (n % 5),
+        vmSize: "Standard_D4s_v5",
+        osType: "Linux",
+        mode: "System",
+        provisioningState: c.provisioningState,
+        powerState: power,
+        orchestratorVersion: version,
+        currentOrchestratorVersion: version,
+      },
+    ],
+    nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
+    enableRBAC: true,
+    maxAgentPools: 100,
+  });
 }
 
 // ---- components -------------------------------------------------------------------------------
