@@ -526,6 +526,9 @@ class IndexWrites {
     const targets = new Set([keys.dayPartition(t.at, clusterKey)]);
     for (const catalogId of [t.catalogId, t.endedCatalogId]) if (catalogId) targets.add(keys.catalogPartition(catalogId));
     if (t.extensionType && failureRelated(t)) targets.add(keys.extensionPartition(t.extensionType));
+    // A first sighting that is not a failure stays in its cluster's timeline: a first sweep would
+    // otherwise copy the whole fleet into the day index.
+    if (t.event === "appeared") targets.delete(keys.dayPartition(t.at, clusterKey));
     for (const pk of targets) this.put(pk, rowKey, ["upsert", transitionEntity(pk, rowKey, t), "Replace"]);
   }
 

@@ -7,7 +7,8 @@
  *   `t~<time>~<component>~<event>` rows its transitions, oldest first. A component's new state and
  *   the transitions that led to it are written in one transaction, so they can never disagree.
  * - `<prefix>index`: partitions `open~<shard>` hold a copy of every component that is not healthy
- *   (open failures now); `e~day~<yyyy-mm-dd>~<shard>` a copy of every transition of the day;
+ *   (open failures now); `e~day~<yyyy-mm-dd>~<shard>` a copy of every transition of the day but
+ *   `appeared` (a first sighting that is not a failure stays in its cluster's timeline);
  *   `e~cat~<catalog id>` and `e~ext~<extension type>` a copy of each failure-related transition
  *   (from or to failing/degraded, or classified) under its catalog entry and extension type.
  * - `<prefix>sweeps`: partition `meta` holds the write lease, the manifest (per-cluster content

@@ -48,20 +48,23 @@ export function fleetHistoryOptionsFromEnv(env: Env = process.env): FleetHistory
 }
 
 /** Counts the requests sent inside `run` (HTTP requests: a transaction or a result page is one). */
-const operationScope = new AsyncLocalStorage<{ operations: number }>();
+interface OperationScope {
+  operations: number;
+  parent?: OperationScope;
+}
+const operationScope = new AsyncLocalStorage<OperationScope>();
 
 const countingPolicy: PipelinePolicy = {
   name: "fleetHistoryOperationCounter",
   sendRequest(request, next) {
-    const scope = operationScope.getStore();
-    if (scope) scope.operations++;
+    for (let scope = operationScope.getStore(); scope; scope = scope.parent) scope.operations++;
     return next(request);
   },
 };
 
-/** Runs `fn` and reports how many table requests it sent (retries of one request count once). */
+/** Runs `fn` and reports how many table requests it sent (retries of one request count once); scopes nest. */
 export async function countOperations<T>(fn: () => Promise<T>): Promise<{ result: T; operations: number }> {
-  const scope = { operations: 0 };
+  const scope: OperationScope = { operations: 0, parent: operationScope.getStore() };
   const result = await operationScope.run(scope, fn);
   return { result, operations: scope.operations };
 }

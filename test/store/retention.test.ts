@@ -27,9 +27,10 @@ describe("applyRetention", () => {
     const deleted = await history.applyRetention({ days: 3, now });
     const kept = await all(history.listTransitions());
     expect(kept.map((t) => `${t.clusterName}/${t.componentName}:${t.event}`).sort()).toEqual(["c1/azuremonitor-containers:recovered", "c2/flux:new-failure"]);
-    // 8 old transitions, each in its cluster's partition and its day; the closed failure's catalog and extension copies; 2 sweeps.
-    expect(before.length - kept.length).toBe(8);
-    expect(deleted).toBe(8 * 2 + 1 + 1 + 2);
+    // 8 old transitions in the clusters' partitions (7 first sightings and the closed failure); the failure's
+    // copies under its day, catalog entry and extension type; 2 sweeps.
+    expect(before.length - kept.length).toBe(1);
+    expect(deleted).toBe(8 + 3 + 2);
     expect((await history.clusterTimeline(clusterId("c2"))).map((t) => t.event)).toEqual(["new-failure"]);
     expect((await all(history.listTransitions({ catalogId: "ext-install-failed" }))).map((t) => t.event)).toEqual(["new-failure"]);
     expect(await all(history.listTransitions({ catalogId: "monitor-crash" }))).toHaveLength(1);
