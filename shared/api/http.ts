@@ -67,9 +67,9 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec> {
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
-/** Defines a route with its query type inferred from the declaration. */
-export function defineRoute<Q extends QuerySpec>(def: RouteDef<Q>): RouteDef {
-  return def as unknown as RouteDef;
+/** Defines a route with its query type inferred; GET and function keys unless it says otherwise. */
+export function defineRoute<Q extends QuerySpec>(def: Omit<RouteDef<Q>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q>, "methods" | "authLevel">>): RouteDef {
+  return { methods: ["GET"], authLevel: "function", ...def } as unknown as RouteDef;
 }
 
 export function allowedMethods(def: Pick<RouteDef, "methods">): string[] {

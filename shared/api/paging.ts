@@ -5,7 +5,8 @@
  * page costs its own length over the filter's selectivity, not a pass over the whole list.
  */
 import type { Page } from "../store/types";
-import { decodeToken, encodeToken } from "./token";
+import { badParameter } from "./errors";
+import { decodeToken, encodeToken, TOKEN_PARAMETER } from "./token";
 
 /** Items with their sort keys, ascending. */
 export interface SortedList<T> {
@@ -43,3 +44,26 @@ export function pageByKey<T>(list: SortedList<T>, options: { limit: number; cont
   }
   return { items: page };
 }
+
+/** A page as the API sends it: `continuationToken` only when there is more. */
+export function pageBody<T, U = T>(page: Page<T>, map?: (item: T) => U): { items: Array<T | U>; continuationToken?: string } {
+  return { items: map ? page.items.map(map) : page.items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+}
+
+/**
+ * Pages a store that pages itself (sweeps, digests): its token travels inside ours, so it is bound to
+ * the route, and a token the store refuses (4xx or its own typed error) is the caller's 400, not a 500.
+ */
+export async function storePage<T>(route: string, token: string | undefined, fetch: (storeToken: string | undefined) => Promise<Page<T>>): Promise<Page<T>> {
+  const query = queryOf(route);
+  const storeToken = token === undefined ? undefined : decodeToken(token, query);
+  if (typeof storeToken === "number") throw invalidToken();
+  const page = await fetch(storeToken).catch((err: { statusCode?: number }) => {
+    if (storeToken !== undefined && !(Number(err.statusCode) >= 500)) throw invalidToken();
+    throw err;
+  });
+  return { items: page.items, ...(page.continuationToken ? { continuationToken: encodeToken(query, page.continuationToken) } : {}) };
+}
+
+const queryOf = (route: string) => `store:${route}`;
+const invalidToken = () => badParameter(TOKEN_PARAMETER, "not a token this API issued", "InvalidContinuationToken");

@@ -10,8 +10,6 @@ import { remedyFor } from "./remedy";
 export const listCatalog = defineRoute({
   name: "listCatalog",
   route: "catalog",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "catalog",
   summary: "The documented error catalog",
   query: {
@@ -30,8 +28,6 @@ export const listCatalog = defineRoute({
 export const getCatalogEntry = defineRoute({
   name: "getCatalogEntry",
   route: "catalog/{id}",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "catalog",
   summary: "One catalog entry: signatures, cause, steps with commands, doc link",
   path: { id: { description: "Catalog entry id, e.g. `flux-source-auth`" } },

@@ -13,7 +13,7 @@ import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
-import { pageByKey, sortedBy, type SortedList } from "../paging";
+import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
@@ -90,8 +90,6 @@ function clustersSorted(view: FleetView, sort: (typeof SORTS)[number]): SortedLi
 export const listClusters = defineRoute({
   name: "listClusters",
   route: "clusters",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "clusters",
   summary: "Clusters, filtered, sorted and paged",
   query: LIST_QUERY,
@@ -113,7 +111,7 @@ export const listClusters = defineRoute({
       (!search || r.name.toLowerCase().includes(search));
     const { [TOKEN_PARAMETER]: token, limit, ...filters } = query;
     const result = pageByKey(clustersSorted(view, query.sort ?? "name"), { keep, limit: limit ?? 100, continuationToken: token, query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }) });
-    return { body: { items: result.items.map((row) => ({ ...row, href: clusterHref(row.id) })), ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}) } };
+    return { body: pageBody(result, (row) => ({ ...row, href: clusterHref(row.id) })) };
   },
 });
 
@@ -144,8 +142,6 @@ export function openFailureView(c: ComponentRecord) {
 export const getCluster = defineRoute({
   name: "getCluster",
   route: CLUSTER_ROUTE,
-  methods: ["GET"],
-  authLevel: "function",
   tag: "clusters",
   summary: "One cluster: every component with state, reason and evidence, and each open failure with its catalog entry",
   description: "The cluster's ARM id is the path after `/api/clusters`, slashes included.",
@@ -182,8 +178,6 @@ const HISTORY_QUERY = {
 export const getClusterHistory = defineRoute({
   name: "getClusterHistory",
   route: `${CLUSTER_ROUTE}/history`,
-  methods: ["GET"],
-  authLevel: "function",
   tag: "clusters",
   summary: "One cluster's timeline, with time to recover per failure episode",
   path: CLUSTER_PATH,

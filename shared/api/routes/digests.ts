@@ -4,7 +4,8 @@ import { badParameter, notFound } from "../errors";
 import { defineRoute } from "../http";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
-import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
+import { storePage } from "../paging";
+import { TOKEN_PARAMETER } from "../token";
 
 /** The digest store's own input errors are the caller's: a 400 naming the parameter. */
 function asBadParameter(parameter: string) {
@@ -17,27 +18,19 @@ function asBadParameter(parameter: string) {
 export const listDigests = defineRoute({
   name: "listDigests",
   route: "digests",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "digests",
   summary: "Stored digests, newest window first, with delivery status per target (without content)",
   query: { limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" }, [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" } } satisfies QuerySpec,
   response: page("Digest"),
   async handle({ query, services }) {
-    const digest = queryDigest({ route: "digests" });
-    const token = query[TOKEN_PARAMETER];
-    const storeToken = token ? decodeToken(token, digest) : undefined;
-    if (typeof storeToken === "number") throw badParameter(TOKEN_PARAMETER, "not a token this API issued", "InvalidContinuationToken");
-    const result = await (await services()).digests.list({ limit: query.limit ?? 20, continuationToken: storeToken }).catch(asBadParameter(TOKEN_PARAMETER));
-    return { body: { items: result.items, ...(result.continuationToken ? { continuationToken: encodeToken(digest, result.continuationToken) } : {}) } };
+    const { digests } = await services();
+    return { body: await storePage("digests", query[TOKEN_PARAMETER], (continuationToken) => digests.list({ limit: query.limit ?? 20, continuationToken }).catch(asBadParameter(TOKEN_PARAMETER))) };
   },
 });
 
 export const getDigest = defineRoute({
   name: "getDigest",
   route: "digests/{id}",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "digests",
   summary: "One stored digest with its content and delivery status",
   path: { id: { description: "Digest id: `<from>_<to>` of its window, e.g. `20261121T070000Z_20261122T070000Z`" } },

@@ -2,10 +2,9 @@
 import { getEntry } from "../../catalog";
 import { CATEGORIES } from "../../catalog/types";
 import type { ComponentRecord, TransitionRecord } from "../../store/types";
-import { badParameter } from "../errors";
 import { defineRoute } from "../http";
 import type { FleetView } from "../fleet-view";
-import { pageByKey, sortedBy, type SortedList } from "../paging";
+import { pageBody, pageByKey, sortedBy, storePage, type SortedList } from "../paging";
 import { parseDateParam, type QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
@@ -14,8 +13,6 @@ import { openFailureView } from "./clusters";
 export const getSummary = defineRoute({
   name: "getSummary",
   route: "summary",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "fleet",
   summary: "Counts by state, catalog entry and category, extension type, subscription and cluster kind; the last complete sweep; partial scopes",
   response: ref("Summary"),
@@ -63,8 +60,6 @@ function openFailuresSorted(view: FleetView): SortedList<ComponentRecord> {
 export const listFailures = defineRoute({
   name: "listFailures",
   route: "failures",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "fleet",
   summary: "Failures open now or resolved in a window, each with its catalog entry",
   query: FAILURE_QUERY,
@@ -81,7 +76,7 @@ export const listFailures = defineRoute({
       const since = query.since?.toISOString();
       const keep = (c: ComponentRecord) => matches(c.catalogId, c.extensionType) && (!since || (c.firstSeenFailingAt ?? "") >= since);
       const result = pageByKey(openFailuresSorted(await svc.view()), { keep, limit, continuationToken: token, query: digest });
-      return { body: { items: result.items.map(openFailureView), ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}) } };
+      return { body: pageBody(result, openFailureView) };
     }
     // Resolved: recoveries from the store's transitions, oldest first, resumed after the last one sent.
     const from = query.since ?? parseDateParam("since", "7d");
@@ -171,8 +166,6 @@ export function groupIncidents(open: readonly ComponentRecord[]): Incident[] {
 export const listIncidents = defineRoute({
   name: "listIncidents",
   route: "incidents",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "fleet",
   summary: "The same catalog entry or fingerprint failing on many clusters at once, with first seen and cluster count",
   query: INCIDENT_QUERY,
@@ -189,22 +182,12 @@ export const listIncidents = defineRoute({
 export const listSweeps = defineRoute({
   name: "listSweeps",
   route: "sweeps",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "fleet",
   summary: "Recorded sweeps, newest first",
   query: { limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" }, [TOKEN_PARAMETER]: TOKEN } satisfies QuerySpec,
   response: page("Sweep"),
   async handle({ query, services }) {
-    const digest = queryDigest({ route: "sweeps" });
-    const storeToken = query[TOKEN_PARAMETER] ? decodeToken(query[TOKEN_PARAMETER], digest) : undefined;
-    if (typeof storeToken === "number") throw badParameter(TOKEN_PARAMETER, "not a token this API issued", "InvalidContinuationToken");
     const { history } = await services();
-    const result = await history.listSweeps({ limit: query.limit ?? 20, continuationToken: storeToken }).catch((err: { statusCode?: number }) => {
-      // A well-formed wrapper around a store token the store refuses is still a bad token, not a 500.
-      if (storeToken !== undefined && !(Number(err.statusCode) >= 500)) throw badParameter(TOKEN_PARAMETER, "not a token this API issued", "InvalidContinuationToken");
-      throw err;
-    });
-    return { body: { items: result.items, ...(result.continuationToken ? { continuationToken: encodeToken(digest, result.continuationToken) } : {}) } };
+    return { body: await storePage("sweeps", query[TOKEN_PARAMETER], (continuationToken) => history.listSweeps({ limit: query.limit ?? 20, continuationToken })) };
   },
 });

@@ -15,7 +15,6 @@ import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
 const health = defineRoute({
   name: "health",
   route: "health",
-  methods: ["GET"],
   authLevel: "anonymous",
   tag: "meta",
   summary: "Liveness; needs no key and reads no storage",
@@ -28,8 +27,6 @@ const health = defineRoute({
 const openapi = defineRoute({
   name: "openapi",
   route: "openapi.json",
-  methods: ["GET"],
-  authLevel: "function",
   tag: "meta",
   summary: "This OpenAPI 3.1 document",
   response: ref("OpenApi"),
