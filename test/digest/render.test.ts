@@ -6,7 +6,7 @@ import { escapeMrkdwn, renderSlack, SLACK_LIMITS, slackProblem } from "../../sha
 import { renderTeams, teamsBytes, TEAMS_LIMITS } from "../../shared/digest/render/teams";
 import { renderText } from "../../shared/digest/render/text";
 import { renderWebhook, signWebhook, verifyWebhook } from "../../shared/digest/render/webhook";
-import { input, largeFleetInput, lookup } from "./fixtures";
+import { failing, input, largeFleetInput, lookup } from "./fixtures";
 import { API, exampleDigest, golden } from "./golden";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -102,6 +102,13 @@ describe("digest renderers: limits", () => {
 describe("formatting", () => {
   it("formats durations with their two largest units", () => {
     expect([0, 999, 45_000, 3_600_000, 5_400_000, 86_400_000 * 3 + 3_600_000 * 4, 86_400_000 + 60_000].map(formatDuration)).toEqual(["0s", "0s", "45s", "1h", "1h 30m", "3d 4h", "1d"]);
+  });
+
+  it("keeps Azure's text from turning into Teams markdown (bold, links) without losing underscores", () => {
+    const d = composeDigest(input({ openFailures: [failing("arc_01", { message: "value **must** be set, see [docs](http://evil.example) for my_setting" })] }), lookup);
+    const body = JSON.stringify(renderTeams(d, { apiBaseUrl: API }).payload);
+    expect(body).toContain("value ∗∗must∗∗ be set, see [docs] (http://evil.example) for my_setting");
+    expect(body).toContain("**arc_01 / flux**");
   });
 
   it("escapes Slack mrkdwn control characters", () => {

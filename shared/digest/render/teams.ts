@@ -18,9 +18,12 @@ export interface TeamsMessage {
   attachments: Array<{ contentType: "application/vnd.microsoft.card.adaptive"; contentUrl: null; content: Element & { type: "AdaptiveCard"; body: Element[] } }>;
 }
 
-/** Adaptive Card markdown has no escape for these; brackets in text would read as links. */
+/**
+ * Azure's messages go into markdown TextBlocks, which have no escape character: an asterisk would start
+ * bold and `](` would make a link, so those two are defused and everything else is kept as written.
+ */
 function plain(text: string): string {
-  return text.replace(/[*_]/g, " ").replace(/\[/g, "(").replace(/]/g, ")");
+  return text.replace(/\*/g, "∗").replace(/]\(/g, "] (");
 }
 
 function textBlock(text: string, extra: Element = {}): Element {
