@@ -20,9 +20,13 @@ param resourceGroupName string = ''
 @description('FLEET_SCOPE: comma-separated /subscriptions/<id> and /providers/Microsoft.Management/managementGroups/<name>. Empty: the subscription deployed to. Reader is granted here on each subscription; for a management group deploy management-group-reader.bicep.')
 param watchedScopes string = ''
 
+// The Functions host resolves %FLEET_SWEEP_SCHEDULE% from the app setting itself: empty is not "the default".
+@minLength(11)
 @description('FLEET_SWEEP_SCHEDULE: six-field NCRONTAB, always UTC on Flex Consumption.')
 param sweepSchedule string = '0 */15 * * * *'
 
+// The Functions host resolves %FLEET_DIGEST_SCHEDULE% from the app setting itself: empty is not "the default".
+@minLength(11)
 @description('FLEET_DIGEST_SCHEDULE: six-field NCRONTAB, always UTC on Flex Consumption.')
 param digestSchedule string = '0 0 7 * * *'
 
@@ -34,7 +38,8 @@ param retentionDays int = 400
 param digestSkipEmpty bool = false
 
 @minLength(1)
-@description('FLEET_TABLE_PREFIX: prefix of every table name.')
+@maxLength(50)
+@description('FLEET_TABLE_PREFIX: prefix of every table name: a letter, then letters and digits.')
 param tablePrefix string = 'fleet'
 
 @allowed([512, 2048, 4096])
@@ -109,14 +114,14 @@ func trimTrailingSlash(url string) string => endsWith(url, '/') ? substring(url,
 
 var scopes = empty(trim(watchedScopes))
   ? array(subscription().id)
-  : map(filter(split(watchedScopes, ','), scope => !empty(trim(scope))), scope => trim(scope))
+  : map(filter(split(watchedScopes, ','), entry => !empty(trim(entry))), entry => trim(entry))
 var watchedSubscriptionIds = map(
-  filter(scopes, scope => startsWith(toLower(scope), '/subscriptions/')),
-  scope => last(split(scope, '/'))
+  filter(scopes, entry => startsWith(toLower(entry), '/subscriptions/')),
+  entry => last(split(entry, '/'))
 )
 var watchedManagementGroups = map(
-  filter(scopes, scope => startsWith(toLower(scope), '/providers/microsoft.management/managementgroups/')),
-  scope => last(split(scope, '/'))
+  filter(scopes, entry => startsWith(toLower(entry), '/providers/microsoft.management/managementgroups/')),
+  entry => last(split(entry, '/'))
 )
 
 var tablesEndpoint = 'https://${names.storage}.table.${environment().suffixes.storage}'
