@@ -133,6 +133,7 @@ export function declarations(file: BicepFile): Declaration[] {
   const result: Declaration[] = [];
   let decorators: string[] = [];
   for (const node of named(file.root)) {
+    if (node.type === "comment" || node.type === "diagnostic_comment") continue;
     if (node.type === "decorators") {
       decorators = node.descendantsOfType("decorator").map((d) => d?.namedChildren[0]?.namedChildren[0]?.text ?? "");
       continue;
