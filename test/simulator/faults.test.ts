@@ -115,3 +115,28 @@ describe("fault injection", () => {
     expect(armFlux.complianceState).toBe("Weird");
   });
 });
+
+describe("Resource Graph lag", () => {
+  it("serves the previous state through ARG for argLagMs after a change, while ARM shows the new one", async () => {
+    const sim = await startArmSimulator({ fleet: { clusters: 6, failureRate: 0 }, argQuota: false, armReadBucket: false, faults: { argLagMs: 60_000 } });
+    try {
+      let now = Date.UTC(2026, 10, 22, 1);
+      sim.fleet.clock = () => now;
+      const arc = sim.fleet.clusters.find((c) => c.kind === "arc")!;
+      const extId = `${arc.id}/providers/Microsoft.KubernetesConfiguration/extensions/osm`;
+      sim.fleet.fail(extId, { message: "Unable to get a response from the Agent in time", code: "InstallationFailed", wrap: 0 });
+      sim.fleet.takeOffline(arc.id);
+      const argState = async () => {
+        const { rows } = await queryAll(graphClient(sim), { query: CONFIG_QUERY, options: { top: 1000 } });
+        const clusters = (await queryAll(graphClient(sim), { query: CLUSTERS_QUERY, options: { top: 1000 } })).rows;
+        return [(rows.find((r) => r.id === extId)!.properties as { ProvisioningState: string }).ProvisioningState, (clusters.find((r) => r.id === arc.id)!.properties as { connectivityStatus: string }).connectivityStatus];
+      };
+      expect(await argState()).toEqual(["Succeeded", "Connected"]);
+      expect((await configClient(sim, arc.subscriptionId).extensions.get(...clusterPath(arc), "osm")).provisioningState).toBe("Failed");
+      now += 61_000;
+      expect(await argState()).toEqual(["Failed", "Offline"]);
+    } finally {
+      await sim.stop();
+    }
+  });
+});

@@ -199,7 +199,8 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
   const size = top ?? DEFAULT_TOP;
   const page = rows.slice(start, start + size);
   const render = ctx.render();
-  const data = page.map((ref) => project(argRow(ref, render), query.project));
+  const lag = ctx.faults().argLagMs;
+  const data = page.map((ref) => project(argRow(lag ? ctx.fleet.asOf(ref, render.now - lag) : ref, render), query.project));
   const more = start + page.length < rows.length;
   ctx.stats.argRowsServed += data.length;
   ctx.stats.pagesServed++;

@@ -75,6 +75,8 @@ const CONFIG_PROVIDER = "/providers/microsoft.kubernetesconfiguration/";
 export const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const LOCATIONS = ["eastus", "westeurope", "northeurope", "westus2", "southeastasia", "uksouth"];
 const CLUSTERS_PER_RESOURCE_GROUP = 25;
+/** Changes remembered per resource for Resource Graph's lag. */
+const HISTORY_DEPTH = 4;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -127,6 +129,8 @@ export class SimulatedFleet {
   version = 0;
   private readonly random: () => number;
   private byId?: Map<string, SimCluster>;
+  /** States before recent changes, oldest first, for Resource Graph's lag. */
+  private readonly history = new WeakMap<object, Array<{ at: number; before: object }>>();
 
   constructor(spec: Partial<FleetSpec> = {}) {
     this.spec = defaultFleetSpec(spec);
@@ -208,7 +212,7 @@ export class SimulatedFleet {
   private buildComponent(cluster: SimCluster, kind: SimComponentKind, name: string, extensionType?: string): SimComponent {
     const component: SimComponent = { kind, name, extensionType, status: "ok", generation: 1 };
     const draw = this.random();
-    if (draw < this.spec.failureRate) this.setFailure(cluster, component, this.failureFor(cluster, component, Math.floor(this.random() * 1e6)));
+    if (draw < this.spec.failureRate) this.setFailure(component, this.failureFor(cluster, component, Math.floor(this.random() * 1e6)));
     else if (draw < this.spec.failureRate + this.spec.pendingRate) component.status = "pending";
     return component;
   }
@@ -227,7 +231,7 @@ export class SimulatedFleet {
     return { ...fill(t, { ext: ext?.name ?? "extension", ns: ext?.namespace ?? "default", version: ext?.version ?? "1.0.0" }), wrap: Math.floor(n / 7) % 3 };
   }
 
-  private setFailure(_cluster: SimCluster, component: SimComponent, failure: SimFailure): void {
+  private setFailure(component: SimComponent, failure: SimFailure): void {
     component.status = "failed";
     component.failure = failure;
     component.generation++;
@@ -289,11 +293,31 @@ export class SimulatedFleet {
 
   // ---- mutations ----------------------------------------------------------------------------
 
+  /**
+   * Applies a change to a component or cluster, keeping its state from before so Resource Graph can
+   * lag behind ARM (`FaultSpec.argLagMs`).
+   */
+  private change<T extends SimComponent | SimCluster>(target: T, apply: (t: T) => void): void {
+    const before = { ...target };
+    const entries = this.history.get(target) ?? [];
+    entries.push({ at: this.clock(), before });
+    this.history.set(target, entries.slice(-HISTORY_DEPTH));
+    apply(target);
+    target.generation++;
+  }
+
+  /** A cluster or component as it was at `time` (for ARG's eventual consistency); unchanged ones as they are. */
+  asOf(ref: ComponentRef, time: number): ComponentRef {
+    const past = <T extends object>(target: T): T => (this.history.get(target)?.find((e) => e.at > time)?.before as T | undefined) ?? target;
+    return { id: ref.id, cluster: past(ref.cluster), component: ref.component && past(ref.component) };
+  }
+
   /** Fails a component with a message (a documented one by default), as the agent would report it. */
   fail(id: string, failure: Partial<SimFailure> & { message?: string } = {}): SimComponent {
     const { cluster, component } = this.componentRef(id);
     const base = this.failureFor(cluster, component, component.generation);
-    this.setFailure(cluster, component, failure.message ? { ...base, catalogId: null, ...failure } as SimFailure : { ...base, ...failure });
+    const full = failure.message ? ({ ...base, catalogId: null, ...failure } as SimFailure) : { ...base, ...failure };
+    this.change(component, (c) => Object.assign(c, { status: "failed", failure: full }));
     this.touch(false);
     return component;
   }
@@ -302,32 +326,24 @@ export class SimulatedFleet {
   recover(id: string): void {
     const ref = this.get(id);
     if (!ref) throw new FleetError(`no resource ${id} in the simulated fleet`);
-    if (ref.component) {
-      ref.component.status = "ok";
-      ref.component.failure = undefined;
-      ref.component.generation++;
-    } else {
-      const c = ref.cluster;
-      c.provisioningState = "Succeeded";
-      c.catalogId = undefined;
-      c.agentErrors = undefined;
-      if (c.kind === "arc") Object.assign(c, { connectivityStatus: "Connected", lastSeenAgoMs: MINUTE, certExpiresInMs: 60 * DAY });
-      else c.powerState = "Running";
-      c.generation++;
+    if (ref.component) this.change(ref.component, (c) => Object.assign(c, { status: "ok", failure: undefined }));
+    else {
+      this.change(ref.cluster, (c) => {
+        Object.assign(c, { provisioningState: "Succeeded", catalogId: undefined, agentErrors: undefined });
+        if (c.kind === "arc") Object.assign(c, { connectivityStatus: "Connected", lastSeenAgoMs: MINUTE, certExpiresInMs: 60 * DAY });
+        else c.powerState = "Running";
+      });
     }
     this.touch(false);
   }
 
   /** Marks a component as in progress (Creating/Updating, Pending). */
   setPending(id: string): void {
-    const { component } = this.componentRef(id);
-    component.status = "pending";
-    component.failure = undefined;
-    component.generation++;
+    this.change(this.componentRef(id).component, (c) => Object.assign(c, { status: "pending", failure: undefined }));
     this.touch(false);
   }
 
-  /** Deletes a component or a whole cluster (with its components). */
+  /** Deletes a component or a whole cluster (with its components); Resource Graph sees it at once. */
   remove(id: string): void {
     const ref = this.get(id);
     if (!ref) throw new FleetError(`no resource ${id} in the simulated fleet`);
@@ -340,15 +356,13 @@ export class SimulatedFleet {
   takeOffline(id: string, agoMs = 2 * 60 * MINUTE): void {
     const cluster = this.cluster(id);
     if (cluster.kind !== "arc") throw new FleetError(`${id} is not an Arc connected cluster`);
-    markOffline(cluster, agoMs);
+    this.change(cluster, (c) => markOffline(c, agoMs));
     this.touch(false);
   }
 
   /** Sets Arc agent errors (`arcAgentProfile.agentErrors`, agentState Failed). */
   setAgentErrors(id: string, errors: SimFailure[]): void {
-    const cluster = this.cluster(id);
-    cluster.agentErrors = errors;
-    cluster.generation++;
+    this.change(this.cluster(id), (c) => (c.agentErrors = errors));
     this.touch(false);
   }
 
@@ -359,12 +373,8 @@ export class SimulatedFleet {
     for (const cluster of this.clusters) {
       for (const component of cluster.components) {
         if (r() >= fraction) continue;
-        if (component.status === "ok") this.setFailure(cluster, component, this.failureFor(cluster, component, Math.floor(r() * 1e6)));
-        else {
-          component.status = "ok";
-          component.failure = undefined;
-          component.generation++;
-        }
+        const failure = component.status === "ok" ? this.failureFor(cluster, component, Math.floor(r() * 1e6)) : undefined;
+        this.change(component, (c) => Object.assign(c, { status: failure ? "failed" : "ok", failure }));
         changed++;
       }
     }
@@ -380,10 +390,7 @@ export class SimulatedFleet {
 }
 
 function markOffline(cluster: SimCluster, agoMs: number): void {
-  cluster.connectivityStatus = "Offline";
-  cluster.lastSeenAgoMs = agoMs;
-  cluster.catalogId = "arc-cluster-offline";
-  cluster.generation++;
+  Object.assign(cluster, { connectivityStatus: "Offline", lastSeenAgoMs: agoMs, catalogId: "arc-cluster-offline" });
 }
 
 /** A per-id number for choices that must not depend on fleet order (versions, node counts ...). */

@@ -54,6 +54,12 @@ export interface FaultSpec {
    * out. ARM reads under one answer 403 `AuthorizationFailed`.
    */
   forbiddenSubscriptions?: string[];
+  /**
+   * Resource Graph is eventually consistent: for this long after a change made through the fleet's
+   * helpers (fail, recover, setPending, takeOffline, setAgentErrors, churn), ARG rows still show the
+   * previous state while ARM reads show the new one. Additions and deletions are seen at once.
+   */
+  argLagMs?: number;
   /** Real ARG usually sends its 429 without Retry-After; true adds `Retry-After` (seconds). */
   argRetryAfter?: boolean;
   /**
