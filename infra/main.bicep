@@ -79,13 +79,7 @@ param digestWebhookUrl string = ''
 @description('FLEET_DIGEST_WEBHOOK_SECRET (HMAC key of the generic webhook), stored in Key Vault.')
 param digestWebhookSecret string = ''
 
-@description('Create the Key Vault even without digest secrets (it is created anyway when one is given).')
-param enableKeyVault bool = false
-
-@description('Put Entra ID authentication (Easy Auth) in front of the HTTP API.')
-param enableEntraAuth bool = false
-
-@description('Application (client) id of the API app registration; required with enableEntraAuth.')
+@description('Application (client) id of the API app registration. Set: Entra ID authentication (Easy Auth) in front of the HTTP API.')
 param entraClientId string = ''
 
 @description('Tenant that issues the tokens; default: the deployment tenant.')
@@ -139,7 +133,8 @@ var digestSecrets = filter(
   ],
   secret => !empty(secret.value)
 )
-var keyVaultEnabled = enableKeyVault || !empty(digestSecrets)
+// The vault exists only to hold digest secrets.
+var keyVaultEnabled = !empty(digestSecrets)
 
 var fleetSettings = union(
   {
@@ -220,7 +215,7 @@ module functionApp 'modules/function-app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     entraAuth: {
-      enabled: enableEntraAuth
+      enabled: !empty(entraClientId)
       clientId: entraClientId
       tenantId: entraTenantId
       allowedAudiences: entraAllowedAudiences
