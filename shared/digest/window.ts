@@ -3,7 +3,7 @@
  * scheduled run must not depend on when exactly the timer fired: it is aligned to the schedule's
  * occurrences, and a repeated or overlapping run lands on the same window and the same id.
  */
-import { CronExpressionParser } from "cron-parser";
+import { nextOccurrence, parseSchedule, type Schedule } from "../local/host/ncrontab";
 
 export interface DigestWindow {
   /** Inclusive start, ISO 8601 UTC. */
@@ -40,22 +40,36 @@ export function windowSince(sinceMs: number, now: Date): DigestWindow {
   return { from: new Date(to - sinceMs).toISOString(), to: new Date(to).toISOString() };
 }
 
+const FIVE_YEARS_MS = 5 * 366 * 86_400_000;
+
+/** The latest occurrence at or before `at`: step back until one lies behind, then walk forward to the last. */
+function latestAtOrBefore(schedule: Schedule, at: Date): Date | undefined {
+  let back = 60_000;
+  let occurrence = nextOccurrence(schedule, new Date(at.getTime() - back));
+  while (!occurrence || occurrence > at) {
+    back *= 2;
+    if (back > FIVE_YEARS_MS) return undefined;
+    occurrence = nextOccurrence(schedule, new Date(at.getTime() - back));
+  }
+  for (let next = nextOccurrence(schedule, occurrence); next && next <= at; next = nextOccurrence(schedule, occurrence)) occurrence = next;
+  return occurrence;
+}
+
 /**
  * The schedule period that ended last: from the occurrence before the latest one up to the latest
- * one at or before `now`. A few seconds of tolerance keep a timer that fires early on its own
- * occurrence rather than the previous one.
+ * one at or before `now`, with the Functions host's NCRONTAB semantics (shared/local/host/ncrontab.ts).
+ * A few seconds of tolerance keep a timer that fires early on its own occurrence.
  */
-export function scheduledWindow(schedule: string, now: Date, toleranceMs = 5_000): DigestWindow {
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 6) throw new DigestInputError(`schedule "${schedule}" must have six NCRONTAB fields (second minute hour day month day-of-week)`);
-  let expression;
+export function scheduledWindow(expression: string, now: Date, toleranceMs = 5_000): DigestWindow {
+  let schedule: Schedule;
   try {
-    expression = CronExpressionParser.parse(schedule, { tz: "UTC", currentDate: new Date(now.getTime() + toleranceMs + 1) });
+    schedule = parseSchedule(expression);
   } catch (err) {
-    throw new DigestInputError(`schedule "${schedule}" is not valid NCRONTAB: ${(err as Error).message}`);
+    throw new DigestInputError((err as Error).message);
   }
-  const to = expression.prev().toDate();
-  const from = expression.prev().toDate();
+  const to = latestAtOrBefore(schedule, new Date(now.getTime() + toleranceMs));
+  const from = to && latestAtOrBefore(schedule, new Date(to.getTime() - 1000));
+  if (!to || !from) throw new DigestInputError(`schedule "${expression}" has no two occurrences in the last five years`);
   return { from: from.toISOString(), to: to.toISOString() };
 }
 

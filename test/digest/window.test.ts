@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { digestId, parseDigestId, parseDuration, scheduledWindow, windowSince } from "../../shared/digest/window";
+import { DigestInputError, digestId, parseDigestId, parseDuration, scheduledWindow, windowSince } from "../../shared/digest/window";
 
 describe("digest windows", () => {
   it("parses durations and refuses what is not one", () => {
@@ -18,9 +18,15 @@ describe("digest windows", () => {
     expect(scheduledWindow("0 */15 * * * *", new Date("2026-11-22T10:31:00.000Z"))).toEqual({ from: "2026-11-22T10:15:00.000Z", to: "2026-11-22T10:30:00.000Z" });
   });
 
-  it("refuses schedules that are not six-field NCRONTAB", () => {
-    expect(() => scheduledWindow("0 7 * * *", new Date())).toThrow(/six NCRONTAB fields/);
-    expect(() => scheduledWindow("0 0 25 * * *", new Date())).toThrow(/not valid NCRONTAB/);
+  it("uses the host's NCRONTAB semantics: a day must match both day fields", () => {
+    // 07:00 on the 1st of a month that is also a Monday: cron-style OR would fire every Monday and every 1st.
+    expect(scheduledWindow("0 0 7 1 * Mon", new Date("2026-11-22T07:00:00.000Z"))).toEqual({ from: "2025-12-01T07:00:00.000Z", to: "2026-06-01T07:00:00.000Z" });
+  });
+
+  it("refuses schedules that are not six-field NCRONTAB, or never fire", () => {
+    expect(() => scheduledWindow("0 7 * * *", new Date())).toThrow(/expected six fields/);
+    expect(() => scheduledWindow("0 0 25 * * *", new Date())).toThrow(DigestInputError);
+    expect(() => scheduledWindow("0 0 0 31 2 *", new Date())).toThrow(/no two occurrences/);
   });
 
   it("ends a hand-made window now, to the second", () => {
