@@ -109,15 +109,19 @@ export async function startArmSimulatorProcess(options: SimulatorOptions = {}): 
     pid: child.pid ?? -1,
     setFaults: (faults) => child.send({ type: "faults", faults }),
     stats: () =>
-      new Promise<SimulatorStats>((resolve) => {
+      new Promise<SimulatorStats>((resolve, reject) => {
+        if (child.exitCode !== null || !child.connected) return reject(new Error("the simulator process has exited"));
         const id = ++nextId;
+        const gone = () => reject(new Error("the simulator process exited before it answered"));
         const listener = (m: ChildMessage) => {
           if (m.type === "stats" && m.id === id) {
             child.off("message", listener);
+            child.off("exit", gone);
             resolve(m.stats);
           }
         };
         child.on("message", listener);
+        child.once("exit", gone);
         child.send({ type: "stats", id });
       }),
     stop: () =>
