@@ -134,7 +134,8 @@ export function groupIncidents(open: readonly ComponentRecord[]): Incident[] {
           key,
           catalogId: c.catalogId,
           ...(c.catalogId ? {} : c.fingerprint ? { fingerprint: c.fingerprint } : {}),
-          title: entry?.title ?? c.reason,
+          // Unclassified: the normalized message says what failed; the reason alone (NonCompliant) does not.
+          title: entry?.title ?? c.fingerprint ?? c.message,
           ...(entry ? { category: entry.category, severity: entry.severity } : {}),
           clusterCount: 0,
           componentCount: 0,

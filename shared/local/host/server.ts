@@ -159,6 +159,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
       headers[name] = value;
     });
     const payload = Buffer.from(await response.arrayBuffer());
+    // The host buffers the response and sends its length, not a chunked body.
+    if (!("content-length" in headers) && !("transfer-encoding" in headers)) headers["content-length"] = String(payload.length);
     res.writeHead(response.status, headers);
     res.end(method === "HEAD" ? undefined : payload);
   }
