@@ -55,6 +55,7 @@ describe("HTTP mapping", () => {
     const res = await call("/api/files/docs/a/b/c.txt");
     expect(res.status).toBe(207);
     expect(res.headers.get("x-custom")).toBe("yes");
+    expect(res.headers.get("content-length")).toBe(String(JSON.stringify({ kind: "docs", rest: "a/b/c.txt" }).length));
     expect(await res.json()).toEqual({ kind: "docs", rest: "a/b/c.txt" });
     expect((await call("/api/files/d0cs/a")).status).toBe(404);
   });
