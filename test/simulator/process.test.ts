@@ -16,6 +16,8 @@ describe("the simulator in a child process", () => {
       await expect(graphClient(sim).resources({ query: CLUSTERS_QUERY })).rejects.toMatchObject({ statusCode: 503 });
       const stats = await sim.stats();
       expect(stats).toMatchObject({ argQueries: 3, argRowsServed: 25, pagesServed: 3, faultsInjected: 1 });
+      sim.resetStats();
+      expect(await sim.stats()).toMatchObject({ argQueries: 0, faultsInjected: 0 });
     } finally {
       await sim.stop();
     }

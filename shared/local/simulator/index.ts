@@ -82,7 +82,7 @@ export async function startArmSimulator(options: SimulatorOptions = {}): Promise
   };
 }
 
-export type ArmSimulatorProcess = Omit<ArmSimulator, "fleet" | "stats" | "resetStats"> & { pid: number; stats(): Promise<SimulatorStats> };
+export type ArmSimulatorProcess = Omit<ArmSimulator, "fleet" | "stats"> & { pid: number; stats(): Promise<SimulatorStats> };
 
 type ChildMessage = { type: "ready"; endpoint: string; token: string } | { type: "stats"; id: number; stats: SimulatorStats } | { type: "error"; message: string };
 
@@ -108,6 +108,8 @@ export async function startArmSimulatorProcess(options: SimulatorOptions = {}): 
     ca: simulatorCa(),
     pid: child.pid ?? -1,
     setFaults: (faults) => child.send({ type: "faults", faults }),
+    // IPC keeps message order, so a later stats() sees the reset.
+    resetStats: () => child.send({ type: "resetStats" }),
     stats: () =>
       new Promise<SimulatorStats>((resolve, reject) => {
         if (child.exitCode !== null || !child.connected) return reject(new Error("the simulator process has exited"));

@@ -35,7 +35,7 @@ export function optionsFromArgs(args: string[]): SimulatorOptions {
   };
 }
 
-type ParentMessage = { type: "start"; options: SimulatorOptions } | { type: "faults"; faults: FaultSpec } | { type: "stats"; id: number };
+type ParentMessage = { type: "start"; options: SimulatorOptions } | { type: "faults"; faults: FaultSpec } | { type: "resetStats" } | { type: "stats"; id: number };
 
 function serveParent(): void {
   let sim: ArmSimulator | undefined;
@@ -49,6 +49,7 @@ function serveParent(): void {
         (error: unknown) => process.send?.({ type: "error", message: String(error) }),
       );
     } else if (m.type === "faults") sim?.setFaults(m.faults);
+    else if (m.type === "resetStats") sim?.resetStats();
     else if (m.type === "stats") process.send?.({ type: "stats", id: m.id, stats: sim?.stats });
   });
   // The parent going away must not leave the port taken.
