@@ -265,6 +265,8 @@ export class TableFleetHistory implements FleetHistory {
     await mapLimit([...plan.work.values()], this.concurrency, async (work) => {
       const hit = cached?.get(work.key);
       if (hit && !work.repair) return void result.set(work.key, hit);
+      // Every cluster with current rows is in the manifest or in the lease's dirty list: a new one has none.
+      if (!work.repair && !plan.meta.manifest.clusters.has(work.key)) return void result.set(work.key, { current: new Map(), recent: [] });
       const current = new Map<string, StoredRow>();
       const recent: TransitionRecord[] = [];
       const lowRecent = `${keys.TRANSITION_PREFIX}${since}`;
