@@ -53,6 +53,7 @@ function unescape(text: string): string {
 }
 
 function unwrapText(text: string, depth: number): string {
+  if (!text.includes("{")) return unescape(text); // no JSON inside: the common case, one scan
   // A whole message that is one serialized JSON string (a body serialized twice).
   const trimmed = text.trim();
   if (trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
@@ -76,50 +77,106 @@ function unwrapText(text: string, depth: number): string {
 
 /** Typographic quotes as Azure's portal and translated docs ship them, mapped to ASCII. */
 const QUOTES: Record<string, string> = { "\u2018": "'", "\u2019": "'", "\u201a": "'", "`": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"' };
-const QUOTE_CHARS = /[\u2018\u2019\u201a`\u00b4\u201c\u201d\u201e\u00ab\u00bb]/g;
-const WHITESPACE = /\s+/g;
+
+/**
+ * What normalization rewrites, in one pass: whitespace other than a single space (line breaks, tabs,
+ * runs) and typographic quotes. A plain single space is already normal and costs nothing.
+ */
+const REWRITE = /[^\S ]\s*|\s{2,}|[\u2018\u2019\u201a`\u00b4\u201c\u201d\u201e\u00ab\u00bb]/g;
+const rewrite = (match: string) => QUOTES[match] ?? " ";
 
 /**
  * The normalized form signatures match: ARM JSON unwrapped, escapes removed, lower case, ASCII quotes,
  * whitespace collapsed to single spaces. Braces and brackets are kept (signatures may rely on them).
  */
 export function normalizeMessage(message: string): string {
-  return unwrapText(message, 0).toLowerCase().replace(QUOTE_CHARS, (q) => QUOTES[q]).replace(WHITESPACE, " ").trim();
+  return unwrapText(message, 0).toLowerCase().replace(REWRITE, rewrite).trim();
 }
 
 /**
  * Wrappers that say nothing about the failure itself; dropped from the fingerprint so that the same
  * failure reported through the extension manager, the portal or the CLI groups together.
  */
-const WRAPPERS: RegExp[] = [
-  /the extension operation failed with the following error:?/g,
-  /(?:deployment|operation|long running operation) failed(?: with status '?failed'?)?\.?(?: additional info:)?/g,
-  /\b(?:inner ?error|error details?|error|exception|status|code|message|details?)\s*[:=]\s*/g,
-  /\b(?:failed to (?:create|update|delete) (?:the )?(?:extension|configuration|resource)) '[^']*'\.?/g,
+const WRAPPERS = new RegExp(
+  [
+    String.raw`the extension operation failed with the following error:?`,
+    String.raw`(?:deployment|operation|long running operation) failed(?: with status '?failed'?)?\.?(?: additional info:)?`,
+    String.raw`\b(?:inner ?error|error details?|error|exception|status|code|message|details?) ?[:=] ?`,
+    String.raw`\bfailed to (?:create|update|delete) (?:the )?(?:extension|configuration|resource) '[^']*'\.?`,
+  ].join("|"),
+  "g",
+);
+
+/** Names after a key: `namespace: team-a`, `cluster=edge-7`, `resource group: rg-edge` (may span a space). */
+const KEYED_NAME = /\b(namespace|cluster|release|name|resource group|resourcegroup)([=:]) ?[^\s'",;)}\]]+/g;
+
+const hasDigit = (word: string) => /\d/.test(word);
+
+/**
+ * Variable parts of one word and their placeholders, in order (an ARM id contains names, GUIDs and
+ * numbers; a pod name contains a hex hash). Each rule runs only on words it can apply to: the rules
+ * are plain replacements on short strings, which keeps fingerprints cheap.
+ */
+const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; replacement: string }> = [
+  { applies: (w) => w.includes("/subscriptions/"), pattern: /\/subscriptions\/[^'",;:)}\]]+/g, replacement: "<resource>" },
+  { applies: (w) => w.includes("://"), pattern: /\bhttps?:\/\/[^'",;)}\]]+/g, replacement: "<url>" },
+  { applies: (w) => w.length >= 36, pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, replacement: "<guid>" },
+  { applies: (w) => (w.includes("-") || w.includes(":")) && hasDigit(w), pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, replacement: "<time>" },
+  { applies: (w) => w.includes(".") && hasDigit(w), pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, replacement: "<ip>" },
+  { applies: (w) => w.includes(".") && hasDigit(w), pattern: /\bv?\d+(?:\.\d+){1,3}(?:-[0-9a-z][0-9a-z.]*)?\b/g, replacement: "<version>" },
+  // Pod names: <deployment>-<replicaset hash>-<pod hash>, or <daemonset>-<hash with a digit>.
+  { applies: (w) => w.length >= 16 && w.includes("-"), pattern: /\b([a-z][a-z0-9-]*?)-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g, replacement: "$1-<pod>" },
+  { applies: (w) => w.includes("-") && hasDigit(w), pattern: /\b([a-z][a-z0-9-]*?)-(?=[bcdfghjklmnpqrstvwxz2-9]{0,4}\d)[bcdfghjklmnpqrstvwxz2-9]{5}\b/g, replacement: "$1-<pod>" },
+  // Names in ARM paths.
+  { applies: (w) => w.includes("/"), pattern: /\b(connectedclusters|managedclusters|extensions|fluxconfigurations|sourcecontrolconfigurations|namespaces|resourcegroups|clusters|releases)\/[^/'",;)}\]]+/g, replacement: "$1/<name>" },
+  // Quoted single tokens are almost always names (releases, namespaces, clusters, identities).
+  { applies: (w) => w.includes("'"), pattern: /'[^']{1,120}'/g, replacement: "'<name>'" },
+  { applies: (w) => w.includes('"'), pattern: /"[^"]{1,120}"/g, replacement: '"<name>"' },
+  // Hashes and digests: hex runs of six or more with both a digit and a letter; then any number.
+  { applies: (w) => w.length >= 6 && hasDigit(w), pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, replacement: "<hex>" },
+  { applies: hasDigit, pattern: /\d+/g, replacement: "<n>" },
 ];
 
-/** Variable parts of a message, most specific first: an ARM id contains names, GUIDs and numbers. */
-const VARIABLE_PARTS: Array<[RegExp, string]> = [
-  [/\/subscriptions\/[^\s'",;:)}\]]+/g, "<resource>"],
-  [/\bhttps?:\/\/[^\s'",;)}\]]+/g, "<url>"],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<guid>"],
-  [/\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?/g, "<time>"],
-  [/\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, "<time>"],
-  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, "<ip>"],
-  [/\bv?\d+(?:\.\d+){1,3}(?:-[0-9a-z][0-9a-z.]*)?\b/g, "<version>"],
-  // Pod names: <deployment>-<replicaset hash>-<pod hash>, or <daemonset>-<hash with a digit>.
-  [/\b([a-z][a-z0-9-]*?)-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g, "$1-<pod>"],
-  [/\b([a-z][a-z0-9-]*?)-(?=[bcdfghjklmnpqrstvwxz2-9]{0,4}\d)[bcdfghjklmnpqrstvwxz2-9]{5}\b/g, "$1-<pod>"],
-  // Names in ARM paths and key=value pairs.
-  [/\b(connectedclusters|managedclusters|extensions|fluxconfigurations|sourcecontrolconfigurations|namespaces|resourcegroups|clusters|releases)\/[^\s/'",;)}\]]+/g, "$1/<name>"],
-  [/\b(namespace|cluster|release|name|resource group|resourcegroup)([=:]) ?[^\s'",;)}\]]+/g, "$1$2<name>"],
-  // Quoted single tokens are almost always names (releases, namespaces, clusters, identities).
-  [/'[^'\s]{1,120}'/g, "'<name>'"],
-  [/"[^"\s]{1,120}"/g, '"<name>"'],
-  // Hashes and digests: hex runs of six or more with both a digit and a letter.
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, "<hex>"],
-  [/\d+/g, "<n>"],
-];
+function variableWord(word: string): string {
+  for (const rule of WORD_RULES) if (rule.applies(word)) word = word.replace(rule.pattern, rule.replacement);
+  return word;
+}
+
+/** A character only a variable word has: a digit, a quote or a slash. */
+const VARIABLE_CHAR = /[0-9'"\/]/g;
+
+/**
+ * `variableWord` applied to each space-separated word that can hold a variable part. The scan jumps
+ * from one such character to the next; plain English words in between are copied untouched.
+ */
+function replaceVariableWords(text: string): string {
+  let out = "";
+  let copied = 0;
+  VARIABLE_CHAR.lastIndex = 0;
+  for (let m = VARIABLE_CHAR.exec(text); m; m = VARIABLE_CHAR.exec(text)) {
+    const start = text.lastIndexOf(" ", m.index) + 1;
+    const space = text.indexOf(" ", m.index);
+    const end = space < 0 ? text.length : space;
+    out += text.slice(copied, start) + variableWord(text.slice(start, end));
+    copied = end;
+    VARIABLE_CHAR.lastIndex = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** Punctuation and spaces a fingerprint does not start or end with. */
+const EDGE = new Set(" .:;,-".split("").map((c) => c.charCodeAt(0)));
+
+function trimEdges(text: string): string {
+  let from = 0;
+  let to = text.length;
+  while (from < to && EDGE.has(text.charCodeAt(from))) from++;
+  while (to > from && EDGE.has(text.charCodeAt(to - 1))) to--;
+  return text.slice(from, to);
+}
+
+/** Runs of placeholders and repeated punctuation the replacements leave behind. */
+const LEFTOVERS = /(?:<hex>|<n>)(?: ?(?:<hex>|<n>))+|([.:,;])(?: ?\1)+|\s{2,}/g;
 
 /** Fingerprints are display keys, not documents: long traces are cut. */
 const MAX_FINGERPRINT = 300;
@@ -130,10 +187,7 @@ const MAX_FINGERPRINT = 300;
  * has one fingerprint and different failures have different ones.
  */
 export function fingerprintOf(normalized: string): string {
-  let text = normalized;
-  for (const wrapper of WRAPPERS) text = text.replace(wrapper, " ");
-  for (const [pattern, replacement] of VARIABLE_PARTS) text = text.replace(pattern, replacement);
-  text = text.replace(/\s*(?:<hex>|<n>)(?:\s*(?:<hex>|<n>))+/g, " <n>").replace(/([.:,;])(?:\s*\1)+/g, "$1").replace(WHITESPACE, " ").trim();
-  text = text.replace(/^[\s.:;,-]+|[\s.:;,-]+$/g, "");
+  let text = replaceVariableWords(normalized.replace(WRAPPERS, " ").replace(KEYED_NAME, "$1$2<name>"));
+  text = trimEdges(text.replace(LEFTOVERS, (run, punctuation: string | undefined) => (punctuation ?? (run.trim() ? "<n>" : " "))));
   return text.length > MAX_FINGERPRINT ? text.slice(0, MAX_FINGERPRINT) : text;
 }
