@@ -104,6 +104,10 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (entraAuth.en
     globalValidation: {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
+      // The anonymous liveness route stays open for probes; it reads no data.
+      excludedPaths: [
+        '/api/health'
+      ]
     }
     identityProviders: {
       azureActiveDirectory: {

@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { API_ROUTES } from "../../shared/api/routes";
 import { SETTINGS } from "../../shared/config";
 import { parseSchedule } from "../../shared/local/host/ncrontab";
 import { TABLES } from "../../shared/store/keys";
@@ -198,6 +199,11 @@ describe("resources", () => {
     expect(literal(propertyAt(auth.body, "name"))).toBe("authsettingsV2");
     expect(propertyAt(auth.body, "properties.globalValidation.requireAuthentication")?.text).toBe("true");
     expect(literal(propertyAt(auth.body, "properties.globalValidation.unauthenticatedClientAction"))).toBe("Return401");
+    // Exactly the routes shared/api serves without a key stay open (under host.json's route prefix).
+    const excluded = propertyAt(auth.body, "properties.globalValidation.excludedPaths")!.namedChildren.map((n) => literal(n!));
+    const anonymous = API_ROUTES.filter((r) => r.authLevel === "anonymous").map((r) => `/api/${r.route}`);
+    expect(anonymous.length).toBeGreaterThan(0);
+    expect(excluded).toEqual(anonymous);
     expect(propertyAt(auth.body, "properties.identityProviders.azureActiveDirectory.enabled")?.text).toBe("true");
   });
 });
