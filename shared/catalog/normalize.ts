@@ -94,21 +94,22 @@ export function normalizeMessage(message: string): string {
 }
 
 /**
- * Wrappers that say nothing about the failure itself; dropped from the fingerprint so that the same
- * failure reported through the extension manager, the portal or the CLI groups together.
+ * Wrappers that say nothing about the failure itself (dropped, so that the same failure reported
+ * through the extension manager, the portal or the CLI groups together) and names after a key
+ * (`namespace: team-a`, `cluster=edge-7`, which may span a space), in one pass.
  */
-const WRAPPERS = new RegExp(
+const WRAPPERS_AND_KEYED_NAMES = new RegExp(
   [
     String.raw`the extension operation failed with the following error:?`,
     String.raw`(?:deployment|operation|long running operation) failed(?: with status '?failed'?)?\.?(?: additional info:)?`,
     String.raw`\b(?:inner ?error|error details?|error|exception|status|code|message|details?) ?[:=] ?`,
     String.raw`\bfailed to (?:create|update|delete) (?:the )?(?:extension|configuration|resource) '[^']*'\.?`,
+    // A value ends at a terminator, never at a colon: `release: error: ...` names no release.
+    String.raw`\b((?:namespace|cluster|release|name|resource group|resourcegroup)[=:] ?)[^\s'",;:)}\]]+(?![^\s'",;)}\]])`,
   ].join("|"),
   "g",
 );
-
-/** Names after a key: `namespace: team-a`, `cluster=edge-7`, `resource group: rg-edge` (may span a space). */
-const KEYED_NAME = /\b(namespace|cluster|release|name|resource group|resourcegroup)([=:]) ?[^\s'",;)}\]]+/g;
+const dropWrapperOrName = (_: string, key: string | undefined) => (key === undefined ? " " : `${key}<name>`);
 
 const hasDigit = (word: string) => /\d/.test(word);
 
@@ -187,7 +188,7 @@ const MAX_FINGERPRINT = 300;
  * has one fingerprint and different failures have different ones.
  */
 export function fingerprintOf(normalized: string): string {
-  let text = replaceVariableWords(normalized.replace(WRAPPERS, " ").replace(KEYED_NAME, "$1$2<name>"));
+  let text = replaceVariableWords(normalized.replace(WRAPPERS_AND_KEYED_NAMES, dropWrapperOrName));
   text = trimEdges(text.replace(LEFTOVERS, (run, punctuation: string | undefined) => (punctuation ?? (run.trim() ? "<n>" : " "))));
   return text.length > MAX_FINGERPRINT ? text.slice(0, MAX_FINGERPRINT) : text;
 }

@@ -80,6 +80,12 @@ describe("fingerprints", () => {
     expect(prints.size).toBe(6);
   });
 
+  it("replace names after a key, but not a wrapper that follows a key", () => {
+    expect(fingerprint("install failed in namespace: team-a, cluster=edge-7")).toBe(fingerprint("install failed in namespace: payments, cluster=store-42"));
+    expect(fingerprint("install failed in namespace: team-a")).toBe("install failed in namespace: <name>");
+    expect(fingerprint("Unable to install helm release: Error: boom")).toBe("unable to install helm release: boom");
+  });
+
   it("are cut to a display length", () => {
     expect(fingerprint("word ".repeat(500)).length).toBeLessThanOrEqual(300);
   });
