@@ -76,3 +76,10 @@ export function snapshot(clusters: ClusterHealth[], options: { minute?: number; 
     armRequests: 3,
   };
 }
+
+/** Every item of an async iterable, in order. */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { countOperations, openFleetHistory, type FleetHistory } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { cluster, clusterId, snapshot } from "./fixtures";
+import { all, cluster, clusterId, snapshot } from "./fixtures";
 
 async function openHistory(): Promise<FleetHistory> {
   return openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("hist") });
-}
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }
 
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openFleetHistory, type FleetHistory } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { cluster, clusterId, snapshot, SUB_A, SUB_B } from "./fixtures";
+import { all, cluster, clusterId, snapshot, SUB_A, SUB_B } from "./fixtures";
 
 async function openHistory(): Promise<FleetHistory> {
   return openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("miss") });
@@ -49,9 +49,7 @@ describe("missing data is not recovery", () => {
     expect((await history.clusterTimeline(clusterId("a2"))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "appeared", "deleted", "deleted", "deleted", "deleted"]);
     // A failing component that is deleted leaves the open failures.
     await history.recordSweep(snapshot([], { minute: 10 }));
-    const open = [];
-    for await (const c of history.listComponents({ state: "failing" })) open.push(c);
-    expect(open).toEqual([]);
+    expect(await all(history.listComponents({ state: "failing" }))).toEqual([]);
   });
 
   it("leaves clusters of subscriptions the sweep did not ask about untouched", async () => {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openFleetHistory } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { cluster, clusterId, snapshot } from "./fixtures";
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
+import { all, cluster, clusterId, snapshot } from "./fixtures";
 
 const DAY = 24 * 60;
 

@@ -2,15 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { FleetSnapshot } from "../../shared/health/model";
 import { openFleetHistory, type FleetHistory, type FleetHistoryOptions } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { cluster, clusterId, snapshot } from "./fixtures";
+import { all, cluster, clusterId, snapshot } from "./fixtures";
 
 const options = (prefix: string, extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({ connectionString: tablesConnection(), tablePrefix: prefix, ...extra });
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 const failing = (reason: string) => ({ state: "failing" as const, reason, catalogId: `cat-${reason.toLowerCase()}` });
 const names = ["c1", "c2", "c3", "c4", "c5"];
