@@ -123,6 +123,10 @@ describe("resources", () => {
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
   };
 
+  it("declares every resource at top level (children use parent:), so each type and API version is explicit", () => {
+    for (const [name, f] of infra) expect(f.root.descendantsOfType("resource_declaration").length, name).toBe(resources(f).length);
+  });
+
   it("declares exactly the expected resource types, each with one API version", () => {
     const seen: Record<string, Set<string>> = {};
     for (const r of allResources()) (seen[r.type] ??= new Set()).add(r.apiVersion);
