@@ -135,7 +135,8 @@ const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; r
   { applies: (w) => w.includes('"'), pattern: /"[^"]{1,120}"/g, replacement: '"<name>"' },
   // Hashes and digests: hex runs of six or more with both a digit and a letter; then any number.
   { applies: (w) => w.length >= 6 && hasDigit(w), pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, replacement: "<hex>" },
-  { applies: hasDigit, pattern: /\d+/g, replacement: "<n>" },
+  // Digits inside a word (`k8s`, `connectedk8s`) are part of a name that does not vary.
+  { applies: hasDigit, pattern: /(?<![a-z])\d+|\d+(?![a-z])/g, replacement: "<n>" },
 ];
 
 function variableWord(word: string): string {

@@ -86,6 +86,10 @@ describe("fingerprints", () => {
     expect(fingerprint("Unable to install helm release: Error: boom")).toBe("unable to install helm release: boom");
   });
 
+  it("keep digits inside a word, which name something constant (k8s), and replace trailing or leading ones", () => {
+    expect(fingerprint("az connectedk8s proxy failed on aks-nodepool1-12345678-vmss000003")).toBe("az connectedk8s proxy failed on aks-nodepool<n>-<n>-vmss<n>");
+  });
+
   it("are cut to a display length", () => {
     expect(fingerprint("word ".repeat(500)).length).toBeLessThanOrEqual(300);
   });
