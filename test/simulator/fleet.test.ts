@@ -38,13 +38,15 @@ describe("the synthetic fleet", () => {
     const fleet = new SimulatedFleet({ clusters: 2000, failureRate: 0.1 });
     const now = Date.UTC(2026, 10, 22);
     const arcProps = fleet.clusters.filter((c) => c.kind === "arc").map((c) => armDocument({ id: c.id, cluster: c }, { now, malformed: new Map() }).properties as Record<string, string>);
-    expect(new Set(arcProps.map((p) => p.connectivityStatus))).toEqual(new Set(["Connected", "Offline", "Expired"]));
+    expect(new Set(arcProps.map((p) => p.connectivityStatus))).toEqual(new Set(["Connected", "Connecting", "Offline", "Expired"]));
+    expect(arcProps.some((p) => (p.arcAgentProfile as unknown as { agentState: string }).agentState === "Failed")).toBe(true);
     expect(arcProps.some((p) => p.connectivityStatus === "Connected" && now - Date.parse(p.lastConnectivityTime) > 3_600_000)).toBe(true);
     expect(arcProps.some((p) => Date.parse(p.managedIdentityCertificateExpirationTime) - now < 7 * 86_400_000 && Date.parse(p.managedIdentityCertificateExpirationTime) > now)).toBe(true);
     expect(arcProps.some((p) => p.provisioningState === "Failed")).toBe(true);
     const aksProps = fleet.clusters.filter((c) => c.kind === "aks").map((c) => armDocument({ id: c.id, cluster: c }, { now, malformed: new Map() }).properties as { powerState: { code: string }; provisioningState: string });
     expect(aksProps.some((p) => p.powerState.code === "Stopped")).toBe(true);
     expect(aksProps.some((p) => p.provisioningState === "Failed")).toBe(true);
+    expect(aksProps.some((p) => p.provisioningState === "Updating")).toBe(true);
   });
 
   it("uses failure messages the catalog classifier recognises as the documented error", () => {

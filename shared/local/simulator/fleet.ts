@@ -3,7 +3,7 @@
  * Azure-shaped document is rendered on demand by ./render.ts), plus the mutations tests make
  * between two sweeps.
  */
-import { EXTENSION_TYPES, extensionFailures, FLUX_FAILURES, fillTemplate, SOURCE_CONTROL_FAILURES, type FailureTemplate } from "./messages";
+import { ARC_AGENT_FAILURES, EXTENSION_TYPES, extensionFailures, FLUX_FAILURES, fillTemplate, SOURCE_CONTROL_FAILURES, type FailureTemplate } from "./messages";
 import { guidFrom, hash32, pick, prng } from "./random";
 import type { FleetSpec } from "./types";
 
@@ -192,17 +192,24 @@ export class SimulatedFleet {
     return cluster;
   }
 
-  /** Cluster-level states, each a small share of the failure rate. */
+  /** Cluster-level states: each failing state a share of the failure rate, then in-progress ones. */
   private applyClusterCondition(cluster: SimCluster, draw: number): void {
     const rate = this.spec.failureRate;
-    if (draw >= rate) return;
-    const which = Math.floor((draw / rate) * 5);
+    if (draw >= rate) {
+      if (draw < rate + this.spec.pendingRate) {
+        if (cluster.kind === "arc") cluster.connectivityStatus = "Connecting";
+        else cluster.provisioningState = "Updating";
+      }
+      return;
+    }
+    const which = Math.floor((draw / rate) * 6);
     if (cluster.kind === "arc") {
       if (which === 0) markOffline(cluster, 3 * DAY);
       else if (which === 1) Object.assign(cluster, { connectivityStatus: "Expired", lastSeenAgoMs: 95 * DAY, certExpiresInMs: -5 * DAY, catalogId: "arc-cluster-expired" });
       else if (which === 2) Object.assign(cluster, { lastSeenAgoMs: 6 * 60 * MINUTE, catalogId: null });
       else if (which === 3) Object.assign(cluster, { certExpiresInMs: 5 * DAY, catalogId: "arc-msi-cert-expiring" });
-      else Object.assign(cluster, { provisioningState: "Failed", catalogId: "arc-service-timeout" });
+      else if (which === 4) Object.assign(cluster, { provisioningState: "Failed", catalogId: "arc-service-timeout" });
+      else Object.assign(cluster, { agentErrors: [...ARC_AGENT_FAILURES], catalogId: null });
     } else {
       if (which <= 2) Object.assign(cluster, { powerState: "Stopped", catalogId: null });
       else Object.assign(cluster, { provisioningState: "Failed", catalogId: null });
@@ -281,7 +288,7 @@ export class SimulatedFleet {
     let pendingComponents = 0;
     let unhealthyClusters = 0;
     for (const c of this.clusters) {
-      if (c.catalogId !== undefined || c.provisioningState !== "Succeeded" || c.powerState === "Stopped" || (c.connectivityStatus && c.connectivityStatus !== "Connected")) unhealthyClusters++;
+      if (c.catalogId !== undefined || c.provisioningState === "Failed" || c.powerState === "Stopped" || c.connectivityStatus === "Offline" || c.connectivityStatus === "Expired") unhealthyClusters++;
       for (const comp of c.components) {
         components++;
         if (comp.status === "failed") failedComponents++;
