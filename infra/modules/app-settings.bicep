@@ -31,6 +31,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
       FLEET_API_BASE_URL: 'https://${app.properties.defaultHostName}/api'
+      // Skips the catalog's load-time self-check (shared/catalog/index.ts): CI runs it, and a cold start should not.
+      NODE_ENV: 'production'
     },
     fleetSettings
   )

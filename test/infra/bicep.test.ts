@@ -287,8 +287,28 @@ describe("app settings against shared/config.ts", () => {
     return objectsUnder(secrets).map((object) => stringLiteral(objectProperties(object).get("setting"))!).filter(Boolean);
   }
 
+  /** Environment variables read directly (not through shared/config.ts) by code that runs in Azure. */
+  function directReads(): string[] {
+    const names = new Set<string>();
+    for (const dir of ["shared", "functions"]) {
+      const base = resolve(__dirname, "../..", dir);
+      for (const entry of readdirSync(base, { recursive: true, encoding: "utf8" })) {
+        // Local stand-ins and the CLI never run in the function app; config.ts is the sanctioned reader.
+        if (!entry.endsWith(".ts") || /^(local|cli)[\\/]|^config\.ts$/.test(entry)) continue;
+        const source = readFileSync(join(base, entry), "utf8");
+        for (const match of source.matchAll(/process\.env(?:\.([A-Za-z_]\w*)|\[["']([A-Za-z_]\w*)["']\])/g)) names.add(match[1] ?? match[2]);
+      }
+    }
+    return [...names].sort();
+  }
+
+  it("code outside shared/config.ts reads only NODE_ENV from the environment, and the Bicep sets it", () => {
+    expect(directReads()).toEqual(["NODE_ENV"]);
+    expect(valueSettings().get("NODE_ENV")).toBe("'production'");
+  });
+
   it("every app setting the Bicep sets is read by the code or by the platform", () => {
-    const read = new Set([...specs.map((s) => s.name), ...PLATFORM]);
+    const read = new Set([...specs.map((s) => s.name), ...directReads(), ...PLATFORM]);
     const set = [...valueSettings().keys(), ...keyVaultSettings()];
     expect(set.filter((name) => !read.has(name))).toEqual([]);
     expect(set).toEqual(expect.arrayContaining(PLATFORM));
