@@ -1,5 +1,5 @@
 /**
- * Simulator figures at fleet scale: `npx tsx --expose-gc test/simulator/simulator.bench.ts [clusters]`.
+ * Simulator figures at fleet scale: `node --expose-gc --require tsx/cjs test/simulator/simulator.bench.ts [clusters]`.
  * Prints the memory of the compact fleet against a baseline in the same run (the same fleet's ARM
  * documents materialized, which is what a naive simulator would keep), and the time to page the
  * whole fleet through the real Resource Graph client.
