@@ -123,8 +123,8 @@ export class TableFleetHistory implements FleetHistory {
 
   // ---------------------------------------------------------------- writing
 
-  async diffSnapshot(snapshot: FleetSnapshot): Promise<ComponentChange[]> {
-    validateSnapshot(snapshot);
+  async diffSnapshot(input: FleetSnapshot): Promise<ComponentChange[]> {
+    const snapshot = checkedSnapshot(input);
     const plan = this.plan(snapshot, await this.readMeta());
     const rows = await this.readClusters(plan);
     this.cache = { version: plan.meta.version, rows };
@@ -146,10 +146,10 @@ export class TableFleetHistory implements FleetHistory {
     return changes;
   }
 
-  async recordSweep(snapshot: FleetSnapshot): Promise<RecordSweepResult> {
-    validateSnapshot(snapshot);
-    const { result, operations } = await countOperations(() => this.record(snapshot));
-    return { ...result, sweep: { ...result.sweep, tableOperations: operations } };
+  async recordSweep(input: FleetSnapshot): Promise<RecordSweepResult> {
+    const snapshot = checkedSnapshot(input);
+    // A scope of its own, so the sweep record counts this sweep's requests only.
+    return (await countOperations(() => this.record(snapshot))).result;
   }
 
   private async record(snapshot: FleetSnapshot): Promise<RecordSweepResult> {
@@ -694,6 +694,12 @@ const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 // ---------------------------------------------------------------- input checks
 
+/** The snapshot with its times in the one ISO form keys sort by; rejects one that cannot be recorded faithfully. */
+function checkedSnapshot(snapshot: FleetSnapshot): FleetSnapshot {
+  validateSnapshot(snapshot);
+  return { ...snapshot, startedAt: new Date(snapshot.startedAt).toISOString(), finishedAt: new Date(snapshot.finishedAt).toISOString() };
+}
+
 /** Rejects a snapshot that cannot be recorded faithfully, before anything is written. */
 export function validateSnapshot(snapshot: FleetSnapshot): void {
   const problems: string[] = [];
@@ -709,8 +715,8 @@ export function validateSnapshot(snapshot: FleetSnapshot): void {
     if (typeof cluster?.id !== "string" || !cluster.id.trim()) problems.push("a cluster has no id");
     else if (clusterIds.has(normalizeId(cluster.id))) problems.push(`${where} appears twice`);
     else clusterIds.add(normalizeId(cluster.id));
-    if (!Array.isArray(cluster?.components)) {
-      problems.push(`${where} has no component list`);
+    if (!Array.isArray(cluster?.components) || cluster.components.length === 0) {
+      problems.push(`${where} has no components (the cluster's own component comes first)`);
       continue;
     }
     const componentIds = new Set<string>();

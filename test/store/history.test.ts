@@ -102,8 +102,21 @@ describe("recordSweep", () => {
     const bad = snapshot([cluster("c1")]);
     (bad.clusters[0].components[1] as { state: string }).state = "broken";
     await expect(history.recordSweep(bad)).rejects.toMatchObject({ code: "InvalidSnapshot", message: expect.stringContaining('"broken"') });
+    const empty = snapshot([cluster("c2")]);
+    empty.clusters[0].components = [];
+    await expect(history.recordSweep(empty)).rejects.toMatchObject({ code: "InvalidSnapshot", message: expect.stringContaining("has no components") });
+    await expect(history.recordSweep({ ...snapshot([]), startedAt: "yesterday" })).rejects.toMatchObject({ code: "InvalidSnapshot" });
     expect((await history.listSweeps()).items).toEqual([]);
     expect(await all(history.listComponents())).toEqual([]);
+  });
+
+  it("orders by instant whatever ISO form the times come in", async () => {
+    const history = await openHistory();
+    await history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00Z", finishedAt: "2026-11-01T09:00:30Z" });
+    await history.recordSweep({ ...snapshot([cluster("c1", { flux: { state: "failing", reason: "X" } })]), startedAt: "2026-11-01T10:00:00.5+01:00", finishedAt: "2026-11-01T10:01:00+01:00" });
+    await expect(history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00.250+00:00", finishedAt: "2026-11-01T09:01:00Z" })).rejects.toMatchObject({ code: "SnapshotSuperseded" });
+    const timeline = await history.clusterTimeline(clusterId("c1"));
+    expect(timeline.at(-1)).toMatchObject({ event: "new-failure", at: "2026-11-01T09:00:00.500Z", previousDurationMs: 500 });
   });
 
   it("pages sweeps newest first", async () => {
