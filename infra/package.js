@@ -195,6 +195,20 @@ function writeZip(sourceDir, zipPath) {
   return { files: files.length, bytes: offset + centralSize + end.length, uncompressedBytes };
 }
 
+/**
+ * Loads the staged entry point with module lookup confined to the staged tree: Node would otherwise
+ * fall back to the project's own node_modules above it and hide a missing package. (Outside the
+ * Functions host, @azure/functions switches to test mode, which is fine for a load check.)
+ */
+const LOAD_CHECK = `
+const Module = require("node:module");
+const path = require("node:path");
+const root = process.argv[1];
+const lookup = Module._nodeModulePaths;
+Module._nodeModulePaths = (from) => lookup(from).filter((dir) => dir.startsWith(root + path.sep));
+require(path.join(root, "dist/functions/index.js"));
+`;
+
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function main() {
@@ -203,9 +217,7 @@ function main() {
   const { stagingDir, packages } = stage(root);
   const missing = unresolvedDependencies(stagingDir, packages);
   if (missing.length) throw new Error(`production dependencies missing from the package:\n  ${missing.join("\n  ")}`);
-  // The entry point must load from the staged tree alone (the Functions package switches to test mode
-  // outside the host, which is fine for a load check).
-  const load = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(path.join(stagingDir, "dist/functions/index.js"))})`], { cwd: stagingDir, encoding: "utf8" });
+  const load = spawnSync(process.execPath, ["-e", LOAD_CHECK, stagingDir], { cwd: stagingDir, encoding: "utf8" });
   if (load.status !== 0) throw new Error(`the staged entry point does not load:\n${load.stderr}`);
   const zip = writeZip(stagingDir, path.join(root, ZIP_FILE));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
