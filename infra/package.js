@@ -209,6 +209,12 @@ Module._nodeModulePaths = (from) => lookup(from).filter((dir) => dir.startsWith(
 require(path.join(root, "dist/functions/index.js"));
 `;
 
+/** @returns {string | undefined} the child's stderr when dist/functions/index.js fails to load from stagingDir alone */
+function entryLoadError(stagingDir) {
+  const load = spawnSync(process.execPath, ["-e", LOAD_CHECK, stagingDir], { cwd: stagingDir, encoding: "utf8" });
+  return load.status === 0 ? undefined : load.stderr || `exit code ${load.status}`;
+}
+
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function main() {
@@ -217,8 +223,8 @@ function main() {
   const { stagingDir, packages } = stage(root);
   const missing = unresolvedDependencies(stagingDir, packages);
   if (missing.length) throw new Error(`production dependencies missing from the package:\n  ${missing.join("\n  ")}`);
-  const load = spawnSync(process.execPath, ["-e", LOAD_CHECK, stagingDir], { cwd: stagingDir, encoding: "utf8" });
-  if (load.status !== 0) throw new Error(`the staged entry point does not load:\n${load.stderr}`);
+  const loadError = entryLoadError(stagingDir);
+  if (loadError) throw new Error(`the staged entry point does not load:\n${loadError}`);
   const zip = writeZip(stagingDir, path.join(root, ZIP_FILE));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`staged ${STAGING_DIR}: ${packages.length} production packages, ${zip.files} files, ${mb(zip.uncompressedBytes)}`);
@@ -234,4 +240,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { STAGING_DIR, ZIP_FILE, productionPackages, deployedPackageJson, unresolvedDependencies, writeZip, crc32 };
+module.exports = { STAGING_DIR, ZIP_FILE, productionPackages, deployedPackageJson, unresolvedDependencies, entryLoadError, writeZip, crc32 };

@@ -14,6 +14,7 @@ const packaging = require("../../infra/package.js") as {
   productionPackages(lock: { packages?: Record<string, { dev?: boolean; link?: boolean }> }): string[];
   deployedPackageJson(pkg: Record<string, unknown>): Record<string, unknown>;
   unresolvedDependencies(stagingDir: string, packages: string[]): string[];
+  entryLoadError(stagingDir: string): string | undefined;
   writeZip(sourceDir: string, zipPath: string): { files: number; bytes: number; uncompressedBytes: number };
   crc32(data: Uint8Array): number;
 };
@@ -73,6 +74,18 @@ describe("staged tree", () => {
     const packages = ["node_modules/a", "node_modules/a/node_modules/b"];
     // b finds a two levels up; c is optional; `gone` and `d` are missing.
     expect(packaging.unresolvedDependencies(staging, packages)).toEqual(["package.json -> gone", "node_modules/a/node_modules/b -> d"]);
+  });
+
+  it("loads the entry point from the staged tree alone, not from a node_modules above it", () => {
+    const outer = join(scratch, "outer");
+    const staging = join(outer, "staging");
+    writeTree(outer, {
+      "node_modules/only-above/index.js": "module.exports = 1;",
+      "staging/dist/functions/index.js": "require('only-above');",
+    });
+    expect(packaging.entryLoadError(staging)).toMatch(/Cannot find module 'only-above'/);
+    writeTree(staging, { "node_modules/only-above/index.js": "module.exports = 1;" });
+    expect(packaging.entryLoadError(staging)).toBeUndefined();
   });
 });
 
