@@ -6,6 +6,7 @@ import { CatalogError, validateCatalog } from "./validate";
 import type { CatalogEntry } from "./types";
 
 export { classify, Classifier, catalogClassifier } from "./classifier";
+export { ClassifyContextError, parseClassifyContext } from "./context";
 export { fingerprintOf, normalizeMessage } from "./normalize";
 export { CatalogError, validateCatalog, type CatalogProblem } from "./validate";
 export type { CatalogEntry, ClassifyContext, Category, RemediationStep } from "./types";

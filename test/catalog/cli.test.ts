@@ -35,7 +35,7 @@ describe("classify MESSAGE", () => {
     expect((await cli(["classify", "--component", "flux", message])).out.join("\n")).not.toContain("arc-cluster-permissions");
     const bad = await cli(["classify", "--component", "widget", message]);
     expect(bad.code).toBe(2);
-    expect(bad.err[0]).toContain('"--component" must be one of extension, flux, cluster');
+    expect(bad.err[0]).toContain("--component must be one of extension, flux, cluster");
   });
 
   it("says so, with the fingerprint, when nothing matches", async () => {
@@ -64,6 +64,7 @@ describe("classify --jsonl", () => {
       JSON.stringify(["message"]),
       JSON.stringify({ message: "x", context: { component: "node" } }),
       JSON.stringify({ message: "x", context: { extensionType: 7 } }),
+      JSON.stringify({ message: "x", context: { extension_type: "microsoft.flux" } }),
       JSON.stringify({ message: "Gadget 12 melted", context: { component: "cluster", clusterKind: "arc", code: "Failed", provisioningState: "Failed" } }),
       JSON.stringify({ message: 'secrets is forbidden: User "ops" cannot list resource "secrets" in API group "" at the cluster scope', context: { component: "flux" } }),
     ];
@@ -71,7 +72,7 @@ describe("classify --jsonl", () => {
     expect(code).toBe(0);
     expect(out).toHaveLength(stdin.length);
     const answers = out.map((line) => JSON.parse(line));
-    expect(answers.map((a) => a.catalogId)).toEqual(["arc-helm-upgrade-timeout", null, "ext-agent-no-response", null, null, null, null, null, null, null]);
+    expect(answers.map((a) => a.catalogId)).toEqual(["arc-helm-upgrade-timeout", null, "ext-agent-no-response", null, null, null, null, null, null, null, null]);
     expect(answers[0]).toMatchObject({
       confidence: 0.9,
       title: "Arc agent install times out: UPGRADE Failed: time out waiting for the condition",
@@ -84,9 +85,10 @@ describe("classify --jsonl", () => {
     expect(answers[4].error.message).toBe('"message" must be a string');
     expect(answers[5].error.message).toBe('expected a JSON object with a "message"');
     expect(answers[6].error.message).toBe('"context.component" must be one of extension, flux, cluster');
-    expect(answers[7].error.message).toBe('"context.extensionType" must be a string');
-    expect(answers[8]).toEqual({ catalogId: null, confidence: 0, fingerprint: "gadget <n> melted" });
-    expect(answers[9].error).toBeUndefined();
+    expect(answers[7].error.message).toBe('"context.extensionType" must be a string of at most 256 characters');
+    expect(answers[8].error.message).toBe('"context.extension_type" is not a context field; use component, extensionType, code, provisioningState, clusterKind');
+    expect(answers[9]).toEqual({ catalogId: null, confidence: 0, fingerprint: "gadget <n> melted" });
+    expect(answers[10].error).toBeUndefined();
   });
 
   it("answers nothing for no input", async () => {

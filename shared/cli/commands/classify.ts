@@ -1,5 +1,5 @@
 import { classify, getEntry, type CatalogEntry, type ClassifyContext } from "../../catalog";
-import { CONTEXT_COMPONENTS, type ContextComponent } from "../../catalog/types";
+import { parseClassifyContext } from "../../catalog/context";
 import type { Classification } from "../../health/model";
 import { type CliIo, UsageError, parseArgs } from "../io";
 
@@ -23,34 +23,6 @@ export function answerOf(classification: Classification): ClassifyAnswer {
   return { ...classification, title: entry.title, category: entry.category, severity: entry.severity, docUrl: entry.docUrl };
 }
 
-const STRING_CONTEXT_KEYS = ["extensionType", "code", "provisioningState"] as const;
-
-/**
- * The context of a request, checked field by field so a typo (`"component": "extensions"`) is an
- * error rather than silently ignored context.
- */
-export function parseContext(raw: unknown): ClassifyContext {
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw new Error(`"context" must be an object`);
-  const input = raw as Record<string, unknown>;
-  const context: ClassifyContext = {};
-  if (input.component !== undefined) {
-    if (!CONTEXT_COMPONENTS.includes(input.component as ContextComponent)) throw new Error(`"context.component" must be one of ${CONTEXT_COMPONENTS.join(", ")}`);
-    context.component = input.component as ContextComponent;
-  }
-  if (input.clusterKind !== undefined) {
-    if (input.clusterKind !== "arc" && input.clusterKind !== "aks") throw new Error(`"context.clusterKind" must be arc or aks`);
-    context.clusterKind = input.clusterKind;
-  }
-  for (const key of STRING_CONTEXT_KEYS) {
-    const value = input[key];
-    if (value === undefined) continue;
-    if (typeof value !== "string") throw new Error(`"context.${key}" must be a string`);
-    context[key] = value;
-  }
-  return context;
-}
-
 /** One `--jsonl` input line to its output object; never throws. */
 export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
   try {
@@ -64,7 +36,7 @@ export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
     if (typeof request !== "object" || request === null || Array.isArray(request)) throw new Error(`expected a JSON object with a "message"`);
     const { message, context } = request as { message?: unknown; context?: unknown };
     if (typeof message !== "string") throw new Error(`"message" must be a string`);
-    return answerOf(classify(message, parseContext(context)));
+    return answerOf(classify(message, parseClassifyContext(context)));
   } catch (err) {
     return { catalogId: null, error: { code: "InvalidInput", message: (err as Error).message } };
   }
@@ -104,9 +76,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!message.trim()) throw new UsageError("give a MESSAGE to classify, or --jsonl to read JSON lines from standard input");
   let context: ClassifyContext;
   try {
-    context = parseContext({ component: options.component, extensionType: options["extension-type"] });
+    context = parseClassifyContext({ component: options.component, extensionType: options["extension-type"] });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace("context.component", "--component"));
+    throw new UsageError((err as Error).message.replace(/"context\.(\w+)"/, (_, field: string) => `--${field === "extensionType" ? "extension-type" : field}`));
   }
   const classification = classify(message, context);
   for (const line of describe(classification, classification.catalogId ? getEntry(classification.catalogId) : undefined)) io.stdout(line);
