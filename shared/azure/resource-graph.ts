@@ -21,8 +21,11 @@ function byType(table: string, types: string[]): string {
 
 /** Arc connectedClusters and AKS managedClusters. */
 export const CLUSTERS_QUERY = byType("resources", CLUSTER_RESOURCE_TYPES);
-/** Extensions, Flux configurations and legacy sourceControlConfigurations. */
-export const CONFIGURATIONS_QUERY = byType("kubernetesconfigurationresources", CONFIG_RESOURCE_TYPES);
+/**
+ * Extensions, Flux configurations and legacy sourceControlConfigurations, one query per type: the
+ * pages are about as many as with one query, and the three page in parallel, so round trips overlap.
+ */
+export const CONFIGURATION_QUERIES = CONFIG_RESOURCE_TYPES.map((type) => byType("kubernetesconfigurationresources", [type]));
 
 export interface GraphPage {
   rows: unknown[];
@@ -56,38 +59,61 @@ export class ResourceGraphReader {
     return this.settings.counter.count;
   }
 
-  /** Every page of one query over one scope, in order. */
+  /**
+   * Every page of one query over one scope, in order. The next page is requested as soon as the
+   * current one arrives, so judging a page overlaps the round trip of the next.
+   */
   async *pages(query: string, scope: GraphScope, signal?: AbortSignal): AsyncIterableIterator<GraphPage> {
-    let skipToken: string | undefined;
-    do {
-      let headers: HeaderSource | undefined;
-      let sentAt = 0;
-      const send = () => {
-        sentAt = this.settings.clock.now();
-        return this.client.resources(
-          {
-            query,
-            ...(scope.subscriptions ? { subscriptions: scope.subscriptions } : {}),
-            ...(scope.managementGroups ? { managementGroups: scope.managementGroups } : {}),
-            options: { top: this.pageSize, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
-          },
-          {
-            abortSignal: signal,
-            requestOptions: { timeout: this.settings.timeoutMs },
-            onResponse: (raw) => {
-              headers = raw.headers;
-              this.pacer.observe(raw.headers, sentAt);
-            },
-          },
-        );
-      };
-      const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
-      yield { rows: rowsOf(response.data), subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true" };
-      skipToken = response.skipToken || undefined;
-      // Without a skip token a truncated result cannot be continued: what was read stands, the rest is missing.
-      if (!skipToken && String(response.resultTruncated).toLowerCase() === "true") throw new ArmReadError("ResultTruncated", `Resource Graph truncated the result at ${response.count} of ${response.totalRecords} rows`);
-    } while (skipToken);
+    let next: Promise<FetchedPage> | undefined = this.fetch(query, scope, undefined, signal);
+    try {
+      while (next) {
+        const page: FetchedPage = await next;
+        next = page.skipToken ? this.fetch(query, scope, page.skipToken, signal) : undefined;
+        yield page;
+        // Without a skip token a truncated result cannot be continued: what was read stands, the rest is missing.
+        if (!page.skipToken && page.truncated) throw new ArmReadError("ResultTruncated", `Resource Graph truncated the result at ${page.rows.length} rows`);
+      }
+    } finally {
+      // A consumer that stops early leaves a request in flight: its outcome no longer matters.
+      next?.catch(() => undefined);
+    }
   }
+
+  private async fetch(query: string, scope: GraphScope, skipToken: string | undefined, signal?: AbortSignal): Promise<FetchedPage> {
+    let headers: HeaderSource | undefined;
+    let sentAt = 0;
+    const send = () => {
+      sentAt = this.settings.clock.now();
+      return this.client.resources(
+        {
+          query,
+          ...(scope.subscriptions ? { subscriptions: scope.subscriptions } : {}),
+          ...(scope.managementGroups ? { managementGroups: scope.managementGroups } : {}),
+          options: { top: this.pageSize, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+        },
+        {
+          abortSignal: signal,
+          requestOptions: { timeout: this.settings.timeoutMs },
+          onResponse: (raw) => {
+            headers = raw.headers;
+            this.pacer.observe(raw.headers, sentAt);
+          },
+        },
+      );
+    };
+    const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
+    return {
+      rows: rowsOf(response.data),
+      subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true",
+      skipToken: response.skipToken || undefined,
+      truncated: String(response.resultTruncated).toLowerCase() === "true",
+    };
+  }
+}
+
+interface FetchedPage extends GraphPage {
+  skipToken?: string;
+  truncated: boolean;
 }
 
 /** `objectArray` data as is; `table` data (`{columns, rows}`) zipped into objects, in case a server ignores the format. */

@@ -6,6 +6,7 @@
 import { parseClusterId, parseConfigId } from "../azure/ids";
 import type { ClassifyContext, ContextComponent } from "../catalog/types";
 import { judgeCluster, JudgeOptions } from "./cluster";
+import { component } from "./component";
 import { judgeConfiguration } from "./configuration";
 import type { Classification, ClusterHealth, ComponentHealth, ComponentKind, ScopeError } from "./model";
 import { normalizeId, worstState } from "./model";
@@ -114,18 +115,18 @@ export class FleetAssembler {
     return { ...base, state, components, ...(unread ? { unread } : {}) };
   }
 
-  private classified(component: ComponentHealth, cluster: ClusterHealth): ComponentHealth {
-    if (component.state === "healthy" || component.classification) return component;
-    const evidence = component.evidence.reduce<{ value: string; code?: string } | undefined>((longest, e) => (!longest || e.value.length > longest.value.length ? e : longest), undefined);
-    const text = evidence && evidence.value.length > component.message.length ? evidence.value.slice(0, CLASSIFY_LIMIT) : component.message;
+  private classified(c: ComponentHealth, cluster: ClusterHealth): ComponentHealth {
+    if (c.state === "healthy" || c.classification) return c;
+    const evidence = c.evidence.reduce<{ value: string; code?: string } | undefined>((longest, e) => (!longest || e.value.length > longest.value.length ? e : longest), undefined);
+    const text = evidence && evidence.value.length > c.message.length ? evidence.value.slice(0, CLASSIFY_LIMIT) : c.message;
     const context: ClassifyContext = {
-      component: CONTEXT_COMPONENT[component.kind],
+      component: CONTEXT_COMPONENT[c.kind],
       clusterKind: cluster.kind,
-      ...(component.extensionType ? { extensionType: component.extensionType } : {}),
-      ...(component.facts?.provisioningState ? { provisioningState: component.facts.provisioningState } : {}),
+      ...(c.extensionType ? { extensionType: c.extensionType } : {}),
+      ...(c.facts?.provisioningState ? { provisioningState: c.facts.provisioningState } : {}),
     };
-    const code = component.evidence.find((e) => e.code)?.code;
-    return { ...component, classification: this.options.classify(text, code ? { ...context, code } : context) };
+    const code = c.evidence.find((e) => e.code)?.code;
+    return component(c, c, this.options.classify(text, code ? { ...context, code } : context));
   }
 
   private reject(row: unknown, err: unknown): void {
@@ -137,15 +138,9 @@ export class FleetAssembler {
 /** A cluster known only from its configuration rows: its own resource was not read, so it is `unknown`. */
 function placeholder(id: string): ClusterHealth {
   const ref = parseClusterId(id);
-  const component: ComponentHealth = {
-    id,
-    clusterId: id,
-    kind: "cluster",
-    name: ref.name,
-    state: "unknown",
-    reason: "ClusterNotRead",
-    message: "configuration resources were read for this cluster, but not the cluster resource itself",
-    evidence: [{ field: "id", value: id }],
-  };
-  return { id, name: ref.name, kind: ref.kind, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, state: "unknown", components: [component] };
+  const own = component(
+    { id, clusterId: id, kind: "cluster", name: ref.name },
+    { state: "unknown", reason: "ClusterNotRead", message: "configuration resources were read for this cluster, but not the cluster resource itself", evidence: [{ field: "id", value: id }] },
+  );
+  return { id, name: ref.name, kind: ref.kind, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, state: "unknown", components: [own] };
 }

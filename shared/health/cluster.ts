@@ -3,10 +3,12 @@
  * provisioning, managed-identity certificate expiry and Arc agent errors.
  */
 import { parseClusterId } from "../azure/ids";
-import type { ClusterHealth, ComponentHealth } from "./model";
+import { component } from "./component";
+import type { ClusterHealth } from "./model";
 import { Prop } from "./properties";
 import { combine, EnumOutcome, evidenceOf, judgeEnum, verdict, Verdict } from "./verdict";
 import { factsOf } from "./facts";
+import { intern } from "./intern";
 
 export interface JudgeOptions {
   /** The time judgements are made against (heartbeat age, certificate expiry). */
@@ -57,24 +59,17 @@ export function judgeCluster(row: unknown, options: JudgeOptions): ClusterHealth
   const props = root.get("properties");
   const verdicts = ref.kind === "arc" ? arcVerdicts(props, options) : [judgeEnum(props.at("powerState.code"), POWER, (v) => `the cluster is ${v}`)];
   verdicts.push(judgeEnum(props.get("provisioningState"), PROVISIONING, (v) => `provisioningState is ${v}`));
-  const component: ComponentHealth = {
-    id: rawId.trim(),
-    clusterId: ref.id,
-    kind: "cluster",
-    name: root.get("name").nonEmpty() ?? ref.name,
-    ...combine(verdicts),
-    facts: factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS),
-  };
+  const own = component({ id: rawId.trim(), clusterId: intern(ref.id), kind: "cluster", name: root.get("name").nonEmpty() ?? ref.name, facts: factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS) }, combine(verdicts));
   const tags = stringRecord(root.get("tags").value);
   return {
-    id: ref.id,
-    name: component.name,
+    id: own.clusterId,
+    name: own.name,
     kind: ref.kind,
-    subscriptionId: root.get("subscriptionId").nonEmpty()?.toLowerCase() ?? ref.subscriptionId,
-    resourceGroup: root.get("resourceGroup").nonEmpty() ?? ref.resourceGroup,
-    ...(root.get("location").nonEmpty() ? { location: root.get("location").nonEmpty() } : {}),
-    state: component.state,
-    components: [component],
+    subscriptionId: intern(root.get("subscriptionId").nonEmpty()?.toLowerCase() ?? ref.subscriptionId),
+    resourceGroup: intern(root.get("resourceGroup").nonEmpty() ?? ref.resourceGroup),
+    ...(root.get("location").nonEmpty() ? { location: intern(root.get("location").nonEmpty()!) } : {}),
+    state: own.state,
+    components: [own],
     ...(tags ? { tags } : {}),
   };
 }

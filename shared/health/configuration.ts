@@ -6,7 +6,9 @@
 import { parseConfigId } from "../azure/ids";
 import type { ComponentHealth } from "./model";
 import { PROVISIONING } from "./cluster";
+import { component } from "./component";
 import { factsOf } from "./facts";
+import { intern } from "./intern";
 import { Prop } from "./properties";
 import { combine, EnumOutcome, evidenceOf, judgeEnum, verdict, Verdict } from "./verdict";
 
@@ -42,14 +44,14 @@ export function judgeConfiguration(row: unknown): ComponentHealth[] {
   const rawId = (root.get("id").text() ?? "").trim();
   const ref = parseConfigId(rawId);
   const props = root.get("properties");
-  const base = { id: rawId, clusterId: ref.cluster.id, name: root.get("name").nonEmpty() ?? ref.name };
+  const base = { id: rawId, clusterId: intern(ref.cluster.id), name: intern(root.get("name").nonEmpty() ?? ref.name) };
   switch (ref.type) {
     case "extensions":
       return [judgeExtension(base, props)];
     case "fluxConfigurations":
       return judgeFlux(base, props);
     case "sourceControlConfigurations":
-      return [{ ...base, kind: "sourceControl", ...judgeSourceControl(props), facts: factsOf(props, SOURCE_CONTROL_FACTS) }];
+      return [component({ ...base, kind: "sourceControl", facts: factsOf(props, SOURCE_CONTROL_FACTS) }, judgeSourceControl(props))];
   }
 }
 
@@ -88,26 +90,14 @@ function judgeExtension(base: Base, props: Prop): ComponentHealth {
   const provisioning = withDetail(judgeEnum(props.get("provisioningState"), PROVISIONING), [...details, ...notes]);
   const condition = combine([provisioning, ...details]);
   if (condition.state !== "healthy") condition.evidence.push(...notes.flatMap((n) => n.evidence));
-  const extensionType = props.get("extensionType").nonEmpty()?.toLowerCase();
-  return {
-    ...base,
-    kind: "extension",
-    ...(extensionType ? { extensionType } : {}),
-    ...condition,
-    facts: factsOf(props, EXTENSION_FACTS),
-  };
+  const type = props.get("extensionType").nonEmpty();
+  const extensionType = type === undefined ? undefined : intern(type.toLowerCase());
+  return component({ ...base, kind: "extension", extensionType, facts: factsOf(props, EXTENSION_FACTS) }, condition);
 }
 
 function judgeFlux(base: Base, props: Prop): ComponentHealth[] {
   const seen = new Set<string>();
-  const objects = props.get("statuses").items().filter((s) => s.present).map((status, i) => {
-    const object = judgeFluxObject(base, status);
-    // Two statuses naming the same object would collide as components: the later one keeps its index.
-    const key = object.id.toLowerCase();
-    const unique = seen.has(key) ? { ...object, id: `${object.id}/${i}` } : object;
-    seen.add(key);
-    return unique;
-  });
+  const objects = props.get("statuses").items().filter((s) => s.present).map((status, i) => judgeFluxObject(base, status, seen, i));
   const details: Verdict[] = [];
   const errorMessage = props.get("errorMessage");
   if (errorMessage.nonEmpty()) details.push(verdict("failing", "FluxError", errorMessage.nonEmpty()!, [evidenceOf(errorMessage)]));
@@ -118,12 +108,13 @@ function judgeFlux(base: Base, props: Prop): ComponentHealth[] {
   if (props.get("suspend").bool() === true) verdicts.push(verdict("degraded", "Suspended", "reconciliation is suspended", [evidenceOf(props.get("suspend"))]));
   const condition = combine([...verdicts, ...details]);
   if (condition.state !== "healthy" && failedObject) condition.evidence.push(...failedObject.evidence);
-  const config: ComponentHealth = { ...base, kind: "flux", ...condition, facts: factsOf(props, FLUX_FACTS) };
+  const config = component({ ...base, kind: "flux", facts: factsOf(props, FLUX_FACTS) }, condition);
   return [config, ...objects];
 }
 
-function judgeFluxObject(parent: Base, status: Prop): ComponentHealth {
-  const name = status.get("name").nonEmpty() ?? "(unnamed)";
+/** `seen` holds the object keys of this configuration: two statuses naming the same object stay two components. */
+function judgeFluxObject(parent: Base, status: Prop, seen: Set<string>, index: number): ComponentHealth {
+  const name = intern(status.get("name").nonEmpty() ?? "(unnamed)");
   const kind = status.get("kind").nonEmpty() ?? "Object";
   const namespace = status.get("namespace").nonEmpty() ?? "-";
   const details: Verdict[] = [];
@@ -138,15 +129,11 @@ function judgeFluxObject(parent: Base, status: Prop): ComponentHealth {
   const counts = HELM_COUNTS.map((c) => helm.get(c)).filter((c) => (c.number() ?? 0) > 0);
   if (counts.length) details.push(verdict("degraded", "HelmReleaseFailures", counts.map((c) => `${c.path.split(".").pop()} ${c.text()}`).join(", "), counts.map((c) => evidenceOf(c))));
   const compliance = withDetail(judgeEnum(status.get("complianceState"), FLUX_COMPLIANCE), details);
-  return {
-    id: `${parent.id}/statuses/${kind}/${namespace}/${name}`,
-    clusterId: parent.clusterId,
-    kind: "fluxObject",
-    name,
-    parentId: parent.id,
-    ...combine([compliance, ...details]),
-    facts: factsOf(status, OBJECT_FACTS),
-  };
+  const suffix = `${kind}/${namespace}/${name}`;
+  const key = suffix.toLowerCase();
+  const id = `${parent.id}/statuses/${suffix}${seen.has(key) ? `/${index}` : ""}`;
+  seen.add(key);
+  return component({ id, clusterId: parent.clusterId, kind: "fluxObject", name, parentId: parent.id, facts: factsOf(status, OBJECT_FACTS) }, combine([compliance, ...details]));
 }
 
 function judgeSourceControl(props: Prop) {

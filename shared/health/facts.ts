@@ -1,6 +1,9 @@
+import { intern } from "./intern";
 import type { Prop } from "./properties";
 
 const FACT_LIMIT = 500;
+/** Facts that differ on every resource (times, commits): sharing them would only fill the intern table. */
+const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "statusUpdatedAt"]);
 
 /**
  * Selected raw values for display, keyed by their canonical camelCase path. Only values Azure
@@ -10,7 +13,7 @@ export function factsOf(props: Prop, paths: string[]): Record<string, string> | 
   const facts: Record<string, string> = {};
   for (const path of paths) {
     const text = props.at(path).nonEmpty();
-    if (text !== undefined) facts[path] = text.length > FACT_LIMIT ? `${text.slice(0, FACT_LIMIT - 1)}…` : text;
+    if (text !== undefined) facts[path] = text.length > FACT_LIMIT ? `${text.slice(0, FACT_LIMIT - 1)}…` : UNIQUE.has(path) ? text : intern(text);
   }
   return Object.keys(facts).length ? facts : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import type { Condition, Evidence, HealthState } from "./model";
 import { HEALTH_STATES, worstState } from "./model";
+import { intern } from "./intern";
 import type { Prop } from "./properties";
 
 export type Verdict = Condition;
@@ -18,12 +19,12 @@ export function oneLine(text: string): string {
 }
 
 export function evidenceOf(prop: Prop, code?: string): Evidence {
-  const value = prop.present ? (prop.text() ?? JSON.stringify(prop.value)) : "<missing>";
-  return code ? { field: prop.path, value, code } : { field: prop.path, value };
+  const value = intern(prop.present ? (prop.text() ?? JSON.stringify(prop.value)) : "<missing>");
+  return code ? { field: intern(prop.path), value, code: intern(code) } : { field: intern(prop.path), value };
 }
 
 export function verdict(state: HealthState, reason: string, message: string, evidence: Evidence[]): Verdict {
-  return { state, reason, message: oneLine(message), evidence };
+  return { state, reason, message: intern(oneLine(message)), evidence };
 }
 
 /** The property is missing (or null): never healthy. */
@@ -58,11 +59,16 @@ export function combine(verdicts: Verdict[]): Condition {
   const state = worstState(verdicts.map((v) => v.state));
   if (state === "healthy") {
     const first = verdicts[0] ?? verdict("unknown", "NoData", "nothing was read", []);
-    return { state: first.state, reason: first.reason, message: first.message, evidence: verdicts.flatMap((v) => v.evidence) };
+    return { state: first.state, reason: first.reason, message: first.message, evidence: evidenceOfAll(verdicts) };
   }
   const unhealthy = verdicts.filter((v) => v.state !== "healthy").sort((a, b) => rank(b.state) - rank(a.state));
   const lead = unhealthy[0];
-  return { state, reason: lead.reason, message: lead.message, evidence: unhealthy.flatMap((v) => v.evidence) };
+  return { state, reason: lead.reason, message: lead.message, evidence: evidenceOfAll(unhealthy) };
+}
+
+/** `concat` sizes the array exactly; a pushed-to array keeps spare capacity, which adds up over a fleet. */
+function evidenceOfAll(verdicts: Verdict[]): Evidence[] {
+  return ([] as Evidence[]).concat(...verdicts.map((v) => v.evidence));
 }
 
 function rank(state: HealthState): number {

@@ -7,7 +7,7 @@
 import type { FleetScope } from "../config";
 import type { ConfigurationReader } from "../azure/kubernetes-configuration";
 import { ArmReadError } from "../azure/errors";
-import { CLUSTERS_QUERY, CONFIGURATIONS_QUERY, ResourceGraphReader } from "../azure/resource-graph";
+import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, ResourceGraphReader } from "../azure/resource-graph";
 import { batchScopes, GraphScope, scopeNames, splitScope, TENANT_SCOPE } from "../azure/scopes";
 import type { FleetAssembler } from "../health/assembler";
 import type { ScopeError } from "../health/model";
@@ -76,23 +76,27 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
     }
   }
 
+  // The queries of a batch run at once (the pacer shares the quota between them); configuration
+  // rows may arrive before their cluster's row, the assembler joins them at the end.
   for (const batch of batchScopes(options.scopes, options.subscriptionsPerQuery)) {
     const subscriptionsRead = new Set<string>();
-    const failedClusters = await read(CLUSTERS_QUERY, batch, (row) => {
-      const cluster = options.assembler.addCluster(row);
-      if (cluster) subscriptionsRead.add(cluster.subscriptionId);
-    }, "clusters");
-    for (const { scope, error } of failedClusters) partial.push(...scopeErrors(scope, error));
-    // Configurations of scopes whose clusters could not be read are not asked for: those scopes are partial already.
-    const unreadable = new Set(failedClusters.flatMap((f) => f.scope.subscriptions ?? []));
-    const rest: GraphScope | undefined = batch.subscriptions ? { subscriptions: batch.subscriptions.filter((s) => !unreadable.has(s)) } : failedClusters.length ? undefined : batch;
-    if (!rest || rest.subscriptions?.length === 0) continue;
-    const failedConfigurations = await read(CONFIGURATIONS_QUERY, rest, (row) => options.assembler.addConfiguration(row), "configurations");
-    for (const { scope, error } of failedConfigurations) {
-      const errors = scopeErrors(scope, error);
+    const [failedClusters, ...failedByType] = await Promise.all([
+      read(CLUSTERS_QUERY, batch, (row) => {
+        const cluster = options.assembler.addCluster(row);
+        if (cluster) subscriptionsRead.add(cluster.subscriptionId);
+      }, "clusters"),
+      ...CONFIGURATION_QUERIES.map((query) => read(query, batch, (row) => options.assembler.addConfiguration(row), "configurations")),
+    ]);
+    const failedConfigurations = failedByType.flat();
+    const reported = new Set<string>();
+    for (const { scope, error } of [...failedClusters, ...failedConfigurations]) {
+      const errors = scopeErrors(scope, error).filter((e) => !reported.has(e.scope));
+      for (const e of errors) reported.add(e.scope);
       partial.push(...errors);
+    }
+    for (const { scope, error } of failedConfigurations) {
       const subs = new Set(scope.subscriptions ?? subscriptionsRead);
-      const marked = options.assembler.markUnread((c) => subs.has(c.subscriptionId), errors[0]);
+      const marked = options.assembler.markUnread((c) => subs.has(c.subscriptionId), scopeErrors(scope, error)[0]);
       progress("configurations", `configurations of ${describe(scope)} could not be read (${error.code}): ${marked} clusters are unknown`);
     }
   }

@@ -3,7 +3,7 @@ import { parseScopes } from "../../shared/config";
 import { parseClusterId, parseConfigId } from "../../shared/azure/ids";
 import { Clock, parseResetsAfter, parseRetryAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
 import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
-import { CLUSTERS_QUERY, CONFIGURATIONS_QUERY, rowsOf } from "../../shared/azure/resource-graph";
+import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, rowsOf } from "../../shared/azure/resource-graph";
 import { readWithRetries } from "../../shared/azure/errors";
 
 /** A clock that only moves when someone sleeps: pacing is tested without waiting. */
@@ -54,12 +54,13 @@ describe("scopes", () => {
 
 describe("Resource Graph queries", () => {
   it("select by table and type, project source columns only, order by id, no joins", () => {
-    for (const q of [CLUSTERS_QUERY, CONFIGURATIONS_QUERY]) {
+    for (const q of [CLUSTERS_QUERY, ...CONFIGURATION_QUERIES]) {
       expect(q).toMatch(/\| project id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties \| order by id asc$/);
       expect(q).not.toMatch(/\b(join|extend|summarize|union)\b/);
     }
     expect(CLUSTERS_QUERY).toMatch(/^resources \| where type in~ \('microsoft.kubernetes\/connectedclusters', 'microsoft.containerservice\/managedclusters'\)/);
-    expect(CONFIGURATIONS_QUERY).toMatch(/^kubernetesconfigurationresources \| where type in~/);
+    expect(CONFIGURATION_QUERIES.map((q) => /in~ \('([^']+)'\)/.exec(q)?.[1])).toEqual(["microsoft.kubernetesconfiguration/extensions", "microsoft.kubernetesconfiguration/fluxconfigurations", "microsoft.kubernetesconfiguration/sourcecontrolconfigurations"]);
+    for (const q of CONFIGURATION_QUERIES) expect(q).toMatch(/^kubernetesconfigurationresources \| where type in~/);
   });
 
   it("accepts table-format data and rejects a response without data", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationReader } from "../../shared/azure/kubernetes-configuration";
-import { CLUSTERS_QUERY, CONFIGURATIONS_QUERY, GraphPage, ResourceGraphReader } from "../../shared/azure/resource-graph";
+import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, GraphPage, ResourceGraphReader } from "../../shared/azure/resource-graph";
 import type { GraphScope } from "../../shared/azure/scopes";
 import { judgeCluster, DEFAULT_JUDGE_OPTIONS } from "../../shared/health/cluster";
 import type { ArmSimulator } from "../../shared/local/simulator";
@@ -35,8 +35,8 @@ describe("Resource Graph reader against the simulator (real SDK over HTTPS)", ()
     expect(reader.requests).toBe(5);
     expect(sim.stats.argQueries).toBe(5);
     expect(Object.keys(pages[0].rows[0] as object)).toContain("tenantId"); // not projected, still accepted
-    const configs = await readAll(new ResourceGraphReader({ ...connection, pageSize: 1000 }), CONFIGURATIONS_QUERY);
-    expect(ids(configs).length).toBe(sim.fleet.summary().components);
+    const configs = await Promise.all(CONFIGURATION_QUERIES.map((q) => readAll(new ResourceGraphReader({ ...connection, pageSize: 1000 }), q)));
+    expect(ids(configs.flat()).length).toBe(sim.fleet.summary().components);
   });
 
   it("stays inside the quota: waits for the window instead of drawing a 429", async () => {

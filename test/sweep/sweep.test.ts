@@ -33,7 +33,7 @@ describe("runSweep against the simulator and Azurite", () => {
     const { summary, snapshot } = await sweep();
     const fleet = sim.fleet.summary();
     expect(summary).toMatchObject({ clusters: fleet.clusters, partial: false, nothingRead: false });
-    expect(sim.stats.argQueries).toBe(2); // one page of clusters, one of configurations
+    expect(sim.stats.argQueries).toBe(4); // one page of clusters, one per configuration type
     const components = all(snapshot.clusters);
     const configs = components.filter((c) => c.kind !== "cluster" && c.kind !== "fluxObject");
     expect(configs.length).toBe(fleet.components);
@@ -89,9 +89,10 @@ describe("runSweep against the simulator and Azurite", () => {
     const { summary, snapshot } = await sweep({
       scopes: scopesOf(sim.fleet.subscriptions),
       maxIsolationQueries: 0,
+      pageSize: 2, // 6 pages of clusters, ~18 of extensions
       onProgress: (p) => {
-        // Once the cluster page is in, every later Resource Graph query fails.
-        if (p.phase === "clusters" && !armed) {
+        // Once every cluster is in, every later Resource Graph query fails: the configurations are cut off.
+        if (p.phase === "clusters" && p.message.startsWith(`clusters: ${sim.fleet.clusters.length} rows`) && !armed) {
           armed = true;
           sim.setFaults({ serverErrors: { rate: 1, target: "arg", status: 500 } });
         }

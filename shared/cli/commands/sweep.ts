@@ -7,11 +7,13 @@ import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../store";
 import { withEmbeddedTables } from "../../local/embedded";
 import { runSweep, SweepSummary } from "../../sweep";
 import { sweepOptionsFromEnv } from "../../sweep/from-env";
+import { preferSmallHeap } from "../../sweep/memory";
 import { CliIo, parseArgs, UsageError } from "../io";
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { options, positional } = parseArgs(args, { switches: ["json"] });
   if (positional.length) throw new UsageError(`sweep takes no arguments, got "${positional[0]}"`);
+  preferSmallHeap();
   const tables = await withEmbeddedTables(io.env);
   try {
     for (const note of tables.notes) io.stderr(note);

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:sweep`: the collector against the ARM simulator (its own child process) at fleet
+ * scale, under Resource Graph's real quota (15 queries per 5 s) and 50 ms latency per request, and in
+ * the same run a naive per-cluster baseline (list extensions and Flux configurations of every cluster
+ * with the SDK, under ARM's read limits). Each side runs in its own child process so its peak RSS is
+ * its own. Prints requests, wall time and peak RSS of both, the floor the quota imposes, and the targets.
+ *
+ * Options: --clusters N (default 10000), --baseline-sample N (clusters the baseline reads; default all,
+ * the figures are then extrapolated and labelled so), --concurrency N (baseline requests in flight, default 32).
+ */
+import { fork } from "node:child_process";
+import { Agent } from "node:https";
+import { staticTokenCredential } from "../../shared/azure/credentials";
+import { ConfigurationReader } from "../../shared/azure/kubernetes-configuration";
+import { parseClusterId } from "../../shared/azure/ids";
+import { RequestCounter } from "../../shared/azure/connection";
+import { simulatorCa, startArmSimulatorProcess, SimulatedFleet, type FleetSpec, type SimulatorOptions } from "../../shared/local/simulator";
+import { runSweep } from "../../shared/sweep";
+import { preferSmallHeap } from "../../shared/sweep/memory";
+import type { FleetHistory, RecordSweepResult } from "../../shared/store/types";
+import type { FleetSnapshot } from "../../shared/health/model";
+
+const QUOTA = { perWindow: 15, windowMs: 5000 };
+const LATENCY_MS = 50;
+const ARM_READ_LIMIT = { size: 250, refillPerSecond: 25 };
+
+interface SideResult {
+  requests: number;
+  wallMs: number;
+  peakRssMb: number;
+  detail: Record<string, number | string | boolean>;
+}
+
+type Job = { side: "collector" | "baseline"; endpoint: string; token: string; fleet: Partial<FleetSpec>; sample?: number; concurrency: number };
+
+function option(name: string, fallback?: number): number | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Peak resident set size of this process, sampled every 20 ms. */
+function rssMeter() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  return () => {
+    clearInterval(timer);
+    return Math.round((Math.max(peak, process.memoryUsage().rss) / 1024 / 1024) * 10) / 10;
+  };
+}
+
+function connection(job: Job) {
+  return { endpoint: job.endpoint, credential: staticTokenCredential(job.token), agent: new Agent({ ca: simulatorCa(), keepAlive: true, maxSockets: 64 }) };
+}
+
+/** The collector measured alone: persistence is the store's benchmark, so the history here keeps nothing. */
+const discardingHistory = {
+  diffSnapshot: async () => [],
+  recordSweep: async (snapshot: FleetSnapshot): Promise<RecordSweepResult> => ({ sweep: { sweepId: snapshot.sweepId } as RecordSweepResult["sweep"], transitions: [] }),
+} as unknown as FleetHistory;
+
+async function collectorSide(job: Job): Promise<SideResult> {
+  preferSmallHeap(); // as the sweep command and the timer function do
+  const peak = rssMeter();
+  const started = Date.now();
+  const { summary } = await runSweep({ ...connection(job), armEndpoint: job.endpoint, history: discardingHistory });
+  const wallMs = Date.now() - started;
+  return {
+    requests: summary.armRequests,
+    wallMs,
+    peakRssMb: peak(),
+    detail: { clusters: summary.clusters, components: summary.components, failing: summary.failing, partial: summary.partial },
+  };
+}
+
+async function baselineSide(job: Job): Promise<SideResult> {
+  const peak = rssMeter();
+  const fleet = new SimulatedFleet(job.fleet); // the same deterministic fleet, for its cluster ids
+  const clusters = fleet.clusters.slice(0, job.sample ?? fleet.clusters.length).map((c) => parseClusterId(c.id));
+  const counter = new RequestCounter();
+  const reader = new ConfigurationReader({ ...connection(job), counter, readBucket: ARM_READ_LIMIT });
+  const started = Date.now();
+  let next = 0;
+  let items = 0;
+  const worker = async () => {
+    while (next < clusters.length) {
+      const cluster = clusters[next++];
+      const [extensions, flux] = await Promise.all([reader.list(cluster, "extensions"), reader.list(cluster, "fluxConfigurations")]);
+      items += extensions.length + flux.length;
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  return { requests: counter.count, wallMs: Date.now() - started, peakRssMb: peak(), detail: { clusters: clusters.length, items } };
+}
+
+function runChild(job: Job): Promise<SideResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ["--child"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.once("message", (m: { result?: SideResult; error?: string }) => (m.result ? resolve(m.result) : reject(new Error(m.error))));
+    child.once("exit", (code) => code && reject(new Error(`${job.side} exited with ${code}`)));
+    child.send(job);
+  });
+}
+
+async function main() {
+  const clusters = option("clusters", 10_000)!;
+  const sample = option("baseline-sample");
+  const concurrency = option("concurrency", 32)!;
+  const fleet: Partial<FleetSpec> = { clusters, arcRatio: 0.5, extensionsPerCluster: 5, fluxPerCluster: 2, seed: 42 };
+  const simOptions: SimulatorOptions = { fleet, latencyMs: LATENCY_MS, argQuota: QUOTA, armReadBucket: ARM_READ_LIMIT, armPageSize: 100 };
+  console.log(`bench:sweep: ${clusters} clusters (half Arc, half AKS, 5 extensions and 2 Flux configurations each), quota ${QUOTA.perWindow}/${QUOTA.windowMs / 1000} s, latency ${LATENCY_MS} ms, ARM reads ${ARM_READ_LIMIT.size} burst + ${ARM_READ_LIMIT.refillPerSecond}/s per subscription`);
+  const sim = await startArmSimulatorProcess(simOptions);
+  try {
+    const base = { endpoint: sim.endpoint, token: sim.token, fleet, concurrency };
+    const collector = await runChild({ ...base, side: "collector" });
+    const simStats = await sim.stats();
+    const pages = simStats.argQueries;
+    const baseline = await runChild({ ...base, side: "baseline", sample });
+    const scale = sample && sample < clusters ? clusters / sample : 1;
+    const baselineRequests = Math.round(baseline.requests * scale);
+    // Per subscription the bucket allows 250 + 25/s; the baseline's own concurrency bounds it otherwise.
+    const baselineMs = Math.round(baseline.wallMs * scale);
+    const floorMs = (Math.ceil(pages / QUOTA.perWindow) - 1) * QUOTA.windowMs;
+    const label = scale > 1 ? ` (measured on ${sample} clusters, extrapolated ×${scale.toFixed(1)})` : "";
+    const row = (name: string, r: { requests: number; wallMs: number; peakRssMb: number }) => `${name.padEnd(10)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(10)} ${r.peakRssMb.toFixed(1).padStart(13)}`;
+    console.log("");
+    console.log(`${"side".padEnd(10)} ${"requests".padStart(9)} ${"wall (s)".padStart(10)} ${"peak RSS (MB)".padStart(13)}`);
+    console.log(row("collector", collector));
+    console.log(row("baseline", { requests: baselineRequests, wallMs: baselineMs, peakRssMb: baseline.peakRssMb }) + label);
+    console.log("");
+    console.log(`collector: ${JSON.stringify(collector.detail)}; Resource Graph pages ${pages}, throttled ${simStats.argThrottled}, ARM reads ${simStats.armReads}`);
+    console.log(`baseline: ${JSON.stringify(baseline.detail)}, concurrency ${concurrency}`);
+    console.log(`quota floor for ${pages} pages: (ceil(${pages}/${QUOTA.perWindow}) - 1) × ${QUOTA.windowMs / 1000} s = ${(floorMs / 1000).toFixed(1)} s`);
+    const ratio = baselineRequests / collector.requests;
+    const checks = [
+      [`requests: baseline/collector = ${ratio.toFixed(0)}× (target ≥ 200×)`, ratio >= 200],
+      [`wall time: ${(collector.wallMs / 1000).toFixed(1)} s = ${(collector.wallMs / floorMs).toFixed(2)}× the quota floor (target ≤ 1.25×)`, collector.wallMs <= 1.25 * floorMs],
+      [`peak RSS: ${collector.peakRssMb.toFixed(1)} MB (target < 256 MB)`, collector.peakRssMb < 256],
+    ] as const;
+    for (const [text, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"} ${text}`);
+    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+  } finally {
+    await sim.stop();
+  }
+}
+
+if (process.argv.includes("--child")) {
+  process.once("message", (job: Job) => {
+    (job.side === "collector" ? collectorSide(job) : baselineSide(job))
+      .then((result) => process.send!({ result }, () => process.exit(0)))
+      .catch((err: Error) => process.send!({ error: err.stack ?? String(err) }, () => process.exit(1)));
+  });
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
