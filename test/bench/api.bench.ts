@@ -5,8 +5,10 @@
  * first two with a baseline in the same run: answering from the store on every request (no read model).
  *
  * Options (environment): BENCH_CLUSTERS (10000), BENCH_SWEEPS (4), BENCH_REQUESTS (400 per route),
- * BENCH_CONCURRENCY (8).
+ * BENCH_CONCURRENCY (8), BENCH_AZURITE_DIR (keep the seeded Azurite there and reuse it next run:
+ * seeding 10,000 clusters takes many minutes on a small machine).
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import { buildFleetView } from "../../shared/api/fleet-view";
 import { startAzurite } from "../../shared/local/azurite";
@@ -58,9 +60,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** CPU of this process (client and local host together) per call, by measurement. */
+const cpuPerCall = new WeakMap<number[], number>();
+
 /** `total` calls of `fn` from `concurrency` workers; latencies in ms, sorted. */
 async function measure(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -72,10 +78,15 @@ async function measure(total: number, concurrency: number, fn: (i: number) => Pr
       }
     }),
   );
-  return latencies.sort((a, b) => a - b);
+  const cpu = process.cpuUsage(cpu0);
+  latencies.sort((a, b) => a - b);
+  cpuPerCall.set(latencies, (cpu.user + cpu.system) / 1000 / total);
+  return latencies;
 }
 
-const fmt = (sorted: number[]) => `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (n=${sorted.length})`;
+const fmt = (sorted: number[]) =>
+  `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, CPU ${(cpuPerCall.get(sorted) ?? 0).toFixed(1)} ms/call (n=${sorted.length})`;
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -84,14 +95,19 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 async function main() {
-  console.log(`bench:api: ${CLUSTERS} clusters, ${SWEEPS} sweeps, ${REQUESTS} requests per route from ${CONCURRENCY} concurrent clients (Node ${process.version})`);
-  const azurite = await startAzurite();
-  const prefix = "benchapi";
+  console.log(`bench:api: ${CLUSTERS} clusters, ${SWEEPS} sweeps, ${REQUESTS} requests per route from ${CONCURRENCY} concurrent clients (Node ${process.version}, ${os.cpus().length} CPUs, load ${load()})`);
+  const dir = process.env.BENCH_AZURITE_DIR;
+  const azurite = await startAzurite(dir ? { location: path.resolve(dir) } : {});
+  const prefix = `benchapi${CLUSTERS}x${SWEEPS}`;
   const history = await openFleetHistory({ connectionString: azurite.connectionString, tablePrefix: prefix });
   try {
-    console.log("seeding through the store:");
-    const seeded = await seed(history);
-    console.log(`seeded ${CLUSTERS} clusters, ${seeded.transitions} transitions in ${seeded.seconds.toFixed(0)} s`);
+    const [last] = (await history.listSweeps({ limit: 1 })).items;
+    if (last?.sweepId === `bench-${SWEEPS - 1}`) console.log(`reusing the fleet seeded earlier in ${dir} (tables ${prefix}*)`);
+    else {
+      console.log("seeding through the store:");
+      const seeded = await seed(history);
+      console.log(`seeded ${CLUSTERS} clusters, ${seeded.transitions} transitions in ${seeded.seconds.toFixed(0)} s`);
+    }
 
     process.env.FLEET_TABLES_CONNECTION = azurite.connectionString;
     process.env.FLEET_TABLE_PREFIX = prefix;
@@ -133,7 +149,7 @@ async function main() {
         void [...failingIds].sort().slice(0, 100);
       });
 
-      console.log("\nresults (HTTP through the local host, warm read model):");
+      console.log(`\nresults (HTTP through the local host, warm read model; load average ${load()}; CPU is this process, client and host together):`);
       for (const [name, sorted] of Object.entries(results)) console.log(`  ${name.padEnd(50)} ${fmt(sorted)}`);
       const p95 = (name: string) => percentile(results[name], 95);
       console.log(`\ntarget p95 < 100 ms: /summary ${p95("/summary") < 100 ? "met" : "MISSED"}, /clusters?state=failing ${p95("/clusters?state=failing") < 100 ? "met" : "MISSED"}`);
