@@ -220,7 +220,7 @@ export class Classifier {
       const run = literals.filter((other) => literal.startsWith(other)).flatMap((other) => literalSignatures.get(other)!);
       this.byLiteral.set(literal, [...new Set(run)]);
     }
-    if (literals.length) this.prefilter = new RegExp(literals.map(escapeRegExp).join("|"), "g");
+    if (literals.length) this.prefilter = new RegExp(trieSource(literals), "g");
     this.seen = new Uint32Array(this.signatures.length);
   }
 
@@ -296,6 +296,35 @@ export function contextFit(entry: CatalogEntry, context: ClassifyContext): numbe
 function confidenceOf(matched: string, contextScore: number): number {
   const base = matched.length >= 24 ? 0.9 : matched.length >= 12 ? 0.8 : 0.7;
   return Math.min(1, Math.round((base + 0.03 * contextScore) * 100) / 100);
+}
+
+/**
+ * One expression matching any of the literals, factored as a trie (`c(?:annot (?:connect|load)|lust...)`)
+ * so the engine decides on one character at a time instead of trying every literal at every position.
+ * At a position it matches the longest literal there, which is what the prefix bookkeeping expects.
+ */
+export function trieSource(literals: readonly string[]): string {
+  interface Node {
+    end: boolean;
+    children: Map<string, Node>;
+  }
+  const root: Node = { end: false, children: new Map() };
+  for (const literal of literals) {
+    let node = root;
+    for (const c of literal) {
+      let next = node.children.get(c);
+      if (!next) node.children.set(c, (next = { end: false, children: new Map() }));
+      node = next;
+    }
+    node.end = true;
+  }
+  const emit = (node: Node): string => {
+    const branches = [...node.children].map(([c, child]) => escapeRegExp(c) + emit(child));
+    if (!branches.length) return "";
+    if (node.end) return `(?:${branches.join("|")})?`; // a literal ends here; longer ones go on
+    return branches.length === 1 ? branches[0] : `(?:${branches.join("|")})`;
+  };
+  return emit(root);
 }
 
 function escapeRegExp(text: string): string {

@@ -66,7 +66,8 @@ function unwrapText(text: string, depth: number): string {
     const end = text.lastIndexOf("}");
     if (end > start) {
       const body = text.slice(start, end + 1);
-      const parsed = tryParse(body) ?? tryParse(unescape(body));
+      // `{\"code\"...` was cut out of another JSON string: unescape first rather than fail a parse.
+      const parsed = tryParse(match[0].includes("\\") ? unescape(body) : body);
       if (parsed !== undefined && typeof parsed === "object") {
         return `${unescape(text.slice(0, start))} ${flattenJson(parsed, depth)} ${unescape(text.slice(end + 1))}`;
       }

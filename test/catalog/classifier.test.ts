@@ -4,7 +4,7 @@
  * entries-*.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { classify, Classifier, contextFit, requiredLiterals, signatureWeight } from "../../shared/catalog/classifier";
+import { classify, Classifier, contextFit, requiredLiterals, signatureWeight, trieSource } from "../../shared/catalog/classifier";
 import type { CatalogEntry } from "../../shared/catalog/types";
 
 function entry(id: string, signatures: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry {
@@ -47,6 +47,16 @@ describe("requiredLiterals", () => {
 
   it("is not fooled by classes and lookarounds", () => {
     expect(requiredLiterals(String.raw`user "(?!system:serviceaccount:)[^"]*" cannot list`)).toEqual([`" cannot list`]);
+  });
+});
+
+describe("trieSource", () => {
+  it("factors the literals as a trie that matches the longest literal at a position", () => {
+    const source = trieSource(["release azure", "release azure-arc failed", "azure-arc fail", "abc.d"]);
+    expect(source).toBe(String.raw`(?:release azure(?:-arc failed)?|a(?:zure-arc fail|bc\.d))`);
+    expect(new RegExp(source).exec("x release azure-arc failed")?.[0]).toBe("release azure-arc failed");
+    expect(new RegExp(source).exec("x release azure-arc fai")?.[0]).toBe("release azure");
+    expect(new RegExp(source).exec("abcxd")).toBeNull();
   });
 });
 
