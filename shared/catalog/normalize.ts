@@ -8,8 +8,9 @@
  * unwraps all of that once; signatures never have to.
  */
 
-/** Keys of an ARM error object, in the order their text is kept. */
-const ERROR_TEXT_KEYS = ["code", "message", "details", "innererror", "innerError", "error", "additionalInfo", "info"];
+/** Keys of an ARM error object (any case: older APIs write `Code`, `Message`), in the order their text is kept. */
+const ERROR_TEXT_KEYS = ["code", "message", "details", "innererror", "error", "additionalinfo", "info"];
+const errorKeyRank = (key: string) => ERROR_TEXT_KEYS.indexOf(key.toLowerCase());
 
 /** Nesting levels of ARM bodies followed before giving up (real bodies use a handful). */
 const MAX_JSON_DEPTH = 40;
@@ -27,14 +28,14 @@ function flattenJson(value: unknown, depth: number): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return value.map((v) => flattenJson(v, depth + 1)).filter(Boolean).join(" ");
   const obj = value as Record<string, unknown>;
-  const known = ERROR_TEXT_KEYS.filter((k) => k in obj);
+  const known = Object.keys(obj).filter((k) => errorKeyRank(k) >= 0).sort((a, b) => errorKeyRank(a) - errorKeyRank(b));
   const keys = known.length ? known : Object.keys(obj);
   const parts: string[] = [];
   for (const key of keys) {
     const text = flattenJson(obj[key], depth + 1);
     if (!text) continue;
     // A code reads as a prefix of its message: "ExtensionOperationFailed: the extension ...".
-    parts.push(key === "code" && typeof obj[key] === "string" ? `${text}:` : text);
+    parts.push(errorKeyRank(key) === 0 && typeof obj[key] === "string" ? `${text}:` : text);
   }
   return parts.join(" ");
 }

@@ -22,6 +22,14 @@ describe("normalizeMessage", () => {
     expect(normalizeMessage(body)).toBe("deploymentfailed: at least one resource deployment operation failed. extensioncreationfailed: request failed. reason: bad request");
   });
 
+  it("reads the keys of older APIs in any case, and every value of an object that is not an error", () => {
+    expect(normalizeMessage('{"Code":"Conflict","Message":"Operation returned an invalid status code \'Conflict\'","Target":"x"}')).toBe(
+      "conflict: operation returned an invalid status code 'conflict'",
+    );
+    expect(normalizeMessage('{"Message":"no azure identity found","LogType":"ConfigAgentTrace"}')).toBe("no azure identity found");
+    expect(normalizeMessage('{"LogType":"ConfigAgentTrace","Role":"ClusterConfigAgent"}')).toBe("configagenttrace clusterconfigagent");
+  });
+
   it("unwraps JSON escaped inside a message, text around it kept", () => {
     const inner = JSON.stringify({ status: "Failed", error: { code: "ResourceOperationFailure", message: "The resource operation completed with terminal provisioning state 'Failed'." } });
     expect(normalizeMessage(`Long running operation failed. Additional Info:'${inner}' see logs`)).toBe(
