@@ -76,6 +76,7 @@ function main() {
   const useCases = jsFilesUnder(path.join(DIST, "shared")).filter((file) => !/[\\/]shared[\\/](local|cli)[\\/]/.test(file));
   const scenarios = [
     { name: "floor: @azure/functions alone", files: [require.resolve("@azure/functions", { paths: [ROOT] })] },
+    { name: "store SDKs alone (@azure/data-tables + @azure/identity)", files: ["@azure/data-tables", "@azure/identity"].map((name) => require.resolve(name, { paths: [ROOT] })) },
     { name: "entry point (dist/functions/index.js)", files: [entry] },
     { name: "baseline: entry point + every use case eagerly", files: [entry, ...useCases] },
   ];
@@ -97,7 +98,7 @@ function main() {
     );
   });
 
-  const [, entryRuns, baselineRuns] = results;
+  const [, , entryRuns, baselineRuns] = results;
   const entryMedian = median(entryRuns.map((r) => r.importMs));
   const baselineMedian = median(baselineRuns.map((r) => r.importMs));
   const loaded = entryRuns[0].packages;
