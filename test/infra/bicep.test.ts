@@ -36,7 +36,7 @@ const file = (name: string): BicepFile => {
   if (!found) throw new Error(`infra/${name} is missing`);
   return found;
 };
-const allResources = () => [...infra.values()].flatMap((f) => resources(f).map((r) => ({ ...r, file: f })));
+const allResources = () => [...infra.values()].flatMap(resources);
 const resource = (name: string, symbol: string) => {
   const found = resources(file(name)).find((r) => r.symbol === symbol);
   if (!found) throw new Error(`${name}: no resource ${symbol}`);
