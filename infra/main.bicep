@@ -190,17 +190,6 @@ module monitoring 'modules/monitoring.bicep' = {
   }
 }
 
-module keyVault 'modules/key-vault.bicep' = if (keyVaultEnabled) {
-  name: 'key-vault'
-  scope: rg
-  params: {
-    name: names.keyVault
-    location: location
-    tags: tags
-    secretValues: toObject(digestSecrets, secret => keyVaultSecretName(secret.setting), secret => secret.value)
-  }
-}
-
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -223,6 +212,18 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
+module keyVault 'modules/key-vault.bicep' = if (keyVaultEnabled) {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    principalId: functionApp.outputs.principalId
+    secretValues: toObject(digestSecrets, secret => keyVaultSecretName(secret.setting), secret => secret.value)
+  }
+}
+
 module appRoles 'modules/app-roles.bicep' = {
   name: 'app-roles'
   scope: rg
@@ -230,7 +231,6 @@ module appRoles 'modules/app-roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    keyVaultName: keyVaultEnabled ? keyVault.outputs.name : ''
   }
 }
 
@@ -243,8 +243,10 @@ module appSettings 'modules/app-settings.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     fleetSettings: fleetSettings
   }
+  // Key Vault references and identity-based storage resolve on the first start only once these exist.
   dependsOn: [
     appRoles
+    keyVault
   ]
 }
 

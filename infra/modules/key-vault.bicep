@@ -5,9 +5,14 @@ param name string
 param location string
 param tags object = {}
 
-@description('Secret name to value. The function app identity gets Key Vault Secrets User in app-roles.bicep.')
+@description('principalId of the function app identity, granted Key Vault Secrets User.')
+param principalId string
+
+@description('Secret name to value.')
 @secure()
 param secretValues object
+
+var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -35,6 +40,17 @@ resource secrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [
     }
   }
 ]
+
+// Key Vault references in app settings resolve with the app's identity.
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, secretsUserRoleId)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+  }
+}
 
 output name string = vault.name
 output uri string = vault.properties.vaultUri
