@@ -96,6 +96,10 @@ describe("Arc and CLI catalog entries", () => {
       expect(id(permissions, { component: "cluster" })).toBe("arc-cluster-permissions");
       expect(id(permissions, { component: "flux" })).not.toBe("arc-cluster-permissions");
       expect(id("pod/config-agent-67bcb94b7c-d67t8 1/2 CrashLoopBackOff 7 3d19h", { component: "cluster", clusterKind: "aks" })).toBeNull();
+      // The collector's judgement of a failed connected cluster, but not of a failed AKS cluster or configuration.
+      expect(id("provisioningState is Failed", { component: "cluster", clusterKind: "arc", provisioningState: "Failed" })).toBe("arc-service-timeout");
+      expect(id("provisioningState is Failed", { component: "cluster", clusterKind: "aks", provisioningState: "Failed" })).toBeNull();
+      expect(id("provisioningState is Failed", { component: "flux", clusterKind: "arc" })).toBeNull();
     });
 
     it("raises the confidence when the collector's context agrees", () => {

@@ -362,6 +362,8 @@ export const entries: CatalogEntry[] = [
     signatures: [
       String.raw`the gateway did not receive a response from '?microsoft\.kubernetes'? within the specified time period`,
       String.raw`terminal provisioning state '?failed'?.{0,120}microsoft\.kubernetes/connectedclusters/|microsoft\.kubernetes/connectedclusters/[^ ]+.{0,120}terminal provisioning state '?failed`,
+      // The collector's judgement of a connected cluster resource whose provisioningState is Failed.
+      String.raw`\bprovisioningstate\W*(?:is|=|:)?\W*failed\b`,
     ],
     context: { components: ["cluster"], clusterKinds: ["arc"] },
     cause:
@@ -380,6 +382,7 @@ export const entries: CatalogEntry[] = [
       '{"error":{"code":"GatewayTimeout","message":"The gateway did not receive a response from \'Microsoft.Kubernetes\' within the specified time period."}}',
       "(ResourceDeploymentFailure) The resource write operation failed to complete successfully, because it reached terminal provisioning state 'Failed'. Resource: /subscriptions/6f1c2a3b-0d4e-4f5a-9b8c-7d6e5f4a3b2c/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/edge-07",
       "Provisioning of resource /subscriptions/0b7e8f3c-1a2b-4c5d-8e9f-a0b1c2d3e4f5/resourceGroups/rg-store-042/providers/Microsoft.Kubernetes/connectedClusters/store-042 ended in terminal provisioning state 'Failed'",
+      "provisioningState is Failed",
     ],
     nearMisses: [
       "The gateway did not receive a response from 'Microsoft.ContainerService' within the specified time period.",
