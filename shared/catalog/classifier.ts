@@ -184,11 +184,6 @@ function moreSpecific(a: Match, b: Match): boolean {
   return a.entry < b.entry;
 }
 
-export interface ClassifierOptions {
-  /** Entry ids the caller does not want (e.g. field entries in a documentation-only view). */
-  exclude?: string[];
-}
-
 /** The classifier over one set of entries; `classify` below uses the whole catalog. */
 export class Classifier {
   private readonly signatures: CompiledSignature[] = [];
@@ -201,11 +196,9 @@ export class Classifier {
   private readonly seen: Uint32Array;
   private stamp = 0;
 
-  constructor(readonly entries: readonly CatalogEntry[], options: ClassifierOptions = {}) {
-    const exclude = new Set(options.exclude ?? []);
+  constructor(readonly entries: readonly CatalogEntry[]) {
     const literalSignatures = new Map<string, number[]>();
     entries.forEach((entry, e) => {
-      if (exclude.has(entry.id)) return;
       for (const source of entry.signatures) {
         const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i"), weight: signatureWeight(source) }) - 1;
         const literals = requiredLiterals(source);
@@ -334,7 +327,7 @@ function escapeRegExp(text: string): string {
 let defaultClassifier: Classifier | undefined;
 
 /** The classifier over the whole catalog, built on first use. */
-export function catalogClassifier(): Classifier {
+function catalogClassifier(): Classifier {
   return (defaultClassifier ??= new Classifier(catalogEntries));
 }
 

@@ -5,7 +5,7 @@ import { catalogEntries } from "./entries";
 import { CatalogError, validateCatalog } from "./validate";
 import type { CatalogEntry } from "./types";
 
-export { classify, Classifier, catalogClassifier } from "./classifier";
+export { classify, Classifier } from "./classifier";
 export { ClassifyContextError, parseClassifyContext } from "./context";
 export { fingerprintOf, normalizeMessage } from "./normalize";
 export { CatalogError, validateCatalog, type CatalogProblem } from "./validate";

@@ -151,10 +151,6 @@ describe("Classifier", () => {
       expect(classifier.classify("The pods are not ready").catalogId).toBeNull();
     });
   });
-
-  it("skips excluded entries", () => {
-    expect(new Classifier([entry("a", ["widget"])], { exclude: ["a"] }).classify("widget").catalogId).toBeNull();
-  });
 });
 
 describe("classify over the catalog: precision where messages only share words", () => {
