@@ -141,9 +141,21 @@ const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; r
   { applies: hasDigit, pattern: /(?<![a-z])\d+|\d+(?![a-z])/g, replacement: "<n>" },
 ];
 
+/**
+ * Words repeat across a fleet (`'failed'.`, `0/2`, `"flux-system"`); their rewrites are kept in a
+ * bounded map, emptied when full, so memory never grows with the number of messages.
+ */
+const WORD_CACHE_SIZE = 4096;
+const wordCache = new Map<string, string>();
+
 function variableWord(word: string): string {
-  for (const rule of WORD_RULES) if (rule.applies(word)) word = word.replace(rule.pattern, rule.replacement);
-  return word;
+  const cached = wordCache.get(word);
+  if (cached !== undefined) return cached;
+  let rewritten = word;
+  for (const rule of WORD_RULES) if (rule.applies(rewritten)) rewritten = rewritten.replace(rule.pattern, rule.replacement);
+  if (wordCache.size >= WORD_CACHE_SIZE) wordCache.clear();
+  wordCache.set(word, rewritten);
+  return rewritten;
 }
 
 /** A character only a variable word has: a digit, a quote or a slash. */
