@@ -361,7 +361,7 @@ export const entries: CatalogEntry[] = [
     observable: ["cluster", "client"],
     signatures: [
       String.raw`the gateway did not receive a response from '?microsoft\.kubernetes'? within the specified time period`,
-      String.raw`terminal provisioning state '?failed'?.{0,120}microsoft\.kubernetes/connectedclusters/|microsoft\.kubernetes/connectedclusters/[^ ]+.{0,120}terminal provisioning state '?failed`,
+      String.raw`terminal provisioning state '?failed'?.{0,120}?microsoft\.kubernetes/connectedclusters/|microsoft\.kubernetes/connectedclusters/[^ ]+ .{0,120}?terminal provisioning state '?failed`,
       // The collector's judgement of a connected cluster resource whose provisioningState is Failed.
       String.raw`\bprovisioningstate\W*(?:is|=|:)?\W*failed\b`,
     ],
