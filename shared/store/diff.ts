@@ -93,8 +93,11 @@ export function planCluster(input: ClusterChangeInput): ComponentPlan[] {
     const plan = observe(input, key, previous, health, cluster!);
     if (plan) plans.push(plan);
   }
-  if (view === "gone" || view === "read") {
-    for (const [key, previous] of stored) if (!inSnapshot.has(key)) plans.push(deleted(input, key, previous));
+  for (const [key, previous] of stored) {
+    if (inSnapshot.has(key)) continue;
+    if (view === "gone" || view === "read") plans.push(deleted(input, key, previous));
+    // What a dark cluster no longer lists is not gone: Azure's view of it is stale.
+    else if (view === "dark" && !previous.dark) plans.push(goDark(input, key, previous));
   }
   return plans;
 }

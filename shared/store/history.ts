@@ -30,7 +30,7 @@ import {
   transitionFromEntity,
 } from "./entities";
 import { FleetHistoryError, statusOf } from "./errors";
-import { clusterView, isGone, planCluster, ComponentPlan } from "./diff";
+import { clusterView, isGone, NOT_READ_REASON, planCluster, ComponentPlan } from "./diff";
 import * as keys from "./keys";
 import { clusterContentHash, ClusterView, Manifest, manifestEntities, manifestFromEntities } from "./manifest";
 import { countOperations, FleetHistoryOptions, openTable, operationsSoFar } from "./tables";
@@ -193,9 +193,8 @@ export class TableFleetHistory implements FleetHistory {
     await mapLimit([...indexActions.byPartition()], this.concurrency, ([pk, units]) => batch(this.index, pk, units));
 
     const next = nextManifest(plan, snapshot);
-    const sweep = sweepRecord(snapshot, transitions.length, 0);
     // The commit below is one more request.
-    sweep.tableOperations = operationsSoFar() + 1;
+    const sweep = sweepRecord(snapshot, transitions.length, operationsSoFar() + 1);
     await writer.commit(manifestEntities(next), meta.manifestRowKeys, sweepEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId), sweep));
     return { sweep, transitions };
   }
@@ -212,7 +211,7 @@ export class TableFleetHistory implements FleetHistory {
       const view = clusterView(cluster, snapshot);
       const hash = clusterContentHash(cluster, view);
       if (manifest.clusters.get(key)?.hash !== hash) work.set(key, { key, cluster, view, hash, repair: false });
-      if (view === "read" || (view === "partial" && cluster.components.some((c) => c.reason !== "NotRead"))) seen.add(key);
+      if (view === "read" || (view === "partial" && cluster.components.some((c) => c.reason !== NOT_READ_REASON))) seen.add(key);
     }
     for (const [key, entry] of manifest.clusters) {
       if (!inSnapshot.has(key) && isGone(entry.subscriptionId, snapshot)) work.set(key, { key, view: "gone", repair: false });
@@ -222,7 +221,8 @@ export class TableFleetHistory implements FleetHistory {
       if (existing) existing.repair = true;
       else {
         const cluster = snapshot.clusters.find((c) => keys.clusterKey(c.id) === key);
-        work.set(key, cluster ? { key, cluster, view: clusterView(cluster, snapshot), hash: clusterContentHash(cluster, clusterView(cluster, snapshot)), repair: true } : { key, view: "unread", repair: true });
+        const view = cluster && clusterView(cluster, snapshot);
+        work.set(key, cluster && view ? { key, cluster, view, hash: clusterContentHash(cluster, view), repair: true } : { key, view: "unread", repair: true });
       }
     }
     return { meta, work, seen };

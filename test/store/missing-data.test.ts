@@ -63,8 +63,8 @@ describe("missing data is not recovery", () => {
   it("marks the components of an Arc cluster that went dark, keeps their last known state, and records its return", async () => {
     const history = await openHistory();
     await history.recordSweep(snapshot([cluster("a1", { flux: { state: "failing", reason: "InstallationFailed" } })], { minute: 0 }));
-    // Offline: what Azure still shows for the extensions is stale (here it claims flux is fine).
-    const offline = cluster("a1", { cluster: { state: "failing", reason: "Offline", catalogId: "arc-offline" } });
+    // Offline: what Azure still shows for the extensions is stale (here it claims flux is fine and no longer lists the configuration).
+    const offline = cluster("a1", { cluster: { state: "failing", reason: "Offline", catalogId: "arc-offline" }, config: null });
     const dark = await history.recordSweep(snapshot([offline], { minute: 30 }));
     expect(dark.transitions.map((t) => `${t.componentName}:${t.event}:${t.from}>${t.to}`).sort()).toEqual([
       "a1:new-failure:healthy>failing",
