@@ -57,8 +57,13 @@ export interface QuotaPacerOptions {
  * `acquire()` before each query waits for the window when none are left; `observe()` every response;
  * `throttled()` on a 429, which real ARG often sends without Retry-After.
  */
+/** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
+const PROBE_WAIT_MS = 2000;
+
 export class QuotaPacer {
   private remaining: number | undefined;
+  private probe: { startedAt: number; answered: Promise<void>; answer: () => void } | undefined;
+  private unmetered = false;
   private resetAt = 0;
   private readonly clock: Clock;
   private readonly defaultWindowMs: number;
@@ -74,8 +79,20 @@ export class QuotaPacer {
     for (;;) {
       const now = this.clock.now();
       if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
-      if (this.remaining === undefined || this.remaining > 0) {
-        if (this.remaining !== undefined) this.remaining--;
+      if (this.remaining === undefined) {
+        // Nothing known (first query, or a new window): one query probes, the others wait for its
+        // quota headers, so parallel readers cannot overrun a window they know nothing about.
+        if (this.unmetered) return;
+        if (this.probe && now - this.probe.startedAt < PROBE_WAIT_MS) {
+          await Promise.race([this.probe.answered, this.clock.sleep(PROBE_WAIT_MS - (now - this.probe.startedAt))]);
+          continue;
+        }
+        let answer = () => {};
+        this.probe = { startedAt: now, answered: new Promise<void>((resolve) => (answer = resolve)), answer };
+        return;
+      }
+      if (this.remaining > 0) {
+        this.remaining--;
         return;
       }
       const wait = this.resetAt - now + Math.round((this.options.jitter ?? 0) * (this.options.random ?? Math.random)() * this.defaultWindowMs);
@@ -93,13 +110,24 @@ export class QuotaPacer {
   observe(headers: HeaderSource, sentAt?: number): void {
     const remaining = Number(headers.get("x-ms-user-quota-remaining") ?? NaN);
     const resetsAfter = parseResetsAfter(headers.get("x-ms-user-quota-resets-after"));
-    if (!Number.isFinite(remaining) || resetsAfter === undefined) return;
+    // A service that sends no quota headers is not metered this way: nothing to wait for.
+    if (!Number.isFinite(remaining) || resetsAfter === undefined) {
+      this.unmetered = true;
+      return this.answerProbe();
+    }
+    this.unmetered = false;
     const now = this.clock.now();
     const upper = now + resetsAfter;
     // A count above what we hold means a new window began (or, out of order, an older answer: waiting longer is safe).
     const newWindow = this.remaining === undefined || now >= this.resetAt || remaining > this.remaining || (sentAt !== undefined && sentAt >= this.resetAt);
     this.remaining = newWindow ? remaining : Math.min(this.remaining!, remaining);
     this.resetAt = newWindow ? upper : Math.min(this.resetAt, upper);
+    this.answerProbe();
+  }
+
+  private answerProbe(): void {
+    this.probe?.answer();
+    this.probe = undefined;
   }
 
   /** A 429: nothing more until the window resets (Retry-After when given, else the quota headers, else the default window). */
@@ -107,6 +135,7 @@ export class QuotaPacer {
     const waitMs = parseRetryAfter(headers, this.clock.now()) ?? parseResetsAfter(headers?.get("x-ms-user-quota-resets-after")) ?? this.defaultWindowMs;
     this.remaining = 0;
     this.resetAt = this.clock.now() + Math.max(waitMs, 1);
+    this.answerProbe();
     return waitMs;
   }
 }

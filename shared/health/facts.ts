@@ -1,4 +1,4 @@
-import { intern } from "./intern";
+import { intern, internShared } from "./intern";
 import type { Prop } from "./properties";
 
 const FACT_LIMIT = 500;
@@ -15,5 +15,8 @@ export function factsOf(props: Prop, paths: string[]): Record<string, string> | 
     const text = props.at(path).nonEmpty();
     if (text !== undefined) facts[path] = text.length > FACT_LIMIT ? `${text.slice(0, FACT_LIMIT - 1)}…` : UNIQUE.has(path) ? text : intern(text);
   }
-  return Object.keys(facts).length ? facts : undefined;
+  const keys = Object.keys(facts);
+  if (!keys.length) return undefined;
+  // Facts without per-resource values (versions, states, types) repeat across the fleet: share them.
+  return keys.some((k) => UNIQUE.has(k)) ? facts : internShared(`f\u0000${keys.map((k) => `${k}\u0000${facts[k]}`).join("\u0001")}`, () => facts);
 }

@@ -7,6 +7,7 @@
 const MAX_LENGTH = 160;
 const MAX_ENTRIES = 50_000;
 const table = new Map<string, string>();
+const shared = new Map<string, unknown>();
 
 export function intern(text: string): string {
   if (text.length > MAX_LENGTH) return text;
@@ -15,4 +16,17 @@ export function intern(text: string): string {
   // Past the cap, strings are kept as they are: correct, just not shared.
   if (table.size < MAX_ENTRIES) table.set(text, text);
   return text;
+}
+
+/**
+ * One shared instance of a small value object (a healthy component's evidence, its facts) that is
+ * identical across thousands of components. Callers only share objects nobody mutates afterwards.
+ */
+export function internShared<T>(key: string, make: () => T): T {
+  if (key.length > 4 * MAX_LENGTH) return make();
+  const known = shared.get(key);
+  if (known !== undefined) return known as T;
+  const value = make();
+  if (shared.size < MAX_ENTRIES) shared.set(key, value);
+  return value;
 }

@@ -4,7 +4,7 @@
  */
 import type { Condition, Evidence, HealthState } from "./model";
 import { HEALTH_STATES, worstState } from "./model";
-import { intern } from "./intern";
+import { intern, internShared } from "./intern";
 import type { Prop } from "./properties";
 
 export type Verdict = Condition;
@@ -19,8 +19,10 @@ export function oneLine(text: string): string {
 }
 
 export function evidenceOf(prop: Prop, code?: string): Evidence {
-  const value = intern(prop.present ? (prop.text() ?? JSON.stringify(prop.value)) : "<missing>");
-  return code ? { field: intern(prop.path), value, code: intern(code) } : { field: intern(prop.path), value };
+  const value = prop.present ? (prop.text() ?? JSON.stringify(prop.value)) : "<missing>";
+  const make = (): Evidence => (code ? { field: intern(prop.path), value: intern(value), code: intern(code) } : { field: intern(prop.path), value: intern(value) });
+  // `properties.ProvisioningState = Succeeded` is the same on 50,000 extensions: share it (evidence is never mutated).
+  return value.length <= 64 ? internShared(`e\u0000${prop.path}\u0000${value}\u0000${code ?? ""}`, make) : make();
 }
 
 export function verdict(state: HealthState, reason: string, message: string, evidence: Evidence[]): Verdict {
@@ -59,7 +61,10 @@ export function combine(verdicts: Verdict[]): Condition {
   const state = worstState(verdicts.map((v) => v.state));
   if (state === "healthy") {
     const first = verdicts[0] ?? verdict("unknown", "NoData", "nothing was read", []);
-    return { state: first.state, reason: first.reason, message: first.message, evidence: evidenceOfAll(verdicts) };
+    const evidence = evidenceOfAll(verdicts);
+    // Healthy evidence repeats across the fleet; its array is shared, never pushed to (only unhealthy evidence is extended).
+    const key = evidence.map((e) => `${e.field}\u0000${e.value}\u0000${e.code ?? ""}`).join("\u0001");
+    return { state: first.state, reason: first.reason, message: first.message, evidence: internShared(`a\u0000${key}`, () => evidence) };
   }
   const unhealthy = verdicts.filter((v) => v.state !== "healthy").sort((a, b) => rank(b.state) - rank(a.state));
   const lead = unhealthy[0];

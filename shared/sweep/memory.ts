@@ -1,12 +1,13 @@
 import { setFlagsFromString } from "node:v8";
 
 /**
- * Asks V8 to favour memory over speed. A sweep keeps a ~75 MB snapshot of a 10,000-cluster fleet
- * while it parses ~80 Resource Graph pages of garbage; by default V8 lets the heap grow to about
- * four times the live set before a full collection (~380 MB RSS), with this it collects sooner
- * (~200 MB). The sweep is paced by Resource Graph's quota, so the extra collection time is free.
- * Called by the sweep's process entry points (command, timer), not by the use case itself.
+ * Lets V8's old generation grow by 50% between full collections instead of up to 4×. A sweep keeps
+ * a ~45 MB snapshot of a 10,000-cluster fleet while ~80 Resource Graph pages of parsed JSON pass
+ * through; with the default growth the heap swells to ~370 MB RSS, with this it stays near 240 MB for
+ * about 10% more CPU (`--optimize-for-size` got lower still but doubled the CPU). The flag is read at
+ * each collection, so setting it at run time takes effect. Called by the sweep's process entry points
+ * (command, timer), not by the use case itself.
  */
 export function preferSmallHeap(): void {
-  setFlagsFromString("--optimize-for-size");
+  setFlagsFromString("--heap-growing-percent=50");
 }

@@ -174,3 +174,28 @@ describe("readWithRetries", () => {
     await expect(readWithRetries(async () => { throw fail(undefined, undefined, "AbortError"); }, hooks, { maxAttempts: 2, retryDelayMs: 1, maxThrottles: 1 })).rejects.toMatchObject({ code: "Timeout" });
   });
 });
+
+describe("QuotaPacer with parallel readers", () => {
+  it("one query probes a window nothing is known about; the others wait for its headers", async () => {
+    // A clock whose sleeps never end: the second query can only go when the probe is answered.
+    const clock: Clock = { now: () => 0, sleep: () => new Promise(() => {}) };
+    const pacer = new QuotaPacer({ clock });
+    await pacer.acquire(); // the probe
+    let second = false;
+    const waiting = pacer.acquire().then(() => (second = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second).toBe(false);
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
+    await waiting;
+    expect(second).toBe(true);
+  });
+
+  it("a service without quota headers is not paced", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock });
+    await pacer.acquire();
+    pacer.observe(headers({}));
+    await Promise.all([pacer.acquire(), pacer.acquire(), pacer.acquire()]);
+    expect(clock.slept).toEqual([]);
+  });
+});

@@ -9,7 +9,9 @@
  * the figures are then extrapolated and labelled so), --concurrency N (baseline requests in flight, default 32).
  */
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
+import { cpus, loadavg } from "node:os";
 import { staticTokenCredential } from "../../shared/azure/credentials";
 import { ConfigurationReader } from "../../shared/azure/kubernetes-configuration";
 import { parseClusterId } from "../../shared/azure/ids";
@@ -48,6 +50,18 @@ function rssMeter() {
   };
 }
 
+const cpuSeconds = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1e5) / 10;
+
+/** CPU seconds a process has used (Linux /proc), to tell the collector's cost from the simulator's. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function connection(job: Job) {
   return { endpoint: job.endpoint, credential: staticTokenCredential(job.token), agent: new Agent({ ca: simulatorCa(), keepAlive: true, maxSockets: 64 }) };
 }
@@ -62,13 +76,14 @@ async function collectorSide(job: Job): Promise<SideResult> {
   preferSmallHeap(); // as the sweep command and the timer function do
   const peak = rssMeter();
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const { summary } = await runSweep({ ...connection(job), armEndpoint: job.endpoint, history: discardingHistory });
   const wallMs = Date.now() - started;
   return {
     requests: summary.armRequests,
     wallMs,
     peakRssMb: peak(),
-    detail: { clusters: summary.clusters, components: summary.components, failing: summary.failing, partial: summary.partial },
+    detail: { clusters: summary.clusters, components: summary.components, failing: summary.failing, partial: summary.partial, cpuSeconds: cpuSeconds(process.cpuUsage(cpu)) },
   };
 }
 
@@ -111,7 +126,9 @@ async function main() {
   const sim = await startArmSimulatorProcess(simOptions);
   try {
     const base = { endpoint: sim.endpoint, token: sim.token, fleet, concurrency };
+    const simCpuBefore = processCpuSeconds(sim.pid);
     const collector = await runChild({ ...base, side: "collector" });
+    const simCpu = simCpuBefore === undefined ? undefined : Math.round((processCpuSeconds(sim.pid)! - simCpuBefore) * 10) / 10;
     const simStats = await sim.stats();
     const pages = simStats.argQueries;
     const baseline = await runChild({ ...base, side: "baseline", sample });
@@ -127,7 +144,7 @@ async function main() {
     console.log(row("collector", collector));
     console.log(row("baseline", { requests: baselineRequests, wallMs: baselineMs, peakRssMb: baseline.peakRssMb }) + label);
     console.log("");
-    console.log(`collector: ${JSON.stringify(collector.detail)}; Resource Graph pages ${pages}, throttled ${simStats.argThrottled}, ARM reads ${simStats.armReads}`);
+    console.log(`collector: ${JSON.stringify(collector.detail)}; Resource Graph pages ${pages}, throttled ${simStats.argThrottled}, ARM reads ${simStats.armReads}; simulator CPU meanwhile ${simCpu ?? "?"} s; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
     console.log(`baseline: ${JSON.stringify(baseline.detail)}, concurrency ${concurrency}`);
     console.log(`quota floor for ${pages} pages: (ceil(${pages}/${QUOTA.perWindow}) - 1) × ${QUOTA.windowMs / 1000} s = ${(floorMs / 1000).toFixed(1)} s`);
     const ratio = baselineRequests / collector.requests;
