@@ -64,6 +64,8 @@ export class QuotaPacer {
   private remaining: number | undefined;
   private probe: { startedAt: number; answered: Promise<void>; answer: () => void } | undefined;
   private unmetered = false;
+  /** When the query whose answer opened the current window was sent. */
+  private windowOpenedBy = -Infinity;
   private resetAt = 0;
   private readonly clock: Clock;
   private readonly defaultWindowMs: number;
@@ -117,9 +119,13 @@ export class QuotaPacer {
     }
     this.unmetered = false;
     const now = this.clock.now();
+    const sent = sentAt ?? now;
+    // A late answer to a query sent before the current window opened describes the old window.
+    if (sent < this.windowOpenedBy) return;
     const upper = now + resetsAfter;
-    // A count above what we hold means a new window began (or, out of order, an older answer: waiting longer is safe).
-    const newWindow = this.remaining === undefined || now >= this.resetAt || remaining > this.remaining || (sentAt !== undefined && sentAt >= this.resetAt);
+    // A count above what we hold means a new window began.
+    const newWindow = this.remaining === undefined || now >= this.resetAt || remaining > this.remaining || sent >= this.resetAt;
+    if (newWindow) this.windowOpenedBy = sent;
     this.remaining = newWindow ? remaining : Math.min(this.remaining!, remaining);
     this.resetAt = newWindow ? upper : Math.min(this.resetAt, upper);
     this.answerProbe();

@@ -199,3 +199,17 @@ describe("QuotaPacer with parallel readers", () => {
     expect(clock.slept).toEqual([]);
   });
 });
+
+describe("QuotaPacer and late answers", () => {
+  it("ignores an answer from the previous window that arrives after the new one opened", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock });
+    await pacer.acquire();
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
+    await clock.sleep(5100);
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" }), 5050); // new window
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }), 4990); // late, old window
+    for (let i = 0; i < 14; i++) await pacer.acquire();
+    expect(clock.slept).toEqual([5100]);
+  });
+});
