@@ -123,8 +123,9 @@ export class QuotaPacer {
     // A late answer to a query sent before the current window opened describes the old window.
     if (sent < this.windowOpenedBy) return;
     const upper = now + resetsAfter;
-    // A count above what we hold means a new window began.
-    const newWindow = this.remaining === undefined || now >= this.resetAt || remaining > this.remaining || sent >= this.resetAt;
+    // Only a query sent after the known window ended opens a new one: a higher count than ours is
+    // normal, since ours already counts the queries still in flight.
+    const newWindow = this.remaining === undefined || now >= this.resetAt || sent >= this.resetAt;
     if (newWindow) this.windowOpenedBy = sent;
     this.remaining = newWindow ? remaining : Math.min(this.remaining!, remaining);
     this.resetAt = newWindow ? upper : Math.min(this.resetAt, upper);

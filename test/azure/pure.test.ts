@@ -213,3 +213,16 @@ describe("QuotaPacer and late answers", () => {
     expect(clock.slept).toEqual([5100]);
   });
 });
+
+describe("QuotaPacer and queries in flight", () => {
+  it("answers carrying a higher count than ours (queries still in flight) do not open a new window", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock });
+    await pacer.acquire();
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "4", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
+    for (let i = 0; i < 4; i++) await pacer.acquire(); // four in flight: we hold 0
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "3", "x-ms-user-quota-resets-after": "00:00:05" }), 10);
+    await pacer.acquire(); // must wait for the window, not trust the 3
+    expect(clock.slept.length).toBe(1);
+  });
+});
