@@ -6,7 +6,8 @@
  *
  * Options (environment): BENCH_CLUSTERS (10000), BENCH_SWEEPS (4), BENCH_REQUESTS (400 per route),
  * BENCH_CONCURRENCY (8), BENCH_AZURITE_DIR (keep the seeded Azurite there and reuse it next run:
- * seeding 10,000 clusters takes many minutes on a small machine).
+ * seeding 10,000 clusters takes many minutes on a small machine), or BENCH_TABLES_CONNECTION with
+ * BENCH_TABLE_PREFIX to measure a store that is already filled (nothing is written).
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -97,12 +98,18 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 async function main() {
   console.log(`bench:api: ${CLUSTERS} clusters, ${SWEEPS} sweeps, ${REQUESTS} requests per route from ${CONCURRENCY} concurrent clients (Node ${process.version}, ${os.cpus().length} CPUs, load ${load()})`);
   const dir = process.env.BENCH_AZURITE_DIR;
-  const azurite = await startAzurite(dir ? { location: path.resolve(dir) } : {});
-  const prefix = `benchapi${CLUSTERS}x${SWEEPS}`;
+  const existing = process.env.BENCH_TABLES_CONNECTION;
+  const azurite = existing ? { connectionString: existing, stop: async () => undefined } : await startAzurite(dir ? { location: path.resolve(dir) } : {});
+  const prefix = existing ? (process.env.BENCH_TABLE_PREFIX ?? "fleet") : `benchapi${CLUSTERS}x${SWEEPS}`;
   const history = await openFleetHistory({ connectionString: azurite.connectionString, tablePrefix: prefix });
   try {
     const [last] = (await history.listSweeps({ limit: 1 })).items;
-    if (last?.sweepId === `bench-${SWEEPS - 1}`) console.log(`reusing the fleet seeded earlier in ${dir} (tables ${prefix}*)`);
+    if (existing) {
+      let transitions = 0;
+      for await (const _ of history.listTransitions()) transitions++;
+      console.log(`measuring the existing store (tables ${prefix}*, latest sweep ${last?.sweepId ?? "none"}, ${transitions} transitions); nothing is written`);
+    }
+    else if (last?.sweepId === `bench-${SWEEPS - 1}`) console.log(`reusing the fleet seeded earlier in ${dir} (tables ${prefix}*)`);
     else {
       console.log("seeding through the store:");
       const seeded = await seed(history);
