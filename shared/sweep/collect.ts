@@ -8,6 +8,7 @@ import type { FleetScope } from "../config";
 import type { ConfigurationReader } from "../azure/kubernetes-configuration";
 import { ArmReadError } from "../azure/errors";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, ResourceGraphReader } from "../azure/resource-graph";
+import { CONFIG_TYPES } from "../azure/ids";
 import { batchScopes, GraphScope, scopeNames, splitScope, TENANT_SCOPE } from "../azure/scopes";
 import type { FleetAssembler } from "../health/assembler";
 import type { ScopeError } from "../health/model";
@@ -49,7 +50,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
 
   /** Reads one query over a scope, splitting it on failure; returns the scopes that stayed unreadable. */
-  async function read(query: string, scope: GraphScope, onRow: (row: unknown) => void, phase: SweepProgress["phase"]): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
+  async function read(query: string, scope: GraphScope, onRow: (row: unknown) => void, phase: SweepProgress["phase"], what: string): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
     let rows = 0;
     try {
       for await (const page of options.graph.pages(query, scope, options.signal)) {
@@ -60,7 +61,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
         if (page.subscriptionLimitHit && !partial.some((p) => p.code === LIMIT_HIT && names.includes(p.scope))) {
           partial.push(...names.map((name) => ({ scope: name, code: LIMIT_HIT, message: "Resource Graph covered only the first 10,000 subscriptions of this scope (x-ms-tenant-subscription-limit-hit)" })));
         }
-        progress(phase, `${phase}: ${rows} rows from ${describe(scope)}`);
+        progress(phase, `${phase}: ${rows} ${what} from ${describe(scope)}`);
       }
       return [];
     } catch (err) {
@@ -69,8 +70,8 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
       const halves = splitScope(scope);
       if (halves && budget.isolation >= 2) {
         budget.isolation -= 2;
-        progress(phase, `${phase}: ${describe(scope)} failed (${error.code}); splitting it to isolate the failing subscription`);
-        return [...(await read(query, halves[0], onRow, phase)), ...(await read(query, halves[1], onRow, phase))];
+        progress(phase, `${phase}: ${what} of ${describe(scope)} failed (${error.code}); splitting the batch to isolate the failing subscription`);
+        return [...(await read(query, halves[0], onRow, phase, what)), ...(await read(query, halves[1], onRow, phase, what))];
       }
       return [{ scope, error }];
     }
@@ -84,8 +85,8 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
       read(CLUSTERS_QUERY, batch, (row) => {
         const cluster = options.assembler.addCluster(row);
         if (cluster) subscriptionsRead.add(cluster.subscriptionId);
-      }, "clusters"),
-      ...CONFIGURATION_QUERIES.map((query) => read(query, batch, (row) => options.assembler.addConfiguration(row), "configurations")),
+      }, "clusters", "clusters"),
+      ...CONFIGURATION_QUERIES.map((query, i) => read(query, batch, (row) => options.assembler.addConfiguration(row), "configurations", CONFIG_TYPES[i])),
     ]);
     const failedConfigurations = failedByType.flat();
     const reported = new Set<string>();
@@ -94,10 +95,14 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
       for (const e of errors) reported.add(e.scope);
       partial.push(...errors);
     }
+    const marked = new Set<string>();
     for (const { scope, error } of failedConfigurations) {
+      const key = scopeNames(scope).join(",");
+      if (marked.has(key)) continue;
+      marked.add(key);
       const subs = new Set(scope.subscriptions ?? subscriptionsRead);
-      const marked = options.assembler.markUnread((c) => subs.has(c.subscriptionId), scopeErrors(scope, error)[0]);
-      progress("configurations", `configurations of ${describe(scope)} could not be read (${error.code}): ${marked} clusters are unknown`);
+      const unknown = options.assembler.markUnread((c) => subs.has(c.subscriptionId), scopeErrors(scope, error)[0]);
+      progress("configurations", `configurations of ${describe(scope)} could not be read (${error.code}): ${unknown} clusters are unknown`);
     }
   }
 

@@ -92,7 +92,7 @@ describe("runSweep against the simulator and Azurite", () => {
       pageSize: 2, // 6 pages of clusters, ~18 of extensions
       onProgress: (p) => {
         // Once every cluster is in, every later Resource Graph query fails: the configurations are cut off.
-        if (p.phase === "clusters" && p.message.startsWith(`clusters: ${sim.fleet.clusters.length} rows`) && !armed) {
+        if (p.phase === "clusters" && p.message.startsWith(`clusters: ${sim.fleet.clusters.length} clusters`) && !armed) {
           armed = true;
           sim.setFaults({ serverErrors: { rate: 1, target: "arg", status: 500 } });
         }
