@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { TransactionAction } from "@azure/data-tables";
 import { countOperations, openFleetHistory, type FleetHistory } from "../../shared/store";
+import { packUnits } from "../../shared/store/history";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot } from "./fixtures";
 
@@ -148,5 +150,28 @@ describe("diffSnapshot", () => {
 
     const recorded = await history.recordSweep(next);
     expect(recorded.transitions.map((t) => t.event)).toEqual(["new-failure"]);
+  });
+});
+
+describe("transactions", () => {
+  it("packs a partition's writes into transactions of at most 100, never splitting a component's unit", () => {
+    const unit = (n: number, size = 10): TransactionAction[] => Array.from({ length: n }, (_, i) => ["upsert", { partitionKey: "p", rowKey: `${n}-${i}`, v: "x".repeat(size) }]);
+    const batches = packUnits([unit(3), ...Array.from({ length: 48 }, () => unit(2)), unit(3), unit(3)]);
+    expect(batches.map((b) => b.length)).toEqual([99, 6]);
+    // Size splits too: four rows of ~1.2 MB do not fit one 4 MB request.
+    expect(packUnits([unit(1, 1_200_000), unit(1, 1_200_000), unit(1, 1_200_000), unit(1, 1_200_000)]).map((b) => b.length)).toEqual([2, 2]);
+  });
+
+  it("writes a cluster with more than 100 changed rows in several transactions, and all of it", async () => {
+    const batches: Array<{ partitionKey: string; operations: number }> = [];
+    const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("big"), beforeBatch: (b) => void batches.push(b) });
+    const big = cluster("big");
+    for (let i = 0; i < 70; i++) big.components.push({ ...big.components[3], id: `${big.components[3].id}/objects/kustomization/ns/app${i}`, kind: "fluxObject", name: `app${i}` });
+    const { transitions } = await history.recordSweep(snapshot([big]));
+    expect(transitions).toHaveLength(74);
+    const own = batches.filter((b) => !b.partitionKey.includes("~"));
+    expect(own.map((b) => b.operations)).toEqual([100, 48]);
+    expect(await history.getCluster(clusterId("big"))).toHaveLength(74);
+    expect(await history.clusterTimeline(clusterId("big"))).toHaveLength(74);
   });
 });
