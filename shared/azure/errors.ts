@@ -16,6 +16,7 @@ interface RestErrorLike {
   statusCode?: number;
   message?: string;
   response?: { headers?: { get(name: string): string | undefined | null } };
+  details?: { error?: { details?: Array<{ message?: unknown }> } };
 }
 
 /** What a failed SDK call tells us, whichever SDK core threw it. */
@@ -23,7 +24,9 @@ export function describeError(err: unknown): { code: string; message: string; st
   if (err instanceof ArmReadError) return { code: err.code, message: err.message, statusCode: err.statusCode, retryable: false, throttled: false };
   const e = (err ?? {}) as RestErrorLike;
   const statusCode = typeof e.statusCode === "number" ? e.statusCode : undefined;
-  const message = (e.message ?? String(err)).slice(0, 2000);
+  // Resource Graph puts the useful text in error.details[] ("Access is denied ... Subscriptions: ..."), the top message is a support stamp.
+  const inner = (e.details?.error?.details ?? []).map((d) => d?.message).filter((m): m is string => typeof m === "string" && m !== e.message);
+  const message = [e.message ?? String(err), ...inner].join(" ").slice(0, 2000);
   if (statusCode === 429) return { code: e.code || "RateLimiting", message, statusCode, retryable: true, throttled: true };
   if (statusCode !== undefined) {
     const retryable = statusCode === 408 || (statusCode >= 500 && statusCode !== 501 && statusCode !== 505);

@@ -78,6 +78,7 @@ describe("runSweep against the simulator and Azurite", () => {
     const { summary, snapshot } = await sweep({ scopes: scopesOf([s1, s2, s3]) });
     expect(summary.partial).toBe(true);
     expect(snapshot.partialScopes).toEqual([expect.objectContaining({ scope: `/subscriptions/${s2}`, code: "AccessDenied" })]);
+    expect(snapshot.partialScopes[0].message).toContain(`Subscriptions: ${s2}`); // the detail, not only the support stamp
     const expected = sim.fleet.clusters.filter((c) => c.subscriptionId !== s2).length;
     expect(summary.clusters).toBe(expected);
     expect(snapshot.clusters.some((c) => c.subscriptionId === s2.toLowerCase())).toBe(false);
