@@ -1,14 +1,6 @@
-import type { Classification, ComponentHealth, ComponentKind, Condition } from "./model";
+import type { Classification, ComponentHealth, Condition } from "./model";
 
-export interface ComponentFields {
-  id: string;
-  clusterId: string;
-  kind: ComponentKind;
-  name: string;
-  extensionType?: string;
-  parentId?: string;
-  facts?: Record<string, string>;
-}
+export type ComponentFields = Pick<ComponentHealth, "id" | "clusterId" | "kind" | "name" | "extensionType" | "parentId" | "facts">;
 
 /**
  * A component built with every field in one fixed order (absent ones `undefined`), so the ~140,000
