@@ -3,18 +3,20 @@
  *
  * 1. The message is normalized once (normalize.ts): ARM JSON unwrapped, lower case, whitespace collapsed.
  * 2. A prefilter finds the candidate signatures: every signature's required literals (text every match
- *    must contain) go into one combined regular expression, so one scan of the message names the few
- *    signatures worth running.
+ *    must contain) are indexed by their rarest bigram; one pass over the message's bigrams compares only
+ *    the literals anchored at a bigram it contains, and names the few signatures worth running.
  * 3. Only those signatures run; entries whose context excludes the message's context are skipped.
  * 4. When several entries match, the most specific wins, in this order:
  *    a. the entry with the higher `priority` (default 0; catch-all entries for generic causes set -1);
- *    b. the entry whose context the caller's context positively matches in more dimensions
- *       (extension type counts 2, component 1, cluster kind 1) beats a generic entry;
+ *    b. the entry for the caller's extension type beats one that names none (an extension type picks out
+ *       one product's failure; a component or cluster kind only says where the text came from);
  *    c. the signature with more literal text beats the one with less (`signatureWeight`: a signature
  *       that spells out a whole error sentence says more than one with wildcards, however long the
  *       wildcard's match);
- *    d. the longer matched text beats the shorter;
- *    e. the entry earlier in the catalog wins (documented entries come before field entries).
+ *    d. the entry whose components / cluster kinds the caller named beats one that lists none (a
+ *       tie-breaker only: a vaguer signature restricted to "extension" must not beat a precise one);
+ *    e. the longer matched text beats the shorter;
+ *    f. the entry earlier in the catalog wins (documented entries come before field entries).
  */
 import type { Classification } from "../health/model";
 import { catalogEntries } from "./entries";
@@ -167,21 +169,59 @@ interface CompiledSignature {
   weight: number;
 }
 
-interface Match {
-  entry: number;
-  matched: string;
-  contextScore: number;
-  priority: number;
-  weight: number;
+/** A prefilter literal, found by the bigram at `anchor` (the rarest pair of its characters). */
+interface AnchoredLiteral {
+  text: string;
+  anchor: number;
+  signatures: number[];
 }
 
-/** Whether match `a` is more specific than `b` (see the ranking rule at the top of this file). */
-function moreSpecific(a: Match, b: Match): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.contextScore !== b.contextScore) return a.contextScore > b.contextScore;
-  if (a.weight !== b.weight) return a.weight > b.weight;
-  if (a.matched.length !== b.matched.length) return a.matched.length > b.matched.length;
-  return a.entry < b.entry;
+/** Bigrams of characters below this code are table slots; a literal needs one to be anchored. */
+const BIGRAM_CHARS = 256;
+const bigramKey = (a: number, b: number) => (a << 8) | b;
+
+/**
+ * How often each bigram occurs in a sample of normalized text (the catalog's own examples): a literal
+ * is looked up by its rarest bigram, so the scan stops at few places ("k8s" rather than "th").
+ */
+function bigramCounts(sample: readonly string[]): Uint32Array {
+  const counts = new Uint32Array(BIGRAM_CHARS * BIGRAM_CHARS);
+  for (const text of sample) {
+    for (let i = 1; i < text.length; i++) {
+      const a = text.charCodeAt(i - 1);
+      const b = text.charCodeAt(i);
+      if (a < BIGRAM_CHARS && b < BIGRAM_CHARS) counts[bigramKey(a, b)]++;
+    }
+  }
+  return counts;
+}
+
+/** Offset of the literal's rarest bigram by `counts`, or -1 when it has none in the table. */
+export function anchorOf(literal: string, counts: Uint32Array): number {
+  let best = -1;
+  for (let i = 0; i + 1 < literal.length; i++) {
+    const a = literal.charCodeAt(i);
+    const b = literal.charCodeAt(i + 1);
+    if (a >= BIGRAM_CHARS || b >= BIGRAM_CHARS) continue;
+    if (best < 0 || counts[bigramKey(a, b)] < counts[bigramKey(literal.charCodeAt(best), literal.charCodeAt(best + 1))]) best = i;
+  }
+  return best;
+}
+
+/**
+ * The specificity of a match, compared in this order (see the ranking rule at the top of this file).
+ * One instance per classifier is reused for every call, so a message allocates no candidate objects.
+ */
+interface Best {
+  found: boolean;
+  entry: number;
+  matched: string;
+  priority: number;
+  /** 2 when the caller's extension type is one the entry lists. */
+  extensionFit: number;
+  weight: number;
+  /** Component and cluster kind the caller named and the entry lists: a tie-breaker only. */
+  genericFit: number;
 }
 
 /** The classifier over one set of entries; `classify` below uses the whole catalog. */
@@ -189,12 +229,14 @@ export class Classifier {
   private readonly signatures: CompiledSignature[] = [];
   /** Signatures that have no usable literal and always run. */
   private readonly unfiltered: number[] = [];
-  private readonly prefilter: RegExp | undefined;
-  /** For each literal of the prefilter: the signatures to run when it (or a longer literal it prefixes) is found. */
-  private readonly byLiteral = new Map<string, number[]>();
+  /** Per bigram key: the literals anchored there (undefined for most keys). */
+  private readonly byBigram: Array<AnchoredLiteral[] | undefined> = new Array(BIGRAM_CHARS * BIGRAM_CHARS);
+  /** 1 where `byBigram` holds literals: a typed-array load is the cheapest test in the scan's inner loop. */
+  private readonly anchors = new Uint8Array(BIGRAM_CHARS * BIGRAM_CHARS);
   /** Per-call marks of which signatures already ran, reused to avoid a Set per message. */
   private readonly seen: Uint32Array;
   private stamp = 0;
+  private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
     const literalSignatures = new Map<string, number[]>();
@@ -206,50 +248,87 @@ export class Classifier {
         else for (const literal of literals) literalSignatures.set(literal, [...(literalSignatures.get(literal) ?? []), index]);
       }
     });
-    // A match at one position hides the shorter literals that start there: each literal also carries
-    // the signatures of every literal that is its prefix.
-    const literals = [...literalSignatures.keys()].sort((a, b) => b.length - a.length);
-    for (const literal of literals) {
-      const run = literals.filter((other) => literal.startsWith(other)).flatMap((other) => literalSignatures.get(other)!);
-      this.byLiteral.set(literal, [...new Set(run)]);
+    const counts = bigramCounts(entries.flatMap((entry) => entry.examples.map(normalizeMessage)));
+    for (const [text, signatures] of literalSignatures) {
+      const anchor = anchorOf(text, counts);
+      if (anchor < 0) {
+        this.unfiltered.push(...signatures); // no bigram of table characters: run it on every message
+        continue;
+      }
+      const key = bigramKey(text.charCodeAt(anchor), text.charCodeAt(anchor + 1));
+      (this.byBigram[key] ??= []).push({ text, anchor, signatures });
+      this.anchors[key] = 1;
     }
-    if (literals.length) this.prefilter = new RegExp(trieSource(literals), "g");
     this.seen = new Uint32Array(this.signatures.length);
   }
 
   classify(message: string, context: ClassifyContext = {}): Classification {
     const normalized = normalizeMessage(message);
     const text = context.code ? `${context.code.toLowerCase()}: ${normalized}` : normalized;
-    const best = this.bestMatch(text, context);
     const fingerprint = fingerprintOf(normalized);
-    if (!best) return { catalogId: null, confidence: 0, fingerprint };
-    return { catalogId: this.entries[best.entry].id, confidence: confidenceOf(best.matched, best.contextScore), fingerprint, matched: best.matched };
+    const best = this.bestMatch(text, context);
+    if (!best.found) return { catalogId: null, confidence: 0, fingerprint };
+    const contextScore = best.extensionFit + best.genericFit;
+    return { catalogId: this.entries[best.entry].id, confidence: confidenceOf(best.matched, contextScore), fingerprint, matched: best.matched };
   }
 
-  private bestMatch(text: string, context: ClassifyContext): Match | undefined {
+  /**
+   * The prefilter: one pass over the text's bigrams; where a bigram anchors literals, each literal is
+   * compared in place and, when present, its signatures run. Every occurrence of every literal is
+   * found (overlapping or nested ones too), so a signature is never skipped while its text is there.
+   */
+  private bestMatch(text: string, context: ClassifyContext): Best {
     const stamp = this.nextStamp();
-    let best: Match | undefined;
-    const consider = (index: number) => {
-      if (this.seen[index] === stamp) return;
-      this.seen[index] = stamp;
-      const signature = this.signatures[index];
-      const contextScore = contextFit(this.entries[signature.entry], context);
-      if (contextScore < 0) return;
-      const m = signature.regex.exec(text);
-      if (!m) return;
-      const candidate = { entry: signature.entry, matched: m[0], contextScore, priority: this.entries[signature.entry].priority ?? 0, weight: signature.weight };
-      if (!best || moreSpecific(candidate, best)) best = candidate;
-    };
-    for (const index of this.unfiltered) consider(index);
-    const prefilter = this.prefilter;
-    if (prefilter) {
-      prefilter.lastIndex = 0;
-      for (let m = prefilter.exec(text); m; m = prefilter.exec(text)) {
-        for (const index of this.byLiteral.get(m[0])!) consider(index);
-        prefilter.lastIndex = m.index + 1; // overlapping literals starting inside this one
+    this.best.found = false;
+    for (const index of this.unfiltered) this.consider(index, text, context, stamp);
+    const anchors = this.anchors;
+    let previous = text.length ? text.charCodeAt(0) : 0;
+    for (let i = 1; i < text.length; i++) {
+      const current = text.charCodeAt(i);
+      if (previous < BIGRAM_CHARS && current < BIGRAM_CHARS && anchors[bigramKey(previous, current)] === 1) {
+        for (const literal of this.byBigram[bigramKey(previous, current)]!) {
+          const start = i - 1 - literal.anchor;
+          if (start >= 0 && text.startsWith(literal.text, start)) for (const index of literal.signatures) this.consider(index, text, context, stamp);
+        }
       }
+      previous = current;
     }
-    return best;
+    return this.best;
+  }
+
+  /** Runs one signature (once per message) and keeps its match when it is more specific than the best so far. */
+  private consider(index: number, text: string, context: ClassifyContext, stamp: number): void {
+    if (this.seen[index] === stamp) return;
+    this.seen[index] = stamp;
+    const signature = this.signatures[index];
+    const entry = this.entries[signature.entry];
+    const fit = contextFit(entry, context);
+    if (fit < 0) return;
+    const m = signature.regex.exec(text);
+    if (!m) return;
+    const best = this.best;
+    const priority = entry.priority ?? 0;
+    const extensionFit = entry.context?.extensionTypes && context.extensionType ? 2 : 0;
+    const genericFit = fit - extensionFit;
+    const matched = m[0];
+    if (best.found) {
+      // The ranking rule at the top of this file, field by field.
+      const better =
+        priority !== best.priority ? priority > best.priority
+        : extensionFit !== best.extensionFit ? extensionFit > best.extensionFit
+        : signature.weight !== best.weight ? signature.weight > best.weight
+        : genericFit !== best.genericFit ? genericFit > best.genericFit
+        : matched.length !== best.matched.length ? matched.length > best.matched.length
+        : signature.entry < best.entry;
+      if (!better) return;
+    }
+    best.found = true;
+    best.entry = signature.entry;
+    best.matched = matched;
+    best.priority = priority;
+    best.extensionFit = extensionFit;
+    best.weight = signature.weight;
+    best.genericFit = genericFit;
   }
 
   private nextStamp(): number {
@@ -289,39 +368,6 @@ export function contextFit(entry: CatalogEntry, context: ClassifyContext): numbe
 function confidenceOf(matched: string, contextScore: number): number {
   const base = matched.length >= 24 ? 0.9 : matched.length >= 12 ? 0.8 : 0.7;
   return Math.min(1, Math.round((base + 0.03 * contextScore) * 100) / 100);
-}
-
-/**
- * One expression matching any of the literals, factored as a trie (`c(?:annot (?:connect|load)|lust...)`)
- * so the engine decides on one character at a time instead of trying every literal at every position.
- * At a position it matches the longest literal there, which is what the prefix bookkeeping expects.
- */
-export function trieSource(literals: readonly string[]): string {
-  interface Node {
-    end: boolean;
-    children: Map<string, Node>;
-  }
-  const root: Node = { end: false, children: new Map() };
-  for (const literal of literals) {
-    let node = root;
-    for (const c of literal) {
-      let next = node.children.get(c);
-      if (!next) node.children.set(c, (next = { end: false, children: new Map() }));
-      node = next;
-    }
-    node.end = true;
-  }
-  const emit = (node: Node): string => {
-    const branches = [...node.children].map(([c, child]) => escapeRegExp(c) + emit(child));
-    if (!branches.length) return "";
-    if (node.end) return `(?:${branches.join("|")})?`; // a literal ends here; longer ones go on
-    return branches.length === 1 ? branches[0] : `(?:${branches.join("|")})`;
-  };
-  return emit(root);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
 }
 
 let defaultClassifier: Classifier | undefined;

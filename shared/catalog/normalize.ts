@@ -12,8 +12,19 @@
 const ERROR_TEXT_KEYS = ["code", "message", "details", "innererror", "error", "additionalinfo", "info"];
 const errorKeyRank = (key: string) => ERROR_TEXT_KEYS.indexOf(key.toLowerCase());
 
-/** Nesting levels of ARM bodies followed before giving up (real bodies use a handful). */
-const MAX_JSON_DEPTH = 40;
+/**
+ * How many times text found inside JSON is itself parsed as JSON again (Azure serializes one body into
+ * another's message, then the portal serializes the whole thing once more: real messages use 2-4).
+ * Only re-parses count, not the object and array levels of one body, so an ARM body nested in another
+ * body's `details[].message` keeps its innermost message.
+ */
+const MAX_REPARSE = 8;
+
+/**
+ * Object and array levels followed inside one parsed document. ARM bodies use a handful; the bound only
+ * keeps a pathological document (thousands of nested arrays) from costing time or stack.
+ */
+const MAX_NESTING = 64;
 
 /** JSON is only attempted when the text contains an object opening with a quoted key (escaped or not). */
 const JSON_START = /\{\s*\\*"/;
@@ -22,17 +33,18 @@ const JSON_START = /\{\s*\\*"/;
  * The readable text of an ARM error body: `code: message` pieces in order, nested details after their
  * parent. Strings inside are unwrapped again, because Azure embeds escaped JSON in messages.
  */
-function flattenJson(value: unknown, depth: number): string {
-  if (depth > MAX_JSON_DEPTH || value === null || value === undefined) return "";
-  if (typeof value === "string") return unwrapText(value, depth + 1);
+function flattenJson(value: unknown, reparses: number, nesting: number): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return unwrapText(value, reparses);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return value.map((v) => flattenJson(v, depth + 1)).filter(Boolean).join(" ");
+  if (nesting >= MAX_NESTING) return "";
+  if (Array.isArray(value)) return value.map((v) => flattenJson(v, reparses, nesting + 1)).filter(Boolean).join(" ");
   const obj = value as Record<string, unknown>;
   const known = Object.keys(obj).filter((k) => errorKeyRank(k) >= 0).sort((a, b) => errorKeyRank(a) - errorKeyRank(b));
   const keys = known.length ? known : Object.keys(obj);
   const parts: string[] = [];
   for (const key of keys) {
-    const text = flattenJson(obj[key], depth + 1);
+    const text = flattenJson(obj[key], reparses, nesting + 1);
     if (!text) continue;
     // A code reads as a prefix of its message: "ExtensionOperationFailed: the extension ...".
     parts.push(errorKeyRank(key) === 0 && typeof obj[key] === "string" ? `${text}:` : text);
@@ -53,13 +65,15 @@ function unescape(text: string): string {
   return text.includes("\\") ? text.replace(/\\+(["'nrt\/])/g, (_, c: string) => (c === "n" || c === "r" || c === "t" ? " " : c)) : text;
 }
 
-function unwrapText(text: string, depth: number): string {
-  if (!text.includes("{")) return unescape(text); // no JSON inside: the common case, one scan
+/** `text` with JSON inside it read out, after `reparses` JSON parses already made on the way here. */
+function unwrapText(text: string, reparses: number): string {
+  // No JSON inside (the common case, one scan), or parsed often enough: pathological nesting stays text.
+  if (!text.includes("{") || reparses >= MAX_REPARSE) return unescape(text);
   // A whole message that is one serialized JSON string (a body serialized twice).
   const trimmed = text.trim();
   if (trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
     const inner = tryParse(trimmed);
-    if (typeof inner === "string") return unwrapText(inner, depth + 1);
+    if (typeof inner === "string") return unwrapText(inner, reparses + 1);
   }
   const match = JSON_START.exec(text);
   if (match) {
@@ -70,7 +84,7 @@ function unwrapText(text: string, depth: number): string {
       // `{\"code\"...` was cut out of another JSON string: unescape first rather than fail a parse.
       const parsed = tryParse(match[0].includes("\\") ? unescape(body) : body);
       if (parsed !== undefined && typeof parsed === "object") {
-        return `${unescape(text.slice(0, start))} ${flattenJson(parsed, depth)} ${unescape(text.slice(end + 1))}`;
+        return `${unescape(text.slice(0, start))} ${flattenJson(parsed, reparses + 1, 0)} ${unescape(text.slice(end + 1))}`;
       }
     }
   }

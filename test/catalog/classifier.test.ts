@@ -4,7 +4,7 @@
  * entries-*.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { classify, Classifier, contextFit, requiredLiterals, signatureWeight, trieSource } from "../../shared/catalog/classifier";
+import { anchorOf, classify, Classifier, contextFit, requiredLiterals, signatureWeight } from "../../shared/catalog/classifier";
 import type { CatalogEntry } from "../../shared/catalog/types";
 
 function entry(id: string, signatures: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry {
@@ -50,13 +50,13 @@ describe("requiredLiterals", () => {
   });
 });
 
-describe("trieSource", () => {
-  it("factors the literals as a trie that matches the longest literal at a position", () => {
-    const source = trieSource(["release azure", "release azure-arc failed", "azure-arc fail", "abc.d"]);
-    expect(source).toBe(String.raw`(?:release azure(?:-arc failed)?|a(?:zure-arc fail|bc\.d))`);
-    expect(new RegExp(source).exec("x release azure-arc failed")?.[0]).toBe("release azure-arc failed");
-    expect(new RegExp(source).exec("x release azure-arc fai")?.[0]).toBe("release azure");
-    expect(new RegExp(source).exec("abcxd")).toBeNull();
+describe("anchorOf", () => {
+  it("anchors a literal at its rarest bigram, and not at all without a bigram of table characters", () => {
+    const counts = new Uint32Array(256 * 256).fill(5);
+    counts[("k".charCodeAt(0) << 8) | "8".charCodeAt(0)] = 1;
+    expect(anchorOf("connectedk8s proxy", counts)).toBe(9);
+    expect(anchorOf("abc", new Uint32Array(256 * 256))).toBe(0); // all equal: the first
+    expect(anchorOf("\u2018\u2019", counts)).toBe(-1);
   });
 });
 
@@ -91,6 +91,15 @@ describe("Classifier", () => {
 
   it("runs signatures without a usable literal on every message", () => {
     expect(new Classifier([entry("short", [String.raw`\bab\b`])]).classify("x ab y").catalogId).toBe("short");
+    // A literal of characters outside the bigram table cannot be anchored: it runs on every message too.
+    expect(new Classifier([entry("cjk", ["\u5b89\u88c5\u5931\u8d25"])]).classify("helm \u5b89\u88c5\u5931\u8d25").catalogId).toBe("cjk");
+  });
+
+  it("finds a literal at the start, at the end and many times in one message", () => {
+    const classifier = new Classifier([entry("a", ["widget exploded"]), entry("b", ["gizmo melted$"])]);
+    expect(classifier.classify("widget exploded").catalogId).toBe("a");
+    expect(classifier.classify("x widget exploded, gizmo melted").catalogId).toBe("a");
+    expect(classifier.classify("gizmo melted; gizmo melted").catalogId).toBe("b");
   });
 
   describe("ranks several matches", () => {
@@ -102,10 +111,22 @@ describe("Classifier", () => {
       expect(classifier.classify("failed to get MSI certificate: dial tcp 1.2.3.4:443: i/o timeout after a long long wait").catalogId).toBe("certificate");
     });
 
-    it("then by context: an entry whose context the caller names beats a generic one", () => {
+    it("then by extension type: an entry for the caller's extension type beats a generic one", () => {
       const classifier = new Classifier([entry("generic", ["install failed badly"]), entry("flux-only", ["install failed"], { context: { extensionTypes: ["microsoft.flux"] } })]);
       expect(classifier.classify("install failed badly").catalogId).toBe("generic");
       expect(classifier.classify("install failed badly", { extensionType: "Microsoft.Flux" }).catalogId).toBe("flux-only");
+    });
+
+    it("component and cluster kind only break ties: they do not outrank a more specific signature", () => {
+      const classifier = new Classifier([
+        entry("specific", ["install failed badly"]),
+        entry("extension-only", ["install failed"], { context: { components: ["extension"], clusterKinds: ["arc"] } }),
+        entry("extension-tie", ["install failed badly"], { context: { components: ["extension"] } }),
+      ]);
+      expect(classifier.classify("install failed badly", { component: "extension", clusterKind: "arc" }).catalogId).toBe("extension-tie");
+      expect(classifier.classify("install failed", { component: "extension", clusterKind: "arc" }).catalogId).toBe("extension-only");
+      const untied = new Classifier([entry("specific", ["install failed badly"]), entry("extension-only", ["install failed"], { context: { components: ["extension"] } })]);
+      expect(untied.classify("install failed badly", { component: "extension" }).catalogId).toBe("specific");
     });
 
     it("then by literal weight: a spelled-out sentence beats a wildcard that matches more text", () => {
@@ -154,6 +175,24 @@ describe("Classifier", () => {
 });
 
 describe("classify over the catalog: precision where messages only share words", () => {
+  it("a named component does not hand a generic text to an entry scoped to an extension type it did not name", () => {
+    const timeout = "Timed out waiting for the resource to come to a ready/completed state. Last resource not ready was dapr-system/dapr-sidecar-injector";
+    expect(classify(timeout, { component: "extension" }).catalogId).toBe("helm-timeout-ready");
+    expect(classify(timeout, { component: "extension", clusterKind: "aks" }).catalogId).toBe("helm-timeout-ready");
+    expect(classify(timeout, { component: "extension", extensionType: "microsoft.servicelinker.connection" }).catalogId).toBe("sc-agent-timeout");
+  });
+
+  it("a named component or cluster kind does not let a vaguer entry restricted to it win (cases the old ranking got wrong)", () => {
+    // ext-agent-no-response (extension only) matched the plain sentence; sc-agent-timeout spells out the whole LRO text.
+    const lro = "Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time";
+    expect(classify(lro, { component: "extension" }).catalogId).toBe("sc-agent-timeout");
+    // The CLI's onboarding output mentions pods stuck in pending (an Arc-only entry), but the error is the missing CRD.
+    const onboarding =
+      "az connectedk8s connect -n AzureArcTest -g AzureArcTest\nPlease check if the azure-arc namespace was deployed. A possible cause for pods stuck in pending state could be insufficientresources on the Kubernetes cluster to onboard to arc.\n" +
+      'ValidationError: Unable to install helm release: Error: customresourcedefinitions.apiextensions.k8s.io "connectedclusters.arc.azure.com" not found';
+    expect(classify(onboarding, { clusterKind: "arc" }).catalogId).toBe("arc-helm-crd-not-found");
+  });
+
   it("a CRD dry-run rejected as Invalid is not the admission-webhook dry-run problem", () => {
     const crd = 'CustomResourceDefinition/widgets.example.com dry-run failed, reason: Invalid: CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema: Required value';
     expect(classify(crd).catalogId).not.toBe("flux-webhook-dry-run");

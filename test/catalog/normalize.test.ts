@@ -2,6 +2,7 @@
  * Normalization (what signatures see) and fingerprints (how unknown failures group across clusters).
  */
 import { describe, expect, it } from "vitest";
+import { catalog } from "../../shared/catalog";
 import { classify } from "../../shared/catalog/classifier";
 import { fingerprintOf, normalizeMessage } from "../../shared/catalog/normalize";
 import { WRAPPERS } from "./wrappers";
@@ -37,6 +38,36 @@ describe("normalizeMessage", () => {
     );
     // Serialized twice, as the portal shows an extension's status.
     expect(normalizeMessage(JSON.stringify(inner))).toBe("resourceoperationfailure: the resource operation completed with terminal provisioning state 'failed'.");
+  });
+
+  it("follows ARM bodies nested in other bodies' details[].message, counting only re-parses (issue: innermost message lost)", () => {
+    const status = catalog.find((e) => e.id === "flux-pod-identity")!.examples[1]; // the seed's extension status JSON
+    const resourceOperationFailure = (message: string) =>
+      JSON.stringify({ status: "Failed", error: { code: "ResourceOperationFailure", message: "The resource operation completed with terminal provisioning state 'Failed'.", details: [{ code: "ExtensionOperationFailed", message }] } });
+    expect(classify(resourceOperationFailure(status)).catalogId).toBe("flux-pod-identity");
+    // Seven bodies deep, each in the previous one's details: over 40 object/array/string levels, which the
+    // old per-level bound cut off before the innermost message.
+    let message = status;
+    for (let i = 0; i < 7; i++) message = i % 2 ? WRAPPERS.armNested(message, "edge-007") : resourceOperationFailure(message);
+    const normalized = normalizeMessage(message);
+    expect(normalized).toContain("extensioncreationfailed: error: unable to get the status from the local crd");
+    expect(normalized).not.toContain('{"status');
+    expect(classify(message).catalogId).toBe("flux-pod-identity");
+  });
+
+  it("keeps megabyte messages bounded: a 1 MB log around a body still classifies, pathological nesting stays text", () => {
+    const log = Array.from({ length: 14_000 }, (_, i) => `2024-05-02T09:14:${String(i % 60).padStart(2, "0")}Z info reconciling object ${i} of the release`).join("\n");
+    const body = JSON.stringify({ error: { code: "ExtensionOperationFailed", message: `${log}\nUnable to get a response from the Agent in time`, details: [] } });
+    expect(body.length).toBeGreaterThan(900_000);
+    expect(classify(body, { component: "extension" }).catalogId).toBe("ext-agent-no-response");
+    // 200,000 nested objects (1.2 MB): parsed once, flattened only to a bounded depth, no stack overflow.
+    const nested = '{"a":'.repeat(200_000) + '"x"' + "}".repeat(200_000);
+    expect(classify(nested)).toMatchObject({ catalogId: null, confidence: 0 });
+    // A string serialized into itself again and again stops being parsed after a bounded number of levels.
+    let serialized = "Unable to get a response from the Agent in time";
+    for (let i = 0; i < 14; i++) serialized = JSON.stringify({ error: { code: "Outer", message: serialized } });
+    expect(serialized.length).toBeGreaterThan(100_000);
+    expect(classify(serialized).catalogId).toBe("ext-agent-no-response");
   });
 
   it("reads the single-quoted pseudo-JSON the portal shows as text, and text that is not JSON at all", () => {
