@@ -160,7 +160,16 @@ export function transitionEntity(partitionKey: string, rowKey: string, t: Transi
 }
 
 export function transitionFromEntity(entity: Record<string, unknown>): TransitionRecord {
-  const record = pick<TransitionRecord>(fromDocument(entity), TRANSITION_FIELDS);
+  return transitionFromDocument(transitionDocument(entity));
+}
+
+/** A transition row's stored document, as packs keep it (see packs.ts). */
+export function transitionDocument(entity: Record<string, unknown>): Record<string, unknown> {
+  return fromDocument(entity);
+}
+
+export function transitionFromDocument(document: Record<string, unknown>): TransitionRecord {
+  const record = pick<TransitionRecord>(document, TRANSITION_FIELDS);
   return { ...record, from: record.from ?? null, catalogId: record.catalogId ?? null };
 }
 

@@ -33,6 +33,7 @@ import { FleetHistoryError, statusOf } from "./errors";
 import { clusterView, isGone, NOT_READ_REASON, planCluster, ComponentPlan } from "./diff";
 import * as keys from "./keys";
 import { clusterContentHash, ClusterView, Manifest, manifestEntities, manifestFromEntities } from "./manifest";
+import { packRows, unpack } from "./packs";
 import { countOperations, FleetHistoryOptions, openTable, operationsSoFar } from "./tables";
 import type {
   ComponentChange,
@@ -51,6 +52,7 @@ const MAX_BATCH_OPERATIONS = 100;
 const MAX_BATCH_BYTES = 3_500_000;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_RETENTION_DAYS = 400;
+const DEFAULT_COMPACT_AFTER = 100;
 const DAY_MS = 24 * 60 * 60_000;
 
 interface Lease {
@@ -103,6 +105,7 @@ type Action = TransactionAction;
 export class TableFleetHistory implements FleetHistory {
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private readonly compactAfter: number;
   /** Partition reads of the last diffSnapshot, reused by recordSweep while `version` holds. */
   private cache?: { version: string; rows: Map<string, ClusterRows> };
 
@@ -114,6 +117,7 @@ export class TableFleetHistory implements FleetHistory {
   ) {
     this.leaseMs = options.leaseDurationMs ?? DEFAULT_LEASE_MS;
     this.concurrency = options.concurrency ?? 8;
+    this.compactAfter = options.compactAfter ?? DEFAULT_COMPACT_AFTER;
   }
 
   static async open(options: FleetHistoryOptions): Promise<TableFleetHistory> {
@@ -172,6 +176,8 @@ export class TableFleetHistory implements FleetHistory {
     this.cache = undefined;
     const rows = await this.readClusters(plan, cached);
     const transitions: TransitionRecord[] = [];
+    /** Loose transition rows per cluster after this sweep (the manifest's compaction trigger). */
+    const loose = new Map<string, number>();
     const clusterActions = new Map<string, Action[][]>();
     const indexActions = new IndexWrites();
     for (const work of plan.work.values()) {
@@ -179,24 +185,54 @@ export class TableFleetHistory implements FleetHistory {
       const plans = this.planWork(work, stored, snapshot);
       clusterActions.set(work.key, plans.map((p) => componentActions(work.key, p, stored.current.get(p.componentKey)?.etag)));
       for (const p of plans) transitions.push(...p.transitions);
+      loose.set(work.key, (meta.manifest.clusters.get(work.key)?.loose ?? 0) + plans.reduce((n, p) => n + p.transitions.length, 0));
       indexActions.addPlans(work.key, plans, stored);
       if (work.repair) for (const t of stored.recent) indexActions.addTransition(work.key, t);
     }
 
-    const batch = async (table: TableClient, partitionKey: string, units: Action[][]) => {
-      await writeUnits(table, partitionKey, units, async (operations, n) => {
-        await writer.renewIfDue();
-        await this.options.beforeBatch?.({ table: table.tableName, partitionKey, operations, batch: n });
-      });
+    const beforeBatch = (table: TableClient, partitionKey: string) => async (operations: number, n: number) => {
+      await writer.renewIfDue();
+      await this.options.beforeBatch?.({ table: table.tableName, partitionKey, operations, batch: n });
     };
-    await mapLimit([...clusterActions], this.concurrency, ([key, units]) => batch(this.clusters, key, units));
+    await mapLimit([...clusterActions], this.concurrency, async ([key, units]) => {
+      await writeUnits(this.clusters, key, units, beforeBatch(this.clusters, key));
+      // Under the lease, so no other sweep writes the partition meanwhile.
+      if (loose.get(key)! >= this.compactAfter) loose.set(key, await this.compact(key, meta.manifest.lastStartedAt, beforeBatch(this.clusters, key)));
+    });
+    const batch = (table: TableClient, partitionKey: string, units: Action[][]) => writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey));
     await mapLimit([...indexActions.byPartition()], this.concurrency, ([pk, units]) => batch(this.index, pk, units));
 
-    const next = nextManifest(plan, snapshot);
+    const next = nextManifest(plan, snapshot, loose);
     // The commit below is one more request.
     const sweep = sweepRecord(snapshot, transitions.length, operationsSoFar() + 1);
     await writer.commit(manifestEntities(next), meta.manifestRowKeys, sweepEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId), sweep));
     return { sweep, transitions };
+  }
+
+  /**
+   * Packs a cluster's loose transition rows older than the last committed sweep, one transaction per
+   * pack (the pack in, its rows out), and returns how many loose rows remain. Newer rows stay loose:
+   * an interrupted sweep's repair re-reads them to rebuild their index copies. A pack whose rows are
+   * no longer all there (the transaction fails as a whole) is left for a later sweep.
+   */
+  private async compact(clusterKey: string, committedAt: string | undefined, before: (operations: number, batch: number) => Promise<void>): Promise<number> {
+    const filter = odata`PartitionKey eq ${clusterKey} and RowKey ge ${keys.TRANSITION_PREFIX} and RowKey lt ${keys.prefixEnd(keys.TRANSITION_PREFIX)}`;
+    const rows: Entity[] = [];
+    for await (const entity of this.clusters.listEntities<Entity>({ queryOptions: { filter } })) rows.push(entity);
+    const bound = `${keys.TRANSITION_PREFIX}${committedAt ?? ""}`;
+    let remaining = rows.length;
+    let n = 0;
+    for (const pack of packRows(clusterKey, rows.filter((r) => r.rowKey < bound))) {
+      await before(pack.rows.length + 1, n++);
+      try {
+        await this.clusters.submitTransaction([["upsert", pack.entity, "Replace"], ...pack.rows.map((r): Action => ["delete", { partitionKey: clusterKey, rowKey: r.rowKey }])]);
+      } catch (err) {
+        if ([404, 409, 412].includes(statusOf(err) ?? 0)) break;
+        throw err;
+      }
+      remaining -= pack.rows.length;
+    }
+    return remaining;
   }
 
   /** Which clusters this snapshot changes, from hashes alone. */
@@ -330,12 +366,19 @@ export class TableFleetHistory implements FleetHistory {
 
   async clusterTimeline(clusterId: string, options: { from?: Date; to?: Date } = {}): Promise<TransitionRecord[]> {
     const key = keys.clusterKey(clusterId);
-    const low = `${keys.TRANSITION_PREFIX}${options.from?.toISOString() ?? ""}`;
-    const high = options.to ? `${keys.TRANSITION_PREFIX}${options.to.toISOString()}` : keys.prefixEnd(keys.TRANSITION_PREFIX);
-    const filter = odata`PartitionKey eq ${key} and RowKey ge ${low} and RowKey lt ${high}`;
-    const records: TransitionRecord[] = [];
-    for await (const entity of this.clusters.listEntities<Entity>({ queryOptions: { filter } })) records.push(transitionFromEntity(entity));
-    return records;
+    const from = options.from?.toISOString() ?? "";
+    const to = options.to?.toISOString();
+    const loose = odata`RowKey ge ${keys.TRANSITION_PREFIX + from} and RowKey lt ${to ? keys.TRANSITION_PREFIX + to : keys.prefixEnd(keys.TRANSITION_PREFIX)}`;
+    // Packs are keyed by their last time: those ending at or after `from`, and starting before `to`.
+    const packs = odata`RowKey ge ${keys.PACK_PREFIX + from} and RowKey lt ${keys.prefixEnd(keys.PACK_PREFIX)}` + (to ? odata` and firstAt lt ${to}` : "");
+    const filter = odata`PartitionKey eq ${key}` + ` and ((${packs}) or (${loose}))`;
+    const rows: Array<[string, TransitionRecord]> = [];
+    for await (const entity of this.clusters.listEntities<Entity>({ queryOptions: { filter } })) {
+      if (!entity.rowKey.startsWith(keys.PACK_PREFIX)) rows.push([entity.rowKey, transitionFromEntity(entity)]);
+      else for (const row of unpack(entity)) if (row[1].at >= from && (to === undefined || row[1].at < to)) rows.push(row);
+    }
+    // In loose-row key order: by time, then component and event.
+    return rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((row) => row[1]);
   }
 
   async *listTransitions(query: TransitionQuery = {}): AsyncIterable<TransitionRecord> {
@@ -397,11 +440,10 @@ export class TableFleetHistory implements FleetHistory {
       return since !== undefined && at >= since;
     };
     let deleted = 0;
-    const purge = async (table: TableClient, filter: string, parse: (e: Entity) => { cluster: string; component: string; at: string }) => {
+    const purge = async (table: TableClient, filter: string, kept: (e: Entity) => boolean, wholeRows = false) => {
       const byPartition = new Map<string, Action[][]>();
-      for await (const entity of table.listEntities<Entity>({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] } })) {
-        const { cluster, component, at } = parse(entity);
-        if (keep(cluster, component, at)) continue;
+      for await (const entity of table.listEntities<Entity>({ queryOptions: { filter, ...(wholeRows ? {} : { select: ["PartitionKey", "RowKey"] }) } })) {
+        if (kept(entity)) continue;
         const units = byPartition.get(entity.partitionKey) ?? [];
         units.push([["delete", { partitionKey: entity.partitionKey, rowKey: entity.rowKey }]]);
         byPartition.set(entity.partitionKey, units);
@@ -409,18 +451,21 @@ export class TableFleetHistory implements FleetHistory {
       }
       await mapLimit([...byPartition], this.concurrency, ([pk, units]) => writeUnits(table, pk, units));
     };
+    const keepLoose = (clusterKey: string, rowKey: string) => {
+      const [, at, component] = rowKey.split("~");
+      return keep(clusterKey, component, at);
+    };
     // t~<at>~<component>~<event> in a cluster's partition
-    await purge(this.clusters, odata`RowKey ge ${keys.TRANSITION_PREFIX} and RowKey lt ${keys.TRANSITION_PREFIX + cutoff}`, (e) => {
-      const [, at, component] = e.rowKey.split("~");
-      return { cluster: e.partitionKey, component, at };
-    });
+    await purge(this.clusters, odata`RowKey ge ${keys.TRANSITION_PREFIX} and RowKey lt ${keys.TRANSITION_PREFIX + cutoff}`, (e) => keepLoose(e.partitionKey, e.rowKey));
+    // Packs whose every transition is older than the cut-off: kept whole while one belongs to an open failure.
+    await purge(this.clusters, odata`RowKey ge ${keys.PACK_PREFIX} and RowKey lt ${keys.PACK_PREFIX + cutoff}`, (e) => unpack(e).some(([rowKey]) => keepLoose(e.partitionKey, rowKey)), true);
     // <at>~<cluster>~<component>~<event> in the event partitions
     await purge(this.index, odata`PartitionKey ge ${keys.EVENT_PARTITION_PREFIX} and PartitionKey lt ${keys.prefixEnd(keys.EVENT_PARTITION_PREFIX)} and RowKey lt ${cutoff}`, (e) => {
       const [at, cluster, component] = e.rowKey.split("~");
-      return { cluster, component, at };
+      return keep(cluster, component, at);
     });
     const cutoffSweep = keys.sweepRowKey(cutoff, "");
-    await purge(this.sweeps, odata`PartitionKey eq ${keys.META_PARTITION} and RowKey gt ${cutoffSweep} and RowKey lt ${keys.prefixEnd(keys.SWEEP_ROW_PREFIX)}`, () => ({ cluster: "", component: "", at: "" }));
+    await purge(this.sweeps, odata`PartitionKey eq ${keys.META_PARTITION} and RowKey gt ${cutoffSweep} and RowKey lt ${keys.prefixEnd(keys.SWEEP_ROW_PREFIX)}`, () => false);
     return deleted;
   }
 }
@@ -630,13 +675,13 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
 
 // ---------------------------------------------------------------- records
 
-function nextManifest(plan: Plan, snapshot: FleetSnapshot): Manifest {
+function nextManifest(plan: Plan, snapshot: FleetSnapshot, loose: ReadonlyMap<string, number>): Manifest {
   const previous = plan.meta.manifest;
   const seq = previous.seq + 1;
   const clusters = new Map(previous.clusters);
   for (const work of plan.work.values()) {
     if (work.view === "gone") clusters.delete(work.key);
-    else if (work.cluster && work.hash) clusters.set(work.key, { hash: work.hash, subscriptionId: work.cluster.subscriptionId.toLowerCase(), seenSeq: clusters.get(work.key)?.seenSeq ?? seq });
+    else if (work.cluster && work.hash) clusters.set(work.key, { hash: work.hash, subscriptionId: work.cluster.subscriptionId.toLowerCase(), seenSeq: clusters.get(work.key)?.seenSeq ?? seq, loose: loose.get(work.key) ?? 0 });
     // A repaired cluster this sweep did not read: an impossible hash makes the next read re-check it.
     else if (work.view === "unread" && clusters.has(work.key)) clusters.set(work.key, { ...clusters.get(work.key)!, hash: "?" });
   }

@@ -6,6 +6,7 @@
  * - `<prefix>clusters`: one partition per cluster. `c~<component>` rows are the current state,
  *   `t~<time>~<component>~<event>` rows its transitions, oldest first. A component's new state and
  *   the transitions that led to it are written in one transaction, so they can never disagree.
+ *   `p~<time>~...` rows pack older transitions, many per row (compaction, see packs.ts).
  * - `<prefix>index`: partitions `open~<shard>` hold a copy of every component that is not healthy
  *   (open failures now); `e~day~<yyyy-mm-dd>~<shard>` a copy of every transition of the day but
  *   `appeared` (a first sighting that is not a failure stays in its cluster's timeline);
@@ -33,6 +34,14 @@ export const currentRowKey = (component: string): string => `${CURRENT_PREFIX}${
 
 /** Sorts by time because ISO-8601 UTC strings of one length sort like the instants they name. */
 export const transitionRowKey = (at: string, component: string, event: string): string => `${TRANSITION_PREFIX}${at}~${component}~${event}`;
+
+/**
+ * A pack of older transitions of the cluster (see packs.ts): `p~<last time>~<first packed row key>`.
+ * Sorting by the last time lets a window read start at its `from`; the first row key keeps packs of
+ * one instant apart, and is the same when a re-run packs the same rows.
+ */
+export const PACK_PREFIX = "p~";
+export const packRowKey = (lastAt: string, firstRowKey: string): string => `${PACK_PREFIX}${lastAt}~${firstRowKey.slice(TRANSITION_PREFIX.length)}`;
 
 /** Key text for values that may hold characters keys refuse (`/`, `\`, `#`, `?`, control characters). */
 export function keyText(value: string): string {

@@ -16,6 +16,11 @@ export interface ManifestCluster {
   subscriptionId: string;
   /** Sequence number of the last sweep that read the cluster (not dark, scope read). */
   seenSeq: number;
+  /**
+   * Transition rows of the cluster not yet packed (see packs.ts); a trigger for compaction, not an
+   * exact count (a crashed sweep's rows are counted once it commits). 0 in manifests written before packs.
+   */
+  loose: number;
 }
 
 export interface Manifest {
@@ -37,10 +42,10 @@ const PROPERTIES_PER_ROW = 13;
 export function manifestEntities(manifest: Manifest): Entity[] {
   const subs = [...new Set([...manifest.clusters.values()].map((c) => c.subscriptionId))];
   const subIndex = new Map(subs.map((s, i) => [s, i]));
-  const lines = [...manifest.clusters].map(([key, c]) => `${key} ${c.hash} ${subIndex.get(c.subscriptionId)!.toString(36)} ${c.seenSeq.toString(36)}`);
+  const lines = [...manifest.clusters].map(([key, c]) => `${key} ${c.hash} ${subIndex.get(c.subscriptionId)!.toString(36)} ${c.seenSeq.toString(36)}${c.loose ? ` ${c.loose.toString(36)}` : ""}`);
   const header = { v: 1, seq: manifest.seq, lastSweepId: manifest.lastSweepId, lastStartedAt: manifest.lastStartedAt, sweeps: manifest.sweeps, subs };
-  // Lines are ~30 characters; fill each row up to its property budget.
-  const perRow = Math.floor((PROPERTIES_PER_ROW * 32_000) / 32) - 1;
+  // Lines are ~30 characters (at most 34); fill each row up to its property budget.
+  const perRow = Math.floor((PROPERTIES_PER_ROW * 32_000) / 34) - 1;
   const rows: Entity[] = [];
   for (let i = 0; i === 0 || i < lines.length; i += perRow) {
     const entity: Entity = { partitionKey: META_PARTITION, rowKey: `${MANIFEST_ROW_PREFIX}${String(rows.length).padStart(4, "0")}` };
@@ -60,8 +65,8 @@ export function manifestFromEntities(entities: Array<Record<string, unknown>>): 
   for (const entity of sorted) {
     for (const line of (getText(entity, "m") ?? "").split("\n")) {
       if (!line) continue;
-      const [key, hash, sub, seen] = line.split(" ");
-      clusters.set(key, { hash, subscriptionId: subs[parseInt(sub, 36)] ?? "", seenSeq: parseInt(seen, 36) });
+      const [key, hash, sub, seen, loose] = line.split(" ");
+      clusters.set(key, { hash, subscriptionId: subs[parseInt(sub, 36)] ?? "", seenSeq: parseInt(seen, 36), loose: loose ? parseInt(loose, 36) : 0 });
     }
   }
   return { seq: header.seq ?? 0, lastSweepId: header.lastSweepId, lastStartedAt: header.lastStartedAt, sweeps: header.sweeps ?? {}, clusters };

@@ -26,6 +26,8 @@ export interface FleetHistoryOptions {
   leaseDurationMs?: number;
   /** Table calls in flight at once while a sweep reads and writes partitions; 8 when absent. */
   concurrency?: number;
+  /** Loose transition rows of a cluster at which a sweep that writes the cluster packs its older ones (see packs.ts); 100 when absent. */
+  compactAfter?: number;
   /**
    * Called before each write batch of a sweep; a test throws here to stop the writer between batches
    * (crash-and-rerun). Not for production use.
