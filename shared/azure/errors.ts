@@ -52,6 +52,8 @@ export interface RetryHooks {
   before(): Promise<void>;
   /** A 429 arrived: make `before()` wait as the response says. */
   throttled(headers: { get(name: string): string | undefined | null } | undefined): void;
+  /** An attempt failed (before any retry decision). */
+  failed?(): void;
   sleep(ms: number): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function readWithRetries<T>(send: () => Promise<T>, hooks: RetryHoo
     try {
       return await send();
     } catch (err) {
+      hooks.failed?.();
       const info = describeError(err);
       if (info.throttled && ++throttles <= policy.maxThrottles) {
         hooks.throttled((err as RestErrorLike).response?.headers);

@@ -132,6 +132,11 @@ export class QuotaPacer {
     this.answerProbe();
   }
 
+  /** A query failed: if it was the probe, it will bring no quota headers, so the next query probes. */
+  failed(): void {
+    this.answerProbe();
+  }
+
   private answerProbe(): void {
     this.probe?.answer();
     this.probe = undefined;

@@ -101,7 +101,7 @@ export class ResourceGraphReader {
         },
       );
     };
-    const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
+    const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), failed: () => this.pacer.failed(), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
     return {
       rows: rowsOf(response.data),
       subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true",

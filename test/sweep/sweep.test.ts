@@ -71,6 +71,35 @@ describe("runSweep against the simulator and Azurite", () => {
     expect(third.summary.confirmation.read).toBe(0);
   });
 
+  it("confirms a cluster that went offline with a GET of the cluster resource", async () => {
+    const { sim, sweep } = await setup();
+    await sweep();
+    const arc = sim.fleet.clusters.find((c) => c.kind === "arc" && (c.connectivityStatus ?? "Connected") === "Connected")!;
+    sim.fleet.takeOffline(arc.id);
+    const { summary, snapshot } = await sweep();
+    expect(summary.confirmation.read).toBeGreaterThanOrEqual(1);
+    expect(snapshot.clusters.find((c) => c.id === arc.id.toLowerCase())!.components[0]).toMatchObject({ kind: "cluster", state: "failing", reason: "Offline" });
+  });
+
+  it("reads a failing Flux configuration from ARM when its Resource Graph row has no object statuses", async () => {
+    const { sim, sweep } = await setup({ fleet: { clusters: 4, subscriptions: 1, extensionsPerCluster: 1, fluxPerCluster: 1, failureRate: 0, seed: 23 } });
+    const cluster = sim.fleet.clusters[0];
+    const flux = cluster.components.find((c) => c.kind === "flux")!;
+    const id = `${cluster.id}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${flux.name}`;
+    sim.fleet.fail(id);
+    // The row comes without statuses (nulls); ARM answers in full once the statuses are asked for.
+    sim.setFaults({ malformed: { nulls: [id] } });
+    const before = sim.stats.armReads;
+    const { snapshot } = await sweep({ onProgress: (p) => p.phase === "statuses" && sim.setFaults({}) });
+    expect(sim.stats.armReads - before).toBe(1);
+    const components = all(snapshot.clusters);
+    const config = components.find((c) => c.id.toLowerCase() === id.toLowerCase())!;
+    expect(config).toMatchObject({ kind: "flux", state: "failing", reason: "NonCompliant" });
+    const objects = components.filter((c) => c.parentId === config.id);
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.some((o) => o.state === "failing")).toBe(true);
+  });
+
   it("a forbidden subscription inside a batch is isolated: partial names it, the rest is read", async () => {
     const { sim, sweep } = await setup();
     const [s1, s2, s3] = sim.fleet.subscriptions;
