@@ -127,7 +127,77 @@ const WRAPPERS_AND_KEYED_NAMES = new RegExp(
 );
 const dropWrapperOrName = (_: string, key: string | undefined) => (key === undefined ? " " : `${key}<name>`);
 
-const hasDigit = (word: string) => /\d/.test(word);
+/*
+ * Cheap tests a word must pass before a rule's expression runs on it (necessary conditions of each
+ * expression, checked on character codes): most words a fleet produces are new (ids, hashes), so the
+ * rules run on every one of them and an expression that cannot match is the cost to avoid.
+ */
+const isDigitAt = (w: string, i: number) => {
+  const c = w.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+const isHexAt = (w: string, i: number) => {
+  const c = w.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+};
+const isWordAt = (w: string, i: number) => {
+  const c = w.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+};
+
+function hasDigit(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (isDigitAt(w, i)) return true;
+  return false;
+}
+
+/** `1-02-` or `1:02:`, which every date (`2024-05-02`) and clock time (`9:14:11`) contains. */
+function hasTimeShape(w: string): boolean {
+  for (let i = 0; i + 4 < w.length; i++) {
+    const separator = w[i + 1];
+    if ((separator === "-" || separator === ":") && isDigitAt(w, i) && isDigitAt(w, i + 2) && isDigitAt(w, i + 3) && w[i + 4] === separator) return true;
+  }
+  return false;
+}
+
+/** A digit, a dot and a digit, which every IP address and version contains. */
+function hasDottedNumber(w: string): boolean {
+  for (let i = w.indexOf("."); i > 0; i = w.indexOf(".", i + 1)) if (isDigitAt(w, i - 1) && isDigitAt(w, i + 1)) return true;
+  return false;
+}
+
+const POD_HASH_CHAR = /[bcdfghjklmnpqrstvwxz2-9]/;
+
+/** A dash followed by a five-character pod hash with a digit, at the end of the word's word characters. */
+function hasPodSuffix(w: string): boolean {
+  for (let dash = w.indexOf("-"); dash >= 0; dash = w.indexOf("-", dash + 1)) {
+    const end = dash + 6;
+    if (end > w.length || (end < w.length && isWordAt(w, end))) continue;
+    let digit = false;
+    let i = dash + 1;
+    for (; i < end && POD_HASH_CHAR.test(w[i]); i++) digit ||= isDigitAt(w, i);
+    if (i === end && digit) return true;
+  }
+  return false;
+}
+
+/** A run of six or more hex characters holding both a digit and a letter. */
+function hasHexRun(w: string): boolean {
+  let run = 0;
+  let digit = false;
+  let letter = false;
+  for (let i = 0; i <= w.length; i++) {
+    if (i < w.length && isHexAt(w, i)) {
+      run++;
+      if (isDigitAt(w, i)) digit = true;
+      else letter = true;
+      continue;
+    }
+    if (run >= 6 && digit && letter) return true;
+    run = 0;
+    digit = letter = false;
+  }
+  return false;
+}
 
 /**
  * Variable parts of one word and their placeholders, in order (an ARM id contains names, GUIDs and
@@ -138,19 +208,19 @@ const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; r
   { applies: (w) => w.includes("/subscriptions/"), pattern: /\/subscriptions\/[^'",;:)}\]]+/g, replacement: "<resource>" },
   { applies: (w) => w.includes("://"), pattern: /\bhttps?:\/\/[^'",;)}\]]+/g, replacement: "<url>" },
   { applies: (w) => w.length >= 36, pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, replacement: "<guid>" },
-  { applies: (w) => (w.includes("-") || w.includes(":")) && hasDigit(w), pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, replacement: "<time>" },
-  { applies: (w) => w.includes(".") && hasDigit(w), pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, replacement: "<ip>" },
-  { applies: (w) => w.includes(".") && hasDigit(w), pattern: /\bv?\d+(?:\.\d+){1,3}(?:-[0-9a-z][0-9a-z.]*)?\b/g, replacement: "<version>" },
+  { applies: hasTimeShape, pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, replacement: "<time>" },
+  { applies: hasDottedNumber, pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, replacement: "<ip>" },
+  { applies: hasDottedNumber, pattern: /\bv?\d+(?:\.\d+){1,3}(?:-[0-9a-z][0-9a-z.]*)?\b/g, replacement: "<version>" },
   // Pod names: <deployment>-<replicaset hash>-<pod hash>, or <daemonset>-<hash with a digit>.
   { applies: (w) => w.length >= 16 && w.includes("-"), pattern: /\b([a-z][a-z0-9-]*?)-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g, replacement: "$1-<pod>" },
-  { applies: (w) => w.includes("-") && hasDigit(w), pattern: /\b([a-z][a-z0-9-]*?)-(?=[bcdfghjklmnpqrstvwxz2-9]{0,4}\d)[bcdfghjklmnpqrstvwxz2-9]{5}\b/g, replacement: "$1-<pod>" },
+  { applies: hasPodSuffix, pattern: /\b([a-z][a-z0-9-]*?)-(?=[bcdfghjklmnpqrstvwxz2-9]{0,4}\d)[bcdfghjklmnpqrstvwxz2-9]{5}\b/g, replacement: "$1-<pod>" },
   // Names in ARM paths.
-  { applies: (w) => w.includes("/"), pattern: /\b(connectedclusters|managedclusters|extensions|fluxconfigurations|sourcecontrolconfigurations|namespaces|resourcegroups|clusters|releases)\/[^/'",;)}\]]+/g, replacement: "$1/<name>" },
+  { applies: (w) => w.includes("s/"), pattern: /\b(connectedclusters|managedclusters|extensions|fluxconfigurations|sourcecontrolconfigurations|namespaces|resourcegroups|clusters|releases)\/[^/'",;)}\]]+/g, replacement: "$1/<name>" },
   // Quoted single tokens are almost always names (releases, namespaces, clusters, identities).
   { applies: (w) => w.includes("'"), pattern: /'[^']{1,120}'/g, replacement: "'<name>'" },
   { applies: (w) => w.includes('"'), pattern: /"[^"]{1,120}"/g, replacement: '"<name>"' },
   // Hashes and digests: hex runs of six or more with both a digit and a letter; then any number.
-  { applies: (w) => w.length >= 6 && hasDigit(w), pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, replacement: "<hex>" },
+  { applies: hasHexRun, pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, replacement: "<hex>" },
   // Digits inside a word (`k8s`, `connectedk8s`) are part of a name that does not vary.
   { applies: hasDigit, pattern: /(?<![a-z])\d+|\d+(?![a-z])/g, replacement: "<n>" },
 ];
@@ -162,13 +232,21 @@ const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; r
 const WORD_CACHE_SIZE = 4096;
 const wordCache = new Map<string, string>();
 
+/**
+ * Placeholders of values that rarely repeat (a GUID, a digest, a time): a word holding one is not
+ * cached, so it does not push the words that do repeat out of the map.
+ */
+const ONE_OFF = /<(?:guid|hex|resource|url|time|ip)>/;
+
 function variableWord(word: string): string {
   const cached = wordCache.get(word);
   if (cached !== undefined) return cached;
   let rewritten = word;
   for (const rule of WORD_RULES) if (rule.applies(rewritten)) rewritten = rewritten.replace(rule.pattern, rule.replacement);
-  if (wordCache.size >= WORD_CACHE_SIZE) wordCache.clear();
-  wordCache.set(word, rewritten);
+  if (!ONE_OFF.test(rewritten)) {
+    if (wordCache.size >= WORD_CACHE_SIZE) wordCache.clear();
+    wordCache.set(word, rewritten);
+  }
   return rewritten;
 }
 
