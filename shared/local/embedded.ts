@@ -1,16 +1,13 @@
 /**
  * The embedded defaults of the command line: with no Table storage configured, a local Azurite that
  * keeps its data in `.azurite/` (so the timeline grows from one run to the next); with no Azure
- * configured, `start` also runs the local ARM simulator.
+ * configured, `start` also runs the local ARM simulator, whose certificate the sweep trusts for a
+ * loopback endpoint (shared/sweep/from-env.ts).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Env, setting } from "../config";
 import { startAzurite } from "./azurite";
-import { simulatorCaPath } from "./simulator";
-
-export const SIMULATOR_CA_FILE = simulatorCaPath();
 
 export interface EmbeddedTables {
   /** The environment with `FLEET_TABLES_CONNECTION` filled in when it was missing. */
@@ -41,20 +38,4 @@ export async function withEmbeddedTables(env: Env, options: { location?: string 
     notes: [`Table storage: embedded Azurite on 127.0.0.1:${azurite.port}, data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`],
     stop: () => azurite.stop(),
   };
-}
-
-/**
- * NODE_EXTRA_CA_CERTS is read once at process start and holds one file, so a process that must trust
- * the simulator gets a value naming a file with both the user's extra CAs and the simulator's.
- * Returns `undefined` when the current process already trusts it.
- */
-export function extraCaCertsWithSimulator(env: Env): string | undefined {
-  const current = env.NODE_EXTRA_CA_CERTS;
-  if (!current) return SIMULATOR_CA_FILE;
-  const simulatorCa = fs.readFileSync(SIMULATOR_CA_FILE, "utf8").trim();
-  const currentCas = fs.existsSync(current) ? fs.readFileSync(current, "utf8") : "";
-  if (currentCas.includes(simulatorCa)) return undefined;
-  const combined = path.join(os.tmpdir(), `fleet-health-ca-${process.pid}.pem`);
-  fs.writeFileSync(combined, `${currentCas.trim()}\n${simulatorCa}\n`);
-  return combined;
 }

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { azureConfigured, extraCaCertsWithSimulator, SIMULATOR_CA_FILE, withEmbeddedTables } from "../../shared/local/embedded";
+import { azureConfigured, withEmbeddedTables } from "../../shared/local/embedded";
 
 describe("embedded Table storage", () => {
   it("changes nothing when storage is configured", async () => {
@@ -36,22 +36,7 @@ describe("embedded Table storage", () => {
   });
 });
 
-describe("simulator trust", () => {
-  it("names the simulator CA when nothing is trusted yet, and nothing once it is", () => {
-    expect(extraCaCertsWithSimulator({})).toBe(SIMULATOR_CA_FILE);
-    expect(extraCaCertsWithSimulator({ NODE_EXTRA_CA_CERTS: SIMULATOR_CA_FILE })).toBeUndefined();
-  });
-
-  it("keeps the user's extra CAs next to the simulator's", () => {
-    const own = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fh-ca-")), "own.pem");
-    fs.writeFileSync(own, "-----BEGIN CERTIFICATE-----\nOWN\n-----END CERTIFICATE-----\n");
-    const combined = extraCaCertsWithSimulator({ NODE_EXTRA_CA_CERTS: own })!;
-    const text = fs.readFileSync(combined, "utf8");
-    expect(text).toContain("OWN");
-    expect(text).toContain(fs.readFileSync(SIMULATOR_CA_FILE, "utf8").trim());
-    expect(extraCaCertsWithSimulator({ NODE_EXTRA_CA_CERTS: combined })).toBeUndefined();
-  });
-
+describe("Azure configuration", () => {
   it("treats a scope or an ARM endpoint as Azure being configured", () => {
     expect(azureConfigured({})).toBe(false);
     expect(azureConfigured({ FLEET_SCOPE: "/subscriptions/x" })).toBe(true);

@@ -5,15 +5,14 @@
  * prints a readable fleet summary and the digest of the last 24 hours (stored, not sent);
  * `--serve` then keeps the local host running (API under /api, timers) over the same environment.
  */
-import { spawn } from "node:child_process";
-import * as path from "node:path";
-import { armCredential } from "../../azure/credentials";
-import { type Env, parseScopes, setting, settingOrDefault } from "../../config";
+import { setting, settingOrDefault } from "../../config";
 import { renderText, runDigestFromEnv } from "../../digest";
-import { azureConfigured, extraCaCertsWithSimulator, withEmbeddedTables } from "../../local/embedded";
+import { azureConfigured, withEmbeddedTables } from "../../local/embedded";
 import { startArmSimulator, type ArmSimulator } from "../../local/simulator";
 import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../store";
 import { runSweep, type SweepResult } from "../../sweep";
+import { sweepOptionsFromEnv } from "../../sweep/from-env";
+import { preferSmallHeap } from "../../sweep/memory";
 import { type CliIo, parseArgs, UsageError } from "../io";
 import { run as serve } from "./serve";
 
@@ -21,27 +20,11 @@ const DEFAULT_SIMULATED_CLUSTERS = 300;
 /** Share of the simulated fleet that changes between two runs, so the timeline has something to show. */
 const SIMULATED_CHURN = 0.02;
 
-/** Runs this command again in a child process that trusts the simulator (NODE_EXTRA_CA_CERTS is read at start-up only). */
-function rerunTrusting(args: string[], env: Env, caFile: string): Promise<number> {
-  const child = spawn(process.execPath, [path.join(__dirname, "..", "main.js"), "start", ...args], {
-    env: { ...env, NODE_EXTRA_CA_CERTS: caFile },
-    stdio: "inherit",
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
-}
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { options } = parseArgs(args, { switches: ["serve"], values: ["clusters"] });
   const clusters = options.clusters === undefined ? DEFAULT_SIMULATED_CLUSTERS : Number(options.clusters);
   if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100_000) throw new UsageError(`--clusters must be a whole number from 1 to 100000, got "${options.clusters}"`);
   const simulate = !azureConfigured(io.env);
-  if (simulate) {
-    const caFile = extraCaCertsWithSimulator(io.env);
-    if (caFile) return rerunTrusting(args, io.env, caFile);
-  }
 
   const tables = await withEmbeddedTables(io.env);
   let simulator: ArmSimulator | undefined;
@@ -66,13 +49,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
     io.stdout("");
     io.stdout("Sweeping ...");
-    const result = await runSweep({
-      armEndpoint: settingOrDefault("armEndpoint", env),
-      credential: await armCredential(env),
-      history,
-      scopes: parseScopes(setting("scope", env)),
-      onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`),
-    });
+    preferSmallHeap();
+    const result = await runSweep(
+      await sweepOptionsFromEnv(env, { history, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
+    );
     for (const line of formatSweep(result)) io.stdout(line);
     if (result.summary.nothingRead) return 1;
 
