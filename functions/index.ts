@@ -5,4 +5,5 @@
  */
 import "./api";
 import "./digest";
+import "./retention";
 import "./sweep";

@@ -30,6 +30,11 @@ param sweepSchedule string = '0 */15 * * * *'
 @description('FLEET_DIGEST_SCHEDULE: six-field NCRONTAB, always UTC on Flex Consumption.')
 param digestSchedule string = '0 0 7 * * *'
 
+// The Functions host resolves %FLEET_RETENTION_SCHEDULE% from the app setting itself: empty is not "the default".
+@minLength(11)
+@description('FLEET_RETENTION_SCHEDULE: six-field NCRONTAB of the retention cleanup, always UTC on Flex Consumption.')
+param retentionSchedule string = '0 30 3 * * *'
+
 @minValue(1)
 @description('FLEET_RETENTION_DAYS: days of history kept; open failures are never deleted.')
 param retentionDays int = 400
@@ -145,6 +150,7 @@ var fleetSettings = union(
     FLEET_SWEEP_SCHEDULE: sweepSchedule
     FLEET_DIGEST_SCHEDULE: digestSchedule
     FLEET_RETENTION_DAYS: string(retentionDays)
+    FLEET_RETENTION_SCHEDULE: retentionSchedule
     FLEET_DIGEST_SKIP_EMPTY: digestSkipEmpty ? 'true' : 'false'
   },
   empty(digestEmailEndpoint)

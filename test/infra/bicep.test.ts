@@ -342,8 +342,8 @@ describe("app settings against shared/config.ts", () => {
       expect(valueOf(decl)?.text.replace(/^'|'$/g, ""), name).toBe(spec.default);
       compared++;
     }
-    expect(compared).toBe(4); // schedules, retention, table prefix
-    for (const key of ["sweepSchedule", "digestSchedule"] as const) {
+    expect(compared).toBe(5); // three schedules, retention days, table prefix
+    for (const key of ["sweepSchedule", "digestSchedule", "retentionSchedule"] as const) {
       const schedule = literal(valueOf(declaration(main, "param", key)))!;
       expect(schedule.split(" ")).toHaveLength(6);
       expect(() => parseSchedule(schedule)).not.toThrow();

@@ -50,9 +50,9 @@ describe("Functions entry point", () => {
     expect(JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")).main).toBe("dist/functions/index.js");
   });
 
-  it("registers the HTTP API and the two timers, with schedules read from the app settings", () => {
+  it("registers the HTTP API and the timers, with schedules read from the app settings", () => {
     const timers = loaded.registrations.filter((r) => r.kind === "timer");
-    expect(timers.map((t) => t.schedule).sort()).toEqual([`%${SETTINGS.digestSchedule.name}%`, `%${SETTINGS.sweepSchedule.name}%`]);
+    expect(timers.map((t) => t.schedule).sort()).toEqual([`%${SETTINGS.digestSchedule.name}%`, `%${SETTINGS.retentionSchedule.name}%`, `%${SETTINGS.sweepSchedule.name}%`]);
     expect(loaded.registrations.filter((r) => r.kind !== "timer").length).toBeGreaterThan(0);
     const names = loaded.registrations.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
