@@ -117,8 +117,6 @@ export class FleetAssembler {
 
   private classified(c: ComponentHealth, cluster: ClusterHealth): ComponentHealth {
     if (c.state === "healthy" || c.classification) return c;
-    const evidence = c.evidence.reduce<{ value: string; code?: string } | undefined>((longest, e) => (!longest || e.value.length > longest.value.length ? e : longest), undefined);
-    const text = evidence && evidence.value.length > c.message.length ? evidence.value.slice(0, CLASSIFY_LIMIT) : c.message;
     const context: ClassifyContext = {
       component: CONTEXT_COMPONENT[c.kind],
       clusterKind: cluster.kind,
@@ -126,7 +124,13 @@ export class FleetAssembler {
       ...(c.facts?.provisioningState ? { provisioningState: c.facts.provisioningState } : {}),
     };
     const code = c.evidence.find((e) => e.code)?.code;
-    return component(c, c, this.options.classify(text, code ? { ...context, code } : context));
+    // Azure spreads one failure over several fields (errorInfo says "terminal provisioning state
+    // 'Failed'", statuses[] carries the cause), so every distinct message is tried; the longest one
+    // gives the fingerprint when none is documented.
+    const texts = [...new Set([c.message, ...c.evidence.map((e) => e.value)].map((t) => t.slice(0, CLASSIFY_LIMIT)))].sort((x, y) => y.length - x.length);
+    const results = texts.map((text) => this.options.classify(text, code ? { ...context, code } : context));
+    const best = results.reduce((top, r) => (r.catalogId && (!top.catalogId || r.confidence > top.confidence) ? r : top), results[0]);
+    return component(c, c, best);
   }
 
   private reject(row: unknown, err: unknown): void {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { classify } from "../../shared/catalog/classifier";
+import { FleetAssembler } from "../../shared/health/assembler";
 import { DEFAULT_JUDGE_OPTIONS, judgeCluster } from "../../shared/health/cluster";
 import { judgeConfiguration } from "../../shared/health/configuration";
 import { Prop } from "../../shared/health/properties";
@@ -190,5 +192,23 @@ describe("Flux object ids", () => {
     const same = { name: "web", namespace: "apps", kind: "HelmRelease", complianceState: "Compliant" };
     const [, a, b] = judgeConfiguration(fluxRow(ARC_ID, "dup", { statuses: [same, same] }));
     expect(a.id).not.toBe(b.id);
+  });
+});
+
+describe("classification of a failing component", () => {
+  it("uses the message that names the documented problem, not only the longest one", () => {
+    const assembler = new FleetAssembler({ ...DEFAULT_JUDGE_OPTIONS, now: NOW, classify });
+    assembler.addCluster(aksRow());
+    assembler.addConfiguration(
+      extensionRow(AKS_ID, "sc-extension", {
+        ExtensionType: "microsoft.servicelinker.connection",
+        ProvisioningState: "Failed",
+        ErrorInfo: { Code: "ResourceOperationFailure", Message: "The resource operation completed with terminal provisioning state 'Failed'. Please check the extension manager logs for details of the failure." },
+        Statuses: [{ Code: "InstallationFailed", Level: "Error", Message: "Operation returned an invalid status code: Conflict" }],
+      }),
+    );
+    const extension = assembler.clusters()[0].components.find((c) => c.kind === "extension")!;
+    expect(extension.state).toBe("failing");
+    expect(extension.classification?.catalogId).toBe("sc-conflict");
   });
 });
