@@ -2,7 +2,10 @@ import { odata } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 import type { ClusterHealth, FleetSnapshot } from "../../shared/health/model";
 import { openFleetHistory, openTable, type FleetHistory, type FleetHistoryOptions } from "../../shared/store";
+import { transitionEntity, transitionFromEntity } from "../../shared/store/entities";
 import * as keys from "../../shared/store/keys";
+import { packRows, unpack } from "../../shared/store/packs";
+import type { TransitionRecord } from "../../shared/store/types";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot, type ComponentSpec } from "./fixtures";
 
@@ -130,5 +133,31 @@ describe("timeline compaction", () => {
     expect(c2[0]).toEqual(firstC2);
     expect(c2.filter((t) => t.componentName === "azuremonitor-containers").map((t) => t.event)).toEqual(["new-failure"]);
     expect((await history.clusterTimeline(clusterId("c1"))).every((t) => t.at >= cutoff)).toBe(true);
+  });
+
+  it("keeps packs inside the property and entity limits, even with incompressible 8,000-character messages", async () => {
+    const table = await openTable(options(uniquePrefix("psize")), keys.TABLES.clusters);
+    const pk = keys.clusterKey(clusterId("big"));
+    // Random CJK text: ~3 bytes per character that gzip cannot shrink much.
+    const noise = (seed: number) => Array.from({ length: 9_000 }, (_, i) => String.fromCharCode(0x4e00 + ((seed * 7919 + i * 104729) % 20_000))).join("");
+    const rows = Array.from({ length: 99 }, (_, n) => {
+      const at = new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString();
+      const t: TransitionRecord = { id: `t${n}`, at, sweepId: `s${n}`, event: "changed-failure", componentId: "c", componentKind: "extension", componentName: "flux", clusterId: clusterId("big"), clusterName: "big", subscriptionId: "s", from: "failing", to: "failing", reason: "Failed", message: noise(n), catalogId: null };
+      return transitionEntity(pk, keys.transitionRowKey(at, "comp", `e${n}`), t);
+    });
+    for (let i = 0; i < rows.length; i += 10) await table.submitTransaction(rows.slice(i, i + 10).map((r) => ["upsert", r, "Replace"]));
+    const packs = packRows(pk, rows);
+    expect(packs.length).toBeGreaterThan(1);
+    expect(packs.flatMap((p) => p.rows.map((r) => r.rowKey))).toEqual(rows.map((r) => r.rowKey));
+    for (const pack of packs) {
+      const binary = Object.values(pack.entity).filter((v): v is Uint8Array => v instanceof Uint8Array);
+      expect(Object.keys(pack.entity).length).toBeLessThanOrEqual(252);
+      expect(Math.max(...binary.map((b) => b.length))).toBeLessThanOrEqual(64 * 1024);
+      expect(binary.reduce((n, b) => n + b.length, 0)).toBeLessThan(1_000_000);
+      await table.submitTransaction([["upsert", pack.entity, "Replace"], ...pack.rows.map((r): ["delete", { partitionKey: string; rowKey: string }] => ["delete", { partitionKey: pk, rowKey: r.rowKey }])]);
+    }
+    const read: Array<[string, TransitionRecord]> = [];
+    for await (const e of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })) read.push(...unpack(e));
+    expect(read).toEqual(rows.map((r) => [r.rowKey, transitionFromEntity(r)]));
   });
 });
