@@ -9,7 +9,8 @@
  * 3. takes the lease (ETag-conditional), recording those clusters as `dirty`;
  * 4. reads only those clusters' partitions and plans each component's change;
  * 5. writes each component's new row and its transitions in one transaction (ETag-conditional on
- *    the row it read), then the index copies (open failures, events by day, catalog entry, extension);
+ *    the row it read), packs the older transitions of a cluster past `compactAfter` loose rows
+ *    (packs.ts), then the index copies (open failures, events by day, catalog entry, extension);
  * 6. commits the manifest, the sweep record and the lease release in one transaction.
  * A crash anywhere leaves the lease with its dirty list; the next sweep re-reads those clusters and
  * rewrites their index copies from the transitions already in their partitions (deterministic keys),
