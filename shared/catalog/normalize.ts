@@ -10,7 +10,11 @@
 
 /** Keys of an ARM error object (any case: older APIs write `Code`, `Message`), in the order their text is kept. */
 const ERROR_TEXT_KEYS = ["code", "message", "details", "innererror", "error", "additionalinfo", "info"];
-const errorKeyRank = (key: string) => ERROR_TEXT_KEYS.indexOf(key.toLowerCase());
+/** Rank of an error key, -1 for other keys; the lower-case spelling ARM uses needs no lower-casing. */
+function errorKeyRank(key: string): number {
+  const rank = ERROR_TEXT_KEYS.indexOf(key);
+  return rank >= 0 ? rank : ERROR_TEXT_KEYS.indexOf(key.toLowerCase());
+}
 
 /**
  * How many times text found inside JSON is itself parsed as JSON again (Azure serializes one body into
@@ -38,19 +42,30 @@ function flattenJson(value: unknown, reparses: number, nesting: number): string 
   if (typeof value === "string") return unwrapText(value, reparses);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (nesting >= MAX_NESTING) return "";
-  if (Array.isArray(value)) return value.map((v) => flattenJson(v, reparses, nesting + 1)).filter(Boolean).join(" ");
-  const obj = value as Record<string, unknown>;
-  const known = Object.keys(obj).filter((k) => errorKeyRank(k) >= 0).sort((a, b) => errorKeyRank(a) - errorKeyRank(b));
-  const keys = known.length ? known : Object.keys(obj);
-  const parts: string[] = [];
-  for (const key of keys) {
-    const text = flattenJson(obj[key], reparses, nesting + 1);
-    if (!text) continue;
-    // A code reads as a prefix of its message: "ExtensionOperationFailed: the extension ...".
-    parts.push(errorKeyRank(key) === 0 && typeof obj[key] === "string" ? `${text}:` : text);
+  let out = "";
+  if (Array.isArray(value)) {
+    for (const item of value) out = joined(out, flattenJson(item, reparses, nesting + 1));
+    return out;
   }
-  return parts.join(" ");
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  const ranks = keys.map(errorKeyRank);
+  // Known keys in rank order (ties keep their order); a body with none keeps every key in order.
+  const known = ranks.some((rank) => rank >= 0);
+  for (let rank = known ? 0 : -1; rank < (known ? ERROR_TEXT_KEYS.length : 0); rank++) {
+    for (let k = 0; k < keys.length; k++) {
+      if (ranks[k] !== rank) continue;
+      const item = obj[keys[k]];
+      const text = flattenJson(item, reparses, nesting + 1);
+      // A code reads as a prefix of its message: "ExtensionOperationFailed: the extension ...".
+      if (text) out = joined(out, rank === 0 && typeof item === "string" ? `${text}:` : text);
+    }
+  }
+  return out;
 }
+
+/** `text` appended to `out` with a space between, skipping empty pieces. */
+const joined = (out: string, text: string) => (!text ? out : out ? `${out} ${text}` : text);
 
 function tryParse(text: string): unknown {
   try {
@@ -229,7 +244,7 @@ const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; r
  * Words repeat across a fleet (`'failed'.`, `0/2`, `"flux-system"`); their rewrites are kept in a
  * bounded map, emptied when full, so memory never grows with the number of messages.
  */
-const WORD_CACHE_SIZE = 4096;
+const WORD_CACHE_SIZE = 65536;
 const wordCache = new Map<string, string>();
 
 /**
