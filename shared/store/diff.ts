@@ -85,8 +85,12 @@ export function planCluster(input: ClusterChangeInput): ComponentPlan[] {
   for (const [key, health] of inSnapshot) {
     const previous = stored.get(key);
     if (view === "dark" && health.kind !== "cluster") {
-      // Stale data: keep the last known state; a component first seen while dark waits until it reports.
-      if (previous && !previous.dark) plans.push(goDark(input, key, previous));
+      // Stale data: keep the last known state. A component first seen while dark is recorded as Azure
+      // last reported it, marked dark, so it is neither dropped nor taken for fresh.
+      if (!previous) {
+        const plan = observe(input, key, previous, health, cluster!);
+        if (plan) plans.push(plan);
+      } else if (!previous.dark) plans.push(goDark(input, key, previous));
       continue;
     }
     if (view === "partial" && health.reason === NOT_READ_REASON && previous) continue;

@@ -91,4 +91,16 @@ describe("missing data is not recovery", () => {
     const now = await history.getCluster(clusterId("a1"));
     expect(now!.every((c) => c.dark === undefined && c.state === "healthy")).toBe(true);
   });
+  it("records the components of an Arc cluster first seen while dark as Azure last reported them, marked dark", async () => {
+    const history = await openHistory();
+    const offline = cluster("a1", { cluster: { state: "failing", reason: "Offline", catalogId: "arc-offline" }, flux: { state: "failing", reason: "InstallationFailed" } });
+    const first = await history.recordSweep(snapshot([offline], { minute: 0 }));
+    expect(first.transitions.filter((t) => t.componentName === "flux").map((t) => t.event).sort()).toEqual(["new-failure", "went-dark"]);
+    const stored = await history.getCluster(clusterId("a1"));
+    expect(stored).toHaveLength(4);
+    expect(stored!.filter((c) => c.kind !== "cluster").every((c) => c.dark === true)).toBe(true);
+    expect(await stateOf(history, "a1", "flux")).toMatchObject({ state: "failing", dark: true });
+    // Still dark: nothing new.
+    expect((await history.recordSweep(snapshot([offline], { minute: 15 }))).transitions).toEqual([]);
+  });
 });
