@@ -154,10 +154,6 @@ const isDigitAt = (w: string, i: number) => {
   const c = w.charCodeAt(i);
   return c >= 48 && c <= 57;
 };
-const isHexAt = (w: string, i: number) => {
-  const c = w.charCodeAt(i);
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-};
 const isWordAt = (w: string, i: number) => {
   const c = w.charCodeAt(i);
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
@@ -168,14 +164,8 @@ function hasDigit(w: string): boolean {
   return false;
 }
 
-/** `1-02-` or `1:02:`, which every date (`2024-05-02`) and clock time (`9:14:11`) contains. */
-function hasTimeShape(w: string): boolean {
-  for (let i = 0; i + 4 < w.length; i++) {
-    const separator = w[i + 1];
-    if ((separator === "-" || separator === ":") && isDigitAt(w, i) && isDigitAt(w, i + 2) && isDigitAt(w, i + 3) && w[i + 4] === separator) return true;
-  }
-  return false;
-}
+/** `1-02-` or `1:02:`, which every date (`2024-05-02`) and clock time (`9:14:11`) contains (one regex scan beats a loop). */
+const TIME_SHAPE = /\d(?:-\d\d-|:\d\d:)/;
 
 /** A digit, a dot and a digit, which every IP address and version contains. */
 function hasDottedNumber(w: string): boolean {
@@ -198,35 +188,17 @@ function hasPodSuffix(w: string): boolean {
   return false;
 }
 
-/** A run of six or more hex characters holding both a digit and a letter. */
-function hasHexRun(w: string): boolean {
-  let run = 0;
-  let digit = false;
-  let letter = false;
-  for (let i = 0; i <= w.length; i++) {
-    if (i < w.length && isHexAt(w, i)) {
-      run++;
-      if (isDigitAt(w, i)) digit = true;
-      else letter = true;
-      continue;
-    }
-    if (run >= 6 && digit && letter) return true;
-    run = 0;
-    digit = letter = false;
-  }
-  return false;
-}
-
 /**
  * Variable parts of one word and their placeholders, in order (an ARM id contains names, GUIDs and
- * numbers; a pod name contains a hex hash). Each rule runs only on words it can apply to: the rules
- * are plain replacements on short strings, which keeps fingerprints cheap.
+ * numbers; a pod name contains a hex hash). Each rule runs only on words it can apply to (a rule
+ * without `applies` runs on every word): the rules are plain replacements on short strings, which
+ * keeps fingerprints cheap.
  */
-const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; replacement: string }> = [
+const WORD_RULES: Array<{ applies?: (word: string) => boolean; pattern: RegExp; replacement: string }> = [
   { applies: (w) => w.includes("/subscriptions/"), pattern: /\/subscriptions\/[^'",;:)}\]]+/g, replacement: "<resource>" },
   { applies: (w) => w.includes("://"), pattern: /\bhttps?:\/\/[^'",;)}\]]+/g, replacement: "<url>" },
   { applies: (w) => w.length >= 36, pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, replacement: "<guid>" },
-  { applies: hasTimeShape, pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, replacement: "<time>" },
+  { applies: (w) => TIME_SHAPE.test(w), pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, replacement: "<time>" },
   { applies: hasDottedNumber, pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, replacement: "<ip>" },
   { applies: hasDottedNumber, pattern: /\bv?\d+(?:\.\d+){1,3}(?:-[0-9a-z][0-9a-z.]*)?\b/g, replacement: "<version>" },
   // Pod names: <deployment>-<replicaset hash>-<pod hash>, or <daemonset>-<hash with a digit>.
@@ -237,8 +209,9 @@ const WORD_RULES: Array<{ applies: (word: string) => boolean; pattern: RegExp; r
   // Quoted single tokens are almost always names (releases, namespaces, clusters, identities).
   { applies: (w) => w.includes("'"), pattern: /'[^']{1,120}'/g, replacement: "'<name>'" },
   { applies: (w) => w.includes('"'), pattern: /"[^"]{1,120}"/g, replacement: '"<name>"' },
-  // Hashes and digests: hex runs of six or more with both a digit and a letter; then any number.
-  { applies: hasHexRun, pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, replacement: "<hex>" },
+  // Hashes and digests: hex runs of six or more with both a digit and a letter (the expression's own
+  // scan is its cheapest test); then any number.
+  { pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, replacement: "<hex>" },
   // Digits inside a word (`k8s`, `connectedk8s`) are part of a name that does not vary.
   { applies: hasDigit, pattern: /(?<![a-z])\d+|\d+(?![a-z])/g, replacement: "<n>" },
 ];
@@ -260,7 +233,7 @@ function variableWord(word: string): string {
   const cached = wordCache.get(word);
   if (cached !== undefined) return cached;
   let rewritten = word;
-  for (const rule of WORD_RULES) if (rule.applies(rewritten)) rewritten = rewritten.replace(rule.pattern, rule.replacement);
+  for (const rule of WORD_RULES) if (!rule.applies || rule.applies(rewritten)) rewritten = rewritten.replace(rule.pattern, rule.replacement);
   if (!ONE_OFF.test(rewritten)) {
     if (wordCache.size >= WORD_CACHE_SIZE) wordCache.clear();
     wordCache.set(word, rewritten);
