@@ -3,9 +3,8 @@
  * per process on first use, from the settings in shared/config (the Functions app settings).
  */
 import type { Env } from "../config";
-import { openDigestStore, type DigestStore } from "../digest/store";
-import { openFleetHistory } from "../store";
-import { fleetHistoryOptionsFromEnv, type FleetHistoryOptions } from "../store/tables";
+import type { DigestStore } from "../digest/store";
+import type { FleetHistoryOptions } from "../store/tables";
 import type { FleetHistory } from "../store/types";
 import { FleetViewCache, type FleetView } from "./fleet-view";
 
@@ -20,6 +19,8 @@ export interface ApiServices {
 export const VIEW_REFRESH_MS = 5_000;
 
 export async function openApiServices(options: FleetHistoryOptions, viewOptions: { refreshMs?: number } = {}): Promise<ApiServices> {
+  // Loaded on first use: importing the Functions entry point must not pay for the Table SDK (cold start).
+  const [{ openFleetHistory }, { openDigestStore }] = await Promise.all([import("../store"), import("../digest/store")]);
   const [history, digests] = await Promise.all([openFleetHistory(options), openDigestStore(options)]);
   const cache = new FleetViewCache(history, {
     refreshMs: viewOptions.refreshMs ?? VIEW_REFRESH_MS,
@@ -32,7 +33,7 @@ export async function openApiServices(options: FleetHistoryOptions, viewOptions:
 export function servicesFromEnv(env: Env = process.env): () => Promise<ApiServices> {
   let opened: Promise<ApiServices> | undefined;
   return () => {
-    opened ??= openApiServices(fleetHistoryOptionsFromEnv(env)).catch((err: unknown) => {
+    opened ??= import("../store/tables").then(({ fleetHistoryOptionsFromEnv }) => openApiServices(fleetHistoryOptionsFromEnv(env))).catch((err: unknown) => {
       opened = undefined;
       throw err;
     });

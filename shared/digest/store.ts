@@ -15,6 +15,7 @@ import { odata, type TableClient, type TableEntityResult } from "@azure/data-tab
 import type { Page } from "../store/types";
 import { type FleetHistoryOptions, openTable } from "../store/tables";
 import type { Digest, DigestTotals } from "./model";
+import { DigestStoreError } from "./errors";
 import { parseDigestId, type DigestWindow } from "./window";
 
 export const DELIVERY_TARGETS = ["teams", "slack", "webhook", "email"] as const;
@@ -54,17 +55,7 @@ export interface StoredDigest extends DigestSummary {
   digest: Digest;
 }
 
-export type DigestStoreErrorCode = "InvalidDigestId" | "InvalidContinuationToken" | "InvalidLimit";
-
-export class DigestStoreError extends Error {
-  constructor(
-    readonly code: DigestStoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "DigestStoreError";
-  }
-}
+export { DigestStoreError, type DigestStoreErrorCode } from "./errors";
 
 /** A delivery this run may send; pass it back to `completeDelivery`. */
 export interface DeliveryClaim {

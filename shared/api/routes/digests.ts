@@ -1,5 +1,5 @@
 /** Stored digests (what the scheduled digest sent, with delivery status per target). */
-import { DigestStoreError } from "../../digest/store";
+import { DigestStoreError } from "../../digest/errors";
 import { badParameter, notFound } from "../errors";
 import { defineRoute } from "../http";
 import type { QuerySpec } from "../params";
