@@ -103,12 +103,17 @@ interface Plan {
 
 type Action = TransactionAction;
 
+/** How stale a read's `lastSeenAt` may be; sweeps run minutes apart. */
+const MANIFEST_READ_TTL_MS = 5_000;
+
 export class TableFleetHistory implements FleetHistory {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly compactAfter: number;
   /** Partition reads of the last diffSnapshot, reused by recordSweep while `version` holds. */
   private cache?: { version: string; rows: Map<string, ClusterRows> };
+  /** The manifest as reads see it (only for `lastSeenAt`), re-read at most every MANIFEST_READ_TTL_MS. */
+  private readManifest?: { at: number; manifest: Promise<Manifest> };
 
   private constructor(
     private readonly clusters: TableClient,
@@ -207,6 +212,7 @@ export class TableFleetHistory implements FleetHistory {
     // The commit below is one more request.
     const sweep = sweepRecord(snapshot, transitions.length, operationsSoFar() + 1);
     await writer.commit(manifestEntities(next), meta.manifestRowKeys, sweepEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId), sweep));
+    this.readManifest = undefined;
     return { sweep, transitions };
   }
 
@@ -337,8 +343,23 @@ export class TableFleetHistory implements FleetHistory {
 
   // ---------------------------------------------------------------- reading history
 
+  /**
+   * Reads need the manifest only for each cluster's last-seen sweep; at 10,000 clusters it is about a
+   * megabyte, so reads share one copy for a few seconds instead of fetching it per request.
+   */
+  private manifestForReads(): Promise<Manifest> {
+    const now = Date.now();
+    if (!this.readManifest || now - this.readManifest.at > MANIFEST_READ_TTL_MS) {
+      const manifest = this.readMeta().then((meta) => meta.manifest);
+      // A failed read is not cached: the next request tries again.
+      manifest.catch(() => (this.readManifest = undefined));
+      this.readManifest = { at: now, manifest };
+    }
+    return this.readManifest.manifest;
+  }
+
   async *listComponents(filter: ComponentFilter = {}): AsyncIterable<ComponentRecord> {
-    const manifest = (await this.readMeta()).manifest;
+    const manifest = await this.manifestForReads();
     const conditions: string[] = [];
     let table = this.clusters;
     if (filter.clusterId) {
