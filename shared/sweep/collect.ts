@@ -31,6 +31,8 @@ export interface CollectOptions {
   /** Targeted reads allowed for Flux statuses missing from Resource Graph rows (default 500). */
   maxStatusFetches?: number;
   onProgress?: (progress: SweepProgress) => void;
+  /** ARM requests sent so far by both readers (they share one counter). */
+  requestCount: () => number;
   signal?: AbortSignal;
 }
 
@@ -46,7 +48,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   const partial: ScopeError[] = [];
   let pages = 0;
   const budget = { isolation: options.maxIsolationQueries ?? 64 };
-  const requests = () => options.graph.requests + options.configurations.requests;
+  const requests = options.requestCount;
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
 
   /** Reads one query over a scope, splitting it on failure; returns the scopes that stayed unreadable. */

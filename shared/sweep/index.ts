@@ -97,6 +97,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     maxIsolationQueries: options.maxIsolationQueries,
     maxStatusFetches: options.maxStatusFetches,
     onProgress: options.onProgress,
+    requestCount: () => counter.count,
     signal: options.signal,
   });
   const sweepId = `${startedAt.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;

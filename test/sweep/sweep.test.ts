@@ -49,6 +49,10 @@ describe("runSweep against the simulator and Azurite", () => {
     expect(Object.values(summary.byCatalogId).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(summary.armRequests).toBe(sim.stats.argQueries + sim.stats.armReads);
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(["clusters", "configurations", "persist", "done"]));
+    // Progress counts every request once: it never goes back, and ends at the summary's total.
+    const counts = progress.map((p) => p.armRequests);
+    expect(counts).toEqual([...counts].sort((x, y) => x - y));
+    expect(counts.at(-1)).toBe(summary.armRequests);
     const sweeps = await history.listSweeps();
     expect(sweeps.items[0]).toMatchObject({ sweepId: summary.sweepId, clusters: fleet.clusters, partial: false });
   });
