@@ -45,6 +45,10 @@ export class ConfigurationReader {
     this.buckets = new SubscriptionBuckets({ ...bucket, clock: this.settings.clock });
   }
 
+  get requests(): number {
+    return this.settings.counter.count;
+  }
+
   /** One extension, Flux configuration or sourceControlConfiguration; undefined when it no longer exists. */
   async getConfiguration(id: string): Promise<unknown | undefined> {
     const ref = parseConfigId(id);

@@ -55,6 +55,10 @@ export class ResourceGraphReader {
     countRequests(this.client.pipeline, this.settings.counter);
   }
 
+  get requests(): number {
+    return this.settings.counter.count;
+  }
+
   /**
    * Every page of one query over one scope, in order. The next page is requested as soon as the
    * current one arrives, so judging a page overlaps the round trip of the next.
