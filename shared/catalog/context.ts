@@ -3,8 +3,14 @@ import { CONTEXT_COMPONENTS, type ClassifyContext } from "./types";
 /** A classify context that cannot be used, naming the field at fault (`context.component`). */
 export class ClassifyContextError extends Error {
   readonly code = "InvalidContext";
-  constructor(readonly field: string, message: string) {
-    super(`"${field}" ${message}`);
+  constructor(
+    readonly field: string,
+    /** What is wrong, without the field's name. */
+    readonly problem: string,
+    /** True for a field the context does not have (a typo), false for a bad value. */
+    readonly unknownField = false,
+  ) {
+    super(`"${field}" ${problem}`);
     this.name = "ClassifyContextError";
   }
 }
@@ -30,7 +36,7 @@ export function parseClassifyContext(raw: unknown): ClassifyContext {
   if (typeof raw !== "object" || Array.isArray(raw)) throw new ClassifyContextError("context", "must be an object");
   const context: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!Object.hasOwn(FIELDS, name)) throw new ClassifyContextError(`context.${name.slice(0, 40)}`, `is not a context field; use ${Object.keys(FIELDS).join(", ")}`);
+    if (!Object.hasOwn(FIELDS, name)) throw new ClassifyContextError(`context.${name.slice(0, 40)}`, `is not a context field; use ${Object.keys(FIELDS).join(", ")}`, true);
     const allowed = FIELDS[name as keyof ClassifyContext];
     if (value === undefined) continue;
     if (typeof value !== "string" || value.length > MAX_VALUE) throw new ClassifyContextError(`context.${name}`, `must be a string of at most ${MAX_VALUE} characters`);

@@ -1,5 +1,5 @@
 /** The documented error catalog and the classifier, for people pasting an error message. */
-import { catalog, classify, getEntry } from "../../catalog";
+import { catalog, ClassifyContextError, classify, getEntry, parseClassifyContext } from "../../catalog";
 import { CATEGORIES, type ClassifyContext } from "../../catalog/types";
 import { ApiError, badParameter, notFound } from "../errors";
 import { defineRoute } from "../http";
@@ -43,14 +43,6 @@ export const getCatalogEntry = defineRoute({
 /** The longest message worth classifying; longer pastes are almost always whole logs. */
 export const MAX_MESSAGE = 32 * 1024;
 
-const CONTEXT_FIELDS: Record<keyof ClassifyContext, readonly string[] | null> = {
-  component: ["extension", "flux", "cluster"],
-  extensionType: null,
-  code: null,
-  provisioningState: null,
-  clusterKind: ["arc", "aks"],
-};
-
 /** Reads `{"message", "context"}` (JSON) or a bare message (text/plain); 400s name the field at fault. */
 export function parseClassifyBody(body: string | undefined, contentType: string | null): { message: string; context: ClassifyContext } {
   if (!body?.trim()) throw badParameter("message", "the body is empty; send {\"message\": \"...\"} or the message as text/plain", "MissingBody");
@@ -66,19 +58,12 @@ export function parseClassifyBody(body: string | undefined, contentType: string 
   const unknown = Object.keys(rest)[0];
   if (unknown) throw badParameter(unknown.slice(0, 40), "unknown field; the body has message and context", "UnknownField");
   if (typeof message !== "string") throw badParameter("message", "must be a string");
-  const ctx: ClassifyContext = {};
-  if (context !== undefined && context !== null) {
-    if (typeof context !== "object" || Array.isArray(context)) throw badParameter("context", "must be an object");
-    for (const [name, value] of Object.entries(context as Record<string, unknown>)) {
-      if (!Object.hasOwn(CONTEXT_FIELDS, name)) throw badParameter(`context.${name.slice(0, 40)}`, `unknown field; context has ${Object.keys(CONTEXT_FIELDS).join(", ")}`, "UnknownField");
-      const allowed = CONTEXT_FIELDS[name as keyof ClassifyContext];
-      if (typeof value !== "string" || value.length > 256 || (allowed && !allowed.includes(value))) {
-        throw badParameter(`context.${name}`, allowed ? `must be one of ${allowed.join(", ")}` : "must be a string of at most 256 characters");
-      }
-      (ctx as Record<string, string>)[name] = name === "extensionType" ? value.toLowerCase() : value;
-    }
+  try {
+    return { message: checkMessage(message), context: parseClassifyContext(context) };
+  } catch (err) {
+    if (err instanceof ClassifyContextError) throw badParameter(err.field, err.problem, err.unknownField ? "UnknownField" : "InvalidParameter");
+    throw err;
   }
-  return { message: checkMessage(message), context: ctx };
 }
 
 function checkMessage(message: string): string {
