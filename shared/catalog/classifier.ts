@@ -284,8 +284,9 @@ export class Classifier {
   /** Signatures that have no usable literal and always run. */
   private readonly unfiltered: number[] = [];
   private readonly sentences: AnchorSentence[] = [];
-  /** Per-call anchor pieces found (sentence, estimated start), reused between calls. */
-  private pieceHits: number[] = [];
+  /** Per-call anchor pieces found, as (sentence, estimated start) pairs: reused, grown when full. */
+  private pieceHits = new Int32Array(64);
+  private pieceCount = 0;
   /** Per bigram key: the literals anchored there (undefined for most keys). */
   private readonly byBigram: Array<AnchoredLiteral[] | undefined> = new Array(BIGRAM_CHARS * BIGRAM_CHARS);
   /** 1 where `byBigram` holds literals: a typed-array load is the cheapest test in the scan's inner loop. */
@@ -348,7 +349,7 @@ export class Classifier {
   private bestMatch(text: string, context: ClassifyContext): Best {
     const stamp = this.nextStamp();
     this.best.found = false;
-    this.pieceHits.length = 0;
+    this.pieceCount = 0;
     for (const index of this.unfiltered) this.consider(index, text, context, stamp);
     const anchors = this.anchors;
     let previous = text.length ? text.charCodeAt(0) : 0;
@@ -359,20 +360,30 @@ export class Classifier {
           const start = i - 1 - literal.anchor;
           if (start >= 0 && text.startsWith(literal.text, start)) {
             for (const index of literal.signatures) this.consider(index, text, context, stamp);
-            for (const piece of literal.pieces) this.pieceHits.push(piece.sentence, start - piece.offset);
+            for (const piece of literal.pieces) this.notePiece(piece.sentence, start - piece.offset);
           }
         }
       }
       previous = current;
     }
-    if (!this.best.found && this.pieceHits.length) this.considerAnchors(text, context);
+    if (!this.best.found && this.pieceCount) this.considerAnchors(text, context);
     return this.best;
+  }
+
+  private notePiece(sentence: number, start: number): void {
+    if (this.pieceCount + 2 > this.pieceHits.length) {
+      const grown = new Int32Array(this.pieceHits.length * 2);
+      grown.set(this.pieceHits);
+      this.pieceHits = grown;
+    }
+    this.pieceHits[this.pieceCount++] = sentence;
+    this.pieceHits[this.pieceCount++] = start;
   }
 
   /** The anchors whose pieces were seen, each compared around where its piece puts it (no signature matched). */
   private considerAnchors(text: string, context: ClassifyContext): void {
     const hits = this.pieceHits;
-    for (let h = 0; h < hits.length; h += 2) {
+    for (let h = 0; h < this.pieceCount; h += 2) {
       const sentence = this.sentences[hits[h]];
       const entry = this.entries[sentence.entry];
       const fit = contextFit(entry, context);

@@ -36,6 +36,11 @@ export interface RemediationStep {
   text: string;
   /** The exact command(s) from the source document, one per line, placeholders in <angle brackets>. */
   command?: string;
+  /**
+   * The cluster kinds the step is for, when its text says so ("On AKS, ..."); absent, the command tells
+   * (see stepClusterKinds in fix.ts) or it applies to both.
+   */
+  clusterKinds?: Array<"arc" | "aks">;
 }
 
 export interface CatalogEntry {

@@ -25,10 +25,12 @@ export const entries: CatalogEntry[] = [
     steps: [
       {
         text: "On AKS, make sure the extension agent and operator pods are scheduled and running; describe them to see why not.",
+        clusterKinds: ["aks"],
         command: "kubectl describe pod -n kube-system extension-operator-<id>",
       },
       {
         text: "On Arc-connected clusters, describe the extension manager pod in azure-arc (look for ImagePullBackOff, Pending).",
+        clusterKinds: ["arc"],
         command: "kubectl describe pod -n azure-arc extension-manager-<id>",
       },
       {

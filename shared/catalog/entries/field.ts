@@ -282,6 +282,11 @@ export const entries: CatalogEntry[] = [
         command: "az aks show --resource-group <resource-group> --name <cluster-name> --output table",
       },
       { text: "On AKS, a stuck operation can be aborted.", command: "az aks operation-abort --resource-group <resource-group> --name <cluster-name>" },
+      {
+        text: "On an Arc-enabled cluster, wait until the extension's running operation ends (provisioningState no longer Creating or Updating), then retry.",
+        command: "az k8s-extension show -g <resource-group> -c <cluster-name> -n <extension-name> -t connectedClusters --query provisioningState",
+        clusterKinds: ["arc"],
+      },
     ],
     docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/create-upgrade-delete/operationnotallowed",
     origin: "field",
@@ -292,6 +297,7 @@ export const entries: CatalogEntry[] = [
       "Managed Cluster operation is not allowed: Another operation (Upgrading) is in progress on agent pool (nodepool2), please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details",
       "(OperationNotAllowed) managed cluster is in Provisioning State(Updating) and Power State(Running), starting cannot be performed The previous operation started at '2024-02-21T13:33:55Z' and elapsed time is: '00:00:00' (RFC3339 format)",
       "Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: https://management.azure.com/subscriptions/x/providers/Microsoft.Network/locations/westeurope/operations/1234",
+      '{"status":"Failed","error":{"code":"UpdateFailed","message":"Update failed for this resource, as there is a conflicting operation in progress. Please try after sometime."}}',
     ],
     nearMisses: [
       "Helm upgrade failed: another operation (install/upgrade/rollback) is in progress",
