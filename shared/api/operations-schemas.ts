@@ -1,6 +1,6 @@
 /**
- * JSON Schemas (OpenAPI 3.1) of the operator resources: silences, acknowledgements, notes, the audit
- * trail and the markers failures carry. Inline schemas, so the route table documents them without
+ * JSON Schemas (OpenAPI 3.1) of the operator resources: silences, acknowledgements, notes, and the audit
+ * trail. Inline schemas, so the route table documents them without
  * touching the shared component list.
  */
 type Schema = Record<string, unknown>;
@@ -92,9 +92,3 @@ export const AUDIT_PAGE: Schema = obj(
   },
   ["items"],
 );
-
-/** The markers an open failure carries in /api/failures and /api/clusters/... */
-export const MARKERS: Schema = {
-  silenced: obj({ id: str(), reason: str(), by: str(), until: dateTime() }, ["id", "reason", "by", "until"]),
-  acknowledged: obj({ id: str(), by: str(), since: dateTime(), note: str(), ticketUrl: str() }, ["id", "by", "since"]),
-};

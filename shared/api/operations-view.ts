@@ -2,7 +2,8 @@
  * How silences and acknowledgements show on failures: an open failure carries `silenced` (reason,
  * who, until) and `acknowledged` (by, since) markers wherever the API lists it.
  */
-import { ackFor, silenceFor, subjectOf, type Operations } from "../operate";
+import { ackFor, ackForIncident, silenceFor, subjectOf, type Operations } from "../operate";
+import type { Acknowledgement } from "../store/operations";
 import type { OpenFailureRef, FailureSubject } from "../operate";
 import type { ComponentRecord } from "../store/types";
 import type { FleetView } from "./fleet-view";
@@ -19,8 +20,12 @@ export function markersOf(ops: Operations, subject: FailureSubject & OpenFailure
   const ack = ackFor(ops.acknowledgements, subject);
   return {
     ...(silence ? { silenced: { id: silence.id, reason: silence.reason, by: silence.updatedBy ?? silence.createdBy, until: silence.expiresAt } } : {}),
-    ...(ack ? { acknowledged: { id: ack.id, by: ack.by, since: ack.at, ...(ack.note ? { note: ack.note } : {}), ...(ack.ticketUrl ? { ticketUrl: ack.ticketUrl } : {}) } } : {}),
+    ...(ack ? { acknowledged: ackMarker(ack) } : {}),
   };
+}
+
+function ackMarker(ack: Acknowledgement): NonNullable<FailureMarkers["acknowledged"]> {
+  return { id: ack.id, by: ack.by, since: ack.at, ...(ack.note ? { note: ack.note } : {}), ...(ack.ticketUrl ? { ticketUrl: ack.ticketUrl } : {}) };
 }
 
 /** A function adding the markers to a failure's view; one read of the operations per request. */
@@ -36,4 +41,14 @@ export function openSubjects(view: FleetView): Array<ReturnType<typeof subjectOf
   let list = subjects.get(view);
   if (!list) subjects.set(view, (list = view.openFailures.map((c) => ({ ...subjectOf(c), clusterName: c.clusterName }))));
   return list;
+}
+
+/** A function adding an incident's acknowledgement (of the incident itself) to its view. */
+export async function incidentMarker(services: ApiServices, view: FleetView): Promise<<T extends { key: string }>(incident: T) => T & Pick<FailureMarkers, "acknowledged">> {
+  const ops = await services.currentOperations();
+  const open = openSubjects(view);
+  return (incident) => {
+    const ack = ackForIncident(ops.acknowledgements, incident.key, open);
+    return { ...incident, ...(ack ? { acknowledged: ackMarker(ack) } : {}) };
+  };
 }
