@@ -116,11 +116,13 @@ describe("resources", () => {
     "Microsoft.Web/serverfarms": "2024-04-01",
     "Microsoft.Web/sites": "2024-04-01",
     "Microsoft.Web/sites/config": "2024-04-01",
+    "Microsoft.Web/sites/basicPublishingCredentialsPolicies": "2024-04-01",
     "Microsoft.OperationalInsights/workspaces": "2025-02-01",
     "Microsoft.Insights/components": "2020-02-02",
     "Microsoft.KeyVault/vaults": "2023-07-01",
     "Microsoft.KeyVault/vaults/secrets": "2023-07-01",
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
+    "Microsoft.Authorization/roleDefinitions": "2022-04-01",
   };
 
   it("declares every resource at top level (children use parent:), so each type and API version is explicit", () => {
@@ -168,13 +170,18 @@ describe("resources", () => {
     expect(literal(propertyAt(site, "properties.functionAppConfig.deployment.storage.authentication.type"))).toBe("SystemAssignedIdentity");
     expect(propertyAt(site, "properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount")?.text).toBe("maximumInstanceCount");
     expect(propertyAt(site, "properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB")?.text).toBe("instanceMemoryMB");
+    // The documented range of the maximum instance count is 1-1000, in both files that declare it.
+    for (const name of ["main.bicep", "modules/function-app.bicep"]) {
+      expect(declaration(file(name), "param", "maximumInstanceCount").decoratorArgs, name).toMatchObject({ minValue: "1", maxValue: "1000" });
+    }
     expect(literal(valueOf(declaration(file("modules/function-app.bicep"), "param", "nodeVersion")))).toBe("22");
     expect(propertyAt(resource("main.bicep", "rg").body, "tags")?.text).toBe("tags");
     expect(valueOf(declaration(file("main.bicep"), "var", "tags"))?.text).toBe("{ 'azd-env-name': environmentName }");
   });
 
   it("no setting or property that Flex Consumption deprecates, and no key-based storage setting", () => {
-    const FORBIDDEN = /^(FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
+    // __accountName resolves the public cloud's endpoints only; ftpsState is not supported on Flex.
+    const FORBIDDEN = /^(AzureWebJobsStorage__accountName|ftpsState|FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
     for (const [name, f] of infra) {
       const keys = objectsUnder(f.root).flatMap((object) => [...objectProperties(object).keys()]);
       const strings = f.root.descendantsOfType("string").map((s) => stringLiteral(s ?? undefined) ?? "");
@@ -194,8 +201,20 @@ describe("resources", () => {
     expect(propertyAt(resource("modules/monitoring.bicep", "workspace").body, "properties.features.disableLocalAuth")?.text).toBe("true");
   });
 
-  it("Key Vault uses Azure RBAC, and Easy Auth is optional and rejects unauthenticated calls", () => {
-    expect(propertyAt(resource("modules/key-vault.bicep", "vault").body, "properties.enableRbacAuthorization")?.text).toBe("true");
+  it("basic-auth publishing (FTP and SCM) is off", () => {
+    const policies = resources(file("modules/function-app.bicep")).filter((r) => r.type === "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+    expect(policies.map((p) => literal(propertyAt(p.body, "name"))).sort()).toEqual(["ftp", "scm"]);
+    for (const p of policies) {
+      expect(propertyAt(p.body, "parent")?.text).toBe("app");
+      expect(propertyAt(p.body, "properties.allow")?.text).toBe("false");
+      expect(p.condition).toBeUndefined();
+    }
+  });
+
+  it("Key Vault uses Azure RBAC with purge protection, and Easy Auth is optional, rejects unauthenticated calls and unknown clients", () => {
+    const vault = resource("modules/key-vault.bicep", "vault").body;
+    expect(propertyAt(vault, "properties.enableRbacAuthorization")?.text).toBe("true");
+    expect(propertyAt(vault, "properties.enablePurgeProtection")?.text).toBe("true");
     expect(valueOf(declaration(file("main.bicep"), "module", "keyVault"))?.type).toBe("if_statement");
 
     const auth = resource("modules/function-app.bicep", "authSettings");
@@ -209,6 +228,11 @@ describe("resources", () => {
     expect(anonymous.length).toBeGreaterThan(0);
     expect(excluded).toEqual(anonymous);
     expect(propertyAt(auth.body, "properties.identityProviders.azureActiveDirectory.enabled")?.text).toBe("true");
+    // Any token for the audience is not enough: the client must be the API's own registration or listed.
+    const validation = "properties.identityProviders.azureActiveDirectory.validation";
+    expect(propertyAt(auth.body, `${validation}.defaultAuthorizationPolicy.allowedApplications`)?.text).toBe("entraAllowedClients");
+    expect(propertyAt(auth.body, `${validation}.jwtClaimChecks.allowedClientApplications`)?.text).toBe("entraAllowedClients");
+    expect(valueOf(declaration(file("modules/function-app.bicep"), "var", "entraAllowedClients"))?.text).toBe("union([entraAuth.clientId], entraAuth.allowedClientApplications)");
   });
 });
 
@@ -267,7 +291,14 @@ describe("app settings against shared/config.ts", () => {
     [SETTINGS.port.name]: "port of the local host",
   };
   /** Read by the Functions platform, not by our code. */
-  const PLATFORM = ["AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+  const PLATFORM = [
+    "AzureWebJobsStorage__blobServiceUri",
+    "AzureWebJobsStorage__queueServiceUri",
+    "AzureWebJobsStorage__tableServiceUri",
+    "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    "languageWorkers__node__arguments",
+  ];
   const specs = Object.values(SETTINGS) as ReadonlyArray<{ name: string; default?: string; secret?: boolean }>;
 
   /** Settings set with a value: keys of the object literals that make up the app settings. */
