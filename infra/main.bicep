@@ -130,7 +130,7 @@ func canonicalScope(entry string) string =>
 
 var requestedScopes = map(
   filter(split(watchedScopes, ','), entry => !empty(trim(entry))),
-  entry => canonicalScope(endsWith(trim(entry), '/') ? substring(trim(entry), 0, length(trim(entry)) - 1) : trim(entry))
+  entry => canonicalScope(trimTrailingSlash(trim(entry)))
 )
 var requestedScopeKeys = map(requestedScopes, entry => toLower(entry))
 var scopes = empty(requestedScopes)
@@ -142,7 +142,7 @@ var watchedSubscriptionIds = map(
 )
 var watchedManagementGroups = map(
   filter(scopes, entry => startsWith(toLower(entry), '/providers/microsoft.management/managementgroups/')),
-  entry => split(entry, '/')[4]
+  entry => last(split(entry, '/'))
 )
 
 // Built-in Reader (acdd72a7-...), or the custom read-only role defined below.
@@ -208,7 +208,7 @@ resource fleetReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (
         notActions: []
       }
     ]
-    assignableScopes: union([subscription().id], map(watchedSubscriptionIds, id => '/subscriptions/${id}'))
+    assignableScopes: union(array(subscription().id), map(watchedSubscriptionIds, subscriptionId => '/subscriptions/${subscriptionId}'))
   }
 }
 

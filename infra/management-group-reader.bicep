@@ -25,9 +25,7 @@ resource fleetReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (
         notActions: []
       }
     ]
-    assignableScopes: [
-      managementGroup().id
-    ]
+    assignableScopes: array(managementGroup().id)
   }
 }
 

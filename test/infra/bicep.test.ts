@@ -3,6 +3,7 @@
  * tree-sitter-bicep grammar without a syntax error, and the parse trees must hold the structure the
  * deployment depends on (resource types and API versions, roles, identity-only storage, Flex rules).
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { API_ROUTES } from "../../shared/api/routes";
 import { SETTINGS } from "../../shared/config";
 import { parseSchedule } from "../../shared/local/host/ncrontab";
 import { TABLES } from "../../shared/store/keys";
+import { SMALL_HEAP_FLAGS } from "../../shared/sweep/memory";
 import {
   type BicepFile,
   calledFunctions,
@@ -236,52 +238,6 @@ describe("resources", () => {
   });
 });
 
-describe("role assignments", () => {
-  const ROLE = {
-    storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-    storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
-    monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
-    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-  };
-  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-  /** Each role assignment as `<role id> on <scope>`: the scope is a resource type or the file's target scope. */
-  function assignments(): string[] {
-    const result: string[] = [];
-    for (const f of infra.values()) {
-      // Role ids are string literals bound to a var or an object key; resolve names to them.
-      const ids = new Map<string, string>();
-      for (const object of objectsUnder(f.root)) for (const [key, value] of objectProperties(object)) if (GUID.test(stringLiteral(value) ?? "")) ids.set(key, stringLiteral(value)!);
-      for (const d of declarations(f)) if (d.kind === "var" && GUID.test(stringLiteral(valueOf(d)) ?? "")) ids.set(d.name, stringLiteral(valueOf(d))!);
-      const own = resources(f);
-      for (const r of own.filter((r) => r.type === "Microsoft.Authorization/roleAssignments")) {
-        const definition = propertyAt(r.body, "properties.roleDefinitionId")!.text;
-        const roleName = /(\w+)\)$/.exec(definition)?.[1] ?? "";
-        const scopeSymbol = objectProperties(r.body).get("scope")?.text;
-        const scope = scopeSymbol ? own.find((o) => o.symbol === scopeSymbol)?.type : targetScope(f);
-        expect(literal(propertyAt(r.body, "properties.principalType")), `${f.name} ${r.symbol}`).toBe("ServicePrincipal");
-        expect(propertyAt(r.body, "name")?.text, `${f.name} ${r.symbol}`).toMatch(/^guid\(/);
-        result.push(`${ids.get(roleName) ?? definition} on ${scope}`);
-      }
-    }
-    return result.sort();
-  }
-
-  it("grants exactly the documented roles at the right scopes", () => {
-    expect(assignments()).toEqual(
-      [
-        `${ROLE.storageBlobDataOwner} on Microsoft.Storage/storageAccounts`,
-        `${ROLE.storageTableDataContributor} on Microsoft.Storage/storageAccounts`,
-        `${ROLE.monitoringMetricsPublisher} on Microsoft.Insights/components`,
-        `${ROLE.keyVaultSecretsUser} on Microsoft.KeyVault/vaults`,
-        `${ROLE.reader} on subscription`,
-        `${ROLE.reader} on managementGroup`,
-      ].sort(),
-    );
-  });
-});
-
 describe("app settings against shared/config.ts", () => {
   /** Settings only a local run uses; in Azure they must stay unset (each would bypass the managed identity). */
   const LOCAL_ONLY: Record<string, string> = {
@@ -332,6 +288,21 @@ describe("app settings against shared/config.ts", () => {
     }
     return [...names].sort();
   }
+
+  it("the worker starts with the sweep's heap flags from an app setting; no function changes V8 flags at run time", () => {
+    expect(valueSettings().get("languageWorkers__node__arguments")).toBe(`'${SMALL_HEAP_FLAGS}'`);
+    // Node accepts them as process arguments (a misspelled V8 flag is a fatal "bad option").
+    const node = spawnSync(process.execPath, [...SMALL_HEAP_FLAGS.split(" "), "-e", "0"], { encoding: "utf8" });
+    expect(node.stderr).toBe("");
+    expect(node.status).toBe(0);
+    const functionsDir = resolve(__dirname, "../../functions");
+    for (const entry of readdirSync(functionsDir)) expect(readFileSync(join(functionsDir, entry), "utf8"), entry).not.toMatch(/setFlagsFromString|preferSmallHeap|sweep\/memory/);
+  });
+
+  it("host storage is reached by service URIs from the account's own endpoints (any cloud)", () => {
+    const settings = valueSettings();
+    for (const service of ["blob", "queue", "table"]) expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toBe(`storage.properties.primaryEndpoints.${service}`);
+  });
 
   it("code outside shared/config.ts reads only NODE_ENV from the environment, and the Bicep sets it", () => {
     expect(directReads()).toEqual(["NODE_ENV"]);

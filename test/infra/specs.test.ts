@@ -32,7 +32,7 @@ interface Fixture {
 
 const SPECS_DIR = join(__dirname, "specs");
 const fixtures: Fixture[] = readdirSync(SPECS_DIR)
-  .filter((name) => name.endsWith(".json"))
+  .filter((name) => /^\d{4}-\d{2}-\d{2}(-preview)?_.+\.json$/.test(name))
   .map((name) => JSON.parse(readFileSync(join(SPECS_DIR, name), "utf8")) as Fixture);
 
 /** Keys Bicep adds to a resource body that are not part of the ARM resource. */
