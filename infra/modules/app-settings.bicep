@@ -5,7 +5,7 @@ param appName string
 param storageAccountName string
 param applicationInsightsName string
 
-@description('The FLEET_* settings the code reads (shared/config.ts), merged over the platform settings.')
+@description('The FLEET_* settings the code reads (shared/core/config.ts), merged over the platform settings.')
 param fleetSettings object
 
 resource app 'Microsoft.Web/sites@2024-04-01' existing = {

@@ -5,7 +5,7 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
-import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../health/model";
+import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 
 export interface ClusterRow {

@@ -1,6 +1,6 @@
 /** JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies, shared by the route table and the document. */
 import { CATEGORIES } from "../catalog/types";
-import { COMPONENT_KINDS, HEALTH_STATES } from "../health/model";
+import { COMPONENT_KINDS, HEALTH_STATES } from "../core/model";
 import { TRANSITION_EVENTS } from "../store/types";
 
 type Schema = Record<string, unknown>;

@@ -1,8 +1,8 @@
 /**
  * What the routes read: the history store, the read model over it and the digest store. Opened once
- * per process on first use, from the settings in shared/config (the Functions app settings).
+ * per process on first use, from the settings in shared/core/config (the Functions app settings).
  */
-import type { Env } from "../config";
+import type { Env } from "../core/config";
 import type { DigestStore } from "../digest/store";
 import type { FleetHistoryOptions } from "../store/tables";
 import type { FleetHistory } from "../store/types";

@@ -4,7 +4,7 @@
  * imported only when needed: it is large, and a simulator run never uses it.
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { Env, setting } from "../config";
+import { Env, setting } from "../core/config";
 
 /** A credential that always answers the same token; `isTokenCredential` only checks for `getToken`. */
 export function staticTokenCredential(token: string): TokenCredential {

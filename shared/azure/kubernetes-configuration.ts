@@ -12,7 +12,7 @@ import { createPipelineRequest, PipelinePolicy } from "@azure/core-rest-pipeline
 import type { FullOperationResponse, OperationOptions } from "@azure/core-client";
 import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
-import { ClusterRef, ConfigType, CONFIG_TYPES, parseClusterId, parseConfigId } from "./ids";
+import { ClusterRef, ConfigType, CONFIG_TYPES, parseClusterId, parseConfigId } from "../core/ids";
 import { parseRetryAfter, SubscriptionBuckets, TokenBucket, TokenBucketOptions } from "./pacing";
 
 /** ARM's documented per-subscription read bucket is 250 with 25/s; stay a little under it. */

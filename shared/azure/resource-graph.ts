@@ -7,7 +7,7 @@
  * must pass the pacer.
  */
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import { CLUSTER_RESOURCE_TYPES, CONFIG_RESOURCE_TYPES } from "./ids";
+import { CLUSTER_RESOURCE_TYPES, CONFIG_RESOURCE_TYPES } from "../core/ids";
 import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
 import { HeaderSource, QuotaPacer } from "./pacing";

@@ -3,7 +3,7 @@
  * the hard limit is about 1000), management groups one per request, and no scope at all means
  * everything the identity can read.
  */
-import type { FleetScope } from "../config";
+import type { FleetScope } from "../core/config";
 
 export interface GraphScope {
   subscriptions?: string[];

@@ -18,7 +18,7 @@
  *    e. the longer matched text beats the shorter;
  *    f. the entry earlier in the catalog wins (documented entries come before field entries).
  */
-import type { Classification } from "../health/model";
+import type { Classification } from "../core/model";
 import { catalogEntries } from "./entries";
 import { fingerprintOf, normalizeMessage } from "./normalize";
 import type { CatalogEntry, ClassifyContext } from "./types";

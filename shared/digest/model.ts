@@ -4,7 +4,7 @@
  * coverage that tells a quiet digest from a blind one. Pure: the store reads live in ./collect.ts.
  */
 import type { CatalogEntry, RemediationStep, Severity } from "../catalog/types";
-import type { ComponentKind, HealthState, ScopeError } from "../health/model";
+import type { ComponentKind, HealthState, ScopeError } from "../core/model";
 import type { ComponentRecord, SweepRecord, TransitionRecord } from "../store/types";
 import { digestId, type DigestWindow } from "./window";
 

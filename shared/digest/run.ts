@@ -4,7 +4,7 @@
  * deliveries of earlier digests. Safe to run twice or concurrently for one window: each (digest,
  * target) is claimed in the store before it is sent.
  */
-import { boolSetting, type Env, settingOrDefault } from "../config";
+import { boolSetting, type Env, settingOrDefault } from "../core/config";
 import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../store";
 import type { FleetHistory } from "../store/types";
 import { buildDigest, type BuildDigestOptions } from "./build";

@@ -3,7 +3,7 @@
  * scheduled run must not depend on when exactly the timer fired: it is aligned to the schedule's
  * occurrences, and a repeated or overlapping run lands on the same window and the same id.
  */
-import { nextOccurrence, parseSchedule, type Schedule } from "../local/host/ncrontab";
+import { nextOccurrence, parseSchedule, type Schedule } from "../core/schedule";
 
 export interface DigestWindow {
   /** Inclusive start, ISO 8601 UTC. */
@@ -57,7 +57,7 @@ function latestAtOrBefore(schedule: Schedule, at: Date): Date | undefined {
 
 /**
  * The schedule period that ended last: from the occurrence before the latest one up to the latest
- * one at or before `now`, with the Functions host's NCRONTAB semantics (shared/local/host/ncrontab.ts).
+ * one at or before `now`, with the Functions host's NCRONTAB semantics (shared/core/schedule.ts).
  * A few seconds of tolerance keep a timer that fires early on its own occurrence.
  */
 export function scheduledWindow(expression: string, now: Date, toleranceMs = 5_000): DigestWindow {

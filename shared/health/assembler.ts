@@ -3,13 +3,13 @@
  * cluster whose id prefixes theirs (case-insensitively). Rows arrive page by page and may arrive
  * twice (a scope re-read after a failure), so everything is keyed by canonical id.
  */
-import { parseClusterId, parseConfigId } from "../azure/ids";
+import { parseClusterId, parseConfigId } from "../core/ids";
 import type { ClassifyContext, ContextComponent } from "../catalog/types";
 import { judgeCluster, JudgeOptions } from "./cluster";
 import { component } from "./component";
 import { judgeConfiguration } from "./configuration";
-import type { Classification, ClusterHealth, ComponentHealth, ComponentKind, ScopeError } from "./model";
-import { normalizeId, worstState } from "./model";
+import type { Classification, ClusterHealth, ComponentHealth, ComponentKind, ScopeError } from "../core/model";
+import { normalizeId, worstState } from "../core/model";
 
 export type ClassifyFn = (message: string, context?: ClassifyContext) => Classification;
 

@@ -2,9 +2,9 @@
  * Judgement of the cluster resource itself: Arc connectivity and heartbeat, AKS power state,
  * provisioning, managed-identity certificate expiry and Arc agent errors.
  */
-import { parseClusterId } from "../azure/ids";
+import { parseClusterId } from "../core/ids";
 import { component } from "./component";
-import type { ClusterHealth } from "./model";
+import type { ClusterHealth } from "../core/model";
 import { Prop } from "./properties";
 import { combine, EnumOutcome, evidenceOf, judgeEnum, verdict, Verdict } from "./verdict";
 import { factsOf } from "./facts";

@@ -1,4 +1,4 @@
-import type { Classification, ComponentHealth, Condition } from "./model";
+import type { Classification, ComponentHealth, Condition } from "../core/model";
 
 export type ComponentFields = Pick<ComponentHealth, "id" | "clusterId" | "kind" | "name" | "extensionType" | "parentId" | "facts">;
 

@@ -3,8 +3,8 @@
  * configurations (and each object they reconcile) and legacy Flux v1 sourceControlConfigurations.
  * Input is the wire JSON (a Resource Graph row or an ARM GET body), never an SDK-mapped model.
  */
-import { parseConfigId } from "../azure/ids";
-import type { ComponentHealth } from "./model";
+import { parseConfigId } from "../core/ids";
+import type { ComponentHealth } from "../core/model";
 import { PROVISIONING } from "./cluster";
 import { component } from "./component";
 import { factsOf } from "./facts";

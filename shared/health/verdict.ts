@@ -2,8 +2,8 @@
  * Building blocks of a judgement: each signal read from Azure gives a verdict (state, reason,
  * message, evidence); a component's condition is the worst of its verdicts.
  */
-import type { Condition, Evidence, HealthState } from "./model";
-import { HEALTH_STATES, worstState } from "./model";
+import type { Condition, Evidence, HealthState } from "../core/model";
+import { HEALTH_STATES, worstState } from "../core/model";
 import { intern, internShared } from "./intern";
 import type { Prop } from "./properties";
 

@@ -2,7 +2,7 @@
  * What a snapshot changes for one cluster, as pure functions: the next stored state of each component
  * and the transitions that lead there. The table code only reads the inputs and writes the outputs.
  */
-import { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState, normalizeId } from "../health/model";
+import { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState, normalizeId } from "../core/model";
 import type { StoredComponent } from "./entities";
 import { componentKey, eventRowKey } from "./keys";
 import type { ClusterView } from "./manifest";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { TableEntity } from "@azure/data-tables";
-import type { ClusterKind, ComponentKind, Evidence, HealthState } from "../health/model";
+import type { ClusterKind, ComponentKind, Evidence, HealthState } from "../core/model";
 import type { ComponentRecord, SweepRecord, TransitionEvent, TransitionRecord } from "./types";
 
 export type Entity = TableEntity<Record<string, unknown>>;

@@ -17,7 +17,7 @@
  * so nothing is lost or doubled.
  */
 import { odata, TableClient, TransactionAction } from "@azure/data-tables";
-import { ClusterHealth, FleetSnapshot, HEALTH_STATES, HealthState, COMPONENT_KINDS, normalizeId } from "../health/model";
+import { ClusterHealth, FleetSnapshot, HEALTH_STATES, HealthState, COMPONENT_KINDS, normalizeId } from "../core/model";
 import {
   componentEntity,
   componentFromEntity,

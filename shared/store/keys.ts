@@ -16,7 +16,7 @@
  *   hashes) and one row per sweep, newest first.
  */
 import { createHash } from "node:crypto";
-import { normalizeId } from "../health/model";
+import { normalizeId } from "../core/model";
 
 export const TABLES = { clusters: "clusters", index: "index", sweeps: "sweeps" } as const;
 

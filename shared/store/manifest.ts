@@ -6,7 +6,7 @@
  * Stored as text in rows `!manifest~<n>` of the `meta` partition (each row ≤ 13 properties of 32K
  * characters), written in the same transaction as the sweep record and the lease release.
  */
-import type { ClusterHealth } from "../health/model";
+import type { ClusterHealth } from "../core/model";
 import { putText, getText, type Entity } from "./entities";
 import { META_PARTITION, MANIFEST_ROW_PREFIX, shortHash } from "./keys";
 

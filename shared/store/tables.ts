@@ -8,7 +8,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
-import { Env, intSetting, setting, settingOrDefault } from "../config";
+import { Env, intSetting, setting, settingOrDefault } from "../core/config";
 import { FleetHistoryError } from "./errors";
 
 export interface FleetHistoryOptions {

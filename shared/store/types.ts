@@ -2,7 +2,7 @@
  * What the history store keeps and answers. The API and the digest read through this interface;
  * shared/store implements it over Azure Table storage (Azurite locally).
  */
-import type { ClusterKind, ComponentHealth, ComponentKind, Evidence, FleetSnapshot, HealthState, ScopeError } from "../health/model";
+import type { ClusterKind, ComponentHealth, ComponentKind, Evidence, FleetSnapshot, HealthState, ScopeError } from "../core/model";
 
 /** The current state of one component (the cluster resource itself is the component of kind `cluster`). */
 export interface ComponentRecord {

@@ -4,14 +4,14 @@
  * rows. A batch that fails is split to isolate the subscription that fails it; what cannot be read
  * becomes a partial scope with its error, and the rest of the fleet continues.
  */
-import type { FleetScope } from "../config";
+import type { FleetScope } from "../core/config";
 import type { ConfigurationReader } from "../azure/kubernetes-configuration";
 import { ArmReadError } from "../azure/errors";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, ResourceGraphReader } from "../azure/resource-graph";
-import { CONFIG_TYPES } from "../azure/ids";
+import { CONFIG_TYPES } from "../core/ids";
 import { batchScopes, GraphScope, scopeNames, splitScope, TENANT_SCOPE } from "../azure/scopes";
 import type { FleetAssembler } from "../health/assembler";
-import type { ScopeError } from "../health/model";
+import type { ScopeError } from "../core/model";
 
 export interface SweepProgress {
   phase: "clusters" | "configurations" | "statuses" | "confirm" | "persist" | "done";

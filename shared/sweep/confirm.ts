@@ -5,7 +5,7 @@
  */
 import type { ConfigurationReader } from "../azure/kubernetes-configuration";
 import type { FleetAssembler } from "../health/assembler";
-import { normalizeId } from "../health/model";
+import { normalizeId } from "../core/model";
 import type { ComponentChange } from "../store/types";
 
 export interface ConfirmResult {

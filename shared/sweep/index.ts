@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import { classify } from "../catalog/classifier";
-import type { FleetScope } from "../config";
+import type { FleetScope } from "../core/config";
 import { RequestCounter } from "../azure/connection";
 import type { RetryPolicy } from "../azure/errors";
 import { ConfigurationReader } from "../azure/kubernetes-configuration";
@@ -15,7 +15,7 @@ import { Clock, QuotaPacer, systemClock, TokenBucketOptions } from "../azure/pac
 import { ResourceGraphReader } from "../azure/resource-graph";
 import { ClassifyFn, FleetAssembler } from "../health/assembler";
 import { DEFAULT_JUDGE_OPTIONS, JudgeOptions } from "../health/cluster";
-import { FleetSnapshot, HEALTH_STATES, HealthState } from "../health/model";
+import { FleetSnapshot, HEALTH_STATES, HealthState } from "../core/model";
 import type { FleetHistory } from "../store/types";
 import { collectFleet, SweepProgress } from "./collect";
 import { confirmChanges, ConfirmResult } from "./confirm";

@@ -2,7 +2,7 @@
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
 import { apiFunctions } from "../../shared/api/routes";
 import { openApiServices, type ApiServices } from "../../shared/api/services";
-import { compileRoutes, resolveRoute } from "../../shared/local/host/server";
+import { compileRoutes, resolveRoute } from "../../dev/host/server";
 import { openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
 import { cluster, snapshot, SUB_B } from "../store/fixtures";

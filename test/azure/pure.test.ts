@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseScopes } from "../../shared/config";
-import { parseClusterId, parseConfigId } from "../../shared/azure/ids";
+import { parseScopes } from "../../shared/core/config";
+import { parseClusterId, parseConfigId } from "../../shared/core/ids";
 import { Clock, parseResetsAfter, parseRetryAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
 import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, rowsOf } from "../../shared/azure/resource-graph";

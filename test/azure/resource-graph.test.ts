@@ -3,7 +3,7 @@ import { ConfigurationReader } from "../../shared/azure/kubernetes-configuration
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, GraphPage, ResourceGraphReader } from "../../shared/azure/resource-graph";
 import type { GraphScope } from "../../shared/azure/scopes";
 import { judgeCluster, DEFAULT_JUDGE_OPTIONS } from "../../shared/health/cluster";
-import type { ArmSimulator } from "../../shared/local/simulator";
+import type { ArmSimulator } from "../../dev/simulator";
 import { simulator } from "./simulator";
 
 let running: ArmSimulator | undefined;

@@ -1,7 +1,7 @@
 import { Agent } from "node:https";
 import { staticTokenCredential } from "../../shared/azure/credentials";
 import type { ArmConnection } from "../../shared/azure/connection";
-import { ArmSimulator, SimulatorOptions, startArmSimulator } from "../../shared/local/simulator";
+import { ArmSimulator, SimulatorOptions, startArmSimulator } from "../../dev/simulator";
 
 /** A simulator over HTTPS and the connection options the real SDK clients need to reach it. */
 export async function simulator(options: SimulatorOptions = {}): Promise<{ sim: ArmSimulator; connection: ArmConnection }> {

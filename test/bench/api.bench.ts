@@ -12,9 +12,9 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildFleetView } from "../../shared/api/fleet-view";
-import { startAzurite } from "../../shared/local/azurite";
-import { loadApp } from "../../shared/local/host/registrations";
-import { startLocalHost } from "../../shared/local/host/server";
+import { startAzurite } from "../../dev/azurite";
+import { loadApp } from "../../dev/host/registrations";
+import { startLocalHost } from "../../dev/host/server";
 import { openFleetHistory } from "../../shared/store";
 import type { ComponentRecord, FleetHistory } from "../../shared/store/types";
 import { cluster, snapshot } from "../store/fixtures";

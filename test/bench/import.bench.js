@@ -27,7 +27,6 @@ const FUNCTION_SPECIFIC = [
   "@azure/arm-resourcegraph", // the sweep
   "@azure/arm-kubernetesconfiguration", // the sweep
   "@azure/communication-email", // the digest
-  "cron-parser", // digest windows
 ];
 const STORE = ["@azure/data-tables", "@azure/identity", "@azure/msal-node", "@azure/core-client", "@azure/core-rest-pipeline"];
 

@@ -9,8 +9,8 @@
  * Options (environment): BENCH_CLUSTERS (10000), BENCH_CHURN (0.01 of components), BENCH_TIMELINE (10000).
  */
 import { TableClient, TransactionAction } from "@azure/data-tables";
-import type { ClusterHealth, ComponentHealth, FleetSnapshot } from "../../shared/health/model";
-import { startAzurite } from "../../shared/local/azurite";
+import type { ClusterHealth, ComponentHealth, FleetSnapshot } from "../../shared/core/model";
+import { startAzurite } from "../../dev/azurite";
 import { countOperations, openFleetHistory, openTable, type FleetHistoryOptions } from "../../shared/store";
 import { componentEntity, transitionEntity } from "../../shared/store/entities";
 import * as keys from "../../shared/store/keys";

@@ -14,13 +14,13 @@ import { Agent } from "node:https";
 import { cpus, loadavg } from "node:os";
 import { staticTokenCredential } from "../../shared/azure/credentials";
 import { ConfigurationReader } from "../../shared/azure/kubernetes-configuration";
-import { parseClusterId } from "../../shared/azure/ids";
+import { parseClusterId } from "../../shared/core/ids";
 import { RequestCounter } from "../../shared/azure/connection";
-import { simulatorCa, startArmSimulatorProcess, SimulatedFleet, type FleetSpec, type SimulatorOptions } from "../../shared/local/simulator";
+import { simulatorCa, startArmSimulatorProcess, SimulatedFleet, type FleetSpec, type SimulatorOptions } from "../../dev/simulator";
 import { runSweep } from "../../shared/sweep";
 import { preferSmallHeap } from "../../shared/sweep/memory";
 import type { FleetHistory, RecordSweepResult } from "../../shared/store/types";
-import type { FleetSnapshot } from "../../shared/health/model";
+import type { FleetSnapshot } from "../../shared/core/model";
 
 const QUOTA = { perWindow: 15, windowMs: 5000 };
 const LATENCY_MS = 50;

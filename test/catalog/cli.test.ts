@@ -3,7 +3,7 @@
  * specifies their output.
  */
 import { describe, expect, it } from "vitest";
-import { main } from "../../shared/cli/main";
+import { main } from "../../cli/main";
 import { captureIo } from "../support/cli";
 
 async function cli(args: string[], stdin?: string[]) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { boolSetting, ConfigError, intSetting, parseScopes, setting, settingOrDefault, SETTINGS } from "../../shared/config";
+import { boolSetting, ConfigError, intSetting, parseScopes, setting, settingOrDefault, SETTINGS } from "../../shared/core/config";
 
 const SUB = "00000000-0000-0000-0000-000000000001";
 

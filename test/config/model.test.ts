@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeId, worstState } from "../../shared/health/model";
+import { normalizeId, worstState } from "../../shared/core/model";
 
 describe("worstState", () => {
   it("is healthy only when every state is", () => {

@@ -1,7 +1,7 @@
 import { app, InvocationContext } from "@azure/functions";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../shared/cli/main";
-import type { CliIo } from "../../shared/cli/io";
+import { main } from "../../cli/main";
+import type { CliIo } from "../../cli/io";
 import { openFleetHistory } from "../../shared/store";
 import { cluster, snapshot } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";

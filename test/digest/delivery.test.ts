@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import * as https from "node:https";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../shared/config";
+import { ConfigError } from "../../shared/core/config";
 import { DeliveryError, postJson, retryAfterMs } from "../../shared/digest/deliver/http";
 import { emailTarget, idempotencyUuid, slackTarget, targetsFromEnv, teamsTarget, webhookTarget } from "../../shared/digest/deliver/targets";
 import { slackProblem } from "../../shared/digest/render/slack";

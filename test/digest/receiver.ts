@@ -23,7 +23,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-const TLS_DIR = path.join(__dirname, "..", "..", "shared", "local", "simulator", "tls");
+const TLS_DIR = path.join(__dirname, "..", "..", "dev", "simulator", "tls");
 /** The simulator's public test certificate (SAN 127.0.0.1), for receivers that must speak HTTPS. */
 export const TEST_CA = fs.readFileSync(path.join(TLS_DIR, "cert.pem"));
 

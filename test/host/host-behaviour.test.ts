@@ -1,10 +1,10 @@
 /** The local host's own behaviour, with a small app registered through @azure/functions. */
 import { app, HttpResponse } from "@azure/functions";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ScheduleError } from "../../shared/local/host/ncrontab";
-import { captureRegistrations, type AppRegistrations } from "../../shared/local/host/registrations";
-import { startLocalHost, type RunningHost } from "../../shared/local/host/server";
-import { resolveSchedule, startTimers } from "../../shared/local/host/timers";
+import { ScheduleError } from "../../shared/core/schedule";
+import { captureRegistrations, type AppRegistrations } from "../../dev/host/registrations";
+import { startLocalHost, type RunningHost } from "../../dev/host/server";
+import { resolveSchedule, startTimers } from "../../dev/host/timers";
 
 let registrations: AppRegistrations;
 let host: RunningHost;

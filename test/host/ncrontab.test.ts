@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextOccurrence, parseSchedule, ScheduleError } from "../../shared/local/host/ncrontab";
+import { nextOccurrence, parseSchedule, ScheduleError } from "../../shared/core/schedule";
 
 const next = (expression: string, after: string) => nextOccurrence(parseSchedule(expression), new Date(after))?.toISOString();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareRoutes, matchRoute, parseRouteTemplate, RouteTemplateError } from "../../shared/local/host/route-template";
+import { compareRoutes, matchRoute, parseRouteTemplate, RouteTemplateError } from "../../dev/host/route-template";
 
 const match = (template: string, path: string) => matchRoute(parseRouteTemplate(template), path);
 

@@ -1,7 +1,7 @@
 /** `fleet-health serve`: the built app (package.json main) on FLEET_PORT, with the key from FLEET_API_KEY. */
 import * as net from "node:net";
 import { describe, expect, it } from "vitest";
-import { run } from "../../shared/cli/commands/serve";
+import { run } from "../../cli/commands/serve";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 function freePort(): Promise<number> {

@@ -8,8 +8,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../../shared/api/routes";
-import { SETTINGS } from "../../shared/config";
-import { parseSchedule } from "../../shared/local/host/ncrontab";
+import { SETTINGS } from "../../shared/core/config";
+import { parseSchedule } from "../../shared/core/schedule";
 import { TABLES } from "../../shared/store/keys";
 import { SMALL_HEAP_FLAGS } from "../../shared/sweep/memory";
 import {
@@ -238,7 +238,7 @@ describe("resources", () => {
   });
 });
 
-describe("app settings against shared/config.ts", () => {
+describe("app settings against shared/core/config.ts", () => {
   /** Settings only a local run uses; in Azure they must stay unset (each would bypass the managed identity). */
   const LOCAL_ONLY: Record<string, string> = {
     [SETTINGS.armToken.name]: "fixed token for local simulators; Azure uses the managed identity",
@@ -274,14 +274,14 @@ describe("app settings against shared/config.ts", () => {
     return objectsUnder(secrets).map((object) => stringLiteral(objectProperties(object).get("setting"))!).filter(Boolean);
   }
 
-  /** Environment variables read directly (not through shared/config.ts) by code that runs in Azure. */
+  /** Environment variables read directly (not through shared/core/config.ts) by code that runs in Azure. */
   function directReads(): string[] {
     const names = new Set<string>();
     for (const dir of ["shared", "functions"]) {
       const base = resolve(__dirname, "../..", dir);
       for (const entry of readdirSync(base, { recursive: true, encoding: "utf8" })) {
-        // Local stand-ins and the CLI never run in the function app; config.ts is the sanctioned reader.
-        if (!entry.endsWith(".ts") || /^(local|cli)[\\/]|^config\.ts$/.test(entry)) continue;
+        // core/config.ts is the sanctioned reader (dev tools and the CLI live outside shared/).
+        if (!entry.endsWith(".ts") || /^core[\\/]config\.ts$/.test(entry)) continue;
         const source = readFileSync(join(base, entry), "utf8");
         for (const match of source.matchAll(/process\.env(?:\.([A-Za-z_]\w*)|\[["']([A-Za-z_]\w*)["']\])/g)) names.add(match[1] ?? match[2]);
       }
@@ -304,7 +304,7 @@ describe("app settings against shared/config.ts", () => {
     for (const service of ["blob", "queue", "table"]) expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toBe(`storage.properties.primaryEndpoints.${service}`);
   });
 
-  it("code outside shared/config.ts reads only NODE_ENV from the environment, and the Bicep sets it", () => {
+  it("code outside shared/core/config.ts reads only NODE_ENV from the environment, and the Bicep sets it", () => {
     expect(directReads()).toEqual(["NODE_ENV"]);
     expect(valueSettings().get("NODE_ENV")).toBe("'production'");
   });

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SETTINGS } from "../../shared/config";
+import { SETTINGS } from "../../shared/core/config";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { FUNCTION_SPECIFIC } = require("../bench/import.bench.js") as { FUNCTION_SPECIFIC: string[] };

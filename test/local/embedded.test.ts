@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { azureConfigured, withEmbeddedTables } from "../../shared/local/embedded";
+import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
 
 describe("embedded Table storage", () => {
   it("changes nothing when storage is configured", async () => {

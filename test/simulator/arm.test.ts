@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startArmSimulator, type ArmSimulator, type SimCluster } from "../../shared/local/simulator";
+import { startArmSimulator, type ArmSimulator, type SimCluster } from "../../dev/simulator";
 import { clusterPath, collect, configClient, failure, rawRequest } from "./clients";
 
 const API = "api-version=2023-05-01";

@@ -3,7 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ResourceGraphClient, type QueryRequest, type QueryResponse } from "@azure/arm-resourcegraph";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import type { PipelineResponse, RestError } from "@azure/core-rest-pipeline";
-import type { ArmSimulator, SimCluster } from "../../shared/local/simulator";
+import type { ArmSimulator, SimCluster } from "../../dev/simulator";
 
 /** A static credential, as the SDK's own playback tests use. */
 export function staticCredential(token: string): TokenCredential {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startArmSimulator, type ArmSimulator } from "../../shared/local/simulator";
+import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
 import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, clusterPath, collect, configClient, failure, graphClient, query, queryAll, rawRequest } from "./clients";
 
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classify } from "../../shared/catalog";
-import { EXTENSION_TYPES, FleetError, SimulatedFleet, componentId } from "../../shared/local/simulator";
-import { argRow, armDocument, pascalize } from "../../shared/local/simulator/render";
+import { EXTENSION_TYPES, FleetError, SimulatedFleet, componentId } from "../../dev/simulator";
+import { argRow, armDocument, pascalize } from "../../dev/simulator/render";
 
 const ctx = (fleet: SimulatedFleet) => ({ now: Date.UTC(2026, 10, 22), malformed: new Map() });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KqlError, matches, parseQuery } from "../../shared/local/simulator/kql";
+import { KqlError, matches, parseQuery } from "../../dev/simulator/kql";
 
 const row = { type: "microsoft.kubernetes/connectedclusters", subscriptionId: "sub-a", resourceGroup: "rg-1", name: "arc-1", id: "/subscriptions/sub-a/x" };
 

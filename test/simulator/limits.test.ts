@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hhmmss, QuotaWindows, TokenBuckets } from "../../shared/local/simulator/limits";
+import { hhmmss, QuotaWindows, TokenBuckets } from "../../dev/simulator/limits";
 
 describe("Resource Graph quota windows", () => {
   it("allows perWindow queries per key in a window that starts with the first query", () => {

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { simulatorCa, startArmSimulatorProcess } from "../../shared/local/simulator";
-import { optionsFromArgs } from "../../shared/local/simulator/main";
+import { simulatorCa, startArmSimulatorProcess } from "../../dev/simulator";
+import { optionsFromArgs } from "../../dev/simulator/main";
 import { CLUSTERS_QUERY, graphClient, query, queryAll } from "./clients";
 
 describe("the simulator in a child process", () => {
@@ -38,7 +38,7 @@ describe("the standalone entry point", () => {
   });
 
   it("prints the endpoint and serves queries until stopped", async () => {
-    const main = path.join(__dirname, "../../shared/local/simulator/main.ts");
+    const main = path.join(__dirname, "../../dev/simulator/main.ts");
     const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), main, "--clusters", "12"], { stdio: ["ignore", "pipe", "inherit"] });
     try {
       const output = await new Promise<string>((resolve, reject) => {

@@ -5,8 +5,8 @@
  * whole fleet through the real Resource Graph client.
  */
 import { readFile } from "node:fs/promises";
-import { SimulatedFleet, startArmSimulatorProcess } from "../../shared/local/simulator";
-import { armDocument } from "../../shared/local/simulator/render";
+import { SimulatedFleet, startArmSimulatorProcess } from "../../dev/simulator";
+import { armDocument } from "../../dev/simulator/render";
 import { CLUSTERS_QUERY, CONFIG_QUERY, graphClient, queryAll } from "./clients";
 
 const gc = (globalThis as { gc?: () => void }).gc;

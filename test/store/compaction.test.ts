@@ -1,6 +1,6 @@
 import { odata } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
-import type { ClusterHealth, FleetSnapshot } from "../../shared/health/model";
+import type { ClusterHealth, FleetSnapshot } from "../../shared/core/model";
 import { openFleetHistory, openTable, type FleetHistory, type FleetHistoryOptions } from "../../shared/store";
 import { transitionEntity, transitionFromEntity } from "../../shared/store/entities";
 import * as keys from "../../shared/store/keys";

@@ -1,5 +1,5 @@
 /** Small FleetSnapshot builders for the store tests and the store benchmark. */
-import type { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState } from "../../shared/health/model";
+import type { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState } from "../../shared/core/model";
 
 export const SUB_A = "00000000-0000-0000-0000-00000000000a";
 export const SUB_B = "00000000-0000-0000-0000-00000000000b";

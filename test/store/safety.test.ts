@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FleetSnapshot } from "../../shared/health/model";
+import type { FleetSnapshot } from "../../shared/core/model";
 import { openFleetHistory, type FleetHistory, type FleetHistoryOptions } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot } from "./fixtures";

@@ -1,4 +1,4 @@
-import type { CliIo } from "../../shared/cli/io";
+import type { CliIo } from "../../cli/io";
 
 /** A CLI io that records what a command prints and feeds it the given stdin lines. */
 export function captureIo(options: { env?: Record<string, string | undefined>; stdin?: string[] } = {}): CliIo & { out: string[]; err: string[] } {

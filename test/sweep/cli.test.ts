@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InvocationContext } from "@azure/functions";
-import { main } from "../../shared/cli/main";
-import type { CliIo } from "../../shared/cli/io";
-import type { ArmSimulator } from "../../shared/local/simulator";
-import { captureRegistrations } from "../../shared/local/host/registrations";
+import { main } from "../../cli/main";
+import type { CliIo } from "../../cli/io";
+import type { ArmSimulator } from "../../dev/simulator";
+import { captureRegistrations } from "../../dev/host/registrations";
 import { openFleetHistory } from "../../shared/store";
 import { simulator } from "../azure/simulator";
 import { tablesConnection, uniquePrefix } from "../support/tables";

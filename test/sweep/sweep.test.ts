@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ArmSimulator, SimulatorOptions } from "../../shared/local/simulator";
+import type { ArmSimulator, SimulatorOptions } from "../../dev/simulator";
 import { openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
-import { parseScopes } from "../../shared/config";
+import { parseScopes } from "../../shared/core/config";
 import { runSweep, SweepOptions, SweepProgress } from "../../shared/sweep";
-import type { ComponentHealth } from "../../shared/health/model";
+import type { ComponentHealth } from "../../shared/core/model";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { simulator } from "../azure/simulator";
 

@@ -7,7 +7,7 @@
  * The id's own slashes are path separators there, so nothing needs encoding: an id URL-encoded into
  * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
  */
-import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../health/model";
+import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
 import type { ComponentRecord } from "../../store/types";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import type { EmailClientOptions } from "@azure/communication-email";
-import { ConfigError, type Env, SETTINGS, setting, settingOrDefault } from "../../config";
+import { ConfigError, type Env, SETTINGS, setting, settingOrDefault } from "../../core/config";
 import type { Digest } from "../model";
 import { renderEmail } from "../render/email";
 import { renderSlack } from "../render/slack";

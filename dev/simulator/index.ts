@@ -2,7 +2,7 @@
  * A local HTTPS stand-in for Azure Resource Manager: Resource Graph queries and the
  * Microsoft.KubernetesConfiguration reads the collector makes, over a synthetic fleet. The real SDK
  * clients talk to it unchanged: pass `endpoint`, and trust `ca` with `new https.Agent({ ca })`
- * (or NODE_EXTRA_CA_CERTS=shared/local/simulator/tls/cert.pem).
+ * (or NODE_EXTRA_CA_CERTS=dev/simulator/tls/cert.pem).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -35,7 +35,7 @@ export interface ArmSimulator {
 /** Path of the simulator's certificate or key; tsc does not copy PEM files into dist/, so fall back to the source tree. */
 function tlsPath(name: "cert.pem" | "key.pem"): string {
   const here = path.join(__dirname, "tls", name);
-  return existsSync(here) ? here : path.join(__dirname, "..", "..", "..", "..", "shared", "local", "simulator", "tls", name);
+  return existsSync(here) ? here : path.join(__dirname, "..", "..", "..", "dev", "simulator", "tls", name);
 }
 
 /** Where the certificate to trust lives, for NODE_EXTRA_CA_CERTS. */

@@ -1,6 +1,6 @@
-import { settingOrDefault } from "../../config";
-import { describeDelivery, parseDuration, renderText, runDigestFromEnv } from "../../digest";
-import { withEmbeddedTables } from "../../local/embedded";
+import { settingOrDefault } from "../../shared/core/config";
+import { describeDelivery, parseDuration, renderText, runDigestFromEnv } from "../../shared/digest";
+import { withEmbeddedTables } from "../../dev/embedded";
 import { type CliIo, parseArgs, UsageError } from "../io";
 
 /** `digest [--since DURATION] [--send]`: builds the digest of the window ending now, stores it, prints it, and with --send delivers it. */

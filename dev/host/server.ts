@@ -9,7 +9,7 @@ import { randomUUID, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import type { Env } from "../../config";
+import type { Env } from "../../shared/core/config";
 import type { AppRegistrations, HttpRegistration } from "./registrations";
 import { compareRoutes, matchRoute, parseRouteTemplate, type RouteTemplate } from "./route-template";
 import { startTimers, type ScheduledTimer } from "./timers";

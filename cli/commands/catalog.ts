@@ -1,4 +1,4 @@
-import { catalog } from "../../catalog";
+import { catalog } from "../../shared/catalog";
 import { type CliIo, parseArgs } from "../io";
 
 /** `catalog [--json]`: the whole catalog as one JSON array, or a readable list grouped by category. */

@@ -3,11 +3,11 @@
  * Progress goes to stderr; with --json the last stdout line is the contract's summary object.
  * Exit 0 when the sweep completed (even if partial), 1 when nothing could be read.
  */
-import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../store";
-import { withEmbeddedTables } from "../../local/embedded";
-import { runSweep, SweepSummary } from "../../sweep";
-import { sweepOptionsFromEnv } from "../../sweep/from-env";
-import { preferSmallHeap } from "../../sweep/memory";
+import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../shared/store";
+import { withEmbeddedTables } from "../../dev/embedded";
+import { runSweep, SweepSummary } from "../../shared/sweep";
+import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
+import { preferSmallHeap } from "../../shared/sweep/memory";
 import { CliIo, parseArgs, UsageError } from "../io";
 
 export async function run(args: string[], io: CliIo): Promise<number> {

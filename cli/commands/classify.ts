@@ -1,6 +1,6 @@
-import { classify, getEntry, type CatalogEntry, type ClassifyContext } from "../../catalog";
-import { parseClassifyContext } from "../../catalog/context";
-import type { Classification } from "../../health/model";
+import { classify, getEntry, type CatalogEntry, type ClassifyContext } from "../../shared/catalog";
+import { parseClassifyContext } from "../../shared/catalog/context";
+import type { Classification } from "../../shared/core/model";
 import { type CliIo, UsageError, parseArgs } from "../io";
 
 /** One answer line of `classify --jsonl`: the classification plus what a reader needs from the entry. */

@@ -1,23 +1,37 @@
 #!/usr/bin/env node
 /**
- * Runs the ARM simulator on its own: `node dist/shared/local/simulator/main.js --clusters 500`.
+ * Runs the ARM simulator on its own: `node dist/dev/simulator/main.js --clusters 500`.
  * With `--ipc` it takes its options from the parent process instead (startArmSimulatorProcess).
  */
-import { parseArgs } from "../../cli/io";
+import { parseArgs } from "node:util";
 import { simulatorCaPath, startArmSimulator, type ArmSimulator } from "./index";
 import type { FaultSpec, SimulatorOptions } from "./types";
 
 const USAGE = "usage: main.js [--clusters N] [--seed N] [--arc-ratio 0..1] [--failure-rate 0..1] [--subscriptions N] [--port N] [--latency MS] [--token T] [--no-throttling]";
 
-function number(value: string | true | undefined, name: string): number | undefined {
+function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value === true || !Number.isFinite(n)) throw new Error(`--${name} needs a number\n${USAGE}`);
+  if (!Number.isFinite(n)) throw new Error(`--${name} needs a number\n${USAGE}`);
   return n;
 }
 
+const text = { type: "string" } as const;
+const OPTIONS = {
+  clusters: text,
+  seed: text,
+  "arc-ratio": text,
+  "failure-rate": text,
+  subscriptions: text,
+  port: text,
+  latency: text,
+  token: text,
+  "no-throttling": { type: "boolean" },
+  ipc: { type: "boolean" },
+} as const;
+
 export function optionsFromArgs(args: string[]): SimulatorOptions {
-  const { options } = parseArgs(args, { values: ["clusters", "seed", "arc-ratio", "failure-rate", "subscriptions", "port", "latency", "token"], switches: ["no-throttling", "ipc"] });
+  const { values: options } = parseArgs({ args, options: OPTIONS, strict: true });
   const fleet = {
     clusters: number(options.clusters, "clusters"),
     seed: number(options.seed, "seed"),

@@ -1,12 +1,12 @@
 /**
  * `fleet-health serve`: the local Functions host on FLEET_PORT (default 7071) with the HTTP API under
  * /api and the timers on their schedules, loading the app from package.json `main` like the real host.
- * With no Table storage configured it starts the embedded Azurite first (see shared/local/embedded).
+ * With no Table storage configured it starts the embedded Azurite first (see dev/embedded).
  */
-import { intSetting, setting } from "../../config";
-import { withEmbeddedTables } from "../../local/embedded";
-import { loadApp, routePrefix } from "../../local/host/registrations";
-import { startLocalHost } from "../../local/host/server";
+import { intSetting, setting } from "../../shared/core/config";
+import { withEmbeddedTables } from "../../dev/embedded";
+import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { startLocalHost } from "../../dev/host/server";
 import { parseArgs, type CliIo } from "../io";
 
 /** Resolves when the process is asked to stop (Ctrl+C or a service manager's SIGTERM). */

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import * as readline from "node:readline";
+import { azureConfigured } from "../dev/embedded";
 import { CliIo, Command, UsageError } from "./io";
+import { extraCaCertsWithSimulator, rerunTrusting } from "./trust";
 
 /** Commands load lazily so `classify` does not pay for the Azure SDKs and `sweep` not for the API. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -54,7 +56,11 @@ if (require.main === module) {
     if (err.code !== "EPIPE") throw err;
     process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2)).then((code) => {
+  const argv = process.argv.slice(2);
+  // `start` without Azure configured runs the local simulator: trust it through NODE_EXTRA_CA_CERTS.
+  const caFile = argv[0] === "start" && !azureConfigured(process.env) ? extraCaCertsWithSimulator(process.env) : undefined;
+  const run = caFile ? rerunTrusting(caFile, process.argv.slice(1)) : main(argv);
+  run.then((code) => {
     process.exitCode = code;
   });
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Env, setting } from "../config";
+import { Env, setting } from "../shared/core/config";
 import { startAzurite } from "./azurite";
 
 export interface EmbeddedTables {

@@ -5,14 +5,14 @@
  * prints a readable fleet summary and the digest of the last 24 hours (stored, not sent);
  * `--serve` then keeps the local host running (API under /api, timers) over the same environment.
  */
-import { setting, settingOrDefault } from "../../config";
-import { renderText, runDigestFromEnv } from "../../digest";
-import { azureConfigured, withEmbeddedTables } from "../../local/embedded";
-import { startArmSimulator, type ArmSimulator } from "../../local/simulator";
-import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../store";
-import { runSweep, type SweepResult } from "../../sweep";
-import { sweepOptionsFromEnv } from "../../sweep/from-env";
-import { preferSmallHeap } from "../../sweep/memory";
+import { setting, settingOrDefault } from "../../shared/core/config";
+import { renderText, runDigestFromEnv } from "../../shared/digest";
+import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
+import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
+import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../shared/store";
+import { runSweep, type SweepResult } from "../../shared/sweep";
+import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
+import { preferSmallHeap } from "../../shared/sweep/memory";
 import { type CliIo, parseArgs, UsageError } from "../io";
 import { run as serve } from "./serve";
 

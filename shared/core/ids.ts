@@ -3,8 +3,13 @@
  * case-insensitive and Resource Graph tables disagree on casing, so every comparison goes through
  * `normalizeId` and parsing matches provider and type names case-insensitively.
  */
-import type { ClusterKind } from "../health/model";
-import { normalizeId } from "../health/model";
+/** Which Azure resource a cluster is: Arc `connectedClusters` or AKS `managedClusters`. */
+export type ClusterKind = "arc" | "aks";
+
+/** Canonical form of an ARM id: ARM ids are case-insensitive. */
+export function normalizeId(id: string): string {
+  return id.trim().replace(/\/+$/, "").toLowerCase();
+}
 
 export interface ClusterRef {
   /** Canonical (lower-cased) id. */

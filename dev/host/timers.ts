@@ -5,11 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { InvocationContext, type Timer } from "@azure/functions";
-import { SETTINGS, settingOrDefault, type Env, type SettingKey } from "../../config";
-import { nextOccurrence, parseSchedule, ScheduleError } from "./ncrontab";
+import { SETTINGS, settingOrDefault, type Env, type SettingKey } from "../../shared/core/config";
+import { nextOccurrence, parseSchedule, ScheduleError } from "../../shared/core/schedule";
 import type { TimerRegistration } from "./registrations";
 
-/** Resolves `%NAME%` through shared/config (with its defaults) or, for other names, the environment. */
+/** Resolves `%NAME%` through shared/core/config (with its defaults) or, for other names, the environment. */
 export function resolveSchedule(schedule: string, env: Env = process.env): string {
   const match = /^%([^%]+)%$/.exec(schedule.trim());
   if (!match) return schedule;

@@ -9,7 +9,9 @@
 export const HEALTH_STATES = ["healthy", "pending", "degraded", "unknown", "failing"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
-export type ClusterKind = "arc" | "aks";
+import type { ClusterKind } from "./ids";
+export type { ClusterKind } from "./ids";
+export { normalizeId } from "./ids";
 
 /**
  * What a component is. `cluster` is the cluster resource itself (connectivity, provisioning, power
@@ -119,9 +121,4 @@ export function worstState(states: Iterable<HealthState>): HealthState {
   let worst: HealthState = "healthy";
   for (const s of states) if (STATE_RANK[s] > STATE_RANK[worst]) worst = s;
   return worst;
-}
-
-/** Canonical form of an ARM id: ARM ids are case-insensitive. */
-export function normalizeId(id: string): string {
-  return id.trim().replace(/\/+$/, "").toLowerCase();
 }
