@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ackFor, ackForIncident, changedAcknowledgement, incidentKeyOf, isAckActive, newAcknowledgement, newNote, OperateInputError, type OpenFailureRef } from "../../shared/operate";
+import { ackFor, ackForIncident, changedAcknowledgement, incidentKeyOf, isAckActive, newAcknowledgement, newNote, type OpenFailureRef } from "../../shared/operate";
+import { fieldOf } from "./support";
 import type { Acknowledgement } from "../../shared/store/operations";
 
 const CLUSTER = "/subscriptions/00000000-0000-0000-0000-00000000000a/resourcegroups/rg/providers/microsoft.kubernetes/connectedclusters/alpha";
@@ -9,15 +10,6 @@ const open = (over: Partial<OpenFailureRef> = {}): OpenFailureRef => ({ componen
 const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ({ id: "a", target: { kind: "failure", clusterId: CLUSTER, componentId: FLUX }, by: "ann", at: "2026-12-01T11:00:00.000Z", ...over });
 const who = { id: "a", by: "ann", now: NOW };
 
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OperateInputError) return err.field;
-    throw err;
-  }
-  return undefined;
-}
 
 describe("acknowledgements", () => {
   it("holds while the acknowledged episode is open; a new episode after it is news again", () => {
