@@ -30,16 +30,16 @@ function ackMarker(ack: Acknowledgement): NonNullable<FailureMarkers["acknowledg
 
 /** A function adding the markers to a failure's view; one read of the operations per request. */
 export async function failureMarker(services: ApiServices): Promise<<T extends object>(view: T, c: ComponentRecord) => T & FailureMarkers> {
-  const ops = await services.currentOperations();
+  const [ops, fleet] = await Promise.all([services.currentOperations(), services.view()]);
   const now = new Date();
-  return (view, c) => ({ ...view, ...markersOf(ops, subjectOf(c), now) });
+  return (view, c) => ({ ...view, ...markersOf(ops, subjectOf(c, fleet.byId.get(c.clusterId)?.tags), now) });
 }
 
 /** The view's open failures as silences and acknowledgements see them, computed once per view. */
 const subjects = new WeakMap<FleetView, Array<ReturnType<typeof subjectOf> & { clusterName: string }>>();
 export function openSubjects(view: FleetView): Array<ReturnType<typeof subjectOf> & { clusterName: string }> {
   let list = subjects.get(view);
-  if (!list) subjects.set(view, (list = view.openFailures.map((c) => ({ ...subjectOf(c), clusterName: c.clusterName }))));
+  if (!list) subjects.set(view, (list = view.openFailures.map((c) => ({ ...subjectOf(c, view.byId.get(c.clusterId)?.tags), clusterName: c.clusterName }))));
   return list;
 }
 

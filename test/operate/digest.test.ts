@@ -8,7 +8,7 @@ import { OperationsStore, type Acknowledgement, type Silence } from "../../share
 import { FLUX_FAIL, seedFleet } from "../api/support";
 import { clusterId as storeClusterId } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { clusterId, failing, input, lookup } from "../digest/fixtures";
+import { clusterId, clusterRecord, failing, input, lookup } from "../digest/fixtures";
 
 const silence = (over: Partial<Silence>): Silence => ({ id: "s", scope: {}, reason: "r", createdBy: "ann", createdAt: "2026-11-15T00:00:00.000Z", expiresAt: "2026-11-30T00:00:00.000Z", ...over });
 
@@ -73,6 +73,18 @@ describe("a digest with silenced and acknowledged failures", () => {
     const newSection = text.slice(text.indexOf("New failures"), text.indexOf("New under a silence"));
     expect(newSection).not.toContain("alpha");
     expect(newSection).not.toContain("charlie");
+  });
+});
+
+describe("a tag-scoped silence in the digest", () => {
+  it("matches the failures of clusters whose cluster component carries the tag", () => {
+    const tagged = input({
+      openFailures: [failing("prod-1"), failing("dev-1")],
+      clusters: [clusterRecord("prod-1", { facts: { "tag:env": "prod" } }), clusterRecord("dev-1", { facts: { "tag:env": "dev" } })],
+    });
+    const d = composeWithOperations(tagged, { silences: [silence({ catalogId: "helm-timeout-ready", scope: { tag: { key: "ENV", value: "prod" } } })], acknowledgements: [] }, lookup, DEFAULT_LIMITS);
+    expect(d.operations?.silenced.map((f) => f.clusterName)).toEqual(["prod-1"]);
+    expect(d.stillFailing.map((f) => f.clusterName)).toEqual(["dev-1"]);
   });
 });
 
