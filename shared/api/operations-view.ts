@@ -3,7 +3,7 @@
  * who, until) and `acknowledged` (by, since) markers wherever the API lists it.
  */
 import { ackFor, ackForIncident, silenceFor, subjectOf, type Operations } from "../operate";
-import type { Acknowledgement } from "../store/operations";
+import type { Acknowledgement, Note } from "../store/operations";
 import type { OpenFailureRef, FailureSubject } from "../operate";
 import type { ComponentRecord } from "../store/types";
 import type { FleetView } from "./fleet-view";
@@ -51,4 +51,14 @@ export async function incidentMarker(services: ApiServices, view: FleetView): Pr
     const ack = ackForIncident(ops.acknowledgements, incident.key, open);
     return { ...incident, ...(ack ? { acknowledged: ackMarker(ack) } : {}) };
   };
+}
+
+/** Operators' notes on one cluster in a window, oldest first like its transitions. */
+export async function clusterNotes(services: ApiServices, clusterId: string, window: { from?: Date; to?: Date }): Promise<Note[]> {
+  const from = window.from?.toISOString() ?? "";
+  const to = window.to?.toISOString() ?? "~";
+  return (await services.operations.list("note"))
+    .filter((n) => n.clusterId === clusterId && n.at >= from && n.at <= to)
+    .map(({ etag: _e, ...note }) => note)
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }
