@@ -5,6 +5,7 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
+import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 
@@ -25,6 +26,8 @@ export interface ClusterRow {
   lastSeenAt: string;
   /** The cluster was not read in the latest sweeps; its state is the last known one. */
   dark: boolean;
+  /** The cluster's Azure tags, as the latest sweep read them. */
+  tags?: Record<string, string>;
 }
 
 export type StateCounts = Record<HealthState, number>;
@@ -123,6 +126,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   const clusters: ClusterRow[] = [];
   for (const [clusterId, group] of groups) {
     const own = group.find((c) => c.kind === "cluster") ?? group[0];
+    const tags = own.kind === "cluster" ? tagsOfFacts(own.facts) : undefined;
     const row: ClusterRow = {
       id: clusterId,
       name: own.clusterName,
@@ -136,6 +140,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       catalogIds: [...new Set(group.flatMap((c) => (c.catalogId && isOpenFailure(c.state) ? [c.catalogId] : [])))].sort(),
       lastSeenAt: group.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
       dark: Boolean(own.dark),
+      ...(tags ? { tags } : {}),
     };
     for (const c of group) {
       if (!isOpenFailure(c.state)) continue;

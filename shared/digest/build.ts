@@ -2,6 +2,7 @@
 import { getEntry } from "../catalog";
 import type { FleetHistory, SweepRecord } from "../store/types";
 import { type CatalogLookup, composeDigest, type Digest, type DigestInput, type DigestLimits, DEFAULT_LIMITS } from "./model";
+import { composeWithOperations, type DigestOperations } from "./operations";
 import { type DigestWindow, windowSince } from "./window";
 
 export interface BuildDigestOptions {
@@ -12,6 +13,8 @@ export interface BuildDigestOptions {
   now?: Date;
   lookup?: CatalogLookup;
   limits?: Partial<DigestLimits>;
+  /** Silences and acknowledgements to apply; without them every failure is news. */
+  operations?: DigestOperations;
 }
 
 async function toArray<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -65,5 +68,7 @@ export async function buildDigest(options: BuildDigestOptions): Promise<Digest> 
   const now = options.now ?? new Date();
   const window = options.window ?? windowSince(options.since ?? 86_400_000, now);
   const input = await collectDigestInput(options.history, window, now);
-  return composeDigest(input, options.lookup ?? getEntry, { ...DEFAULT_LIMITS, ...options.limits });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const lookup = options.lookup ?? getEntry;
+  return options.operations ? composeWithOperations(input, options.operations, lookup, limits) : composeDigest(input, lookup, limits);
 }

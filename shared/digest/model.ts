@@ -31,6 +31,16 @@ export interface FailureItem {
   /** When this failure episode began. */
   since: string;
   ageMs: number;
+  /** Set by operations.ts: an operator acknowledged it, or a silence keeps it out of the headlines. */
+  acknowledged?: AckMark;
+  silenced?: { reason: string; by: string; until: string };
+}
+
+export interface AckMark {
+  by: string;
+  since: string;
+  note?: string;
+  ticketUrl?: string;
 }
 
 export interface RecoveryItem {
@@ -63,6 +73,7 @@ export interface ProblemGroup {
   sampleMessage: string;
   /** A few cluster names, so a reader recognises the blast radius. */
   sampleClusters: string[];
+  acknowledged?: AckMark;
 }
 
 export interface TopEntry {
@@ -121,6 +132,18 @@ export interface Digest {
   unclassified: ProblemGroup[];
   /** Items left out of each list above by `DigestLimits.maxItems`. */
   omitted: Record<DigestList, number>;
+  /** Set when operator actions were applied (operations.ts); absent in a digest built without them. */
+  operations?: DigestOperationLists;
+}
+
+/** Failures operators already know about, kept out of the lists above. */
+export interface DigestOperationLists {
+  /** Acknowledged: shown with who and since instead of as news. */
+  acknowledged: FailureItem[];
+  /** Silenced: out of the headlines, still listed with the reason and who. */
+  silenced: FailureItem[];
+  /** Silenced failures that began in their silence's last day in force: possible regressions. */
+  recentUnderSilence: FailureItem[];
 }
 
 export type DigestList = "incidents" | "newFailures" | "stillFailing" | "recovered" | "unclassified";
@@ -176,7 +199,7 @@ function severityRank(severity: Severity | undefined): number {
   return severity ? SEVERITY_RANK[severity] : 4;
 }
 
-function toFailureItem(c: ComponentRecord, now: Date, lookup: CatalogLookup, limits: DigestLimits): FailureItem {
+export function toFailureItem(c: ComponentRecord, now: Date, lookup: CatalogLookup, limits: DigestLimits): FailureItem {
   const since = c.firstSeenFailingAt ?? c.lastTransitionAt;
   const entry = c.catalogId ? lookup(c.catalogId) : undefined;
   return {

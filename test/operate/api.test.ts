@@ -117,6 +117,9 @@ describe("operator API, locally (operator key)", () => {
     const notes = (await api("GET", `/api/notes?clusterId=${clusterId("alpha")}`)).json.items;
     expect(notes).toEqual([expect.objectContaining({ id: note.json.id, text: "restarted the flux pods", by: "ann (operator key)" })]);
     expect((await api("GET", `/api/notes?clusterId=${clusterId("bravo")}`)).json.items).toEqual([]);
+    const timeline = (await api("GET", `/api/clusters${clusterId("alpha")}/history`)).json;
+    expect(timeline.notes).toEqual([expect.objectContaining({ id: note.json.id, text: "restarted the flux pods" })]);
+    expect((await api("GET", `/api/clusters${clusterId("alpha")}/history?to=2026-11-02`)).json.notes).toEqual([]);
   });
 
   it("without the operator key: 403 and nothing changes, reading still works", async () => {

@@ -13,7 +13,7 @@ import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
-import { failureMarker } from "../operations-view";
+import { clusterNotes, failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
@@ -190,11 +190,13 @@ export const getClusterHistory = defineRoute({
   async handle({ params, query, services }) {
     const id = clusterIdFromParams(params);
     if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
-    const { history } = await services();
+    const svc = await services();
+    const { history } = svc;
     const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
     if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
+    const notes = await clusterNotes(svc, id, query);
     return {
-      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions) },
+      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions), notes },
     };
   },
 });
