@@ -1,6 +1,6 @@
 /**
  * The fleet history: `openFleetHistory(options)` gives the `FleetHistory` the sweep writes and the API
- * and digest read. See history.ts for how a sweep is written and keys.ts for the tables.
+ * and digest read. See writer.ts for how a sweep is written, queries.ts for reads and keys.ts for the tables.
  */
 import { TableFleetHistory } from "./history";
 import type { FleetHistoryOptions } from "./tables";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TransactionAction } from "@azure/data-tables";
 import { countOperations, openFleetHistory, type FleetHistory } from "../../shared/store";
-import { packUnits } from "../../shared/store/history";
+import { packUnits } from "../../shared/store/batches";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot } from "./fixtures";
 
