@@ -12,7 +12,8 @@
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import type { Page } from "../store/types";
+import { type ContinuablePage, pagedList, type PagedList } from "../store/paging";
+import type { StoreOperationOptions } from "../store/types";
 import { type FleetHistoryOptions, openTable } from "../store/tables";
 import type { Digest, DigestTotals } from "./model";
 import { DigestStoreError } from "./errors";
@@ -68,8 +69,8 @@ export interface DeliveryClaim {
 export type DeliveryOutcome = { ok: true; httpStatus?: number } | { ok: false; httpStatus?: number; error: { code: string; message: string } };
 
 export interface DigestStore {
-  /** Stored digests, newest window first, without their content. */
-  list(options?: { limit?: number; continuationToken?: string }): Promise<Page<DigestSummary>>;
+  /** Stored digests, newest window first, without their content; pages of 20 unless `byPage` names a `maxPageSize`. */
+  list(options?: StoreOperationOptions): PagedList<DigestSummary>;
   /** One digest with its content and delivery status; `undefined` when not stored. Throws `InvalidDigestId` for text that is no digest id. */
   get(id: string): Promise<StoredDigest | undefined>;
   /** Stores the digest unless one with its id exists; either way returns what is stored (the first content wins). */
@@ -203,23 +204,32 @@ function decodeToken(token: string): string {
 export class TableDigestStore implements DigestStore {
   constructor(private readonly table: TableClient) {}
 
-  async list(options: { limit?: number; continuationToken?: string } = {}): Promise<Page<DigestSummary>> {
-    const limit = options.limit ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new DigestStoreError("InvalidLimit", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
-    const after = options.continuationToken ? decodeToken(options.continuationToken) : undefined;
+  list(options: StoreOperationOptions = {}): PagedList<DigestSummary> {
+    const page = (limit: number, after: string | undefined) => this.page(limit, after, options.abortSignal);
+    return pagedList(async function* (settings) {
+      const limit = settings.maxPageSize ?? 20;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new DigestStoreError("InvalidLimit", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+      let after = settings.continuationToken === undefined ? undefined : decodeToken(settings.continuationToken);
+      do {
+        const items = await page(limit, after);
+        yield items;
+        after = items.continuationToken === undefined ? undefined : decodeToken(items.continuationToken);
+      } while (after !== undefined);
+    });
+  }
+
+  private async page(limit: number, after: string | undefined, abortSignal: AbortSignal | undefined): Promise<ContinuablePage<DigestSummary>> {
     const filter = after ? odata`PartitionKey eq ${PK} and kind eq 'digest' and RowKey gt ${after}` : odata`PartitionKey eq ${PK} and kind eq 'digest'`;
     const rows: Array<Omit<DigestEntity, `body${number}`>> = [];
     // One more than asked tells whether another page exists.
-    for await (const page of this.table.listEntities<Omit<DigestEntity, `body${number}`>>({ queryOptions: { filter, select: SUMMARY_FIELDS } }).byPage({ maxPageSize: limit + 1 })) {
+    for await (const page of this.table.listEntities<Omit<DigestEntity, `body${number}`>>({ queryOptions: { filter, select: SUMMARY_FIELDS }, abortSignal }).byPage({ maxPageSize: limit + 1 })) {
       rows.push(...page);
       if (rows.length > limit) break;
     }
     const items = rows.slice(0, limit);
-    const deliveries = items.length > 0 ? await this.deliveriesBetween(items[0].rowKey, items[items.length - 1].rowKey) : new Map<string, DeliveryStatus[]>();
-    return {
-      items: items.map((e) => toSummary(e, deliveries.get(e.id) ?? [])),
-      ...(rows.length > limit ? { continuationToken: encodeToken(items[items.length - 1].rowKey) } : {}),
-    };
+    const deliveries = items.length > 0 ? await this.deliveriesBetween(items[0].rowKey, items[items.length - 1].rowKey, abortSignal) : new Map<string, DeliveryStatus[]>();
+    const summaries = items.map((e) => toSummary(e, deliveries.get(e.id) ?? []));
+    return rows.length > limit ? Object.assign(summaries, { continuationToken: encodeToken(items[items.length - 1].rowKey) }) : summaries;
   }
 
   async get(id: string): Promise<StoredDigest | undefined> {
@@ -334,10 +344,10 @@ export class TableDigestStore implements DigestStore {
   }
 
   /** Delivery rows of the digests whose RowKeys lie from `firstRk` to `lastRk`, by digest id. */
-  private async deliveriesBetween(firstRk: string, lastRk: string): Promise<Map<string, DeliveryStatus[]>> {
+  private async deliveriesBetween(firstRk: string, lastRk: string, abortSignal?: AbortSignal): Promise<Map<string, DeliveryStatus[]>> {
     const filter = odata`PartitionKey eq ${PK} and RowKey gt ${firstRk} and RowKey lt ${`${lastRk}~~`} and kind eq 'delivery'`;
     const byDigest = new Map<string, DeliveryStatus[]>();
-    for await (const row of this.table.listEntities<DeliveryEntity>({ queryOptions: { filter } })) {
+    for await (const row of this.table.listEntities<DeliveryEntity>({ queryOptions: { filter }, abortSignal })) {
       const list = byDigest.get(row.digestId) ?? [];
       list.push(toStatus(row));
       byDigest.set(row.digestId, list);

@@ -30,17 +30,17 @@ export function packUnits(units: Action[][]): Action[][] {
   return batches;
 }
 
-export async function writeUnits(table: TableClient, partitionKey: string, units: Action[][], before?: (operations: number, batch: number) => Promise<void>): Promise<void> {
+export async function writeUnits(table: TableClient, partitionKey: string, units: Action[][], before?: (operations: number, batch: number) => Promise<void>, abortSignal?: AbortSignal): Promise<void> {
   let n = 0;
   for (const batch of packUnits(units)) {
     await before?.(batch.length, n++);
     try {
-      await table.submitTransaction(batch);
+      await table.submitTransaction(batch, { abortSignal });
     } catch (err) {
       const status = statusOf(err);
       if (status === 404 && batch.every(([kind]) => kind !== "create" && kind !== "update")) {
         // A delete of a row an interrupted sweep already removed: apply the rest one by one.
-        await retryIgnoringMissing(table, batch);
+        await retryIgnoringMissing(table, batch, abortSignal);
         continue;
       }
       if (status === 412 || status === 409) throw new FleetHistoryError("ConcurrentWrite", `rows of partition ${partitionKey} in ${table.tableName} changed under this sweep; the next sweep converges`, { cause: err });
@@ -49,11 +49,11 @@ export async function writeUnits(table: TableClient, partitionKey: string, units
   }
 }
 
-async function retryIgnoringMissing(table: TableClient, batch: Action[]): Promise<void> {
+async function retryIgnoringMissing(table: TableClient, batch: Action[], abortSignal: AbortSignal | undefined): Promise<void> {
   for (const [kind, entity, mode] of batch) {
     try {
-      if (kind === "delete") await table.deleteEntity(entity.partitionKey, entity.rowKey);
-      else await table.upsertEntity(entity, mode ?? "Replace");
+      if (kind === "delete") await table.deleteEntity(entity.partitionKey, entity.rowKey, { abortSignal });
+      else await table.upsertEntity(entity, mode ?? "Replace", { abortSignal });
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
     }

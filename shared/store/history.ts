@@ -4,10 +4,23 @@
  * reads, retention.ts deletes what is past the retention, validation.ts refuses bad snapshots.
  */
 import type { FleetSnapshot } from "../core/model";
+import type { PagedList } from "./paging";
 import { HistoryReader } from "./queries";
 import { applyRetention } from "./retention";
 import { FleetHistoryOptions, HistoryTables, openHistoryTables } from "./tables";
-import type { ComponentChange, ComponentFilter, ComponentRecord, FleetHistory, Page, RecordSweepResult, SweepRecord, TransitionQuery, TransitionRecord } from "./types";
+import type {
+  ApplyRetentionOptions,
+  ComponentChange,
+  ComponentRecord,
+  FleetHistory,
+  ListClusterTransitionsOptions,
+  ListComponentsOptions,
+  ListTransitionsOptions,
+  RecordSweepResult,
+  StoreOperationOptions,
+  SweepRecord,
+  TransitionRecord,
+} from "./types";
 import { SweepWriter } from "./writer";
 
 export class TableFleetHistory implements FleetHistory {
@@ -23,41 +36,41 @@ export class TableFleetHistory implements FleetHistory {
     return new TableFleetHistory(await openHistoryTables(options));
   }
 
-  diffSnapshot(snapshot: FleetSnapshot): Promise<ComponentChange[]> {
-    return this.writer.diff(snapshot);
+  diffSnapshot(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<ComponentChange[]> {
+    return this.writer.diff(snapshot, options);
   }
 
-  async recordSweep(snapshot: FleetSnapshot): Promise<RecordSweepResult> {
-    const result = await this.writer.record(snapshot);
+  async recordSweep(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<RecordSweepResult> {
+    const result = await this.writer.record(snapshot, options);
     this.reader.forgetManifest();
     return result;
   }
 
-  listComponents(filter?: ComponentFilter): AsyncIterable<ComponentRecord> {
-    return this.reader.listComponents(filter);
+  listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord> {
+    return this.reader.listComponents(options);
   }
 
-  getCluster(clusterId: string): Promise<ComponentRecord[] | undefined> {
-    return this.reader.getCluster(clusterId);
+  getCluster(clusterId: string, options?: StoreOperationOptions): Promise<ComponentRecord[] | undefined> {
+    return this.reader.getCluster(clusterId, options);
   }
 
-  clusterTimeline(clusterId: string, options?: { from?: Date; to?: Date }): Promise<TransitionRecord[]> {
-    return this.reader.clusterTimeline(clusterId, options);
+  listClusterTransitions(clusterId: string, options?: ListClusterTransitionsOptions): PagedList<TransitionRecord> {
+    return this.reader.listClusterTransitions(clusterId, options);
   }
 
-  listTransitions(query?: TransitionQuery): AsyncIterable<TransitionRecord> {
-    return this.reader.listTransitions(query);
+  listTransitions(options?: ListTransitionsOptions): PagedList<TransitionRecord> {
+    return this.reader.listTransitions(options);
   }
 
-  listSweeps(options?: { limit?: number; continuationToken?: string }): Promise<Page<SweepRecord>> {
+  listSweeps(options?: StoreOperationOptions): PagedList<SweepRecord> {
     return this.reader.listSweeps(options);
   }
 
-  lastCompleteSweep(): Promise<SweepRecord | undefined> {
-    return this.reader.lastCompleteSweep();
+  lastCompleteSweep(options?: StoreOperationOptions): Promise<SweepRecord | undefined> {
+    return this.reader.lastCompleteSweep(options);
   }
 
-  applyRetention(options?: { days?: number; now?: Date }): Promise<number> {
+  applyRetention(options?: ApplyRetentionOptions): Promise<number> {
     return applyRetention(this.tables, options);
   }
 }

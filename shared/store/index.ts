@@ -10,6 +10,7 @@ export * from "./types";
 export { FleetHistoryError, type FleetHistoryErrorCode } from "./errors";
 export { fleetHistoryOptionsFromEnv, openTable, countOperations, type FleetHistoryOptions } from "./tables";
 export { DARK_REASONS, NOT_READ_REASON } from "./diff";
+export { collect, firstItem, type ContinuablePage, type PagedList } from "./paging";
 
 /** Opens (and on first use creates) the history tables `<prefix>clusters`, `<prefix>index` and `<prefix>sweeps`. */
 export async function openFleetHistory(options: FleetHistoryOptions): Promise<FleetHistory> {

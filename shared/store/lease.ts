@@ -35,6 +35,7 @@ export class LeaseHolder {
     private readonly seen: Lease,
     private readonly leaseMs: number,
     private readonly owner: string,
+    private readonly abortSignal?: AbortSignal,
   ) {
     this.etag = seen.etag;
   }
@@ -56,7 +57,7 @@ export class LeaseHolder {
   private async write(): Promise<string | undefined> {
     const entity = this.entity(this.owner, Date.now() + this.leaseMs, this.dirty);
     try {
-      const response = this.etag ? await this.table.updateEntity(entity, "Replace", { etag: this.etag }) : await this.table.createEntity(entity);
+      const response = this.etag ? await this.table.updateEntity(entity, "Replace", { etag: this.etag, abortSignal: this.abortSignal }) : await this.table.createEntity(entity, { abortSignal: this.abortSignal });
       this.takenAt = Date.now();
       return response.etag;
     } catch (err) {
@@ -76,7 +77,7 @@ export class LeaseHolder {
       this.etag ? ["update", release, "Replace", { etag: this.etag }] : ["create", release],
     ];
     try {
-      await this.table.submitTransaction(actions);
+      await this.table.submitTransaction(actions, { abortSignal: this.abortSignal });
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 409) throw new FleetHistoryError("ConcurrentWrite", `another sweep changed the history while ${this.owner} was writing; the next sweep converges`, { cause: err });
       throw err;

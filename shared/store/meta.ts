@@ -16,10 +16,10 @@ export interface MetaState {
   version: string;
 }
 
-export async function readMeta(sweeps: TableClient): Promise<MetaState> {
+export async function readMeta(sweeps: TableClient, abortSignal?: AbortSignal): Promise<MetaState> {
   const filter = odata`PartitionKey eq ${keys.META_PARTITION} and RowKey lt ${keys.META_STATE_END}`;
   const rows: Array<Entity & { etag?: string }> = [];
-  for await (const entity of sweeps.listEntities<Entity>({ queryOptions: { filter } })) rows.push(entity);
+  for await (const entity of sweeps.listEntities<Entity>({ queryOptions: { filter }, abortSignal })) rows.push(entity);
   const leaseRow = rows.find((r) => r.rowKey === keys.LEASE_ROW);
   const manifestRows = rows.filter((r) => r.rowKey.startsWith(keys.MANIFEST_ROW_PREFIX));
   const lease: Lease = leaseRow

@@ -10,18 +10,20 @@ import * as keys from "./keys";
 import { unpack } from "./packs";
 import { OPEN_PARTITIONS } from "./queries";
 import { concurrencyOf, HistoryTables } from "./tables";
+import type { ApplyRetentionOptions } from "./types";
 
 const DEFAULT_RETENTION_DAYS = 400;
 const DAY_MS = 24 * 60 * 60_000;
 
 /** Deletes history older than the retention; never an open failure. Returns the number of entities deleted. */
-export async function applyRetention(tables: HistoryTables, options: { days?: number; now?: Date } = {}): Promise<number> {
+export async function applyRetention(tables: HistoryTables, options: ApplyRetentionOptions = {}): Promise<number> {
+  const { abortSignal } = options;
   const days = options.days ?? tables.options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!Number.isInteger(days) || days <= 0) throw new FleetHistoryError("InvalidConfiguration", `retention must be a positive whole number of days, got ${days}`);
   const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS).toISOString();
   // An open failure keeps every transition since its episode began, however old.
   const openSince = new Map<string, string>();
-  for await (const entity of tables.index.listEntities<Entity>({ queryOptions: { filter: OPEN_PARTITIONS, select: ["RowKey", "firstSeenFailingAt"] } })) {
+  for await (const entity of tables.index.listEntities<Entity>({ queryOptions: { filter: OPEN_PARTITIONS, select: ["RowKey", "firstSeenFailingAt"] }, abortSignal })) {
     const since = entity.firstSeenFailingAt instanceof Date ? entity.firstSeenFailingAt.toISOString() : undefined;
     if (since) openSince.set(entity.rowKey, since);
   }
@@ -32,14 +34,14 @@ export async function applyRetention(tables: HistoryTables, options: { days?: nu
   let deleted = 0;
   const purge = async (table: TableClient, filter: string, kept: (e: Entity) => boolean, wholeRows = false) => {
     const byPartition = new Map<string, Action[][]>();
-    for await (const entity of table.listEntities<Entity>({ queryOptions: { filter, ...(wholeRows ? {} : { select: ["PartitionKey", "RowKey"] }) } })) {
+    for await (const entity of table.listEntities<Entity>({ queryOptions: { filter, ...(wholeRows ? {} : { select: ["PartitionKey", "RowKey"] }) }, abortSignal })) {
       if (kept(entity)) continue;
       const units = byPartition.get(entity.partitionKey) ?? [];
       units.push([["delete", { partitionKey: entity.partitionKey, rowKey: entity.rowKey }]]);
       byPartition.set(entity.partitionKey, units);
       deleted++;
     }
-    await mapLimit([...byPartition], concurrencyOf(tables.options), ([pk, units]) => writeUnits(table, pk, units));
+    await mapLimit([...byPartition], concurrencyOf(tables.options), ([pk, units]) => writeUnits(table, pk, units, undefined, abortSignal));
   };
   const keepLoose = (clusterKey: string, rowKey: string) => {
     const [, at, component] = rowKey.split("~");

@@ -30,7 +30,7 @@ import { manifestEntities } from "./manifest";
 import { readMeta } from "./meta";
 import { ClusterRows, nextManifest, planSweep, planWork, sweepRecord, withSeen } from "./plan";
 import { concurrencyOf, countOperations, HistoryTables, operationsSoFar } from "./tables";
-import type { ComponentChange, RecordSweepResult, SweepRecord, TransitionRecord } from "./types";
+import type { ComponentChange, RecordSweepResult, StoreOperationOptions, SweepRecord, TransitionRecord } from "./types";
 import { checkedSnapshot } from "./validation";
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -49,10 +49,10 @@ export class SweepWriter {
     this.compactAfter = tables.options.compactAfter ?? DEFAULT_COMPACT_AFTER;
   }
 
-  async diff(input: FleetSnapshot): Promise<ComponentChange[]> {
+  async diff(input: FleetSnapshot, { abortSignal }: StoreOperationOptions = {}): Promise<ComponentChange[]> {
     const snapshot = checkedSnapshot(input);
-    const plan = planSweep(snapshot, await readMeta(this.tables.sweeps));
-    const rows = await readClusters(this.tables, this.concurrency, plan);
+    const plan = planSweep(snapshot, await readMeta(this.tables.sweeps, abortSignal));
+    const rows = await readClusters(this.tables, this.concurrency, plan, { abortSignal });
     this.cache = { version: plan.meta.version, rows };
     const changes: ComponentChange[] = [];
     for (const work of plan.work.values()) {
@@ -72,18 +72,18 @@ export class SweepWriter {
     return changes;
   }
 
-  async record(input: FleetSnapshot): Promise<RecordSweepResult> {
+  async record(input: FleetSnapshot, options: StoreOperationOptions = {}): Promise<RecordSweepResult> {
     const snapshot = checkedSnapshot(input);
     // A scope of its own, so the sweep record counts this sweep's requests only.
-    return (await countOperations(() => this.write(snapshot))).result;
+    return (await countOperations(() => this.write(snapshot, options.abortSignal))).result;
   }
 
-  private async write(snapshot: FleetSnapshot): Promise<RecordSweepResult> {
-    const meta = await readMeta(this.tables.sweeps);
+  private async write(snapshot: FleetSnapshot, abortSignal: AbortSignal | undefined): Promise<RecordSweepResult> {
+    const meta = await readMeta(this.tables.sweeps, abortSignal);
     const { manifest, lease } = meta;
     if (manifest.lastSweepId === snapshot.sweepId) {
       // A retry of a sweep that committed: nothing to do, report what was recorded.
-      const done = await this.getSweep(snapshot);
+      const done = await this.getSweep(snapshot, abortSignal);
       if (done) return { sweep: done, transitions: [] };
     }
     if (manifest.lastStartedAt && snapshot.startedAt < manifest.lastStartedAt) {
@@ -91,12 +91,12 @@ export class SweepWriter {
     }
     assertLeaseFree(lease, snapshot.sweepId);
     const plan = planSweep(snapshot, meta);
-    const writer = new LeaseHolder(this.tables.sweeps, lease, this.leaseMs, snapshot.sweepId);
+    const writer = new LeaseHolder(this.tables.sweeps, lease, this.leaseMs, snapshot.sweepId, abortSignal);
     if (plan.work.size > 0) await writer.acquire([...plan.work.keys()]);
 
     const cached = this.cache?.version === meta.version ? this.cache.rows : undefined;
     this.cache = undefined;
-    const rows = await readClusters(this.tables, this.concurrency, plan, cached);
+    const rows = await readClusters(this.tables, this.concurrency, plan, { cached, abortSignal });
     const transitions: TransitionRecord[] = [];
     /** Loose transition rows per cluster after this sweep (the manifest's compaction trigger). */
     const loose = new Map<string, number>();
@@ -117,11 +117,11 @@ export class SweepWriter {
       await this.tables.options.beforeBatch?.({ table: table.tableName, partitionKey, operations, batch: n });
     };
     await mapLimit([...clusterActions], this.concurrency, async ([key, units]) => {
-      await writeUnits(this.tables.clusters, key, units, beforeBatch(this.tables.clusters, key));
+      await writeUnits(this.tables.clusters, key, units, beforeBatch(this.tables.clusters, key), abortSignal);
       // Under the lease, so no other sweep writes the partition meanwhile.
-      if (loose.get(key)! >= this.compactAfter) loose.set(key, await compact(this.tables.clusters, key, meta.manifest.lastStartedAt, beforeBatch(this.tables.clusters, key)));
+      if (loose.get(key)! >= this.compactAfter) loose.set(key, await compact(this.tables.clusters, key, meta.manifest.lastStartedAt, beforeBatch(this.tables.clusters, key), abortSignal));
     });
-    const batch = (table: TableClient, partitionKey: string, units: Action[][]) => writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey));
+    const batch = (table: TableClient, partitionKey: string, units: Action[][]) => writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey), abortSignal);
     await mapLimit([...indexActions.byPartition()], this.concurrency, ([pk, units]) => batch(this.tables.index, pk, units));
 
     const next = nextManifest(plan, snapshot, loose);
@@ -131,9 +131,9 @@ export class SweepWriter {
     return { sweep, transitions };
   }
 
-  private async getSweep(snapshot: FleetSnapshot): Promise<SweepRecord | undefined> {
+  private async getSweep(snapshot: FleetSnapshot, abortSignal: AbortSignal | undefined): Promise<SweepRecord | undefined> {
     try {
-      return sweepFromEntity(await this.tables.sweeps.getEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId)));
+      return sweepFromEntity(await this.tables.sweeps.getEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId), { abortSignal }));
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;

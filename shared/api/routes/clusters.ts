@@ -8,6 +8,7 @@
  * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
+import { collect } from "../../store";
 import type { ComponentRecord } from "../../store/types";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
@@ -188,7 +189,7 @@ export const getClusterHistory = defineRoute({
     const id = clusterIdFromParams(params);
     if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
     const { history } = await services();
-    const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
+    const transitions = await collect(history.listClusterTransitions(id, { from: query.from, to: query.to }));
     if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
     return {
       body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions) },
