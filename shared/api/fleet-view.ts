@@ -7,6 +7,7 @@
 import { getEntry } from "../catalog";
 import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
+import { collect, firstItem } from "../store";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 
 export interface ClusterRow {
@@ -188,16 +189,10 @@ export class FleetViewCache {
   private async refresh(now: Date): Promise<FleetView> {
     // Counted from the start, so a store that fails is asked again only after refreshMs.
     this.checkedAt = now.getTime();
-    const latest = (await this.history.listSweeps({ limit: 1 })).items[0];
+    const latest = await firstItem(this.history.listSweeps());
     if (this.current && this.current.sweepId === latest?.sweepId) return this.current;
     const [lastComplete, records] = await Promise.all([this.history.lastCompleteSweep(), collect(this.history.listComponents())]);
     this.current = buildFleetView(records, latest, lastComplete, now);
     return this.current;
   }
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

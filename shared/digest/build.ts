@@ -1,5 +1,6 @@
 /** Reads what a digest needs from the history and composes it. */
 import { getEntry } from "../catalog";
+import { collect } from "../store";
 import type { FleetHistory, SweepRecord } from "../store/types";
 import { type CatalogLookup, composeDigest, type Digest, type DigestInput, type DigestLimits, DEFAULT_LIMITS } from "./model";
 import { composeWithOperations, type DigestOperations } from "./operations";
@@ -17,36 +18,27 @@ export interface BuildDigestOptions {
   operations?: DigestOperations;
 }
 
-async function toArray<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
 /** Sweeps come newest first, so reading stops at the first one that finished before the window. */
 async function sweepsIn(history: FleetHistory, window: DigestWindow): Promise<{ inWindow: SweepRecord[]; latest?: SweepRecord }> {
   const inWindow: SweepRecord[] = [];
   let latest: SweepRecord | undefined;
-  let continuationToken: string | undefined;
-  do {
-    const page = await history.listSweeps({ limit: 100, ...(continuationToken ? { continuationToken } : {}) });
-    for (const sweep of page.items) {
+  for await (const page of history.listSweeps().byPage({ maxPageSize: 100 })) {
+    for (const sweep of page) {
       latest ??= sweep;
       if (sweep.finishedAt < window.from) return { inWindow, latest };
       if (sweep.finishedAt < window.to) inWindow.push(sweep);
     }
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  }
   return { inWindow, ...(latest ? { latest } : {}) };
 }
 
 export async function collectDigestInput(history: FleetHistory, window: DigestWindow, now: Date): Promise<DigestInput> {
   const [transitions, failing, degraded, unknownComponents, clusters, sweeps, lastCompleteSweep] = await Promise.all([
-    toArray(history.listTransitions({ from: new Date(window.from), to: new Date(window.to) })),
-    toArray(history.listComponents({ state: "failing" })),
-    toArray(history.listComponents({ state: "degraded" })),
-    toArray(history.listComponents({ state: "unknown" })),
-    toArray(history.listComponents({ kind: "cluster" })),
+    collect(history.listTransitions({ from: new Date(window.from), to: new Date(window.to) })),
+    collect(history.listComponents({ state: "failing" })),
+    collect(history.listComponents({ state: "degraded" })),
+    collect(history.listComponents({ state: "unknown" })),
+    collect(history.listComponents({ kind: "cluster" })),
     sweepsIn(history, window),
     history.lastCompleteSweep(),
   ]);

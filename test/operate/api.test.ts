@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiServices, type ApiServices, type OperatorAuth } from "../../shared/api/services";
 import { openFleetHistory } from "../../shared/store";
+import { firstItem } from "../../shared/store/paging";
 import { apiClient, seedFleet, type Answer } from "../api/support";
 import { clusterId } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
@@ -14,7 +15,7 @@ const principal = (claims: Array<{ typ: string; val: string }>) => Buffer.from(J
 async function servicesWith(auth: OperatorAuth, prefix = uniquePrefix("opapi")): Promise<ApiServices> {
   const options = { connectionString: tablesConnection(), tablePrefix: prefix };
   const history = await openFleetHistory(options);
-  if (!(await history.listSweeps()).items.length) await seedFleet(history);
+  if (!(await firstItem(history.listSweeps()))) await seedFleet(history);
   return openApiServices(options, { refreshMs: 0, auth });
 }
 

@@ -8,6 +8,7 @@
  * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
+import { collect } from "../../store";
 import type { ComponentRecord } from "../../store/types";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
@@ -192,7 +193,7 @@ export const getClusterHistory = defineRoute({
     if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
     const svc = await services();
     const { history } = svc;
-    const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
+    const transitions = await collect(history.listClusterTransitions(id, { from: query.from, to: query.to }));
     if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
     const notes = await clusterNotes(svc, id, query);
     return {
