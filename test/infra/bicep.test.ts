@@ -245,6 +245,7 @@ describe("app settings against shared/core/config.ts", () => {
     [SETTINGS.tablesConnection.name]: "connection string with a key (Azurite); Azure uses FLEET_TABLES_ENDPOINT",
     [SETTINGS.apiKey.name]: "the local host's key; in Azure the platform's function keys apply",
     [SETTINGS.port.name]: "port of the local host",
+    [SETTINGS.operatorKey.name]: "the local host's operator key; in Azure the FleetHealth.Operate app role applies",
   };
   /** Read by the Functions platform, not by our code. */
   const PLATFORM = [
