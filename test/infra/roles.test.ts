@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OPERATE_ROLE } from "../../shared/api/roles";
 import {
   type BicepFile,
   declaration,
@@ -183,6 +184,8 @@ describe("Entra app roles of the API", () => {
 
   it("define FleetHealth.Read and FleetHealth.Operate for users and applications, with fixed unique ids", () => {
     expect(appRoles.map((r) => r.value)).toEqual(["FleetHealth.Read", "FleetHealth.Operate"]);
+    // The role the API's change routes require (shared/api/roles.ts) is one of them.
+    expect(appRoles.map((r) => r.value)).toContain(OPERATE_ROLE);
     for (const role of appRoles) {
       expect(role.id).toMatch(GUID);
       expect(role.isEnabled).toBe(true);
