@@ -278,6 +278,17 @@ interface Best {
   genericFit: number;
 }
 
+/** Recent answers kept per classifier, and the longest message worth keeping (longer ones are logs, rarely repeated). */
+const MEMO_SIZE = 4096;
+const MEMO_MAX_MESSAGE = 2048;
+
+/** The memo key: the message alone when no context was given (the common case costs no concatenation). */
+function memoKey(message: string, context: ClassifyContext): string {
+  const { component, extensionType, clusterKind, code, provisioningState } = context;
+  if (!component && !extensionType && !clusterKind && !code && !provisioningState) return message;
+  return `${message}\u0000${component ?? ""}\u0000${extensionType ?? ""}\u0000${clusterKind ?? ""}\u0000${code ?? ""}\u0000${provisioningState ?? ""}`;
+}
+
 /** The classifier over one set of entries; `classify` below uses the whole catalog. */
 export class Classifier {
   private readonly signatures: CompiledSignature[] = [];
@@ -294,6 +305,7 @@ export class Classifier {
   /** Per-call marks of which signatures already ran, reused to avoid a Set per message. */
   private readonly seen: Uint32Array;
   private stamp = 0;
+  private readonly memo = new Map<string, Classification>();
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
@@ -331,7 +343,23 @@ export class Classifier {
     this.seen = new Uint32Array(this.signatures.length);
   }
 
+  /**
+   * The classification of a message, remembered for messages seen recently: a fleet shows the same
+   * status text again at every sweep. The memo is bounded (emptied when full, long messages never kept)
+   * and hands out copies, so a caller changing an answer cannot change the next one.
+   */
   classify(message: string, context: ClassifyContext = {}): Classification {
+    if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
+    const key = memoKey(message, context);
+    const known = this.memo.get(key);
+    if (known) return { ...known };
+    const result = this.classifyFresh(message, context);
+    if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+    this.memo.set(key, result);
+    return { ...result };
+  }
+
+  private classifyFresh(message: string, context: ClassifyContext): Classification {
     const normalized = normalizeMessage(message);
     const text = context.code ? `${context.code.toLowerCase()}: ${normalized}` : normalized;
     const fingerprint = fingerprintOf(normalized);
@@ -476,7 +504,7 @@ function confidenceOf(matched: string, contextScore: number): number {
 let defaultClassifier: Classifier | undefined;
 
 /** The classifier over the whole catalog, built on first use. */
-function catalogClassifier(): Classifier {
+export function catalogClassifier(): Classifier {
   return (defaultClassifier ??= new Classifier(catalogEntries));
 }
 
