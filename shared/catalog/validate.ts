@@ -1,5 +1,6 @@
 import { anchorEdits, Classifier } from "./classifier";
 import { normalizeMessage } from "./normalize";
+import { SOURCE_DOCUMENTS } from "./sources";
 import { CATEGORIES, type CatalogEntry } from "./types";
 
 /** One thing wrong with the catalog, named by entry so a reviewer can find it. */
@@ -49,6 +50,7 @@ function entryProblems(entry: CatalogEntry): string[] {
   }
   if (!entry.examples?.length) problems.push("no examples");
   if (entry.origin === "documented" && !entry.sources?.length) problems.push("documented entry without sources");
+  for (const { seed } of entry.sources ?? []) if (!SOURCE_DOCUMENTS[seed]) problems.push(`source ${seed} is not a known document (sources.ts)`);
   return problems;
 }
 

@@ -238,3 +238,14 @@ describe("anchors (approximate sentences)", () => {
     expect(catalog.classify("Unable to get response from the Agent in time", { component: "flux" }).catalogId).toBeNull();
   });
 });
+
+describe("remembered answers", () => {
+  it("answer a repeated message the same, as a copy, and tell contexts apart", () => {
+    const classifier = new Classifier([entry("scoped", ["gadget melted"], { context: { components: ["flux"] } })]);
+    const first = classifier.classify("gadget melted");
+    first.catalogId = "changed by a caller";
+    expect(classifier.classify("gadget melted").catalogId).toBe("scoped");
+    expect(classifier.classify("gadget melted", { component: "extension" }).catalogId).toBeNull();
+    expect(classifier.classify("gadget melted", { component: "flux" }).catalogId).toBe("scoped");
+  });
+});
