@@ -161,6 +161,9 @@ describe("GET /failures and /incidents", () => {
     const res = await get("/api/incidents");
     expect(res.json.items).toEqual([expect.objectContaining({ key: "catalog:flux-extension-install", clusterCount: 2, componentCount: 2, firstSeenAt: "2026-11-01T00:00:00.000Z", extensionTypes: ["microsoft.flux"] })]);
     expect((await get("/api/incidents?minClusters=3")).json.items).toEqual([]);
+    expect((await get("/api/incidents?catalog=matched")).json.items).toHaveLength(1);
+    expect((await get("/api/incidents?catalog=unmatched&minClusters=1")).json.items).toEqual([]); // every open failure here is documented
+    expectError(await get("/api/incidents?catalog=maybe"), 400, "catalog");
     expectError(await get("/api/incidents?status=open"), 400, "status");
     expectError(await get("/api/failures?status=closed"), 400, "status");
   });
