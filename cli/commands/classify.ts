@@ -31,7 +31,7 @@ export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
     try {
       request = JSON.parse(line);
     } catch (err) {
-      throw new Error(`not JSON: ${(err as Error).message}`);
+      throw new Error(`not JSON: ${(err as Error).message}`, { cause: err });
     }
     if (typeof request !== "object" || request === null || Array.isArray(request)) throw new Error(`expected a JSON object with a "message"`);
     const { message, context } = request as { message?: unknown; context?: unknown };

@@ -32,7 +32,9 @@ function failure(cluster: string, message: string): ComponentRecord {
 describe("unknown failures grouped by fingerprint", () => {
   it("puts one unmatched failure seen on several clusters (other names, pods, ids) in one group, largest first", () => {
     const open = [
-      ...["edge-1", "edge-2", "edge-3"].map((c, i) => failure(c, `dapr-sidecar-injector-7d9f8c6b5-x2x${i}z failed: certificate for ${c}.dapr.svc expired at 2026-11-2${i}T10:00:00Z`)),
+      ...["edge-1", "edge-2", "edge-3"].map((c, i) =>
+        failure(c, `dapr-sidecar-injector-7d9f8c6b5-x2x${i}z failed: certificate for ${c}.dapr.svc expired at 2026-11-2${i}T10:00:00Z`),
+      ),
       failure("edge-4", "placement server lost quorum after 3 retries"),
       failure("edge-5", "placement server lost quorum after 5 retries"),
       failure("edge-6", "Unable to get a response from the Agent in time"),

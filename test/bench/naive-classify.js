@@ -13,7 +13,8 @@ const flush = () => {
   batch = [];
   size = 0;
 };
-readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
+readline
+  .createInterface({ input: process.stdin, crlfDelay: Infinity })
   .on("line", (line) => {
     let answer;
     try {

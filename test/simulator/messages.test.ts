@@ -6,13 +6,25 @@ import { describe, expect, it } from "vitest";
 import { EXTENSION_TYPES, FLUX_FAILURES, SOURCE_CONTROL_FAILURES, extensionFailures, fillTemplate } from "../../dev/simulator/messages";
 import { classify } from "../../shared/catalog";
 
-const values = { sub: "00000000-0000-0000-0000-00000000000a", rg: "rg-fleet", cluster: "edge-042", region: "westeurope", ext: "flux", ns: "flux-system", version: "1.2.3", n: "7" };
+const values = {
+  sub: "00000000-0000-0000-0000-00000000000a",
+  rg: "rg-fleet",
+  cluster: "edge-042",
+  region: "westeurope",
+  ext: "flux",
+  ns: "flux-system",
+  version: "1.2.3",
+  n: "7",
+};
 
 describe("simulated failure messages", () => {
   it("classify to the entry the simulator names, in the context the sweep gives them", () => {
     for (const { type } of EXTENSION_TYPES) {
       for (const t of extensionFailures(type)) {
-        expect(classify(fillTemplate(t.message, values), { component: "extension", extensionType: type, code: t.code }).catalogId, `${type}: ${t.message}`).toBe(t.catalogId);
+        expect(
+          classify(fillTemplate(t.message, values), { component: "extension", extensionType: type, code: t.code }).catalogId,
+          `${type}: ${t.message}`,
+        ).toBe(t.catalogId);
       }
     }
     for (const t of [...FLUX_FAILURES, ...SOURCE_CONTROL_FAILURES]) {
