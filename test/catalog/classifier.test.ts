@@ -35,6 +35,13 @@ describe("requiredLiterals", () => {
     expect(requiredLiterals("(?:upgrade )?failed: time+out")).toEqual(["failed: time"]);
   });
 
+  it("given how common each literal is, picks the rarest set (the longest among equally rare ones)", () => {
+    const source = String.raw`\bdeployment\W+osm-(?:controller|injector)\W`;
+    expect(requiredLiterals(source)).toEqual(["deployment"]);
+    const common = (literal: string) => (literal === "deployment" ? 40 : 2);
+    expect(requiredLiterals(source, common)).toEqual(["controller", "injector"]);
+  });
+
   it("uses a required group's alternatives when they are more selective than the plain runs", () => {
     expect(requiredLiterals(String.raw`(?<![\w-])(?:config-agent|kube-aad-proxy)-[a-z0-9]+ \d+/\d+`)).toEqual(["config-agent", "kube-aad-proxy"]);
   });
