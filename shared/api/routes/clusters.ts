@@ -19,7 +19,7 @@ import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
-import { remedyFor } from "./remedy";
+import { fixTargetOf, remedyFor } from "./remedy";
 
 const STATE_RANK = new Map<HealthState, number>(HEALTH_STATES.map((s, i) => [s, i]));
 
@@ -137,7 +137,7 @@ export function openFailureView(c: ComponentRecord) {
     ...(c.firstSeenFailingAt ? { since: c.firstSeenFailingAt } : {}),
     catalogId: c.catalogId,
     ...(c.fingerprint ? { fingerprint: c.fingerprint } : {}),
-    entry: remedyFor(c.catalogId),
+    entry: remedyFor(c.catalogId, fixTargetOf(c)),
   };
 }
 
