@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { Static, TSchema } from "@sinclair/typebox";
 import { ApiError } from "./errors";
 import { parseQuery, type ParsedQuery, type QuerySpec } from "./params";
 import type { ApiServices } from "./services";
@@ -18,18 +19,20 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface PathParamSpec {
   description: string;
+  /** The form the handler checks (a regular expression source), for the document. */
+  pattern?: string;
 }
 
 export interface BodySpec {
   description: string;
-  /** JSON Schema of the body, for OpenAPI. */
-  schema: Record<string, unknown>;
+  /** The body's schema from ./schemas.ts: the handler validates against it, the document shows it. */
+  schema: TSchema;
 }
 
 /** A handler's answer before serialization: JSON with 200 unless told otherwise. */
-export interface ApiResult {
+export interface ApiResult<B = unknown> {
   status?: number;
-  body: unknown;
+  body: B;
   headers?: Record<string, string>;
 }
 
@@ -44,7 +47,7 @@ export interface ApiCall<Q extends QuerySpec = QuerySpec> {
   services: () => Promise<ApiServices>;
 }
 
-export interface RouteDef<Q extends QuerySpec = QuerySpec> {
+export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends TSchema = TSchema> {
   /** Function name in Azure. */
   name: string;
   /** Route template below the `api` prefix, in Functions syntax. */
@@ -58,17 +61,17 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec> {
   path?: Record<string, PathParamSpec>;
   query?: Q;
   body?: BodySpec;
-  /** JSON Schema of the 200 response. */
-  response: Record<string, unknown>;
+  /** Schema of the 200 response, from ./schemas.ts: it types what `handle` returns. */
+  response: R;
   /** Statuses besides 200 this route answers on purpose (404 for a missing cluster ...). */
   errors?: number[];
-  handle(call: ApiCall<Q>): Promise<ApiResult>;
+  handle(call: ApiCall<Q>): Promise<ApiResult<Static<R>>>;
 }
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
-/** Defines a route with its query type inferred; GET and function keys unless it says otherwise. */
-export function defineRoute<Q extends QuerySpec>(def: Omit<RouteDef<Q>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q>, "methods" | "authLevel">>): RouteDef {
+/** Defines a route with its query and response types inferred; GET and function keys unless it says otherwise. */
+export function defineRoute<Q extends QuerySpec, R extends TSchema>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
   return { methods: ["GET"], authLevel: "function", ...def } as unknown as RouteDef;
 }
 

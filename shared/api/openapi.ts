@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the route table so it cannot drift from the routes. */
 import { allowedMethods, MAX_BODY_BYTES, type RouteDef } from "./http";
 import type { ParamSpec } from "./params";
-import { ref, SCHEMAS } from "./schemas";
+import { ErrorBody, SCHEMAS } from "./schemas";
 
 /** `clusters/{id:int}` or `files/{*rest}` in Functions syntax to an OpenAPI path `/clusters/{id}`. */
 export function openApiPath(route: string): string {
@@ -21,11 +21,11 @@ function paramSchema(spec: ParamSpec): Record<string, unknown> {
   }
 }
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
 
 function operation(def: RouteDef) {
   const parameters = [
-    ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string" } })),
+    ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string", ...(p.pattern ? { pattern: p.pattern } : {}) } })),
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {

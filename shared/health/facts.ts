@@ -3,7 +3,7 @@ import type { Prop } from "./properties";
 
 const FACT_LIMIT = 500;
 /** Facts that differ on every resource (times, commits): sharing them would only fill the intern table. */
-const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "statusUpdatedAt"]);
+const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "sourceUpdatedAt", "statusUpdatedAt"]);
 
 /**
  * Selected raw values for display, keyed by their canonical camelCase path. Only values Azure

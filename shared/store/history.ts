@@ -745,6 +745,7 @@ function sweepRecord(snapshot: FleetSnapshot, transitions: number, tableOperatio
     armRequests: snapshot.armRequests,
     tableOperations,
     transitions,
+    ...(snapshot.subscriptionNames ? { subscriptionNames: snapshot.subscriptionNames } : {}),
   };
 }
 

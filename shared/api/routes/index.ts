@@ -5,7 +5,7 @@
 import type { HttpFunctionOptions } from "@azure/functions";
 import { ALL_METHODS, defineRoute, toHttpHandler, type RouteDef } from "../http";
 import { openApiDocument } from "../openapi";
-import { ref } from "../schemas";
+import { Health, OpenApi } from "../schemas";
 import type { ApiServices } from "../services";
 import { classifyMessage, getCatalogEntry, listCatalog } from "./catalog";
 import { getCluster, getClusterHistory, listClusters } from "./clusters";
@@ -18,9 +18,9 @@ const health = defineRoute({
   authLevel: "anonymous",
   tag: "meta",
   summary: "Liveness; needs no key and reads no storage",
-  response: ref("Health"),
+  response: Health,
   async handle() {
-    return { body: { status: "ok", time: new Date().toISOString() }, headers: { "cache-control": "no-store" } };
+    return { body: { status: "ok" as const, time: new Date().toISOString() }, headers: { "cache-control": "no-store" } };
   },
 });
 
@@ -29,7 +29,7 @@ const openapi = defineRoute({
   route: "openapi.json",
   tag: "meta",
   summary: "This OpenAPI 3.1 document",
-  response: ref("OpenApi"),
+  response: OpenApi,
   async handle() {
     return { body: openApiDocument(API_ROUTES) };
   },
