@@ -308,6 +308,7 @@ export const Sweep = named(
     armRequests: count(),
     tableOperations: count(),
     transitions: count(),
+    subscriptionNames: opt(map(Type.String(), "Display names of the subscriptions read, by lower-case id")),
   }),
 );
 

@@ -27,18 +27,21 @@ export function linksOf(armId: string, kind: ComponentRecord["kind"]): LinksBody
   return { portalUrl: `${PORTAL}/#@/resource${resourceId}`, resourceGraphUrl: `${PORTAL}/#view/HubsExtension/ArgQueryBlade/query/${encodeURIComponent(query)}` };
 }
 
-/** A URL without user information: a source URL may carry a token. */
-function withoutCredentials(url: string): string {
+/**
+ * A source URL without secrets: a password, or an HTTP(S) user name (where tokens go), is removed; an
+ * SSH user (`ssh://git@...`) is not a secret and stays, as does an scp-like `git@host:path`.
+ */
+export function withoutCredentials(url: string): string {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
+    parsed = new URL(url);
   } catch {
-    // Not a URL the WHATWG parser reads (an scp-like git address): drop anything before an "@".
-    return url.replace(/^[^@/]*@/, "");
+    return url;
   }
+  if (!parsed.password && !(parsed.username && /^https?:$/.test(parsed.protocol))) return url;
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.toString();
 }
 
 function isoOrUndefined(value: string | undefined): string | undefined {
