@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { Static, TSchema } from "@sinclair/typebox";
+import type * as Schemas from "./schemas";
 import { ApiError } from "./errors";
 import { parseQuery, type ParsedQuery, type QuerySpec } from "./params";
 import type { ApiServices } from "./services";
@@ -25,8 +26,8 @@ export interface PathParamSpec {
 
 export interface BodySpec {
   description: string;
-  /** The body's schema from ./schemas.ts: the handler validates against it, the document shows it. */
-  schema: TSchema;
+  /** The body's schema in ./schemas.ts: the handler validates against it, the document shows it. */
+  schema: SchemaName;
 }
 
 /** A handler's answer before serialization: JSON with 200 unless told otherwise. */
@@ -47,7 +48,12 @@ export interface ApiCall<Q extends QuerySpec = QuerySpec> {
   services: () => Promise<ApiServices>;
 }
 
-export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends TSchema = TSchema> {
+/** The name of a schema exported by ./schemas.ts. */
+export type SchemaName = { [K in keyof typeof Schemas]: (typeof Schemas)[K] extends TSchema ? K : never }[keyof typeof Schemas];
+/** The TypeScript type of the body a schema describes. */
+export type BodyOf<N extends SchemaName> = Static<(typeof Schemas)[N]>;
+
+export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaName = SchemaName> {
   /** Function name in Azure. */
   name: string;
   /** Route template below the `api` prefix, in Functions syntax. */
@@ -61,17 +67,17 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends TSchema = T
   path?: Record<string, PathParamSpec>;
   query?: Q;
   body?: BodySpec;
-  /** Schema of the 200 response, from ./schemas.ts: it types what `handle` returns. */
+  /** Schema of the 200 response, by its name in ./schemas.ts: it types what `handle` returns. */
   response: R;
   /** Statuses besides 200 this route answers on purpose (404 for a missing cluster ...). */
   errors?: number[];
-  handle(call: ApiCall<Q>): Promise<ApiResult<Static<R>>>;
+  handle(call: ApiCall<Q>): Promise<ApiResult<BodyOf<R>>>;
 }
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
 /** Defines a route with its query and response types inferred; GET and function keys unless it says otherwise. */
-export function defineRoute<Q extends QuerySpec, R extends TSchema>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
+export function defineRoute<Q extends QuerySpec, R extends SchemaName>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
   return { methods: ["GET"], authLevel: "function", ...def } as unknown as RouteDef;
 }
 

@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the route table so it cannot drift from the routes. */
 import { allowedMethods, MAX_BODY_BYTES, type RouteDef } from "./http";
 import type { ParamSpec } from "./params";
-import { ErrorBody, SCHEMAS } from "./schemas";
+import * as schemas from "./schemas";
 
 /** `clusters/{id:int}` or `files/{*rest}` in Functions syntax to an OpenAPI path `/clusters/{id}`. */
 export function openApiPath(route: string): string {
@@ -21,7 +21,7 @@ function paramSchema(spec: ParamSpec): Record<string, unknown> {
   }
 }
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: schemas.ErrorBody } } });
 
 function operation(def: RouteDef) {
   const parameters = [
@@ -29,7 +29,7 @@ function operation(def: RouteDef) {
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {
-    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: def.response } } },
+    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: schemas[def.response] } } },
     ...(def.methods.includes("GET") ? { 304: { description: "Not modified: the ETag in If-None-Match still matches" } } : {}),
     400: errorResponse("A parameter or the body is invalid; `error.parameter` names it"),
     ...(def.authLevel === "anonymous" ? {} : { 401: { description: "Missing or wrong function key" } }),
@@ -44,7 +44,7 @@ function operation(def: RouteDef) {
     ...(def.description ? { description: def.description } : {}),
     tags: [def.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(def.body ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: def.body.schema }, "text/plain": { schema: { type: "string" } } } } } : {}),
+    ...(def.body ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: schemas[def.body.schema] }, "text/plain": { schema: { type: "string" } } } } } : {}),
     responses,
     ...(def.authLevel === "anonymous" ? { security: [] } : {}),
   };
@@ -69,7 +69,7 @@ export function openApiDocument(routes: readonly RouteDef[], options: { version?
     security: [{ functionKey: [] }, { functionKeyQuery: [] }],
     paths,
     components: {
-      schemas: SCHEMAS,
+      schemas: schemas.SCHEMAS,
       securitySchemes: {
         functionKey: { type: "apiKey", in: "header", name: "x-functions-key" },
         functionKeyQuery: { type: "apiKey", in: "query", name: "code" },

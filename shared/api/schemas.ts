@@ -3,6 +3,10 @@
  * Schema (OpenAPI 3.1 dialect) at run time, so the document serves it as is, and a TypeScript type
  * through `Static`, so the handlers that build the bodies are checked against it. Request bodies are
  * validated against the same definitions (see ./body.ts).
+ *
+ * Routes name their schemas (`response: "ClusterPage"`) and import this module only as a type, so
+ * TypeBox is loaded by the first request that needs it (the document, a classify body), not by the
+ * Functions entry point that every cold start imports.
  */
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
 import { CATEGORIES } from "../catalog/types";
@@ -335,6 +339,14 @@ export const Digest = named("Digest", Type.Object({ ...digestSummaryFields, dige
 
 export const Health = named("Health", Type.Object({ status: Type.Literal("ok"), time: dateTime() }));
 export const OpenApi = named("OpenApi", Type.Object({}, { description: "This document" }));
+
+/** Whole response bodies that are not components of their own, named so routes can refer to them. */
+export const ClusterPage = page(ClusterRow);
+export const FailurePage = Type.Union([page(OpenFailure), page(ResolvedFailure)]);
+export const IncidentList = itemsOf(Incident);
+export const CatalogList = itemsOf(CatalogEntrySummary);
+export const SweepPage = page(Sweep);
+export const DigestPage = page(DigestSummary);
 
 export type ClusterRowBody = Static<typeof ClusterRow>;
 export type ComponentBody = Static<typeof Component>;

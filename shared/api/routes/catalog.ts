@@ -1,11 +1,9 @@
 /** The documented error catalog and the classifier, for people pasting an error message. */
 import { catalog, classify, getEntry, parseClassifyContext } from "../../catalog";
 import { CATEGORIES, type ClassifyContext } from "../../catalog/types";
-import { checkBody, parseJsonObject } from "../body";
 import { badParameter, notFound } from "../errors";
 import { defineRoute } from "../http";
 import type { QuerySpec } from "../params";
-import { CatalogEntry, CatalogEntrySummary, ClassifyRequest, ClassifyRequestSchema, ClassifyResult, itemsOf } from "../schemas";
 import { remedyFor } from "./remedy";
 
 export const listCatalog = defineRoute({
@@ -17,7 +15,7 @@ export const listCatalog = defineRoute({
     category: { type: "enum", values: CATEGORIES, description: "Only entries of this category" },
     observable: { type: "enum", values: ["extension", "flux", "cluster", "client"], description: "Only entries seen where this says" },
   } satisfies QuerySpec,
-  response: itemsOf(CatalogEntrySummary),
+  response: "CatalogList",
   async handle({ query }) {
     const items = catalog
       .filter((e) => (!query.category || e.category === query.category) && (!query.observable || e.observable.includes(query.observable as never)))
@@ -32,7 +30,7 @@ export const getCatalogEntry = defineRoute({
   tag: "catalog",
   summary: "One catalog entry: signatures, cause, steps with commands, doc link",
   path: { id: { description: "Catalog entry id, e.g. `flux-source-auth`" } },
-  response: CatalogEntry,
+  response: "CatalogEntry",
   errors: [404],
   async handle({ params }) {
     const entry = getEntry(params.id ?? "");
@@ -42,7 +40,8 @@ export const getCatalogEntry = defineRoute({
 });
 
 /** Reads `{"message", "context"}` (JSON) or a bare message (text/plain), checked against the ClassifyRequest schema. */
-export function parseClassifyBody(body: string | undefined, contentType: string | null): { message: string; context: ClassifyContext } {
+export async function parseClassifyBody(body: string | undefined, contentType: string | null): Promise<{ message: string; context: ClassifyContext }> {
+  const [{ checkBody, parseJsonObject }, { ClassifyRequestSchema }] = await Promise.all([import("../body"), import("../schemas")]);
   if (!body?.trim()) throw badParameter("message", "the body is empty; send {\"message\": \"...\"} or the message as text/plain", "MissingBody");
   const plain = contentType !== null && /^text\/plain\b/i.test(contentType);
   const request = checkBody(ClassifyRequestSchema, plain ? { message: body } : parseJsonObject(body));
@@ -57,10 +56,10 @@ export const classifyMessage = defineRoute({
   authLevel: "function",
   tag: "catalog",
   summary: "Classify a pasted error message: the catalog entry, its cause, steps and doc link",
-  body: { description: "The message and, optionally, where it came from. A text/plain body is the message alone.", schema: ClassifyRequest },
-  response: ClassifyResult,
+  body: { description: "The message and, optionally, where it came from. A text/plain body is the message alone.", schema: "ClassifyRequest" },
+  response: "ClassifyResult",
   async handle({ req, body }) {
-    const { message, context } = parseClassifyBody(body, req.headers.get("content-type"));
+    const { message, context } = await parseClassifyBody(body, req.headers.get("content-type"));
     const result = classify(message, context);
     return { body: { ...result, entry: remedyFor(result.catalogId) } };
   },

@@ -14,7 +14,6 @@ import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
-import { ClusterDetail, ClusterHistory, ClusterRow as ClusterRowSchema, page } from "../schemas";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
 import { clusterArmIdOf, componentView, linksOf, openFailureView } from "../views";
 
@@ -104,7 +103,7 @@ export const listClusters = defineRoute({
   tag: "clusters",
   summary: "Clusters, filtered, sorted and paged",
   query: LIST_QUERY,
-  response: page(ClusterRowSchema),
+  response: "ClusterPage",
   async handle({ query, services }) {
     const view = await (await services()).view();
     const states = query.state ? new Set(query.state) : undefined;
@@ -137,7 +136,7 @@ export const getCluster = defineRoute({
   summary: "One cluster: every component with state, reason and evidence, and each open failure with its catalog entry",
   description: "The cluster's ARM id is the path after `/api/clusters`, slashes included.",
   path: CLUSTER_PATH,
-  response: ClusterDetail,
+  response: "ClusterDetail",
   errors: [404],
   async handle({ params, services }) {
     const id = clusterIdFromParams(params);
@@ -181,7 +180,7 @@ export const getClusterHistory = defineRoute({
   summary: "One cluster's timeline, with time to recover per failure episode",
   path: CLUSTER_PATH,
   query: HISTORY_QUERY,
-  response: ClusterHistory,
+  response: "ClusterHistory",
   errors: [404],
   async handle({ params, query, services }) {
     const id = clusterIdFromParams(params);

@@ -1,5 +1,4 @@
 /** Fleet-wide answers: the summary, failures open or resolved, fleet-wide incidents and the sweeps. */
-import { Type } from "@sinclair/typebox";
 import { getEntry } from "../../catalog";
 import { CATEGORIES } from "../../catalog/types";
 import type { ComponentRecord, TransitionRecord } from "../../store/types";
@@ -7,7 +6,7 @@ import { defineRoute } from "../http";
 import type { FleetView } from "../fleet-view";
 import { pageBody, pageByKey, sortedBy, storePage, type SortedList } from "../paging";
 import { parseDateParam, type QuerySpec } from "../params";
-import { IncidentBody, Incident, itemsOf, OpenFailure, page, ResolvedFailure, Summary, Sweep } from "../schemas";
+import type { IncidentBody } from "../schemas";
 import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
 import { clusterArmIdOf, openFailureView } from "../views";
 
@@ -16,7 +15,7 @@ export const getSummary = defineRoute({
   route: "summary",
   tag: "fleet",
   summary: "Counts by state, catalog entry and category, extension type, subscription and cluster kind; the last complete sweep; partial scopes",
-  response: Summary,
+  response: "Summary",
   async handle({ services }) {
     return { body: (await (await services()).view()).summary };
   },
@@ -64,7 +63,7 @@ export const listFailures = defineRoute({
   tag: "fleet",
   summary: "Failures open now or resolved in a window, each with its catalog entry",
   query: FAILURE_QUERY,
-  response: Type.Union([page(OpenFailure), page(ResolvedFailure)]),
+  response: "FailurePage",
   async handle({ query, services }) {
     const { [TOKEN_PARAMETER]: token, limit = 100, ...filters } = query;
     const digest = queryDigest({ route: "failures", ...filters, since: filters.since?.toISOString() });
@@ -158,7 +157,7 @@ export const listIncidents = defineRoute({
   tag: "fleet",
   summary: "The same catalog entry or fingerprint failing on many clusters at once, with first seen and cluster count",
   query: INCIDENT_QUERY,
-  response: itemsOf(Incident),
+  response: "IncidentList",
   async handle({ query, services }) {
     const ext = query.extensionType?.toLowerCase();
     const open = (await (await services()).view()).openFailures.filter((c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)));
@@ -174,7 +173,7 @@ export const listSweeps = defineRoute({
   tag: "fleet",
   summary: "Recorded sweeps, newest first",
   query: { limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" }, [TOKEN_PARAMETER]: TOKEN } satisfies QuerySpec,
-  response: page(Sweep),
+  response: "SweepPage",
   async handle({ query, services }) {
     const { history } = await services();
     return { body: await storePage("sweeps", query[TOKEN_PARAMETER], (continuationToken) => history.listSweeps({ limit: query.limit ?? 20, continuationToken })) };
