@@ -24,7 +24,7 @@ export function linksOf(armId: string, kind: ComponentRecord["kind"]): LinksBody
   const resourceId = armId.replace(/\/statuses\/.*$/i, "");
   const table = kind === "cluster" ? "resources" : "kubernetesconfigurationresources";
   const query = `${table}\n| where id =~ ${kqlString(resourceId)}`;
-  return { portalUrl: `${PORTAL}/#@/resource${resourceId}`, resourceGraphUrl: `${PORTAL}/#view/HubsExtension/ArgQueryBlade/query/${encodeURIComponent(query)}` };
+  return { portalUrl: `${PORTAL}/#@/resource${resourceId}`, resourceGraphUrl: `${PORTAL}/#view/HubsExtension/ArgQueryBlade/query/${encodeURIComponent(query).replace(/'/g, "%27")}` };
 }
 
 /**
