@@ -2,13 +2,12 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 
 export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const [{ runSweep }, { sweepOptionsFromEnv }, { preferSmallHeap }, { fleetHistoryOptionsFromEnv, openFleetHistory }] = await Promise.all([
+  // The worker's heap flags come from the languageWorkers__node__arguments app setting (shared/sweep/memory.ts).
+  const [{ runSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }] = await Promise.all([
     import("../shared/sweep"),
     import("../shared/sweep/from-env"),
-    import("../shared/sweep/memory"),
     import("../shared/store"),
   ]);
-  preferSmallHeap();
   const history = await openFleetHistory(fleetHistoryOptionsFromEnv(process.env));
   const { summary } = await runSweep(await sweepOptionsFromEnv(process.env, { history, onProgress: (p) => context.log(p.message) }));
   // Nothing read at all is a failed run, visible in the Functions monitor; a partial sweep is a result.

@@ -27,7 +27,7 @@ export interface PathParamSpec {
 export interface BodySpec {
   description: string;
   /** The body's schema in ./schemas.ts: the handler validates against it, the document shows it. */
-  schema: SchemaName;
+  schema: SchemaRef;
 }
 
 /** A handler's answer before serialization: JSON with 200 unless told otherwise. */
@@ -42,24 +42,32 @@ export interface ApiCall<Q extends QuerySpec = QuerySpec> {
   ctx: InvocationContext;
   query: ParsedQuery<Q>;
   params: Record<string, string>;
-  /** Raw body text (POST only), already within the size limit. */
+  /** Raw body text (POST and PATCH only), already within the size limit. */
   body?: string;
   /** The store and read model, opened on first use. */
   services: () => Promise<ApiServices>;
 }
 
+export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** Methods whose request carries a body. */
+export const BODY_METHODS: readonly string[] = ["POST", "PATCH"];
+
 /** The name of a schema exported by ./schemas.ts. */
 export type SchemaName = { [K in keyof typeof Schemas]: (typeof Schemas)[K] extends TSchema ? K : never }[keyof typeof Schemas];
-/** The TypeScript type of the body a schema describes. */
-export type BodyOf<N extends SchemaName> = Static<(typeof Schemas)[N]>;
+/** A named schema, or a plain JSON Schema written inline (the operator routes' ./operations-schemas.ts). */
+export type SchemaRef = SchemaName | { readonly [keyword: string]: unknown };
+/** The TypeScript type of the body a named schema describes (`unknown` for an inline one). */
+export type BodyOf<N extends SchemaRef> = N extends SchemaName ? Named<N> : unknown;
+type Named<N extends SchemaName> = Static<(typeof Schemas)[N]>;
 
-export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaName = SchemaName> {
+export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaRef = SchemaRef> {
   /** Function name in Azure. */
   name: string;
   /** Route template below the `api` prefix, in Functions syntax. */
   route: string;
-  /** Allowed methods; HEAD is allowed wherever GET is. */
-  methods: Array<"GET" | "POST">;
+  /** Allowed methods; HEAD is allowed wherever GET is. A route with several dispatches on `req.method`. */
+  methods: RouteMethod[];
   authLevel: "anonymous" | "function";
   summary: string;
   description?: string;
@@ -69,6 +77,8 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaName 
   body?: BodySpec;
   /** Schema of the 200 response, by its name in ./schemas.ts: it types what `handle` returns. */
   response: R;
+  /** A POST that creates answers 201 with this body. */
+  created?: SchemaRef;
   /** Statuses besides 200 this route answers on purpose (404 for a missing cluster ...). */
   errors?: number[];
   handle(call: ApiCall<Q>): Promise<ApiResult<BodyOf<R>>>;
@@ -77,7 +87,7 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaName 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
 /** Defines a route with its query and response types inferred; GET and function keys unless it says otherwise. */
-export function defineRoute<Q extends QuerySpec, R extends SchemaName>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
+export function defineRoute<Q extends QuerySpec, R extends SchemaRef>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
   return { methods: ["GET"], authLevel: "function", ...def } as unknown as RouteDef;
 }
 
@@ -148,7 +158,7 @@ export function toHttpHandler(def: RouteDef, services: () => Promise<ApiServices
       const declared = Number(req.headers.get("content-length") ?? 0);
       if (declared > limit) throw tooLarge(limit);
       const query = parseQuery(req.query, def.query ?? {});
-      const body = req.method.toUpperCase() === "POST" ? await readBody(req, limit) : undefined;
+      const body = BODY_METHODS.includes(req.method.toUpperCase()) ? await readBody(req, limit) : undefined;
       return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }));
     } catch (err) {
       return errorResponse(err instanceof ApiError ? err : unexpected(err, ctx));

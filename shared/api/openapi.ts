@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the route table so it cannot drift from the routes. */
-import { allowedMethods, MAX_BODY_BYTES, type RouteDef } from "./http";
+import { allowedMethods, BODY_METHODS, MAX_BODY_BYTES, type RouteDef, type RouteMethod, type SchemaRef } from "./http";
 import type { ParamSpec } from "./params";
 import * as schemas from "./schemas";
 
@@ -21,15 +21,19 @@ function paramSchema(spec: ParamSpec): Record<string, unknown> {
   }
 }
 
+/** A named schema from ./schemas.ts, or an inline one as given. */
+const schemaOf = (ref: SchemaRef) => (typeof ref === "string" ? schemas[ref] : ref);
+
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: schemas.ErrorBody } } });
 
-function operation(def: RouteDef) {
+function operation(def: RouteDef, method: RouteMethod) {
   const parameters = [
     ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string", ...(p.pattern ? { pattern: p.pattern } : {}) } })),
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {
-    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: schemas[def.response] } } },
+    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: schemaOf(def.response) } } },
+    ...(def.created && method === "POST" ? { 201: { description: "Created; the Location header names it", content: { "application/json": { schema: schemaOf(def.created) } } } } : {}),
     ...(def.methods.includes("GET") ? { 304: { description: "Not modified: the ETag in If-None-Match still matches" } } : {}),
     400: errorResponse("A parameter or the body is invalid; `error.parameter` names it"),
     ...(def.authLevel === "anonymous" ? {} : { 401: { description: "Missing or wrong function key" } }),
@@ -39,12 +43,13 @@ function operation(def: RouteDef) {
     503: errorResponse("The history store could not be reached; retry"),
   };
   return {
-    operationId: def.name,
+    // Unique per operation: a route serving several methods gets the method appended.
+    operationId: def.methods.length > 1 ? `${def.name}${method[0]}${method.slice(1).toLowerCase()}` : def.name,
     summary: def.summary,
     ...(def.description ? { description: def.description } : {}),
     tags: [def.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(def.body ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: schemas[def.body.schema] }, "text/plain": { schema: { type: "string" } } } } } : {}),
+    ...(def.body && BODY_METHODS.includes(method) ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: schemaOf(def.body.schema) }, "text/plain": { schema: { type: "string" } } } } } : {}),
     responses,
     ...(def.authLevel === "anonymous" ? { security: [] } : {}),
   };
@@ -54,7 +59,7 @@ export function openApiDocument(routes: readonly RouteDef[], options: { version?
   const paths: Record<string, Record<string, unknown>> = {};
   for (const def of routes) {
     const item = (paths[openApiPath(def.route)] ??= {});
-    for (const method of def.methods) item[method.toLowerCase()] = operation(def);
+    for (const method of def.methods) item[method.toLowerCase()] = operation(def, method);
   }
   return {
     openapi: "3.1.0",

@@ -145,10 +145,16 @@ export const Component = named(
   }),
 );
 
-export const Remedy = named(
-  "Remedy",
-  Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(Type.Object({ text: str(), command: opt(str()) })), docUrl: str() }),
+export const RemediationStep = named(
+  "RemediationStep",
+  Type.Object({ text: str(), command: opt(str("The exact command(s), one per line, placeholders in <angle brackets>")), clusterKinds: opt(Type.Array(clusterKind, { description: "The cluster kinds the step is for; absent: both" })) }),
 );
+
+export const Remedy = named("Remedy", Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(RemediationStep), docUrl: str() }));
+
+/** Markers of the operator records that cover a failure or incident (see docs/operations.md). */
+export const SilenceMarker = named("SilenceMarker", Type.Object({ id: str(), reason: str(), by: str(), until: dateTime() }, { description: "A silence in force covers it: listed, but kept out of headlines" }));
+export const AckMarker = named("AckMarker", Type.Object({ id: str(), by: str(), since: dateTime(), note: opt(str()), ticketUrl: opt(str()) }, { description: "Someone is on it" }));
 
 export const OpenFailure = named(
   "OpenFailure",
@@ -171,6 +177,8 @@ export const OpenFailure = named(
     fingerprint: opt(str()),
     entry: nullable(Remedy),
     links: Links,
+    silenced: opt(SilenceMarker),
+    acknowledged: opt(AckMarker),
   }),
 );
 
@@ -248,6 +256,7 @@ export const Incident = named(
     extensionTypes: Type.Array(Type.String()),
     sampleMessage: str(),
     sampleClusters: Type.Array(Type.String()),
+    acknowledged: opt(AckMarker),
   }),
 );
 
@@ -271,12 +280,13 @@ export const CatalogEntry = named(
     signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
     context: opt(Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) })),
     cause: str(),
-    steps: Type.Array(Type.Object({ text: str(), command: opt(str()) })),
+    steps: Type.Array(RemediationStep),
     docUrl: str(),
     origin: oneOf(["documented", "field"] as const),
     sources: opt(Type.Array(Type.Object({ seed: str(), section: str() }))),
     examples: Type.Array(Type.String()),
     nearMisses: opt(Type.Array(Type.String())),
+    anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),
     priority: opt(Type.Integer()),
   }),
 );

@@ -13,7 +13,7 @@ import type { ArmConnection } from "../../shared/azure/connection";
 import { ResourceGraphReader } from "../../shared/azure/resource-graph";
 import { API_ROUTES } from "../../shared/api/routes";
 import { apiClient, type Answer } from "./support";
-import { openSwept } from "./swept";
+import { OPERATOR_KEY, openSwept } from "./swept";
 
 let api: ReturnType<typeof apiClient>;
 let close: () => Promise<void>;
@@ -56,9 +56,9 @@ beforeAll(async () => {
 afterAll(() => close?.());
 
 /** Calls a path, checks the answer against the document's schema for the route it hit, returns it. */
-async function call(routeName: string, method: string, path: string, body?: unknown): Promise<Answer> {
+async function call(routeName: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const def = API_ROUTES.find((r) => r.name === routeName)!;
-  const res = await api(method, path, body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const res = await api(method, path, { headers: { "content-type": "application/json", ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   validate(def.route, method, res);
   called.add(routeName);
   return res;
@@ -112,6 +112,35 @@ describe("every route's real answers match the served OpenAPI document", () => {
     expect(classified.json.entry).not.toBeNull();
     expect((await call("classifyMessage", "POST", "/api/classify", { message: "all good" })).json.catalogId).toBeNull();
     expect((await call("classifyMessage", "POST", "/api/classify", { message: "x", context: { component: "pod" } })).status).toBe(400);
+  });
+
+  it("silences, acknowledgements, notes and the audit trail, and the markers they put on failures", async () => {
+    const operator = { "x-fleet-operator-key": OPERATOR_KEY, "x-fleet-operator": "contract" };
+    const failure = (await call("listFailures", "GET", "/api/failures?limit=1")).json.items[0];
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const silence = await call("silences", "POST", "/api/silences", { ...(failure.catalogId ? { catalogId: failure.catalogId } : { fingerprint: failure.fingerprint }), reason: "contract test", expiresAt }, operator);
+    expect(silence.status).toBe(201);
+    expect((await call("silences", "GET", "/api/silences")).json.items.length).toBe(1);
+    const changed = await call("silence", "PATCH", `/api/silences/${silence.json.id}`, { reason: "still testing" }, { ...operator, "if-match": silence.json.etag });
+    expect(changed.status).toBe(200);
+    const ack = await call("acknowledgements", "POST", "/api/acknowledgements", { clusterId: failure.clusterId, componentId: failure.componentId, note: "on it", ticketUrl: "https://example.com/T-1" }, operator);
+    expect(ack.status).toBe(201);
+    expect((await call("acknowledgement", "GET", `/api/acknowledgements/${ack.json.id}`)).status).toBe(200);
+    expect((await call("acknowledgements", "GET", "/api/acknowledgements")).json.items.length).toBe(1);
+    const marked = (await call("listFailures", "GET", "/api/failures?limit=1000")).json.items.find((f: { componentId: string }) => f.componentId === failure.componentId);
+    expect(marked).toMatchObject({ silenced: { reason: "still testing" }, acknowledged: { note: "on it" } });
+    expect((await call("getCluster", "GET", `/api/clusters${failure.clusterArmId}`)).json.openFailures.some((f: { acknowledged?: unknown }) => f.acknowledged)).toBe(true);
+    await call("listIncidents", "GET", "/api/incidents?minClusters=1");
+    const note = await call("notes", "POST", "/api/notes", { clusterId: failure.clusterId, text: "looked at it" }, operator);
+    expect(note.status).toBe(201);
+    expect((await call("notes", "GET", `/api/notes?clusterId=${encodeURIComponent(failure.clusterId)}`)).json.items.length).toBe(1);
+    expect((await call("note", "GET", `/api/notes/${note.json.id}`)).status).toBe(200);
+    expect((await call("note", "DELETE", `/api/notes/${note.json.id}`, undefined, { ...operator, "if-match": note.json.etag })).status).toBe(200);
+    expect((await call("silence", "DELETE", `/api/silences/${silence.json.id}`, undefined, { ...operator, "if-match": changed.json.etag })).status).toBe(200);
+    expect((await call("acknowledgement", "DELETE", `/api/acknowledgements/${ack.json.id}`, undefined, { ...operator, "if-match": ack.json.etag })).status).toBe(200);
+    expect((await call("silences", "POST", "/api/silences", { reason: "no key" })).status).toBe(403);
+    expect((await call("listAudit", "GET", "/api/audit?limit=5")).json.items.length).toBe(5);
+    expect((await call("silence", "GET", `/api/silences/${silence.json.id}`)).status).toBe(404);
   });
 
   it("the document itself, and every route was called", async () => {

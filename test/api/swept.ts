@@ -18,6 +18,9 @@ import { simulator } from "../azure/simulator";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { seedFleet } from "./support";
 
+/** The operator key the services accept (FLEET_OPERATOR_KEY's local role). */
+export const OPERATOR_KEY = "contract-operator-key";
+
 export async function openSwept(label: string): Promise<{ sim: ArmSimulator; connection: ArmConnection; services: ApiServices; close(): Promise<void> }> {
   const { sim, connection } = await simulator({ fleet: { clusters: 12, subscriptions: 3, extensionsPerCluster: 3, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.25, seed: 21 } });
   const options = { connectionString: tablesConnection(), tablePrefix: uniquePrefix(label) };
@@ -38,6 +41,6 @@ export async function openSwept(label: string): Promise<{ sim: ArmSimulator; con
   await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
   const target = webhookTarget(`http://127.0.0.1:${(webhook.address() as AddressInfo).port}/digest`, "secret", { apiBaseUrl: "http://localhost:7071/api" });
   await runDigest({ history, store: await openDigestStore(options), targets: [target], send: true, since: 60 * 86_400_000 });
-  const services = await openApiServices(options, { refreshMs: 0 });
+  const services = await openApiServices(options, { refreshMs: 0, auth: { easyAuth: false, operatorKey: OPERATOR_KEY } });
   return { sim, connection, services, close: async () => (await sim.stop(), await new Promise<void>((resolve) => webhook.close(() => resolve()))) };
 }

@@ -12,6 +12,7 @@ import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
+import { failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
@@ -140,12 +141,13 @@ export const getCluster = defineRoute({
   errors: [404],
   async handle({ params, services }) {
     const id = clusterIdFromParams(params);
-    const { history, view } = await services();
-    const components = await history.getCluster(id);
+    const svc = await services();
+    const components = await svc.history.getCluster(id);
     if (!components?.length) throw unknownCluster(id);
+    const mark = await failureMarker(svc);
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
     const armId = clusterArmIdOf(own);
-    const subscriptionName = (await view()).subscriptionNames[own.subscriptionId];
+    const subscriptionName = (await svc.view()).subscriptionNames[own.subscriptionId];
     return {
       body: {
         id,
@@ -162,7 +164,7 @@ export const getCluster = defineRoute({
         dark: Boolean(own.dark),
         links: linksOf(armId, "cluster"),
         components: components.map(componentView),
-        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => openFailureView(c, armId, subscriptionName)),
+        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c, armId, subscriptionName), c)),
       },
     };
   },
