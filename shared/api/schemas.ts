@@ -33,15 +33,22 @@ const opt = Type.Optional;
 const map = <T extends TSchema>(value: T, description?: string) => Type.Record(Type.String(), value, description ? { description } : {});
 
 /** A page of items: `continuationToken` is absent on the last page. */
-export const page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), continuationToken: opt(str("Pass as `continuationToken` to get the next page")) });
+export const page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), continuationToken: opt(str("Pass as `continuationToken` to get the next page")) });
 /** A list that is never paged. */
 export const itemsOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
 
-export const ErrorBody = named("Error", Type.Object({ error: Type.Object({ code: str(), message: str(), parameter: opt(str("The query or path parameter, header or body field at fault")) }) }));
+export const ErrorBody = named(
+  "Error",
+  Type.Object({ error: Type.Object({ code: str(), message: str(), parameter: opt(str("The query or path parameter, header or body field at fault")) }) }),
+);
 
 const state = oneOf(HEALTH_STATES);
 const clusterKind = oneOf(["arc", "aks"] as const);
-export const StateCounts = named("StateCounts", Type.Object(Object.fromEntries(HEALTH_STATES.map((s) => [s, count()])) as Record<(typeof HEALTH_STATES)[number], ReturnType<typeof count>>));
+export const StateCounts = named(
+  "StateCounts",
+  Type.Object(Object.fromEntries(HEALTH_STATES.map((s) => [s, count()])) as Record<(typeof HEALTH_STATES)[number], ReturnType<typeof count>>),
+);
 const Counted = named("Counted", Type.Object({ total: count(), byState: StateCounts }));
 
 export const SweepBrief = named("SweepBrief", Type.Object({ sweepId: str(), startedAt: dateTime(), finishedAt: dateTime(), partial: Type.Boolean() }));
@@ -67,7 +74,10 @@ export const Summary = named(
       total: count(),
       byState: StateCounts,
       byKind: Type.Object({ arc: Counted, aks: Counted }),
-      bySubscription: map(Type.Object({ total: count(), byState: StateCounts, name: opt(str("Display name, from Resource Graph's resourcecontainers table")) }), "By subscription id (lower case)"),
+      bySubscription: map(
+        Type.Object({ total: count(), byState: StateCounts, name: opt(str("Display name, from Resource Graph's resourcecontainers table")) }),
+        "By subscription id (lower case)",
+      ),
       dark: count("Arc clusters not read in the latest sweeps (offline or expired); their state is the last one known"),
     }),
     components: Type.Object({ total: count(), byState: StateCounts }),
@@ -147,14 +157,27 @@ export const Component = named(
 
 export const RemediationStep = named(
   "RemediationStep",
-  Type.Object({ text: str(), command: opt(str("The exact command(s), one per line, placeholders in <angle brackets>")), clusterKinds: opt(Type.Array(clusterKind, { description: "The cluster kinds the step is for; absent: both" })) }),
+  Type.Object({
+    text: str(),
+    command: opt(str("The exact command(s), one per line, placeholders in <angle brackets>")),
+    clusterKinds: opt(Type.Array(clusterKind, { description: "The cluster kinds the step is for; absent: both" })),
+  }),
 );
 
-export const Remedy = named("Remedy", Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(RemediationStep), docUrl: str() }));
+export const Remedy = named(
+  "Remedy",
+  Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(RemediationStep), docUrl: str() }),
+);
 
 /** Markers of the operator records that cover a failure or incident (see docs/operations.md). */
-export const SilenceMarker = named("SilenceMarker", Type.Object({ id: str(), reason: str(), by: str(), until: dateTime() }, { description: "A silence in force covers it: listed, but kept out of headlines" }));
-export const AckMarker = named("AckMarker", Type.Object({ id: str(), by: str(), since: dateTime(), note: opt(str()), ticketUrl: opt(str()) }, { description: "Someone is on it" }));
+export const SilenceMarker = named(
+  "SilenceMarker",
+  Type.Object({ id: str(), reason: str(), by: str(), until: dateTime() }, { description: "A silence in force covers it: listed, but kept out of headlines" }),
+);
+export const AckMarker = named(
+  "AckMarker",
+  Type.Object({ id: str(), by: str(), since: dateTime(), note: opt(str()), ticketUrl: opt(str()) }, { description: "Someone is on it" }),
+);
 
 export const OpenFailure = named(
   "OpenFailure",
@@ -182,7 +205,10 @@ export const OpenFailure = named(
   }),
 );
 
-export const ClusterDetail = named("ClusterDetail", Type.Object({ ...clusterFields, components: Type.Array(Component), openFailures: Type.Array(OpenFailure) }));
+export const ClusterDetail = named(
+  "ClusterDetail",
+  Type.Object({ ...clusterFields, components: Type.Array(Component), openFailures: Type.Array(OpenFailure) }),
+);
 
 export const Transition = named(
   "Transition",
@@ -223,7 +249,10 @@ export const Episode = named(
   }),
 );
 
-export const ClusterHistory = named("ClusterHistory", Type.Object({ clusterId: str(), from: nullable(dateTime()), to: nullable(dateTime()), transitions: Type.Array(Transition), episodes: Type.Array(Episode) }));
+export const ClusterHistory = named(
+  "ClusterHistory",
+  Type.Object({ clusterId: str(), from: nullable(dateTime()), to: nullable(dateTime()), transitions: Type.Array(Transition), episodes: Type.Array(Episode) }),
+);
 
 export const ResolvedFailure = named(
   "ResolvedFailure",
@@ -266,7 +295,15 @@ const observable = oneOf(["extension", "flux", "cluster", "client"] as const);
 
 export const CatalogEntrySummary = named(
   "CatalogEntrySummary",
-  Type.Object({ id: str(), title: str(), category, severity, observable: Type.Array(observable), origin: oneOf(["documented", "field"] as const), docUrl: str() }),
+  Type.Object({
+    id: str(),
+    title: str(),
+    category,
+    severity,
+    observable: Type.Array(observable),
+    origin: oneOf(["documented", "field"] as const),
+    docUrl: str(),
+  }),
 );
 
 export const CatalogEntry = named(
@@ -278,7 +315,9 @@ export const CatalogEntry = named(
     severity,
     observable: Type.Array(observable),
     signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
-    context: opt(Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) })),
+    context: opt(
+      Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
+    ),
     cause: str(),
     steps: Type.Array(RemediationStep),
     docUrl: str(),
@@ -298,13 +337,20 @@ const contextField = (values: readonly string[] | null) => (values ? oneOf(value
 export const ClassifyRequestSchema = Type.Object(
   {
     message: Type.String({ minLength: 1, maxLength: 32 * 1024, pattern: "\\S", description: "The error text; longer pastes are almost always whole logs" }),
-    context: opt(Type.Object(Object.fromEntries(Object.entries(CONTEXT_FIELDS).map(([name, values]) => [name, opt(contextField(values))])), { additionalProperties: false })),
+    context: opt(
+      Type.Object(Object.fromEntries(Object.entries(CONTEXT_FIELDS).map(([name, values]) => [name, opt(contextField(values))])), {
+        additionalProperties: false,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export const ClassifyRequest = named("ClassifyRequest", ClassifyRequestSchema);
 
-export const ClassifyResult = named("ClassifyResult", Type.Object({ catalogId: nullable(Type.String()), confidence: Type.Number(), fingerprint: str(), matched: opt(str()), entry: nullable(Remedy) }));
+export const ClassifyResult = named(
+  "ClassifyResult",
+  Type.Object({ catalogId: nullable(Type.String()), confidence: Type.Number(), fingerprint: str(), matched: opt(str()), entry: nullable(Remedy) }),
+);
 
 export const Sweep = named(
   "Sweep",
@@ -340,12 +386,23 @@ const digestSummaryFields = {
   window: Type.Object({ from: dateTime(), to: dateTime() }),
   generatedAt: dateTime(),
   quiet: Type.Boolean(),
-  totals: Type.Object({ newFailures: count(), stillFailing: count(), recovered: count(), failingClusters: count(), incidents: count(), unclassified: count(), changes: count() }),
+  totals: Type.Object({
+    newFailures: count(),
+    stillFailing: count(),
+    recovered: count(),
+    failingClusters: count(),
+    incidents: count(),
+    unclassified: count(),
+    changes: count(),
+  }),
   gaps: Type.Array(Type.String()),
   deliveries: Type.Array(DeliveryStatus),
 };
 export const DigestSummary = named("DigestSummary", Type.Object(digestSummaryFields));
-export const Digest = named("Digest", Type.Object({ ...digestSummaryFields, digest: Type.Object({}, { description: "The digest's content as sent; see docs/digest.md" }) }));
+export const Digest = named(
+  "Digest",
+  Type.Object({ ...digestSummaryFields, digest: Type.Object({}, { description: "The digest's content as sent; see docs/digest.md" }) }),
+);
 
 export const Health = named("Health", Type.Object({ status: Type.Literal("ok"), time: dateTime() }));
 export const OpenApi = named("OpenApi", Type.Object({}, { description: "This document" }));

@@ -24,7 +24,10 @@ export function linksOf(armId: string, kind: ComponentRecord["kind"]): LinksBody
   const resourceId = armId.replace(/\/statuses\/.*$/i, "");
   const table = kind === "cluster" ? "resources" : "kubernetesconfigurationresources";
   const query = `${table}\n| where id =~ ${kqlString(resourceId)}`;
-  return { portalUrl: `${PORTAL}/#@/resource${resourceId}`, resourceGraphUrl: `${PORTAL}/#view/HubsExtension/ArgQueryBlade/query/${encodeURIComponent(query).replace(/'/g, "%27")}` };
+  return {
+    portalUrl: `${PORTAL}/#@/resource${resourceId}`,
+    resourceGraphUrl: `${PORTAL}/#view/HubsExtension/ArgQueryBlade/query/${encodeURIComponent(query).replace(/'/g, "%27")}`,
+  };
 }
 
 /**
@@ -52,7 +55,11 @@ function isoOrUndefined(value: string | undefined): string | undefined {
 /** Source, applied revision and suspension of a Flux configuration, from the facts the collector keeps. */
 export function fluxDetail(facts: Record<string, string> = {}): FluxDetailBody {
   const kind = facts.sourceKind as keyof typeof FLUX_SOURCE_URLS | undefined;
-  const url = (kind && facts[FLUX_SOURCE_URLS[kind]]) ?? Object.values(FLUX_SOURCE_URLS).map((path) => facts[path]).find(Boolean);
+  const url =
+    (kind && facts[FLUX_SOURCE_URLS[kind]]) ??
+    Object.values(FLUX_SOURCE_URLS)
+      .map((path) => facts[path])
+      .find(Boolean);
   const updatedAt = isoOrUndefined(facts.sourceUpdatedAt);
   return {
     ...(kind ? { sourceKind: kind } : {}),
@@ -64,7 +71,18 @@ export function fluxDetail(facts: Record<string, string> = {}): FluxDetailBody {
 }
 
 export function componentView(c: ComponentRecord): ComponentBody {
-  const { clusterId: _c, clusterName: _n, clusterKind: _k, subscriptionId: _s, resourceGroup: _r, lastSeenSweepId: _w, armId: _a, location: _l, tags: _t, ...rest } = c;
+  const {
+    clusterId: _c,
+    clusterName: _n,
+    clusterKind: _k,
+    subscriptionId: _s,
+    resourceGroup: _r,
+    lastSeenSweepId: _w,
+    armId: _a,
+    location: _l,
+    tags: _t,
+    ...rest
+  } = c;
   const armId = armIdOf(c);
   return { ...rest, armId, ...(c.kind === "flux" ? { flux: fluxDetail(c.facts) } : {}), links: linksOf(armId, c.kind) };
 }

@@ -7,7 +7,12 @@ import { SUBSCRIPTIONS_QUERY, type ResourceGraphReader } from "../azure/resource
 import type { GraphScope } from "../azure/scopes";
 
 /** Adds the names of the subscriptions in `scope` to `names` (by lower-case id); returns the error that stopped it, if any. */
-export async function readSubscriptionNames(graph: ResourceGraphReader, scope: GraphScope, names: Record<string, string>, signal?: AbortSignal): Promise<Error | undefined> {
+export async function readSubscriptionNames(
+  graph: ResourceGraphReader,
+  scope: GraphScope,
+  names: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Error | undefined> {
   try {
     for await (const page of graph.pages(SUBSCRIPTIONS_QUERY, scope, signal)) {
       for (const row of page.rows) {

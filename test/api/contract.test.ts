@@ -28,7 +28,8 @@ function closed(node: unknown): unknown {
   if (!node || typeof node !== "object") return node;
   const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, closed(v)]));
   const props = out.properties as Record<string, unknown> | undefined;
-  if (out.type === "object" && props && Object.keys(props).length && out.additionalProperties === undefined && out.patternProperties === undefined) out.additionalProperties = false;
+  if (out.type === "object" && props && Object.keys(props).length && out.additionalProperties === undefined && out.patternProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -48,8 +49,13 @@ beforeAll(async () => {
     expect(operation, `${method} ${route} is in the document`).toBeDefined();
     expect(Object.keys(operation.responses), `${method} ${route} documents status ${res.status}`).toContain(String(res.status));
     if (res.json === undefined) return;
-    const check = ajv.compile({ $ref: `openapi.json#/${pointer("paths", openApiPath(route), method.toLowerCase(), "responses", String(res.status), "content", "application/json", "schema")}` });
-    if (!check(res.json)) throw new Error(`${method} ${route} ${res.status} does not match the document: ${check.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`).join("\n")}`);
+    const check = ajv.compile({
+      $ref: `openapi.json#/${pointer("paths", openApiPath(route), method.toLowerCase(), "responses", String(res.status), "content", "application/json", "schema")}`,
+    });
+    if (!check(res.json))
+      throw new Error(
+        `${method} ${route} ${res.status} does not match the document: ${check.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`).join("\n")}`,
+      );
   };
 }, 120_000);
 
@@ -58,14 +64,17 @@ afterAll(() => close?.());
 /** Calls a path, checks the answer against the document's schema for the route it hit, returns it. */
 async function call(routeName: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const def = API_ROUTES.find((r) => r.name === routeName)!;
-  const res = await api(method, path, { headers: { "content-type": "application/json", ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await api(method, path, {
+    headers: { "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   validate(def.route, method, res);
   called.add(routeName);
   return res;
 }
 
-async function allPages(routeName: string, path: string): Promise<any[]> {
-  const items: any[] = [];
+async function allPages(routeName: string, path: string): Promise<Array<Answer["json"]>> {
+  const items: Array<Answer["json"]> = [];
   let token: string | undefined;
   do {
     const res = await call(routeName, "GET", `${path}${path.includes("?") ? "&" : "?"}limit=5${token ? `&continuationToken=${token}` : ""}`);
@@ -88,8 +97,24 @@ describe("every route's real answers match the served OpenAPI document", () => {
       expect(detail.status).toBe(200);
       expect((await call("getClusterHistory", "GET", `${row.href}/history`)).status).toBe(200);
     }
-    expect((await call("getCluster", "GET", "/api/clusters/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/none")).status).toBe(404);
-    expect((await call("getClusterHistory", "GET", "/api/clusters/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/x/history")).status).toBe(400);
+    expect(
+      (
+        await call(
+          "getCluster",
+          "GET",
+          "/api/clusters/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/none",
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call(
+          "getClusterHistory",
+          "GET",
+          "/api/clusters/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/x/history",
+        )
+      ).status,
+    ).toBe(400);
     expect((await call("listClusters", "GET", "/api/clusters?state=bogus")).status).toBe(400);
   });
 
@@ -108,7 +133,10 @@ describe("every route's real answers match the served OpenAPI document", () => {
     const entries = (await call("listCatalog", "GET", "/api/catalog")).json.items;
     for (const entry of entries) expect((await call("getCatalogEntry", "GET", `/api/catalog/${entry.id}`)).status).toBe(200);
     expect((await call("getCatalogEntry", "GET", "/api/catalog/none")).status).toBe(404);
-    const classified = await call("classifyMessage", "POST", "/api/classify", { message: "Timed out waiting for the resource to come to a ready/completed state.", context: { component: "extension" } });
+    const classified = await call("classifyMessage", "POST", "/api/classify", {
+      message: "Timed out waiting for the resource to come to a ready/completed state.",
+      context: { component: "extension" },
+    });
     expect(classified.json.entry).not.toBeNull();
     expect((await call("classifyMessage", "POST", "/api/classify", { message: "all good" })).json.catalogId).toBeNull();
     expect((await call("classifyMessage", "POST", "/api/classify", { message: "x", context: { component: "pod" } })).status).toBe(400);
@@ -118,18 +146,40 @@ describe("every route's real answers match the served OpenAPI document", () => {
     const operator = { "x-fleet-operator-key": OPERATOR_KEY, "x-fleet-operator": "contract" };
     const failure = (await call("listFailures", "GET", "/api/failures?limit=1")).json.items[0];
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-    const silence = await call("silences", "POST", "/api/silences", { ...(failure.catalogId ? { catalogId: failure.catalogId } : { fingerprint: failure.fingerprint }), reason: "contract test", expiresAt }, operator);
+    const silence = await call(
+      "silences",
+      "POST",
+      "/api/silences",
+      { ...(failure.catalogId ? { catalogId: failure.catalogId } : { fingerprint: failure.fingerprint }), reason: "contract test", expiresAt },
+      operator,
+    );
     expect(silence.status).toBe(201);
     expect((await call("silences", "GET", "/api/silences")).json.items.length).toBe(1);
-    const changed = await call("silence", "PATCH", `/api/silences/${silence.json.id}`, { reason: "still testing" }, { ...operator, "if-match": silence.json.etag });
+    const changed = await call(
+      "silence",
+      "PATCH",
+      `/api/silences/${silence.json.id}`,
+      { reason: "still testing" },
+      { ...operator, "if-match": silence.json.etag },
+    );
     expect(changed.status).toBe(200);
-    const ack = await call("acknowledgements", "POST", "/api/acknowledgements", { clusterId: failure.clusterId, componentId: failure.componentId, note: "on it", ticketUrl: "https://example.com/T-1" }, operator);
+    const ack = await call(
+      "acknowledgements",
+      "POST",
+      "/api/acknowledgements",
+      { clusterId: failure.clusterId, componentId: failure.componentId, note: "on it", ticketUrl: "https://example.com/T-1" },
+      operator,
+    );
     expect(ack.status).toBe(201);
     expect((await call("acknowledgement", "GET", `/api/acknowledgements/${ack.json.id}`)).status).toBe(200);
     expect((await call("acknowledgements", "GET", "/api/acknowledgements")).json.items.length).toBe(1);
-    const marked = (await call("listFailures", "GET", "/api/failures?limit=1000")).json.items.find((f: { componentId: string }) => f.componentId === failure.componentId);
+    const marked = (await call("listFailures", "GET", "/api/failures?limit=1000")).json.items.find(
+      (f: { componentId: string }) => f.componentId === failure.componentId,
+    );
     expect(marked).toMatchObject({ silenced: { reason: "still testing" }, acknowledged: { note: "on it" } });
-    expect((await call("getCluster", "GET", `/api/clusters${failure.clusterArmId}`)).json.openFailures.some((f: { acknowledged?: unknown }) => f.acknowledged)).toBe(true);
+    expect(
+      (await call("getCluster", "GET", `/api/clusters${failure.clusterArmId}`)).json.openFailures.some((f: { acknowledged?: unknown }) => f.acknowledged),
+    ).toBe(true);
     await call("listIncidents", "GET", "/api/incidents?minClusters=1");
     const note = await call("notes", "POST", "/api/notes", { clusterId: failure.clusterId, text: "looked at it" }, operator);
     expect(note.status).toBe(201);
@@ -137,7 +187,9 @@ describe("every route's real answers match the served OpenAPI document", () => {
     expect((await call("note", "GET", `/api/notes/${note.json.id}`)).status).toBe(200);
     expect((await call("note", "DELETE", `/api/notes/${note.json.id}`, undefined, { ...operator, "if-match": note.json.etag })).status).toBe(200);
     expect((await call("silence", "DELETE", `/api/silences/${silence.json.id}`, undefined, { ...operator, "if-match": changed.json.etag })).status).toBe(200);
-    expect((await call("acknowledgement", "DELETE", `/api/acknowledgements/${ack.json.id}`, undefined, { ...operator, "if-match": ack.json.etag })).status).toBe(200);
+    expect(
+      (await call("acknowledgement", "DELETE", `/api/acknowledgements/${ack.json.id}`, undefined, { ...operator, "if-match": ack.json.etag })).status,
+    ).toBe(200);
     expect((await call("silences", "POST", "/api/silences", { reason: "no key" })).status).toBe(403);
     expect((await call("listAudit", "GET", "/api/audit?limit=5")).json.items.length).toBe(5);
     expect((await call("silence", "GET", `/api/silences/${silence.json.id}`)).status).toBe(404);

@@ -22,11 +22,21 @@ import { seedFleet } from "./support";
 export const OPERATOR_KEY = "contract-operator-key";
 
 export async function openSwept(label: string): Promise<{ sim: ArmSimulator; connection: ArmConnection; services: ApiServices; close(): Promise<void> }> {
-  const { sim, connection } = await simulator({ fleet: { clusters: 12, subscriptions: 3, extensionsPerCluster: 3, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.25, seed: 21 } });
+  const { sim, connection } = await simulator({
+    fleet: { clusters: 12, subscriptions: 3, extensionsPerCluster: 3, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.25, seed: 21 },
+  });
   const options = { connectionString: tablesConnection(), tablePrefix: uniquePrefix(label) };
   const history = await openFleetHistory(options);
   await seedFleet(history);
-  const sweep = () => runSweep({ armEndpoint: connection.endpoint, credential: connection.credential, agent: connection.agent, history, timeoutMs: 2000, retry: connection.retry });
+  const sweep = () =>
+    runSweep({
+      armEndpoint: connection.endpoint,
+      credential: connection.credential,
+      agent: connection.agent,
+      history,
+      timeoutMs: 2000,
+      retry: connection.retry,
+    });
   await sweep();
   // Between the sweeps a failure recovers, a healthy extension fails and an Arc cluster goes dark.
   const fleet = sim.fleet;

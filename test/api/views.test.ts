@@ -26,8 +26,21 @@ describe("links to the portal and to Resource Graph Explorer", () => {
 
 describe("Flux detail", () => {
   it("reads the source URL under the property its sourceKind names, the revision and suspension", () => {
-    const facts = { sourceKind: "OCIRepository", "ociRepository.url": "oci://ghcr.io/org/app", "gitRepository.url": "https://github.com/org/other", sourceSyncedCommitId: "main@sha1:abc", suspend: "true", sourceUpdatedAt: "2026-11-21T08:00:00Z" };
-    expect(fluxDetail(facts)).toEqual({ sourceKind: "OCIRepository", sourceUrl: "oci://ghcr.io/org/app", revisionApplied: "main@sha1:abc", sourceUpdatedAt: "2026-11-21T08:00:00.000Z", suspended: true });
+    const facts = {
+      sourceKind: "OCIRepository",
+      "ociRepository.url": "oci://ghcr.io/org/app",
+      "gitRepository.url": "https://github.com/org/other",
+      sourceSyncedCommitId: "main@sha1:abc",
+      suspend: "true",
+      sourceUpdatedAt: "2026-11-21T08:00:00Z",
+    };
+    expect(fluxDetail(facts)).toEqual({
+      sourceKind: "OCIRepository",
+      sourceUrl: "oci://ghcr.io/org/app",
+      revisionApplied: "main@sha1:abc",
+      sourceUpdatedAt: "2026-11-21T08:00:00.000Z",
+      suspended: true,
+    });
     expect(fluxDetail({})).toEqual({ suspended: false });
     expect(fluxDetail({ sourceUpdatedAt: "yesterday" })).toEqual({ suspended: false });
   });
