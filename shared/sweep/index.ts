@@ -88,7 +88,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: counter.count });
   const scopes = options.scopes ?? [];
 
-  const { partialScopes, pages } = await collectFleet({
+  const { partialScopes, pages, subscriptionNames } = await collectFleet({
     graph,
     configurations,
     assembler,
@@ -110,6 +110,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     partialScopes,
     clusters: assembler.clusters(),
     armRequests: counter.count,
+    subscriptionNames,
   });
 
   let snapshot = snapshotOf();
