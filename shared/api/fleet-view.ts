@@ -7,6 +7,7 @@
 import { getEntry } from "../catalog";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
+import { FleetGaugeBuilder, type FleetGauges } from "../telemetry/gauges";
 
 export interface ClusterRow {
   id: string;
@@ -65,6 +66,8 @@ export interface FleetView {
   /** Components failing or degraded, oldest episode first. */
   openFailures: ComponentRecord[];
   summary: FleetSummary;
+  /** The fleet gauges of `/metrics`, from the same pass. */
+  gauges: FleetGauges;
 }
 
 const OPEN_STATES: ReadonlySet<HealthState> = new Set(["failing", "degraded"]);
@@ -103,7 +106,9 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
     extensions: {},
   };
   const openFailures: ComponentRecord[] = [];
+  const gauges = new FleetGaugeBuilder(getEntry);
   for (const record of records) {
+    gauges.addComponent(record);
     let group = groups.get(record.clusterId);
     if (!group) groups.set(record.clusterId, (group = []));
     group.push(record);
@@ -143,6 +148,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       row.failingSince = minIso(row.failingSince, c.firstSeenFailingAt);
     }
     clusters.push(row);
+    gauges.addCluster({ kind: row.kind, state: row.state, facts: own.facts });
     summary.clusters.total++;
     summary.clusters.byState[row.state]++;
     bump(summary.clusters.byKind, row.kind, row.state);
@@ -151,7 +157,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   }
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   openFailures.sort((a, b) => (a.firstSeenFailingAt ?? "").localeCompare(b.firstSeenFailingAt ?? "") || a.id.localeCompare(b.id));
-  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary };
+  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary, gauges: gauges.result(summary.partialScopes.length) };
 }
 
 /**

@@ -60,6 +60,8 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec> {
   body?: BodySpec;
   /** JSON Schema of the 200 response. */
   response: Record<string, unknown>;
+  /** Media type of the 200 response when it is not JSON; the handler's body is then sent as the text it is. */
+  contentType?: string;
   /** Statuses besides 200 this route answers on purpose (404 for a missing cluster ...). */
   errors?: number[];
   handle(call: ApiCall<Q>): Promise<ApiResult>;
@@ -93,11 +95,11 @@ function errorResponse(err: ApiError): HttpResponseInit {
   return { status: err.status, jsonBody: err.toBody(), headers: { "cache-control": "no-store", ...err.headers } };
 }
 
-function jsonResponse(req: HttpRequest, result: ApiResult): HttpResponseInit {
+function jsonResponse(req: HttpRequest, result: ApiResult, contentType?: string): HttpResponseInit {
   const status = result.status ?? 200;
-  const text = JSON.stringify(result.body);
+  const text = contentType ? String(result.body) : JSON.stringify(result.body);
   const etag = etagOf(text);
-  const headers = { "content-type": "application/json; charset=utf-8", etag, "cache-control": "no-cache", ...result.headers };
+  const headers = { "content-type": contentType ?? "application/json; charset=utf-8", etag, "cache-control": "no-cache", ...result.headers };
   if (status === 200 && etagMatches(req.headers.get("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": "no-cache" } };
   return { status, body: text, headers };
 }
@@ -140,7 +142,7 @@ export function toHttpHandler(def: RouteDef, services: () => Promise<ApiServices
       if (declared > limit) throw tooLarge(limit);
       const query = parseQuery(req.query, def.query ?? {});
       const body = req.method.toUpperCase() === "POST" ? await readBody(req, limit) : undefined;
-      return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }));
+      return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }), def.contentType);
     } catch (err) {
       return errorResponse(err instanceof ApiError ? err : unexpected(err, ctx));
     }

@@ -29,7 +29,7 @@ function operation(def: RouteDef) {
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {
-    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: def.response } } },
+    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { [def.contentType ?? "application/json"]: { schema: def.response } } },
     ...(def.methods.includes("GET") ? { 304: { description: "Not modified: the ETag in If-None-Match still matches" } } : {}),
     400: errorResponse("A parameter or the body is invalid; `error.parameter` names it"),
     ...(def.authLevel === "anonymous" ? {} : { 401: { description: "Missing or wrong function key" } }),

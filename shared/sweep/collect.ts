@@ -42,11 +42,14 @@ export interface CollectResult {
   partialScopes: ScopeError[];
   /** Resource Graph pages read; 0 means nothing could be read at all. */
   pages: number;
+  /** Time spent judging rows as pages arrived (ms), part of the read's wall time. */
+  judgeMs: number;
 }
 
 export async function collectFleet(options: CollectOptions): Promise<CollectResult> {
   const partial: ScopeError[] = [];
   let pages = 0;
+  let judgeMs = 0;
   const budget = { isolation: options.maxIsolationQueries ?? 64 };
   const requests = options.requestCount;
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
@@ -56,7 +59,9 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
     let rows = 0;
     try {
       for await (const page of options.graph.pages(query, scope, options.signal)) {
+        const judging = performance.now();
         for (const row of page.rows) onRow(row);
+        judgeMs += performance.now() - judging;
         rows += page.rows.length;
         pages++;
         const names = scopeNames(scope);
@@ -110,7 +115,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
 
   await fetchMissingStatuses(options, progress);
   partial.push(...rejectedRows(options.assembler));
-  return { partialScopes: partial, pages };
+  return { partialScopes: partial, pages, judgeMs };
 }
 
 /** A failing Flux configuration whose Resource Graph row carries no per-object statuses: read it from ARM. */
