@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../shared/core/config";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { FUNCTION_SPECIFIC } = require("../bench/import.bench.js") as { FUNCTION_SPECIFIC: string[] };
+const { FUNCTION_SPECIFIC, TELEMETRY } = require("../bench/import.bench.js") as { FUNCTION_SPECIFIC: string[]; TELEMETRY: string[] };
 
 const root = resolve(__dirname, "../..");
 
@@ -64,5 +64,9 @@ describe("Functions entry point", () => {
   it("loads no SDK that only some functions use: handlers load their use case on first call", () => {
     expect(loaded.packages).toContain("@azure/functions");
     expect(FUNCTION_SPECIFIC.filter((name) => loaded.packages.includes(name))).toEqual([]);
+  });
+
+  it("loads no telemetry package: not even the OpenTelemetry API before the first invocation", () => {
+    expect(TELEMETRY.filter((name) => loaded.packages.includes(name))).toEqual([]);
   });
 });
