@@ -3,15 +3,14 @@ import { app, type InvocationContext, type Timer } from "@azure/functions";
 import type { SweepResult } from "../shared/sweep";
 
 export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const [{ runSweep }, { sweepOptionsFromEnv }, { preferSmallHeap }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { sweepTelemetry }, { flushTelemetry, startTelemetry }] = await Promise.all([
+  // The worker's heap flags come from the languageWorkers__node__arguments app setting (shared/sweep/memory.ts).
+  const [{ runSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { sweepTelemetry }, { flushTelemetry, startTelemetry }] = await Promise.all([
     import("../shared/sweep"),
     import("../shared/sweep/from-env"),
-    import("../shared/sweep/memory"),
     import("../shared/store"),
     import("../shared/sweep/telemetry"),
     import("../shared/telemetry"),
   ]);
-  preferSmallHeap();
   await startTelemetry();
   const telemetry = sweepTelemetry(context.traceContext?.traceParent);
   let result: SweepResult;

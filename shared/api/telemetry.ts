@@ -4,6 +4,7 @@
  * is internal (OpenTelemetry's default kind): the Functions host already reports the request itself
  * to Application Insights. The telemetry module is loaded on the first request, not at cold start.
  */
+import { methodLabel } from "../telemetry/labels";
 import type { HttpHandler, RouteDef } from "./http";
 
 let telemetry: Promise<typeof import("../telemetry")> | undefined;
@@ -15,7 +16,7 @@ export function tracedHandler(def: Pick<RouteDef, "route">, handler: HttpHandler
     // Not awaited: the exporter's first load (~0.5 s) must not delay a request; requests before it is up go unrecorded.
     void t.startTelemetry();
     const started = performance.now();
-    const method = t.methodLabel(req.method);
+    const method = methodLabel(req.method);
     const { span } = t.startSpan(`${method} ${route}`, t.invocationContext(ctx.traceContext?.traceParent), { attributes: { "http.request.method": method, "http.route": route } });
     let status = 500;
     try {

@@ -1,7 +1,7 @@
 import type { Agent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Pipeline } from "@azure/core-rest-pipeline";
-import { armRequestPolicy } from "../telemetry";
+import { armRequestPolicy } from "../telemetry/policies";
 import { DEFAULT_RETRY, RetryPolicy } from "./errors";
 import { Clock, systemClock } from "./pacing";
 

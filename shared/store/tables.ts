@@ -9,7 +9,7 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
 import { Env, intSetting, setting, settingOrDefault } from "../core/config";
-import { tableOperationPolicy } from "../telemetry";
+import { tableOperationPolicy } from "../telemetry/policies";
 import { FleetHistoryError } from "./errors";
 
 export interface FleetHistoryOptions {

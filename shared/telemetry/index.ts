@@ -7,9 +7,9 @@
  * its message (messages carry resource names and customer text).
  */
 import { metrics, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Meter, type MeterProvider, type Span, type SpanKind } from "@opentelemetry/api";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { Env } from "../core/config";
 import { GAUGES, type FleetGauges } from "./gauges";
+import { methodLabel } from "./labels";
 import { CONNECTION_STRING } from "./settings";
 
 export const SCOPE_NAME = "fleet-health";
@@ -78,48 +78,18 @@ export function recordDigestDelivery(target: string, outcome: string): void {
   instruments().digestDeliveries.add(1, { target, outcome });
 }
 
-const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "MERGE"]);
-/** An HTTP method as a bounded attribute (OpenTelemetry's `_OTHER` for anything else). */
-export const methodLabel = (method: string) => (METHODS.has(method.toUpperCase()) ? method.toUpperCase() : "_OTHER");
-
 export function recordApiRequest(route: string, method: string, status: number, durationMs: number): void {
   const i = instruments();
   i.apiRequests.add(1, { route, method: methodLabel(method), status: String(status) });
   i.apiDuration.record(durationMs, { route });
 }
 
-/** `429` apart (throttling), else the status class; `error` when no response came. */
-export function statusLabel(status: number | undefined): string {
-  return status === undefined ? "error" : status === 429 ? "429" : `${Math.floor(status / 100)}xx`;
+export function recordArmRequest(api: "resource-graph" | "arm", status: string): void {
+  instruments().armRequests.add(1, { api, status });
 }
 
-function countingPolicy(name: string, record: (request: { url: string; method: string }, status: number | undefined) => void): PipelinePolicy {
-  return {
-    name,
-    async sendRequest(request, next) {
-      try {
-        const response = await next(request);
-        record(request, response.status);
-        return response;
-      } catch (err) {
-        record(request, (err as { statusCode?: number }).statusCode);
-        throw err;
-      }
-    },
-  };
-}
-
-/** Counts every Resource Graph and ARM attempt (our retries pass the pipeline once each), 429s apart. */
-export function armRequestPolicy(): PipelinePolicy {
-  return countingPolicy("fleetArmRequestMetrics", (request, status) => {
-    const api = /\/providers\/microsoft\.resourcegraph\//i.test(new URL(request.url).pathname) ? "resource-graph" : "arm";
-    instruments().armRequests.add(1, { api, status: statusLabel(status) });
-  });
-}
-
-/** Counts the Table requests of one table (its name without the prefix, a closed set). */
-export function tableOperationPolicy(table: string): PipelinePolicy {
-  return countingPolicy("fleetTableOperationMetrics", (request, status) => instruments().tableOperations.add(1, { table, method: methodLabel(request.method), status: statusLabel(status) }));
+export function recordTableOperation(table: string, method: string, status: string): void {
+  instruments().tableOperations.add(1, { table, method, status });
 }
 
 // ---- traces ----

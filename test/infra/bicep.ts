@@ -118,6 +118,8 @@ export interface Declaration {
   node: Node;
   /** Decorator names, e.g. `secure`, `description`. */
   decorators: string[];
+  /** Decorator name to its argument list as source text, e.g. minValue -> `1`. */
+  decoratorArgs: Record<string, string>;
 }
 
 const DECLARATIONS: Record<string, Declaration["kind"]> = {
@@ -132,15 +134,19 @@ const DECLARATIONS: Record<string, Declaration["kind"]> = {
 export function declarations(file: BicepFile): Declaration[] {
   const result: Declaration[] = [];
   let decorators: string[] = [];
+  let decoratorArgs: Record<string, string> = {};
   for (const node of named(file.root)) {
     if (node.type === "comment" || node.type === "diagnostic_comment") continue;
     if (node.type === "decorators") {
-      decorators = node.descendantsOfType("decorator").map((d) => d?.namedChildren[0]?.namedChildren[0]?.text ?? "");
+      const calls = node.descendantsOfType("decorator").map((d) => d?.namedChildren[0]);
+      decorators = calls.map((call) => call?.namedChildren[0]?.text ?? "");
+      decoratorArgs = Object.fromEntries(calls.map((call) => [call?.namedChildren[0]?.text ?? "", call?.namedChildren[1]?.text.replace(/^\(|\)$/g, "") ?? ""]));
       continue;
     }
     const kind = DECLARATIONS[node.type];
-    if (kind) result.push({ kind, name: named(node)[0].text, node, decorators });
+    if (kind) result.push({ kind, name: named(node)[0].text, node, decorators, decoratorArgs });
     decorators = [];
+    decoratorArgs = {};
   }
   return result;
 }

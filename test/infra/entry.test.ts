@@ -56,9 +56,9 @@ describe("Functions entry point", () => {
     expect(loaded.registrations.filter((r) => r.kind !== "timer").length).toBeGreaterThan(0);
     const names = loaded.registrations.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
-    // The README runs each timer once through the admin endpoint, by function name.
-    const readme = readFileSync(resolve(root, "README.md"), "utf8");
-    for (const timer of timers) expect(readme).toContain(`/admin/functions/${timer.name}"`);
+    // The deploy guide runs each timer once through the admin endpoint, by function name.
+    const guide = readFileSync(resolve(root, "docs/deploy.md"), "utf8");
+    for (const timer of timers) expect(guide).toContain(`/admin/functions/${timer.name}"`);
   });
 
   it("loads no SDK that only some functions use: handlers load their use case on first call", () => {

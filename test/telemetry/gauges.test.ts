@@ -3,7 +3,8 @@ import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { componentLabels, connectivityLabel, FleetGaugeBuilder, type GaugeComponent } from "../../shared/telemetry/gauges";
 import { renderPrometheus } from "../../shared/telemetry/prometheus";
-import { errorCode, invocationContext, methodLabel, statusLabel } from "../../shared/telemetry";
+import { errorCode, invocationContext } from "../../shared/telemetry";
+import { methodLabel, statusLabel } from "../../shared/telemetry/labels";
 
 const ENTRIES: Record<string, { category: string; severity: string }> = { "flux-extension-install": { category: "flux", severity: "critical" } };
 const entryOf = (id: string) => ENTRIES[id];

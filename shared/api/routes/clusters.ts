@@ -13,6 +13,7 @@ import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
+import { failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
@@ -150,8 +151,10 @@ export const getCluster = defineRoute({
   errors: [404],
   async handle({ params, services }) {
     const id = clusterIdFromParams(params);
-    const components = await (await services()).history.getCluster(id);
+    const svc = await services();
+    const components = await svc.history.getCluster(id);
     if (!components?.length) throw unknownCluster(id);
+    const mark = await failureMarker(svc);
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
     return {
       body: {
@@ -164,7 +167,7 @@ export const getCluster = defineRoute({
         lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
         dark: Boolean(own.dark),
         components: components.map(componentView),
-        openFailures: components.filter((c) => isOpenFailure(c.state)).map(openFailureView),
+        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c), c)),
       },
     };
   },

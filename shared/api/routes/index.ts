@@ -12,6 +12,7 @@ import { getCluster, getClusterHistory, listClusters } from "./clusters";
 import { getDigest, listDigests } from "./digests";
 import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
 import { getMetrics } from "./metrics";
+import { OPERATION_ROUTES } from "./operations";
 import { tracedHandler } from "../telemetry";
 
 const health = defineRoute({
@@ -53,6 +54,7 @@ export const API_ROUTES: readonly RouteDef[] = [
   listDigests,
   getDigest,
   getMetrics,
+  ...OPERATION_ROUTES,
 ];
 
 /** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
