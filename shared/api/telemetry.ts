@@ -17,7 +17,9 @@ export function tracedHandler(def: Pick<RouteDef, "route">, handler: HttpHandler
     void t.startTelemetry();
     const started = performance.now();
     const method = methodLabel(req.method);
-    const { span } = t.startSpan(`${method} ${route}`, t.invocationContext(ctx.traceContext?.traceParent), { attributes: { "http.request.method": method, "http.route": route } });
+    const { span } = t.startSpan(`${method} ${route}`, t.invocationContext(ctx.traceContext?.traceParent), {
+      attributes: { "http.request.method": method, "http.route": route },
+    });
     let status = 500;
     try {
       const response = await handler(req, ctx);

@@ -16,13 +16,29 @@ export function snapshotGauges(snapshot: FleetSnapshot): FleetGauges {
   for (const cluster of snapshot.clusters) {
     gauges.addCluster({ kind: cluster.kind, state: cluster.state, facts: cluster.components[0]?.facts });
     for (const c of cluster.components) {
-      gauges.addComponent({ state: c.state, kind: c.kind, clusterId: cluster.id, clusterKind: cluster.kind, extensionType: c.extensionType, catalogId: c.classification?.catalogId, fingerprint: c.classification?.fingerprint, reason: c.reason });
+      gauges.addComponent({
+        state: c.state,
+        kind: c.kind,
+        clusterId: cluster.id,
+        clusterKind: cluster.kind,
+        extensionType: c.extensionType,
+        catalogId: c.classification?.catalogId,
+        fingerprint: c.classification?.fingerprint,
+        reason: c.reason,
+      });
     }
   }
   return gauges.result(snapshot.partialScopes.length);
 }
 
-const STAGE_OF: Record<SweepProgress["phase"], SweepStage | undefined> = { clusters: "read", configurations: "read", statuses: "read", confirm: "confirm", persist: "record", done: undefined };
+const STAGE_OF: Record<SweepProgress["phase"], SweepStage | undefined> = {
+  clusters: "read",
+  configurations: "read",
+  statuses: "read",
+  confirm: "confirm",
+  persist: "record",
+  done: undefined,
+};
 
 export interface SweepTelemetry {
   onProgress(progress: SweepProgress): void;

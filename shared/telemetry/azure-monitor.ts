@@ -24,7 +24,13 @@ export function parseAuthenticationString(value: string): { clientId?: string } 
       .filter(Boolean)
       .map((part) => {
         const eq = part.indexOf("=");
-        return [part.slice(0, eq < 0 ? undefined : eq).trim().toLowerCase(), eq < 0 ? "" : part.slice(eq + 1).trim()] as const;
+        return [
+          part
+            .slice(0, eq < 0 ? undefined : eq)
+            .trim()
+            .toLowerCase(),
+          eq < 0 ? "" : part.slice(eq + 1).trim(),
+        ] as const;
       }),
   );
   if (pairs.get("authorization")?.toUpperCase() !== "AAD") throw new TypeError(`${AUTHENTICATION_STRING}: expected Authorization=AAD`);
@@ -49,19 +55,36 @@ export interface AzureMonitorOptions {
 }
 
 export async function registerAzureMonitor(env: Env, options: AzureMonitorOptions = {}): Promise<{ flush(): Promise<void>; shutdown(): Promise<void> }> {
-  const [{ AzureMonitorMetricExporter, AzureMonitorTraceExporter }, { MeterProvider, PeriodicExportingMetricReader }, { BasicTracerProvider, BatchSpanProcessor }, { resourceFromAttributes }] = await Promise.all([
+  const [
+    { AzureMonitorMetricExporter, AzureMonitorTraceExporter },
+    { MeterProvider, PeriodicExportingMetricReader },
+    { BasicTracerProvider, BatchSpanProcessor },
+    { resourceFromAttributes },
+  ] = await Promise.all([
     import("@azure/monitor-opentelemetry-exporter"),
     import("@opentelemetry/sdk-metrics"),
     import("@opentelemetry/sdk-trace-base"),
     import("@opentelemetry/resources"),
   ]);
   const credential = options.credential ?? (await credentialFrom(env));
-  const exporterOptions = { connectionString: env[CONNECTION_STRING], ...(credential ? { credential } : {}), ...(options.disableOfflineStorage ? { disableOfflineStorage: true } : {}) };
+  const exporterOptions = {
+    connectionString: env[CONNECTION_STRING],
+    ...(credential ? { credential } : {}),
+    ...(options.disableOfflineStorage ? { disableOfflineStorage: true } : {}),
+  };
   // The role name Application Insights shows: the function app's, as the host's own telemetry has it.
-  const resource = resourceFromAttributes({ "service.name": env.WEBSITE_SITE_NAME ?? "fleet-health", ...(env.WEBSITE_INSTANCE_ID ? { "service.instance.id": env.WEBSITE_INSTANCE_ID } : {}) });
+  const resource = resourceFromAttributes({
+    "service.name": env.WEBSITE_SITE_NAME ?? "fleet-health",
+    ...(env.WEBSITE_INSTANCE_ID ? { "service.instance.id": env.WEBSITE_INSTANCE_ID } : {}),
+  });
   const meterProvider = new MeterProvider({
     resource,
-    readers: [new PeriodicExportingMetricReader({ exporter: new AzureMonitorMetricExporter(exporterOptions), exportIntervalMillis: options.exportIntervalMs ?? 60_000 })],
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new AzureMonitorMetricExporter(exporterOptions),
+        exportIntervalMillis: options.exportIntervalMs ?? 60_000,
+      }),
+    ],
   });
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new AzureMonitorTraceExporter(exporterOptions))] });
   metrics.setGlobalMeterProvider(meterProvider);

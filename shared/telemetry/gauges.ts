@@ -7,7 +7,10 @@
 import type { ClusterKind, ComponentKind, HealthState } from "../core/model";
 
 export const GAUGES = {
-  components: { name: "fleet.components", help: "Components by state, catalog entry (open failures), category, severity, extension type, component kind and cluster kind" },
+  components: {
+    name: "fleet.components",
+    help: "Components by state, catalog entry (open failures), category, severity, extension type, component kind and cluster kind",
+  },
   clusters: { name: "fleet.clusters", help: "Clusters by kind, connectivity and worst state" },
   incidents: { name: "fleet.incidents.open", help: "Problems (catalog entry, or fingerprint when unclassified) failing or degraded on at least two clusters" },
   partialScopes: { name: "fleet.partial_scopes", help: "Scopes the latest sweep could not read in full" },

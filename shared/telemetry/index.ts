@@ -6,7 +6,19 @@
  * just `@opentelemetry/api`. Attributes are bounded sets; an error is described by its code, never
  * its message (messages carry resource names and customer text).
  */
-import { metrics, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Meter, type MeterProvider, type Span, type SpanKind } from "@opentelemetry/api";
+import {
+  metrics,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Meter,
+  type MeterProvider,
+  type Span,
+  type SpanKind,
+} from "@opentelemetry/api";
 import type { Env } from "../core/config";
 import { GAUGES, type FleetGauges } from "./gauges";
 import { methodLabel } from "./labels";

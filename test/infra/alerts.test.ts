@@ -16,7 +16,15 @@ beforeAll(async () => {
   const telemetry = inMemoryTelemetry();
   recordSweepRun("recorded", true, 1000, { read: 1, judge: 1, confirm: 1, record: 1 });
   recordSweepRun("error", false, 10);
-  const labels = { state: "failing", catalog_entry: "arc-agent-offline", category: "connectivity", severity: "critical", extension_type: "none", component_kind: "cluster", cluster_kind: "arc" };
+  const labels = {
+    state: "failing",
+    catalog_entry: "arc-agent-offline",
+    category: "connectivity",
+    severity: "critical",
+    extension_type: "none",
+    component_kind: "cluster",
+    cluster_kind: "arc",
+  };
   recordFleetGauges({ components: [{ labels, value: 1 }], clusters: [], openIncidents: 0, partialScopes: 0 });
   exported = await telemetry.points();
   await telemetry.stop();
@@ -49,14 +57,23 @@ describe("alerts", () => {
     expect(rules.map((o) => objectProperties(o).get("name")?.text)).toEqual(["'critical-failing'", "'failing-rise'", "'partial-sweeps'", "'no-sweep'"]);
     const threshold = rules.find((o) => objectProperties(o).get("name")?.text === "'failing-rise'")!;
     expect(objectProperties(threshold).get("threshold")?.text).toBe("failingRiseThreshold");
-    expect(declarations(alerts()).filter((d) => d.kind === "param" && valueOf(d) === undefined).map((d) => d.name).sort()).toEqual(["applicationInsightsName", "emails", "location", "nameSuffix"]);
+    expect(
+      declarations(alerts())
+        .filter((d) => d.kind === "param" && valueOf(d) === undefined)
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(["applicationInsightsName", "emails", "location", "nameSuffix"]);
   });
 
   it("query only metric names, dimensions and values the code exports", () => {
     const source = alerts().source;
     const names = [...source.matchAll(/name == "([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(names)).toEqual(new Set(["fleet.sweeps", "fleet.components"]));
-    for (const name of names) expect(exported.some((p) => p.name === name), name).toBe(true);
+    for (const name of names)
+      expect(
+        exported.some((p) => p.name === name),
+        name,
+      ).toBe(true);
     const seen = new Map<string, Set<string>>();
     for (const p of exported) for (const [k, v] of Object.entries(p.attributes)) (seen.get(k) ?? seen.set(k, new Set()).get(k)!).add(v);
     const compared = [...source.matchAll(/customDimensions\.(\w+)\) (?:==|!=) "([^"]+)"/g)];
@@ -65,4 +82,3 @@ describe("alerts", () => {
     for (const [, key] of source.matchAll(/customDimensions\.(\w+)/g)) expect(seen.has(key), key).toBe(true);
   });
 });
-

@@ -37,7 +37,12 @@ beforeAll(async () => {
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
       const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
-      const items = text.trim().startsWith("[") ? JSON.parse(text) : text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const items = text.trim().startsWith("[")
+        ? JSON.parse(text)
+        : text
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l));
       received.push({ path: req.url ?? "", authorization: req.headers.authorization, items });
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ itemsReceived: items.length, itemsAccepted: items.length, errors: [] }));
     });
@@ -52,10 +57,30 @@ afterAll(async () => {
 describe("Azure Monitor export", () => {
   it("sends the gauges and the spans to the ingestion endpoint with an Entra ID token", async () => {
     const port = (server.address() as AddressInfo).port;
-    const env = { APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-0000000000aa;IngestionEndpoint=https://localhost:${port}/` };
+    const env = {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-0000000000aa;IngestionEndpoint=https://localhost:${port}/`,
+    };
     const handle = await registerAzureMonitor(env, { credential: staticTokenCredential("entra-token"), disableOfflineStorage: true });
     try {
-      recordFleetGauges({ components: [{ labels: { state: "failing", catalog_entry: "flux-extension-install", category: "flux", severity: "high", extension_type: "microsoft.flux", component_kind: "extension", cluster_kind: "arc" }, value: 3 }], clusters: [], openIncidents: 1, partialScopes: 0 });
+      recordFleetGauges({
+        components: [
+          {
+            labels: {
+              state: "failing",
+              catalog_entry: "flux-extension-install",
+              category: "flux",
+              severity: "high",
+              extension_type: "microsoft.flux",
+              component_kind: "extension",
+              cluster_kind: "arc",
+            },
+            value: 3,
+          },
+        ],
+        clusters: [],
+        openIncidents: 1,
+        partialScopes: 0,
+      });
       recordSweepRun("recorded", false, 1234, { read: 1, judge: 2, confirm: 3, record: 4 });
       startSpan("sweep", invocationContext(undefined)).span.end();
       await handle.flush();
@@ -68,9 +93,24 @@ describe("Azure Monitor export", () => {
       expect(r.authorization).toBe("Bearer entra-token");
     }
     const items = received.flatMap((r) => r.items);
-    const metrics = items.filter((i) => i.data.baseType === "MetricData").flatMap((i) => (i.data.baseData as { metrics: Array<{ name: string; value: number }>; properties?: Record<string, string> }).metrics.map((m) => ({ ...m, properties: (i.data.baseData as { properties?: Record<string, string> }).properties })));
-    expect(metrics).toContainEqual(expect.objectContaining({ name: "fleet.components", value: 3, properties: expect.objectContaining({ catalog_entry: "flux-extension-install", state: "failing" }) }));
-    expect(metrics.map((m) => m.name)).toEqual(expect.arrayContaining(["fleet.sweeps", "fleet.sweep.duration", "fleet.sweep.stage.duration", "fleet.incidents.open"]));
+    const metrics = items
+      .filter((i) => i.data.baseType === "MetricData")
+      .flatMap((i) =>
+        (i.data.baseData as { metrics: Array<{ name: string; value: number }>; properties?: Record<string, string> }).metrics.map((m) => ({
+          ...m,
+          properties: (i.data.baseData as { properties?: Record<string, string> }).properties,
+        })),
+      );
+    expect(metrics).toContainEqual(
+      expect.objectContaining({
+        name: "fleet.components",
+        value: 3,
+        properties: expect.objectContaining({ catalog_entry: "flux-extension-install", state: "failing" }),
+      }),
+    );
+    expect(metrics.map((m) => m.name)).toEqual(
+      expect.arrayContaining(["fleet.sweeps", "fleet.sweep.duration", "fleet.sweep.stage.duration", "fleet.incidents.open"]),
+    );
     expect(items.some((i) => i.data.baseType === "RemoteDependencyData" && i.data.baseData.name === "sweep")).toBe(true);
   });
 

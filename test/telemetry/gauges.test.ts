@@ -8,11 +8,27 @@ import { methodLabel, statusLabel } from "../../shared/telemetry/labels";
 
 const ENTRIES: Record<string, { category: string; severity: string }> = { "flux-extension-install": { category: "flux", severity: "critical" } };
 const entryOf = (id: string) => ENTRIES[id];
-const base: GaugeComponent = { state: "failing", kind: "extension", clusterId: "/subscriptions/s/resourcegroups/r/providers/microsoft.kubernetes/connectedclusters/c1", clusterKind: "arc", extensionType: "microsoft.flux", catalogId: "flux-extension-install", reason: "InstallationFailed" };
+const base: GaugeComponent = {
+  state: "failing",
+  kind: "extension",
+  clusterId: "/subscriptions/s/resourcegroups/r/providers/microsoft.kubernetes/connectedclusters/c1",
+  clusterKind: "arc",
+  extensionType: "microsoft.flux",
+  catalogId: "flux-extension-install",
+  reason: "InstallationFailed",
+};
 
 describe("fleet gauge dimensions", () => {
   it("name the catalog entry of open failures only; unmatched and unknown entries are closed values", () => {
-    expect(componentLabels(base, entryOf)).toEqual({ state: "failing", catalog_entry: "flux-extension-install", category: "flux", severity: "critical", extension_type: "microsoft.flux", component_kind: "extension", cluster_kind: "arc" });
+    expect(componentLabels(base, entryOf)).toEqual({
+      state: "failing",
+      catalog_entry: "flux-extension-install",
+      category: "flux",
+      severity: "critical",
+      extension_type: "microsoft.flux",
+      component_kind: "extension",
+      cluster_kind: "arc",
+    });
     expect(componentLabels({ ...base, state: "healthy" }, entryOf)).toMatchObject({ catalog_entry: "none", category: "none", severity: "none" });
     expect(componentLabels({ ...base, catalogId: null }, entryOf)).toMatchObject({ catalog_entry: "unclassified", category: "unclassified" });
     expect(componentLabels({ ...base, catalogId: "retired-entry" }, entryOf)).toMatchObject({ catalog_entry: "other", category: "unknown-entry" });
@@ -59,7 +75,14 @@ describe("trace context and bounded attributes", () => {
   it("joins a valid W3C traceparent and ignores a malformed one", () => {
     const ctx = invocationContext("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     expect(trace.getSpanContext(ctx)).toEqual({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spanId: "00f067aa0ba902b7", traceFlags: 1, isRemote: true });
-    for (const bad of [undefined, "", "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]) expect(invocationContext(bad)).toBe(ROOT_CONTEXT);
+    for (const bad of [
+      undefined,
+      "",
+      "garbage",
+      "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+      "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    ])
+      expect(invocationContext(bad)).toBe(ROOT_CONTEXT);
   });
 
   it("describes errors by code, methods and statuses by closed sets", () => {

@@ -14,7 +14,15 @@ const dashboard = JSON.parse(readFileSync(resolve(__dirname, "../../infra/grafan
 /** The label names of each family `/api/metrics` serves, from a small fleet. */
 function served(): Map<string, Set<string>> {
   const gauges = new FleetGaugeBuilder(() => ({ category: "flux", severity: "critical" }));
-  gauges.addComponent({ state: "failing", kind: "extension", clusterId: "c1", clusterKind: "arc", extensionType: "microsoft.flux", catalogId: "x", reason: "Failed" });
+  gauges.addComponent({
+    state: "failing",
+    kind: "extension",
+    clusterId: "c1",
+    clusterKind: "arc",
+    extensionType: "microsoft.flux",
+    catalogId: "x",
+    reason: "Failed",
+  });
   gauges.addCluster({ kind: "arc", state: "failing", facts: { connectivityStatus: "Connected" } });
   const text = renderPrometheus(gauges.result(0), { latest: new Date().toISOString(), lastComplete: new Date().toISOString() });
   const families = parsePrometheus(text) as Array<{ name: string; metrics: Array<{ labels?: Record<string, string> }> }>;
@@ -40,12 +48,20 @@ describe("Grafana dashboard", () => {
       for (const [, metric, selector] of expr.matchAll(/\b(fleet_\w+)(?:\{([^}]*)\})?/g)) {
         used.add(metric);
         expect(families.has(metric), `${metric} in ${expr}`).toBe(true);
-        for (const [, label] of (selector ?? "").matchAll(/(\w+)\s*(?:=~|!=|!~|=)/g)) expect(families.get(metric)!.has(label), `${label} of ${metric}`).toBe(true);
-        for (const [, labels] of expr.matchAll(/by \(([^)]*)\)/g)) for (const label of labels.split(",").map((l) => l.trim())) expect(families.get(metric)!.has(label), `by ${label} on ${metric}`).toBe(true);
+        for (const [, label] of (selector ?? "").matchAll(/(\w+)\s*(?:=~|!=|!~|=)/g))
+          expect(families.get(metric)!.has(label), `${label} of ${metric}`).toBe(true);
+        for (const [, labels] of expr.matchAll(/by \(([^)]*)\)/g))
+          for (const label of labels.split(",").map((l) => l.trim())) expect(families.get(metric)!.has(label), `by ${label} on ${metric}`).toBe(true);
       }
       const labelValues = /label_values\((\w+), (\w+)\)/.exec(expr);
       if (labelValues) expect(families.get(labelValues[1])?.has(labelValues[2])).toBe(true);
     }
-    expect([...used].sort()).toEqual(["fleet_clusters", "fleet_components", "fleet_incidents_open", "fleet_partial_scopes", "fleet_sweep_last_timestamp_seconds"]);
+    expect([...used].sort()).toEqual([
+      "fleet_clusters",
+      "fleet_components",
+      "fleet_incidents_open",
+      "fleet_partial_scopes",
+      "fleet_sweep_last_timestamp_seconds",
+    ]);
   });
 });

@@ -36,7 +36,9 @@ let prefix: string;
 
 beforeAll(async () => {
   telemetry = inMemoryTelemetry();
-  const setup = await simulator({ fleet: { clusters: 16, subscriptions: 3, extensionsPerCluster: 5, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.3, seed: 17 } });
+  const setup = await simulator({
+    fleet: { clusters: 16, subscriptions: 3, extensionsPerCluster: 5, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.3, seed: 17 },
+  });
   sim = setup.sim;
   // One cluster offline, so connectivity has more than one value.
   sim.fleet.takeOffline(sim.fleet.clusters.find((c) => c.kind === "arc")!.id);
@@ -44,7 +46,15 @@ beforeAll(async () => {
   const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
   const observed = sweepTelemetry(TRACEPARENT);
   const { connection } = setup;
-  result = await runSweep({ armEndpoint: connection.endpoint, credential: connection.credential, agent: connection.agent, history, timeoutMs: 2000, retry: connection.retry, onProgress: observed.onProgress });
+  result = await runSweep({
+    armEndpoint: connection.endpoint,
+    credential: connection.credential,
+    agent: connection.agent,
+    history,
+    timeoutMs: 2000,
+    retry: connection.retry,
+    onProgress: observed.onProgress,
+  });
   observed.finish(result);
   points = await telemetry.points();
 }, 60_000);
@@ -61,7 +71,12 @@ describe("a sweep's telemetry", () => {
     const byState = sumBy(points, GAUGES.components.name, "state");
     for (const [state, count] of Object.entries(summary.byState)) expect(byState[state] ?? 0).toBe(count);
     expect(summary.failing).toBeGreaterThan(0);
-    const open = points.filter((p) => p.name === GAUGES.components.name && ["failing", "degraded"].includes(p.attributes.state) && !["unclassified", "other"].includes(p.attributes.catalog_entry));
+    const open = points.filter(
+      (p) =>
+        p.name === GAUGES.components.name &&
+        ["failing", "degraded"].includes(p.attributes.state) &&
+        !["unclassified", "other"].includes(p.attributes.catalog_entry),
+    );
     expect(sumBy(open, GAUGES.components.name, "catalog_entry")).toEqual(summary.byCatalogId);
     expect(sum(points, GAUGES.clusters.name)).toBe(summary.clusters);
     expect(sum(points, GAUGES.partialScopes.name)).toBe(0);
@@ -80,7 +95,9 @@ describe("a sweep's telemetry", () => {
   });
 
   it("counts the sweep, its stages, every Resource Graph and ARM request and the Table operations", () => {
-    expect(points.filter((p) => p.name === METRICS.sweeps)).toEqual([{ name: METRICS.sweeps, attributes: { outcome: "recorded", partial: "false" }, value: 1 }]);
+    expect(points.filter((p) => p.name === METRICS.sweeps)).toEqual([
+      { name: METRICS.sweeps, attributes: { outcome: "recorded", partial: "false" }, value: 1 },
+    ]);
     expect(Object.keys(sumBy(points, METRICS.stageDuration, "stage")).sort()).toEqual(["confirm", "judge", "read", "record"]);
     expect(sum(points, METRICS.armRequests)).toBe(result.summary.armRequests);
     expect(sum(points, METRICS.armRequests, { api: "resource-graph" })).toBe(sim.stats.argQueries);
@@ -128,13 +145,16 @@ describe("GET /api/metrics", () => {
     expect(families.every((f) => f.type === "GAUGE")).toBe(true);
 
     const components = family("fleet_components");
-    const total = (rows: typeof components, where: Record<string, string> = {}) => rows.filter((r) => Object.entries(where).every(([k, v]) => r.labels[k] === v)).reduce((a, r) => a + r.value, 0);
+    const total = (rows: typeof components, where: Record<string, string> = {}) =>
+      rows.filter((r) => Object.entries(where).every(([k, v]) => r.labels[k] === v)).reduce((a, r) => a + r.value, 0);
     const s = summary.json;
     expect(total(components)).toBe(s.components.total);
     for (const [state, count] of Object.entries(s.components.byState)) expect(total(components, { state })).toBe(count);
-    for (const [id, count] of Object.entries(s.failures.byCatalogId)) expect(total(components, { catalog_entry: id, state: "failing" }) + total(components, { catalog_entry: id, state: "degraded" })).toBe(count);
+    for (const [id, count] of Object.entries(s.failures.byCatalogId))
+      expect(total(components, { catalog_entry: id, state: "failing" }) + total(components, { catalog_entry: id, state: "degraded" })).toBe(count);
     expect(total(components, { catalog_entry: "unclassified" })).toBe(s.failures.unclassified);
-    for (const [kind, { total: n }] of Object.entries(s.clusters.byKind) as Array<[string, { total: number }]>) expect(total(family("fleet_clusters"), { cluster_kind: kind })).toBe(n);
+    for (const [kind, { total: n }] of Object.entries(s.clusters.byKind) as Array<[string, { total: number }]>)
+      expect(total(family("fleet_clusters"), { cluster_kind: kind })).toBe(n);
     const incidents = (await api("GET", "/api/incidents")).json.items.length;
     expect(family("fleet_incidents_open")[0].value).toBe(incidents);
     expect(family("fleet_partial_scopes")[0].value).toBe(s.partialScopes.length);
@@ -159,7 +179,11 @@ describe("GET /api/metrics", () => {
     const [, options] = apiFunctions(() => Promise.resolve(services)).find(([name]) => name === "getCluster")!;
     const id = result.snapshot.clusters[0].id;
     const [, , subscriptionId, , resourceGroup, , provider, clusterType, clusterName] = id.split("/");
-    const req = new HttpRequest({ method: "GET", url: `http://localhost/api/clusters${id}`, params: { subscriptionId, resourceGroup, provider, clusterType, clusterName } });
+    const req = new HttpRequest({
+      method: "GET",
+      url: `http://localhost/api/clusters${id}`,
+      params: { subscriptionId, resourceGroup, provider, clusterType, clusterName },
+    });
     const ctx = new InvocationContext({ functionName: "getCluster", traceContext: { traceParent: TRACEPARENT }, logHandler: () => undefined });
     const res = await (options.handler as (r: HttpRequest, c: InvocationContext) => Promise<{ status?: number }>)(req, ctx);
     const [span] = telemetry.spans();
@@ -167,7 +191,9 @@ describe("GET /api/metrics", () => {
     expect(span.spanContext().traceId).toBe(TRACE_ID);
     expect(span.attributes["http.response.status_code"]).toBe(res.status ?? 200);
     const requests = (await telemetry.points()).filter((p) => p.name === METRICS.apiRequests);
-    expect(requests).toEqual([{ name: METRICS.apiRequests, attributes: { route: `/api/${CLUSTER_ROUTE}`, method: "GET", status: String(res.status ?? 200) }, value: 1 }]);
+    expect(requests).toEqual([
+      { name: METRICS.apiRequests, attributes: { route: `/api/${CLUSTER_ROUTE}`, method: "GET", status: String(res.status ?? 200) }, value: 1 },
+    ]);
     expect(res.status ?? 200).toBe(200);
     expect(JSON.stringify([span.name, span.attributes, requests])).not.toContain(id.split("/").at(-1));
   });
