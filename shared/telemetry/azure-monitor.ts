@@ -50,8 +50,6 @@ export interface AzureMonitorOptions {
   /** Tests: a credential other than the managed identity, and no disk buffering. */
   credential?: TokenCredential;
   disableOfflineStorage?: boolean;
-  /** Periodic metric export (default 60 s); sweeps also flush when they end. */
-  exportIntervalMs?: number;
 }
 
 export async function registerAzureMonitor(env: Env, options: AzureMonitorOptions = {}): Promise<{ flush(): Promise<void>; shutdown(): Promise<void> }> {
@@ -82,7 +80,7 @@ export async function registerAzureMonitor(env: Env, options: AzureMonitorOption
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new AzureMonitorMetricExporter(exporterOptions),
-        exportIntervalMillis: options.exportIntervalMs ?? 60_000,
+        exportIntervalMillis: 60_000,
       }),
     ],
   });

@@ -78,7 +78,7 @@ export interface FleetGauges {
   partialScopes: number;
 }
 
-export const isOpenFailure = (state: HealthState) => state === "failing" || state === "degraded";
+const isOpenFailure = (state: HealthState) => state === "failing" || state === "degraded";
 
 /** What groups open failures into one incident: the catalog entry, else the fingerprint, else the reason. */
 export function incidentKey(c: Pick<GaugeComponent, "catalogId" | "fingerprint" | "kind" | "reason">): string {

@@ -2,8 +2,8 @@
  * Telemetry through the OpenTelemetry API. Recording goes to whatever providers are registered
  * globally: none by default (the API's no-op, which costs nothing), the Azure Monitor exporters
  * once `startTelemetry` saw APPLICATIONINSIGHTS_CONNECTION_STRING, or a test's in-memory exporters.
- * The SDK and the exporter are imported only in that case, so a cold start without telemetry loads
- * just `@opentelemetry/api`. Attributes are bounded sets; an error is described by its code, never
+ * The SDK and the exporter are imported only in that case; this module itself (with
+ * `@opentelemetry/api`) loads with a handler's use case, never at cold start. Attributes are bounded sets; an error is described by its code, never
  * its message (messages carry resource names and customer text).
  */
 import {
@@ -24,7 +24,7 @@ import { GAUGES, type FleetGauges } from "./gauges";
 import { methodLabel } from "./labels";
 import { CONNECTION_STRING } from "./settings";
 
-export const SCOPE_NAME = "fleet-health";
+const SCOPE_NAME = "fleet-health";
 
 /** Service metrics besides the fleet gauges (see docs/telemetry.md). */
 export const METRICS = {
@@ -106,7 +106,7 @@ export function recordTableOperation(table: string, method: string, status: stri
 
 // ---- traces ----
 
-export const tracer = () => trace.getTracer(SCOPE_NAME);
+const tracer = () => trace.getTracer(SCOPE_NAME);
 
 /**
  * The context of a Functions invocation from its W3C `traceparent`
