@@ -80,6 +80,7 @@ export async function registerAzureMonitor(env: Env, options: AzureMonitorOption
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new AzureMonitorMetricExporter(exporterOptions),
+        // API metrics every minute; sweeps and digests also flush as they end.
         exportIntervalMillis: 60_000,
       }),
     ],
