@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** tsx's loader by absolute URL, so the child may run in any working directory. */
+const TSX = pathToFileURL(path.join(path.dirname(require.resolve("tsx/package.json")), "dist", "loader.mjs")).href;
 
 export const CLI_MAIN = path.join(__dirname, "../../cli/main.ts");
 
 /** Runs a TypeScript entry point in a child Node (through tsx), as the built CLI would run. */
 export function spawnTs(file: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", file, ...args], { stdio: ["ignore", "pipe", "pipe"], ...options });
+  return spawn(process.execPath, ["--import", TSX, file, ...args], { stdio: ["ignore", "pipe", "pipe"], ...options });
 }
 
 export interface Finished {
