@@ -52,14 +52,22 @@ export interface QuotaPacerOptions {
   random?: () => number;
 }
 
+/** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
+const PROBE_WAIT_MS = 2000;
+
+/**
+ * `resets-after` is whole seconds and the documentation does not say how it is rounded, so the reset
+ * may come as late as `resets-after` (rounded up), half a second later (to the nearest) or a whole
+ * second later (rounded down). The pacer starts with the first and moves one step stricter on each
+ * 429: at most two 429s teach it a server that rounds down (docs/reliability.md has the figures).
+ */
+export const ROUNDING_ALLOWANCES_MS = [0, 500, 1000] as const;
+
 /**
  * Resource Graph's quota: `x-ms-user-quota-remaining` queries left until `x-ms-user-quota-resets-after`.
  * `acquire()` before each query waits for the window when none are left; `observe()` every response;
  * `throttled()` on a 429, which real ARG often sends without Retry-After.
  */
-/** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
-const PROBE_WAIT_MS = 2000;
-
 export class QuotaPacer {
   private remaining: number | undefined;
   private probe: { startedAt: number; answered: Promise<void>; answer: () => void } | undefined;
@@ -67,6 +75,7 @@ export class QuotaPacer {
   /** When the query whose answer opened the current window was sent. */
   private windowOpenedBy = -Infinity;
   private resetAt = 0;
+  private allowanceStep = 0;
   private readonly clock: Clock;
   private readonly defaultWindowMs: number;
   /** Total time spent waiting for the quota (ms), for reporting. */
@@ -103,11 +112,14 @@ export class QuotaPacer {
     }
   }
 
+  /** How much later than `resets-after` says the pacer currently expects a reset (see ROUNDING_ALLOWANCES_MS). */
+  get roundingAllowanceMs(): number {
+    return ROUNDING_ALLOWANCES_MS[this.allowanceStep];
+  }
+
   /**
-   * Reads the quota headers of a response to a query sent at `sentAt`. `resets-after` comes in whole
-   * seconds, rounded up, so each response only bounds the reset from above (`now + resetsAfter`);
-   * the tightest bound in a window is kept, and the first response of a window is exact to within
-   * its round trip, so waiting for it costs milliseconds, not the rounding second.
+   * Reads the quota headers of a response to a query sent at `sentAt`. Each response bounds the
+   * reset from above (`now + resetsAfter + allowance`); the tightest bound in a window is kept.
    */
   observe(headers: HeaderSource, sentAt?: number): void {
     const remaining = Number(headers.get("x-ms-user-quota-remaining") ?? NaN);
@@ -122,7 +134,7 @@ export class QuotaPacer {
     const sent = sentAt ?? now;
     // A late answer to a query sent before the current window opened describes the old window.
     if (sent < this.windowOpenedBy) return;
-    const upper = now + resetsAfter;
+    const upper = now + resetsAfter + this.roundingAllowanceMs;
     // Only a query sent after the known window ended opens a new one: a higher count than ours is
     // normal, since ours already counts the queries still in flight.
     const newWindow = this.remaining === undefined || now >= this.resetAt || sent >= this.resetAt;
@@ -142,9 +154,15 @@ export class QuotaPacer {
     this.probe = undefined;
   }
 
-  /** A 429: nothing more until the window resets (Retry-After when given, else the quota headers, else the default window). */
+  /**
+   * A 429: the window reset later than expected, so expect resets one rounding step later from now on,
+   * and send nothing until the later of Retry-After and the quota headers says (else the default window).
+   */
   throttled(headers?: HeaderSource): number {
-    const waitMs = parseRetryAfter(headers, this.clock.now()) ?? parseResetsAfter(headers?.get("x-ms-user-quota-resets-after")) ?? this.defaultWindowMs;
+    this.allowanceStep = Math.min(this.allowanceStep + 1, ROUNDING_ALLOWANCES_MS.length - 1);
+    const retryAfter = parseRetryAfter(headers, this.clock.now());
+    const resetsAfter = parseResetsAfter(headers?.get("x-ms-user-quota-resets-after"));
+    const waitMs = retryAfter === undefined && resetsAfter === undefined ? this.defaultWindowMs : Math.max(retryAfter ?? 0, resetsAfter === undefined ? 0 : resetsAfter + this.roundingAllowanceMs);
     this.remaining = 0;
     this.resetAt = this.clock.now() + Math.max(waitMs, 1);
     this.answerProbe();
