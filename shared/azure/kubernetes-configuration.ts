@@ -8,12 +8,13 @@
  * (`autoUpgradeMinorVersion`, `releaseTrain`, `isSystemExtension`) that must not pass as data.
  */
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
-import { createPipelineRequest, PipelinePolicy } from "@azure/core-rest-pipeline";
+import { createPipelineRequest, isRestError, PipelinePolicy, RestError } from "@azure/core-rest-pipeline";
 import type { FullOperationResponse, OperationOptions } from "@azure/core-client";
 import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
 import { ClusterRef, ConfigType, CONFIG_TYPES, parseClusterId, parseConfigId } from "../core/ids";
-import { parseRetryAfter, SubscriptionBuckets, TokenBucket, TokenBucketOptions } from "./pacing";
+import { parseRetryAfter } from "../core/retry";
+import { SubscriptionBuckets, TokenBucket, TokenBucketOptions } from "./pacing";
 
 /** ARM's documented per-subscription read bucket is 250 with 25/s; stay a little under it. */
 export const DEFAULT_READ_BUCKET: Omit<TokenBucketOptions, "clock"> = { size: 200, refillPerSecond: 20 };
@@ -70,7 +71,7 @@ export class ConfigurationReader {
       async () => {
         const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", timeout: this.settings.timeoutMs }));
         if (response.status === 404) return undefined;
-        if (response.status >= 400) throw Object.assign(new Error(errorMessage(response.bodyAsText)), { statusCode: response.status, code: errorCode(response.bodyAsText), response });
+        if (response.status >= 400) throw new RestError(errorMessage(response.bodyAsText), { statusCode: response.status, code: errorCode(response.bodyAsText), request: response.request, response });
         return parseBody(response.bodyAsText);
       },
       this.hooks(c.subscriptionId),
@@ -109,7 +110,7 @@ export class ConfigurationReader {
         try {
           await call(this.client(c.subscriptionId), { requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw) => (body = raw.bodyAsText ?? undefined) });
         } catch (err) {
-          if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+          if (isRestError(err) && err.statusCode === 404) return undefined;
           throw err;
         }
         return parseBody(body);

@@ -3,6 +3,7 @@
  * `QuotaPacer` follows Resource Graph's per-principal query quota from its response headers, and
  * `TokenBucket` keeps targeted ARM reads inside the per-subscription read bucket (250, 25/s).
  */
+import { HeaderSource, parseRetryAfter } from "../core/retry";
 
 export interface Clock {
   now(): number;
@@ -14,30 +15,11 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
 
-/** Response headers as both SDK cores expose them. */
-export interface HeaderSource {
-  get(name: string): string | undefined | null;
-}
-
 /** `x-ms-user-quota-resets-after` is `hh:mm:ss` (fractions of a second allowed); milliseconds, or undefined. */
 export function parseResetsAfter(value: string | undefined | null): number | undefined {
   const m = /^\s*(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$/.exec(value ?? "");
   if (!m) return undefined;
   return Math.round((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000);
-}
-
-/** `Retry-After` in seconds or as an HTTP date, or `retry-after-ms` / `x-ms-retry-after-ms`; milliseconds, or undefined. */
-export function parseRetryAfter(headers: HeaderSource | undefined, now = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const ms = Number(headers.get(name));
-    if (headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
-  }
-  const raw = headers.get("retry-after")?.trim();
-  if (!raw) return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export interface QuotaPacerOptions {

@@ -10,7 +10,8 @@ import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { CLUSTER_RESOURCE_TYPES, CONFIG_RESOURCE_TYPES } from "../core/ids";
 import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
-import { HeaderSource, QuotaPacer } from "./pacing";
+import type { HeaderSource } from "../core/retry";
+import { QuotaPacer } from "./pacing";
 import type { GraphScope } from "./scopes";
 
 const COLUMNS = "id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScopes } from "../../shared/core/config";
 import { parseClusterId, parseConfigId } from "../../shared/core/ids";
-import { Clock, parseResetsAfter, parseRetryAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { Clock, parseResetsAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { parseRetryAfter } from "../../shared/core/retry";
 import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, rowsOf } from "../../shared/azure/resource-graph";
 import { readWithRetries } from "../../shared/azure/errors";

@@ -13,6 +13,7 @@ import { renderSlack } from "../render/slack";
 import { renderTeams } from "../render/teams";
 import { renderWebhook, signWebhook } from "../render/webhook";
 import type { DeliveryTarget } from "../store";
+import { isRestError } from "@azure/core-rest-pipeline";
 import { DeliveryError, postJson, type RetryOptions } from "./http";
 
 export interface SendResult {
@@ -109,8 +110,9 @@ export function emailTarget(options: EmailTargetOptions): DigestTarget {
         return { attempts: 1 };
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        const e = err as { statusCode?: number; code?: string; message?: string };
-        throw new DeliveryError(e.statusCode ? "HttpError" : "NetworkError", `ACS e-mail: ${e.code ? `${e.code}: ` : ""}${e.message ?? String(err)}`, e.statusCode);
+        const status = isRestError(err) ? err.statusCode : undefined;
+        const code = (err as { code?: string } | undefined)?.code;
+        throw new DeliveryError(status ? "HttpError" : "NetworkError", `ACS e-mail: ${code ? `${code}: ` : ""}${err instanceof Error ? err.message : String(err)}`, status, 1, { cause: err });
       }
     },
   };
