@@ -2,15 +2,17 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 
 export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const [{ runSweep }, { sweepOptionsFromEnv }, { preferSmallHeap }, { fleetHistoryOptionsFromEnv, openFleetHistory }] = await Promise.all([
+  const [{ runSweep }, { sweepOptionsFromEnv }, { preferSmallHeap }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { withRunDeadline }] = await Promise.all([
     import("../shared/sweep"),
     import("../shared/sweep/from-env"),
     import("../shared/sweep/memory"),
     import("../shared/store"),
+    import("../shared/core/deadline"),
   ]);
   preferSmallHeap();
   const history = await openFleetHistory(fleetHistoryOptionsFromEnv(process.env));
-  const { summary } = await runSweep(await sweepOptionsFromEnv(process.env, { history, onProgress: (p) => context.log(p.message) }));
+  // FLEET_RUN_DEADLINE: stop reading in time to record a partial sweep before the host's functionTimeout.
+  const { summary } = await withRunDeadline(process.env, async (signal) => runSweep(await sweepOptionsFromEnv(process.env, { history, signal, onProgress: (p) => context.log(p.message) })));
   // Nothing read at all is a failed run, visible in the Functions monitor; a partial sweep is a result.
   if (summary.nothingRead) throw new Error(`sweep ${summary.sweepId} read nothing: ${summary.partialScopes.map((p) => `${p.scope} [${p.code}]`).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`);
 }

@@ -13,6 +13,7 @@ import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../shared/store
 import { runSweep, type SweepResult } from "../../shared/sweep";
 import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
 import { preferSmallHeap } from "../../shared/sweep/memory";
+import { withRunDeadline } from "../../shared/core/deadline";
 import { type CliIo, parseArgs, UsageError } from "../io";
 import { assertPortFree, run as serve } from "./serve";
 
@@ -52,8 +53,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout("");
     io.stdout("Sweeping ...");
     preferSmallHeap();
-    const result = await runSweep(
-      await sweepOptionsFromEnv(env, { history, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
+    const result = await withRunDeadline(env, async (signal) =>
+      runSweep(await sweepOptionsFromEnv(env, { history, signal, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) })),
     );
     for (const line of formatSweep(result)) io.stdout(line);
     if (result.summary.nothingRead) return 1;

@@ -3,17 +3,15 @@
  * `QuotaPacer` follows Resource Graph's per-principal query quota from its response headers, and
  * `TokenBucket` keeps targeted ARM reads inside the per-subscription read bucket (250, 25/s).
  */
-import { HeaderSource, parseRetryAfter } from "../core/retry";
+import { HeaderSource, parseRetryAfter, sleep } from "../core/retry";
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
+export const systemClock: Clock = { now: () => Date.now(), sleep };
 
 /** `x-ms-user-quota-resets-after` is `hh:mm:ss` (fractions of a second allowed); milliseconds, or undefined. */
 export function parseResetsAfter(value: string | undefined | null): number | undefined {
@@ -68,8 +66,9 @@ export class QuotaPacer {
     this.defaultWindowMs = options.defaultWindowMs ?? 5000;
   }
 
-  async acquire(): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      signal?.throwIfAborted();
       const now = this.clock.now();
       if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
       if (this.remaining === undefined) {
@@ -77,7 +76,7 @@ export class QuotaPacer {
         // quota headers, so parallel readers cannot overrun a window they know nothing about.
         if (this.unmetered) return;
         if (this.probe && now - this.probe.startedAt < PROBE_WAIT_MS) {
-          await Promise.race([this.probe.answered, this.clock.sleep(PROBE_WAIT_MS - (now - this.probe.startedAt))]);
+          await Promise.race([this.probe.answered, this.clock.sleep(PROBE_WAIT_MS - (now - this.probe.startedAt), signal)]);
           continue;
         }
         let answer = () => {};
@@ -90,7 +89,7 @@ export class QuotaPacer {
       }
       const wait = this.resetAt - now + Math.round((this.options.jitter ?? 0) * (this.options.random ?? Math.random)() * this.defaultWindowMs);
       this.waitedMs += wait;
-      await this.clock.sleep(wait);
+      await this.clock.sleep(wait, signal);
     }
   }
 
@@ -175,14 +174,14 @@ export class TokenBucket {
     this.updatedAt = this.clock.now();
   }
 
-  async take(): Promise<void> {
+  async take(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
     this.tokens = Math.min(this.options.size, this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.options.refillPerSecond);
     this.updatedAt = now;
     this.tokens -= 1;
     const debtMs = this.tokens < 0 ? (-this.tokens / this.options.refillPerSecond) * 1000 : 0;
     const wait = Math.max(debtMs, this.pausedUntil - now);
-    if (wait > 0) await this.clock.sleep(wait);
+    if (wait > 0) await this.clock.sleep(wait, signal);
   }
 
   /** A 429 with Retry-After: no request leaves before it has passed, and the bucket starts empty. */

@@ -62,9 +62,11 @@ export class ResourceGraphReader {
 
   /**
    * Every page of one query over one scope, in order. The next page is requested as soon as the
-   * current one arrives, so judging a page overlaps the round trip of the next.
+   * current one arrives, so judging a page overlaps the round trip of the next. `abortSignal` (the
+   * run's deadline) ends waits and requests; the iteration then throws its reason.
    */
-  async *pages(query: string, scope: GraphScope, signal?: AbortSignal): AsyncIterableIterator<GraphPage> {
+  async *pages(query: string, scope: GraphScope, options: { abortSignal?: AbortSignal } = {}): AsyncIterableIterator<GraphPage> {
+    const signal = options.abortSignal;
     let next: Promise<FetchedPage> | undefined = this.fetch(query, scope, undefined, signal);
     try {
       while (next) {
@@ -102,7 +104,11 @@ export class ResourceGraphReader {
         },
       );
     };
-    const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), failed: () => this.pacer.failed(), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
+    const response = await readWithRetries(
+      send,
+      { before: () => this.pacer.acquire(signal), throttled: (h) => this.pacer.throttled(h), failed: () => this.pacer.failed(), sleep: (ms) => this.settings.clock.sleep(ms, signal), signal },
+      this.settings.retry,
+    );
     return {
       rows: rowsOf(response.data),
       subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true",

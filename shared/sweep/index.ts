@@ -49,6 +49,10 @@ export interface SweepOptions {
   judge?: Partial<Omit<JudgeOptions, "now">>;
   classify?: ClassifyFn;
   clock?: Clock;
+  /**
+   * The run's deadline (shared/core/deadline.ts): when it aborts, reads stop, what was not read
+   * becomes a partial scope (DeadlineExceeded, its clusters unknown) and the sweep is still recorded.
+   */
   signal?: AbortSignal;
 }
 
@@ -115,12 +119,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   let snapshot = snapshotOf();
   progress("confirm", `confirm: comparing ${snapshot.clusters.length} clusters with the stored states`);
   const changes = await options.history.diffSnapshot(snapshot);
-  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000 });
+  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000, abortSignal: options.signal });
   if (confirmation.read) {
     progress("confirm", `confirm: ${confirmation.read} changed resources read from ARM, ${confirmation.corrected} differed from Resource Graph`);
     snapshot = snapshotOf();
   }
-  progress("persist", `persist: recording sweep ${sweepId}`);
+  progress("persist", `persist: recording sweep ${sweepId}${options.signal?.aborted ? " (partial: the run's deadline passed)" : ""}`);
+  // Not under the deadline: the time left before the host's functionTimeout is for this write, which
+  // must complete (a half-written sweep is worse than a late one). The store does not take an
+  // abortSignal yet (another change adds it); diffSnapshot, a read, should take the deadline's then.
   const recorded = await options.history.recordSweep(snapshot);
   const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length };
   progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);

@@ -25,7 +25,8 @@ export interface SendResult {
 
 export interface DigestTarget {
   name: DeliveryTarget;
-  send(digest: Digest): Promise<SendResult>;
+  /** `abortSignal`: the run's deadline; a delivery it ends fails (and the next run retries it). */
+  send(digest: Digest, options?: { abortSignal?: AbortSignal }): Promise<SendResult>;
 }
 
 export interface TargetOptions {
@@ -46,9 +47,9 @@ export function idempotencyUuid(key: string): string {
 function fittedTarget<P>(name: "teams" | "slack", url: string, options: TargetOptions, render: (digest: Digest, o: TargetOptions) => { payload: P; maxItems: number }): DigestTarget {
   return {
     name,
-    send: async (digest) => {
+    send: async (digest, sendOptions) => {
       const { payload, maxItems } = render(digest, options);
-      const r = await postJson(url, JSON.stringify(payload), {}, options.retry);
+      const r = await postJson(url, JSON.stringify(payload), {}, { ...options.retry, signal: sendOptions?.abortSignal });
       return { httpStatus: r.httpStatus, attempts: r.attempts, maxItems };
     },
   };
@@ -60,7 +61,7 @@ export const slackTarget = (url: string, options: TargetOptions): DigestTarget =
 export function webhookTarget(url: string, secret: string, options: TargetOptions & { clock?: () => number }): DigestTarget {
   return {
     name: "webhook",
-    send: async (digest) => {
+    send: async (digest, sendOptions) => {
       const body = JSON.stringify(renderWebhook(digest, options));
       const timestamp = Math.floor((options.clock ?? Date.now)() / 1000);
       const headers = {
@@ -69,7 +70,7 @@ export function webhookTarget(url: string, secret: string, options: TargetOption
         "x-fleet-signature": signWebhook(body, secret, timestamp),
         "idempotency-key": `${digest.id}:webhook`,
       };
-      const r = await postJson(url, body, headers, options.retry);
+      const r = await postJson(url, body, headers, { ...options.retry, signal: sendOptions?.abortSignal });
       return { httpStatus: r.httpStatus, attempts: r.attempts };
     },
   };
@@ -94,7 +95,8 @@ export interface EmailTargetOptions extends TargetOptions {
 export function emailTarget(options: EmailTargetOptions): DigestTarget {
   return {
     name: "email",
-    send: async (digest) => {
+    send: async (digest, sendOptions) => {
+      const abortSignal = sendOptions?.abortSignal;
       const { EmailClient } = await import("@azure/communication-email");
       const credential = options.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
       const retryOptions = options.retry ? { maxRetries: (options.retry.maxAttempts ?? 4) - 1, retryDelayInMs: options.retry.baseDelayMs, maxRetryDelayInMs: options.retry.maxDelayMs } : undefined;
@@ -103,9 +105,9 @@ export function emailTarget(options: EmailTargetOptions): DigestTarget {
       try {
         const poller = await client.beginSend(
           { senderAddress: options.from, content, recipients: { to: options.to.map((address) => ({ address })) } },
-          { operationId: idempotencyUuid(`${digest.id}:email`), ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
+          { abortSignal, operationId: idempotencyUuid(`${digest.id}:email`), ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
         );
-        const result = await poller.pollUntilDone();
+        const result = await poller.pollUntilDone({ abortSignal });
         if (result.status !== "Succeeded") throw new DeliveryError("EmailFailed", `ACS e-mail ${result.id} ended ${result.status}: ${result.error?.message ?? "no detail"}`);
         return { attempts: 1 };
       } catch (err) {
