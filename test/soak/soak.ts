@@ -18,6 +18,7 @@ import { loadApp, routePrefix } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import { componentId, simulatorCaPath, startArmSimulator, type FaultSpec, type SimCluster } from "../../dev/simulator";
 import { prng } from "../../dev/simulator/random";
+import { DEFAULT_JUDGE_OPTIONS } from "../../shared/health/cluster";
 import { openFleetHistory } from "../../shared/store";
 import { judgeTimeline, type EpochTruth, type RecordedSweep, type StoredTransition, type Truth } from "./timeline";
 
@@ -37,10 +38,14 @@ const secrets = {
 const logLines: string[] = [];
 const log = (line: string) => logLines.push(line);
 
+/** The cluster's own state has a problem (dark, stale, failed, stopped): its components' statuses are not current. */
+const troubled = (c: SimCluster) =>
+  c.provisioningState !== "Succeeded" || !!c.catalogId || !!c.agentErrors?.length || (c.kind === "arc" ? c.connectivityStatus !== "Connected" || (c.lastSeenAgoMs ?? 0) > DEFAULT_JUDGE_OPTIONS.staleHeartbeatMs / 2 : c.powerState === "Stopped");
+
 function truthOf(clusters: SimCluster[]): EpochTruth {
   const states = new Map<string, Truth>();
   for (const c of clusters) {
-    const dark = c.kind === "arc" && c.connectivityStatus !== "Connected";
+    const dark = troubled(c);
     states.set(c.id.toLowerCase(), dark ? "bad" : "good");
     for (const comp of c.components) states.set(componentId(c, comp).toLowerCase(), dark || comp.status === "pending" ? "dark" : comp.status === "ok" ? "good" : "bad");
   }
@@ -48,7 +53,7 @@ function truthOf(clusters: SimCluster[]): EpochTruth {
 }
 
 /** Clusters whose own state only our changes move (so their truth is simply connected or not). */
-const clean = (c: SimCluster) => c.kind === "arc" && c.provisioningState === "Succeeded" && !c.agentErrors?.length && !c.catalogId;
+const clean = (c: SimCluster) => c.kind === "arc" && !troubled(c);
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fh-soak-"));
@@ -118,12 +123,12 @@ async function main() {
       for (let k = 0; k < 3; k++) {
         const c = pick(sim.fleet.clusters);
         const comp = c && pick(c.components);
-        if (!comp || c.connectivityStatus === "Offline") continue;
+        if (!comp || troubled(c)) continue;
         if (comp.status === "ok") sim.fleet.fail(componentId(c, comp));
         else sim.fleet.recover(componentId(c, comp));
       }
       const r = random();
-      const offline = sim.fleet.clusters.filter((c) => c.kind === "arc" && c.connectivityStatus === "Offline" && !c.catalogId?.startsWith("x"));
+      const offline = sim.fleet.clusters.filter((c) => c.kind === "arc" && c.connectivityStatus === "Offline");
       if (r < 0.15) {
         const c = pick(sim.fleet.clusters.filter(clean));
         if (c) sim.fleet.takeOffline(c.id);
@@ -208,7 +213,9 @@ async function main() {
     token = page.continuationToken;
   } while (token);
   const transitions: StoredTransition[] = [];
-  for await (const t of history.listTransitions()) transitions.push({ sweepId: t.sweepId, componentId: t.componentId, to: t.to, key: `${t.from}|${t.reason}|${t.catalogId}|${t.fingerprint ?? ""}` });
+  const full: Array<Record<string, unknown>> = [];
+  for await (const t of history.listTransitions()) full.push(t as unknown as Record<string, unknown>);
+  for (const t of full as unknown as Array<{ sweepId: string; componentId: string; to: string; event: string; from: string; reason: string; catalogId: string; fingerprint?: string }>) transitions.push({ sweepId: t.sweepId, componentId: t.componentId, to: t.to, key: `${t.event}|${t.from}|${t.reason}|${t.catalogId}|${t.fingerprint ?? ""}` });
   // Sweeps run one at a time: a recorded sweep belongs to the last run spawned before it started.
   const recorded: RecordedSweep[] = sweeps.map((s) => ({
     sweepId: s.sweepId,
@@ -240,6 +247,11 @@ async function main() {
   console.log(`faults: ${faults.killed} sweeps SIGKILLed, ${faults.azuriteRestarts} Azurite restarts, ${faults.storms} 429 storms; simulator 429s ${sim.stats.argThrottled}, faults injected ${sim.stats.faultsInjected}`);
   console.log(`secrets in ${logLines.length} log lines: ${leaked.length ? `LEAKED ${leaked.map(([k]) => k).join(", ")}` : "none"}`);
   for (const e of verdict.examples) console.log(`  ${e}`);
+  if (process.env.SOAK_DEBUG) {
+    const ids = verdict.examples.slice(0, 3).map((e) => e.split(" ")[1]);
+    for (const id of ids) for (const t of full.filter((x) => String(x.componentId).toLowerCase() === id)) console.log(JSON.stringify({ ...t, message: undefined, componentName: undefined, clusterName: undefined }));
+    console.log(JSON.stringify(recorded.map((r) => [r.sweepId, r.epoch, [...r.partialSubscriptions]])));
+  }
   const pass = verdict.lost === 0 && verdict.duplicated === 0 && verdict.falseRecoveries === 0 && leaked.length === 0;
   console.log(pass ? "PASS lost, duplicated, false recoveries 0 and no secret logged" : "FAIL see above");
   process.exitCode = pass ? 0 : 1;

@@ -2,8 +2,9 @@
  * The soak's judge: compares the timeline the store recorded with what the simulator says was true
  * at each sweep. Pure, so the rules are tested on their own (timeline.test.ts).
  *
- * Per component, states are reduced to good (healthy), bad (any other observed state) and absent
- * (never seen, or deleted). Only epochs whose sweep was recorded and actually observed the component
+ * Per component, states are reduced to bad (any observed state but healthy) and ok (healthy, never
+ * seen, or deleted): the store records a new component only when it is not healthy, and a deletion
+ * as such, so a failing component deleted is a change (bad → ok) and a healthy one created is none. Only epochs whose sweep was recorded and actually observed the component
  * count: its subscription not in the sweep's partial scopes, its cluster not dark, its stored state
  * not unknown. Between two such epochs:
  *   lost transition    the truth changed, the store did not
@@ -45,6 +46,8 @@ export interface Verdict {
 }
 
 const storedOf = (to: string): Stored => (to === "deleted" ? "absent" : to === "healthy" ? "good" : to === "unknown" ? "unknown" : "bad");
+/** Absent and good are one value for the comparison (see above). */
+const ok = (state: Truth | Stored) => (state === "absent" ? "good" : state);
 const subscriptionOf = (id: string) => /^\/subscriptions\/([^/]+)/.exec(id)?.[1] ?? "";
 
 export function judgeTimeline(epochs: EpochTruth[], sweeps: RecordedSweep[], transitions: StoredTransition[]): Verdict {
@@ -81,14 +84,14 @@ export function judgeTimeline(epochs: EpochTruth[], sweeps: RecordedSweep[], tra
       seen.set(id, { truth, stored: now, epoch: sweep.epoch });
       if (!before) continue;
       verdict.comparisons++;
-      const truthChanged = before.truth !== truth;
-      const storeChanged = before.stored !== now;
+      const truthChanged = ok(before.truth) !== ok(truth);
+      const storeChanged = ok(before.stored) !== ok(now);
       if (truthChanged && !storeChanged) {
         verdict.lost++;
         if (verdict.examples.length < 10) verdict.examples.push(`lost: ${id} ${before.truth}->${truth} between epochs ${before.epoch} and ${sweep.epoch}, stored ${now}`);
       } else if (!truthChanged && storeChanged) {
         verdict.falseTransitions++;
-        if (now === "good") verdict.falseRecoveries++;
+        if (ok(now) === "good") verdict.falseRecoveries++;
         if (verdict.examples.length < 10) verdict.examples.push(`false: ${id} stored ${before.stored}->${now} between epochs ${before.epoch} and ${sweep.epoch}, truth ${truth}`);
       }
     }
