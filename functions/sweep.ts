@@ -2,14 +2,13 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 
 export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const [{ runSweep }, { sweepOptionsFromEnv }, { preferSmallHeap }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { withRunDeadline }] = await Promise.all([
+  // The worker's heap flags come from the languageWorkers__node__arguments app setting (shared/sweep/memory.ts).
+  const [{ runSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { withRunDeadline }] = await Promise.all([
     import("../shared/sweep"),
     import("../shared/sweep/from-env"),
-    import("../shared/sweep/memory"),
     import("../shared/store"),
     import("../shared/core/deadline"),
   ]);
-  preferSmallHeap();
   const history = await openFleetHistory(fleetHistoryOptionsFromEnv(process.env));
   // FLEET_RUN_DEADLINE: stop reading in time to record a partial sweep before the host's functionTimeout.
   const { summary } = await withRunDeadline(process.env, async (signal) => runSweep(await sweepOptionsFromEnv(process.env, { history, signal, onProgress: (p) => context.log(p.message) })));

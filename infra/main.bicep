@@ -1,6 +1,7 @@
 // fleet-health in one subscription-scope deployment (azd up, or az deployment sub create):
 // a resource group with storage, monitoring, an optional Key Vault and a Flex Consumption function
-// app, plus Reader for the app's identity on every watched subscription.
+// app, plus a read-only custom role (fleet-reader-role.json) for the app's identity on every watched
+// subscription.
 targetScope = 'subscription'
 
 metadata description = 'fleet-health: health of Arc and AKS cluster extensions and Flux configurations across a fleet'
@@ -17,8 +18,11 @@ param location string
 @description('Resource group to create or reuse; empty: rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('FLEET_SCOPE: comma-separated /subscriptions/<id> and /providers/Microsoft.Management/managementGroups/<name>. Empty: the subscription deployed to. Reader is granted here on each subscription; for a management group deploy management-group-reader.bicep.')
+@description('FLEET_SCOPE: comma-separated /subscriptions/<id> and /providers/Microsoft.Management/managementGroups/<name>. Empty: the subscription deployed to. The fleet reader role is granted here on each subscription; for a management group deploy management-group-reader.bicep.')
 param watchedScopes string = ''
+
+@description('Grant built-in Reader on the watched subscriptions instead of the custom read-only fleet reader role (fleet-reader-role.json), e.g. where custom roles cannot be created.')
+param useBuiltInReader bool = false
 
 // The Functions host resolves %FLEET_SWEEP_SCHEDULE% from the app setting itself: empty is not "the default".
 @minLength(11)
@@ -51,9 +55,9 @@ param tablePrefix string = 'fleet'
 @description('Memory of each Flex Consumption instance, in MB.')
 param instanceMemoryMB int = 2048
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
-@description('Flex Consumption scale-out limit.')
+@description('Flex Consumption scale-out limit (documented range 1-1000).')
 param maximumInstanceCount int = 40
 
 @allowed(['20', '22'])
@@ -93,6 +97,9 @@ param entraTenantId string = tenant().tenantId
 @description('Accepted token audiences; empty: api://<entraClientId>.')
 param entraAllowedAudiences string[] = []
 
+@description('Client (application) ids of the apps allowed to call the API besides the API registration itself (its own sign-in). Tokens issued to any other client are refused.')
+param entraAllowedClientApplications string[] = []
+
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var names = {
@@ -111,17 +118,37 @@ func keyVaultSecretName(setting string) string => toLower(replace(setting, '_', 
 
 func trimTrailingSlash(url string) string => endsWith(url, '/') ? substring(url, 0, length(url) - 1) : url
 
-var scopes = empty(trim(watchedScopes))
+// Canonical scope strings: trimmed, no trailing '/', subscription ids in lower case (as the code
+// compares them), management groups by name. Duplicates in any spelling are dropped, so each
+// subscription gets one role assignment deployment (whose name would otherwise collide).
+func canonicalScope(entry string) string =>
+  startsWith(toLower(entry), '/subscriptions/')
+    ? '/subscriptions/${toLower(split(entry, '/')[2])}'
+    : startsWith(toLower(entry), '/providers/microsoft.management/managementgroups/')
+        ? '/providers/Microsoft.Management/managementGroups/${split(entry, '/')[4]}'
+        : entry
+
+var requestedScopes = map(
+  filter(split(watchedScopes, ','), entry => !empty(trim(entry))),
+  entry => canonicalScope(trimTrailingSlash(trim(entry)))
+)
+var requestedScopeKeys = map(requestedScopes, entry => toLower(entry))
+var scopes = empty(requestedScopes)
   ? array(subscription().id)
-  : map(filter(split(watchedScopes, ','), entry => !empty(trim(entry))), entry => trim(entry))
+  : filter(requestedScopes, (entry, i) => indexOf(requestedScopeKeys, toLower(entry)) == i)
 var watchedSubscriptionIds = map(
   filter(scopes, entry => startsWith(toLower(entry), '/subscriptions/')),
-  entry => last(split(entry, '/'))
+  entry => toLower(split(entry, '/')[2])
 )
 var watchedManagementGroups = map(
   filter(scopes, entry => startsWith(toLower(entry), '/providers/microsoft.management/managementgroups/')),
   entry => last(split(entry, '/'))
 )
+
+// Built-in Reader (acdd72a7-...), or the custom read-only role defined below.
+var readerRoleId = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+var fleetReaderRole = loadJsonContent('fleet-reader-role.json')
+var fleetReaderRoleId = guid(subscription().id, environmentName, 'fleet-reader')
 
 var tablesEndpoint = 'https://${names.storage}.table.${environment().suffixes.storage}'
 
@@ -166,6 +193,24 @@ var fleetSettings = union(
     secret => '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName=${keyVaultSecretName(secret.setting)})'
   )
 )
+
+// Defined in the deployment subscription and assignable in each watched one; a management group
+// gets its own definition from management-group-reader.bicep.
+resource fleetReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (!useBuiltInReader) {
+  name: fleetReaderRoleId
+  properties: {
+    roleName: '${fleetReaderRole.roleName} (${resourceToken})'
+    description: fleetReaderRole.description
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: fleetReaderRole.actions
+        notActions: []
+      }
+    ]
+    assignableScopes: union(array(subscription().id), map(watchedSubscriptionIds, subscriptionId => '/subscriptions/${subscriptionId}'))
+  }
+}
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: names.resourceGroup
@@ -214,6 +259,7 @@ module functionApp 'modules/function-app.bicep' = {
       clientId: entraClientId
       tenantId: entraTenantId
       allowedAudiences: entraAllowedAudiences
+      allowedClientApplications: entraAllowedClientApplications
     }
   }
 }
@@ -262,7 +308,11 @@ module subscriptionReaders 'modules/subscription-reader.bicep' = [
     scope: subscription(subscriptionId)
     params: {
       principalId: functionApp.outputs.principalId
+      roleDefinitionId: useBuiltInReader ? readerRoleId : fleetReaderRoleId
     }
+    dependsOn: [
+      fleetReader
+    ]
   }
 ]
 

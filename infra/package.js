@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm run package` (after `npm run build`): stages what the Functions host needs into dist/deploy
- * (compiled code, host.json, a trimmed package.json and the production node_modules) and zips it
- * to dist/fleet-health.zip for Flex Consumption one-deploy (`az functionapp deployment source
- * config-zip`). azd deploys the staged folder itself (azure.yaml `dist`).
+ * (compiled functions and shared code, host.json, a trimmed package.json and the production
+ * node_modules) and zips it to dist/fleet-health.zip for Flex Consumption one-deploy (`az
+ * functionapp deployment source config-zip`). azd runs this as its prepackage hook and zips the
+ * staged folder itself (azure.yaml `dist`, `remoteBuild: false`; test/infra/azd.test.ts).
  *
  * The production packages are the package-lock entries not marked `dev`: exactly what
  * `npm ci --omit=dev` installs, copied from the local node_modules, so packaging needs no network.
@@ -12,7 +13,6 @@
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-const zlib = require("node:zlib");
 
 /** Relative to the project root; azure.yaml `dist` points here. */
 const STAGING_DIR = "dist/deploy";
@@ -75,8 +75,8 @@ function unresolvedDependencies(stagingDir, packages) {
   return missing;
 }
 
-/** Type declarations and source maps: nothing loads them at run time, and they are a third of the size. */
-const NOT_RUNTIME = /\.(d\.[cm]?ts|map)$/;
+/** TypeScript sources, type declarations and source maps: nothing loads them at run time, and they are a third of the size. */
+const NOT_RUNTIME = /\.([cm]?ts|map)$/;
 
 /** Copies one installed package without its nested node_modules (those are lock entries of their own). */
 function copyPackage(root, stagingDir, where) {
@@ -97,7 +97,7 @@ function stage(root) {
   fs.rmSync(stagingDir, { recursive: true, force: true });
   for (const dir of COMPILED_DIRS) {
     if (!fs.existsSync(path.join(root, dir))) throw new Error(`${dir} is missing: run \`npm run build\` first`);
-    fs.cpSync(path.join(root, dir), path.join(stagingDir, dir), { recursive: true });
+    fs.cpSync(path.join(root, dir), path.join(stagingDir, dir), { recursive: true, filter: (source) => !NOT_RUNTIME.test(source) });
   }
   fs.copyFileSync(path.join(root, "host.json"), path.join(stagingDir, "host.json"));
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
@@ -108,22 +108,9 @@ function stage(root) {
   return { stagingDir, packages };
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-/** zlib.crc32 exists from Node 20.15; the table version covers older Node 20 releases. */
-function crc32(data) {
-  if (typeof zlib.crc32 === "function") return zlib.crc32(data);
-  let c = 0xffffffff;
-  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function filesUnder(dir, prefix = "") {
-  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .flatMap((entry) => {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
@@ -132,67 +119,31 @@ function filesUnder(dir, prefix = "") {
     });
 }
 
+/** Fixed timestamps, so the same input gives the same bytes. */
+const ZIP_MTIME = new Date(1980, 0, 1);
+
 /**
- * A plain zip (deflate, UTF-8 names, Unix modes, fixed 1980-01-01 timestamps so the same input gives
- * the same bytes). No zip64: fails clearly past 65,535 files or 4 GiB.
+ * Zips a folder with fflate (deflate level 9, UTF-8 names, Unix modes in the external attributes).
  * @param {string} sourceDir
  * @param {string} zipPath
  * @returns {{ files: number, bytes: number, uncompressedBytes: number }}
  */
 function writeZip(sourceDir, zipPath) {
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1;
-  const chunks = [];
-  const central = [];
-  let offset = 0;
+  const { zipSync } = require("fflate");
+  const entries = {};
   let uncompressedBytes = 0;
   const files = filesUnder(sourceDir);
-  if (files.length > 0xffff) throw new Error(`${files.length} files: more than a zip without zip64 holds`);
   for (const rel of files) {
     const full = path.join(sourceDir, rel);
     const data = fs.readFileSync(full);
-    const deflated = zlib.deflateRawSync(data, { level: 9 });
-    const stored = deflated.length >= data.length;
-    const body = stored ? data : deflated;
-    const name = Buffer.from(rel, "utf8");
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the external attributes carry the mode
-    entry.writeUInt16LE(20, 6);
-    local.copy(entry, 8, 6, 30); // flags, method, time, date, crc, sizes, name length, extra length
-    entry.writeUInt16LE(0, 32);
-    entry.writeUInt16LE(0, 34);
-    entry.writeUInt16LE(0, 36);
-    entry.writeUInt32LE(((fs.statSync(full).mode & 0o777) | 0o100000) << 16 >>> 0, 38);
-    entry.writeUInt32LE(offset, 42);
-    chunks.push(local, name, body);
-    central.push(entry, name);
-    offset += local.length + name.length + body.length;
     uncompressedBytes += data.length;
-    if (offset > 0xffffffff) throw new Error("package over 4 GiB: more than a zip without zip64 holds");
+    // os 3 (Unix): the high 16 bits of attrs are the file mode, which unzip restores.
+    entries[rel] = [data, { os: 3, attrs: (((fs.statSync(full).mode & 0o777) | 0o100000) << 16) >>> 0 }];
   }
-  const centralSize = central.reduce((sum, b) => sum + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
+  const zip = zipSync(entries, { level: 9, mtime: ZIP_MTIME });
   fs.mkdirSync(path.dirname(zipPath), { recursive: true });
-  fs.writeFileSync(zipPath, Buffer.concat([...chunks, ...central, end]));
-  return { files: files.length, bytes: offset + centralSize + end.length, uncompressedBytes };
+  fs.writeFileSync(zipPath, zip);
+  return { files: files.length, bytes: zip.length, uncompressedBytes };
 }
 
 /**
@@ -240,4 +191,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { STAGING_DIR, ZIP_FILE, productionPackages, deployedPackageJson, unresolvedDependencies, entryLoadError, writeZip, crc32 };
+module.exports = { STAGING_DIR, ZIP_FILE, productionPackages, deployedPackageJson, unresolvedDependencies, entryLoadError, writeZip };

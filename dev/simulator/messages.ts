@@ -84,7 +84,7 @@ export const FLUX_FAILURES: FluxFailureTemplate[] = [
   { catalogId: "flux-webhook-dry-run", code: "ReconciliationFailed", objectKind: "Kustomization", reason: "ReconciliationFailed", message: "dry-run failed, error: admission webhook \"validation.gatekeeper.sh\" does not support dry run" },
   { catalogId: "flux-source-auth", code: "GitOperationFailed", objectKind: "GitRepository", reason: "GitOperationFailed", message: "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/{cluster}-config': authentication required" },
   { catalogId: "flux-kustomize-build", code: "ArtifactFailed", objectKind: "Kustomization", reason: "ArtifactFailed", message: "kustomization path not found: stat /tmp/kustomization-{n}/clusters/{cluster}: no such file or directory" },
-  { catalogId: null, code: "InstallFailed", objectKind: "HelmRelease", reason: "InstallFailed", message: "Helm install failed: timed out waiting for the condition" },
+  { catalogId: "flux-helm-release-failed", code: "InstallFailed", objectKind: "HelmRelease", reason: "InstallFailed", message: "Helm install failed: timed out waiting for the condition" },
 ];
 
 /** Legacy Flux v1 sourceControlConfigurations (seed 000, "Flux v1"). */

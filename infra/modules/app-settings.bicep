@@ -5,7 +5,7 @@ param appName string
 param storageAccountName string
 param applicationInsightsName string
 
-@description('The FLEET_* settings the code reads (shared/config.ts), merged over the platform settings.')
+@description('The FLEET_* settings the code reads (shared/core/config.ts), merged over the platform settings.')
 param fleetSettings object
 
 resource app 'Microsoft.Web/sites@2024-04-01' existing = {
@@ -25,8 +25,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   name: 'appsettings'
   properties: union(
     {
-      // Identity-based host storage: the account name alone, no connection string.
-      AzureWebJobsStorage__accountName: storage.name
+      // Identity-based host storage by service URI, not __accountName: the URIs carry the cloud's
+      // storage suffix, so sovereign clouds work too. No connection string.
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      // Node arguments of the worker process, set at its start (shared/sweep/memory.ts explains the
+      // figures); a run-time v8.setFlagsFromString would change the heap under every function.
+      languageWorkers__node__arguments: '--heap-growing-percent=40 --max-semi-space-size=8'
       // Not a secret: with local auth disabled, ingestion also needs the identity's Entra token.
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'

@@ -18,16 +18,17 @@ param nodeVersion string = '22'
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Entra ID (Easy Auth) in front of the HTTP API: every request needs a token for one of the audiences.')
+@description('Entra ID (Easy Auth) in front of the HTTP API: every request needs a token for one of the audiences, issued to the API registration itself or to one of the allowed client applications.')
 param entraAuth entraAuthSettings = {
   enabled: false
   clientId: ''
   tenantId: tenant().tenantId
   allowedAudiences: []
+  allowedClientApplications: []
 }
 
 type entraAuthSettings = {
@@ -36,7 +37,12 @@ type entraAuthSettings = {
   clientId: string
   tenantId: string
   allowedAudiences: string[]
+  @description('Client ids of the other apps that may call the API.')
+  allowedClientApplications: string[]
 }
+
+// Tokens for the audience are not enough: the calling client must be the API's own sign-in or listed.
+var entraAllowedClients = union([entraAuth.clientId], entraAuth.allowedClientApplications)
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
@@ -69,7 +75,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
     }
     // Flex Consumption: runtime, scale and the package location live here, not in app settings.
     functionAppConfig: {
@@ -118,6 +123,12 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (entraAuth.en
         }
         validation: {
           allowedAudiences: empty(entraAuth.allowedAudiences) ? ['api://${entraAuth.clientId}'] : entraAuth.allowedAudiences
+          jwtClaimChecks: {
+            allowedClientApplications: entraAllowedClients
+          }
+          defaultAuthorizationPolicy: {
+            allowedApplications: entraAllowedClients
+          }
         }
       }
     }
@@ -126,6 +137,24 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (entraAuth.en
         enabled: false
       }
     }
+  }
+}
+
+// Publishing with a user name and password (FTP, and zip deploy to the SCM site) is off: azd and
+// az deploy with an Entra token.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

@@ -12,7 +12,7 @@ param principalId string
 @secure()
 param secretValues object
 
-var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -26,6 +26,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     }
     enableRbacAuthorization: true
     enableSoftDelete: true
+    // A deleted vault (and its secrets) cannot be purged before the retention ends, by anyone.
+    enablePurgeProtection: true
     softDeleteRetentionInDays: 7
     publicNetworkAccess: 'Enabled'
   }
@@ -43,12 +45,12 @@ resource secrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [
 
 // Key Vault references in app settings resolve with the app's identity.
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, secretsUserRoleId)
+  name: guid(vault.id, principalId, keyVaultSecretsUserRoleId)
   scope: vault
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
   }
 }
 

@@ -1,15 +1,17 @@
-// Reader on one watched subscription: enough for Resource Graph and the cluster extension reads.
+// The fleet reader role (or built-in Reader) on one watched subscription: what Resource Graph and the
+// cluster and KubernetesConfiguration reads need.
 targetScope = 'subscription'
 
 param principalId string
 
-var readerRoleId = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+@description('Role definition GUID: the custom fleet reader role defined by main.bicep, or built-in Reader.')
+param roleDefinitionId string
 
-resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(subscription().id, principalId, readerRoleId)
+resource fleetReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription().id, principalId, roleDefinitionId)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', readerRoleId)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionId)
   }
 }

@@ -5,7 +5,9 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
+import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
+import { collect, firstItem } from "../store";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 
 export interface ClusterRow {
@@ -25,6 +27,8 @@ export interface ClusterRow {
   lastSeenAt: string;
   /** The cluster was not read in the latest sweeps; its state is the last known one. */
   dark: boolean;
+  /** The cluster's Azure tags, as the latest sweep read them. */
+  tags?: Record<string, string>;
 }
 
 export type StateCounts = Record<HealthState, number>;
@@ -123,6 +127,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   const clusters: ClusterRow[] = [];
   for (const [clusterId, group] of groups) {
     const own = group.find((c) => c.kind === "cluster") ?? group[0];
+    const tags = own.kind === "cluster" ? tagsOfFacts(own.facts) : undefined;
     const row: ClusterRow = {
       id: clusterId,
       name: own.clusterName,
@@ -136,6 +141,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       catalogIds: [...new Set(group.flatMap((c) => (c.catalogId && isOpenFailure(c.state) ? [c.catalogId] : [])))].sort(),
       lastSeenAt: group.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
       dark: Boolean(own.dark),
+      ...(tags ? { tags } : {}),
     };
     for (const c of group) {
       if (!isOpenFailure(c.state)) continue;
@@ -183,16 +189,10 @@ export class FleetViewCache {
   private async refresh(now: Date): Promise<FleetView> {
     // Counted from the start, so a store that fails is asked again only after refreshMs.
     this.checkedAt = now.getTime();
-    const latest = (await this.history.listSweeps({ limit: 1 })).items[0];
+    const latest = await firstItem(this.history.listSweeps());
     if (this.current && this.current.sweepId === latest?.sweepId) return this.current;
     const [lastComplete, records] = await Promise.all([this.history.lastCompleteSweep(), collect(this.history.listComponents())]);
     this.current = buildFleetView(records, latest, lastComplete, now);
     return this.current;
   }
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

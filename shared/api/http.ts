@@ -38,19 +38,24 @@ export interface ApiCall<Q extends QuerySpec = QuerySpec> {
   ctx: InvocationContext;
   query: ParsedQuery<Q>;
   params: Record<string, string>;
-  /** Raw body text (POST only), already within the size limit. */
+  /** Raw body text (POST and PATCH only), already within the size limit. */
   body?: string;
   /** The store and read model, opened on first use. */
   services: () => Promise<ApiServices>;
 }
+
+export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** Methods whose request carries a body. */
+export const BODY_METHODS: readonly string[] = ["POST", "PATCH"];
 
 export interface RouteDef<Q extends QuerySpec = QuerySpec> {
   /** Function name in Azure. */
   name: string;
   /** Route template below the `api` prefix, in Functions syntax. */
   route: string;
-  /** Allowed methods; HEAD is allowed wherever GET is. */
-  methods: Array<"GET" | "POST">;
+  /** Allowed methods; HEAD is allowed wherever GET is. A route with several dispatches on `req.method`. */
+  methods: RouteMethod[];
   authLevel: "anonymous" | "function";
   summary: string;
   description?: string;
@@ -139,7 +144,7 @@ export function toHttpHandler(def: RouteDef, services: () => Promise<ApiServices
       const declared = Number(req.headers.get("content-length") ?? 0);
       if (declared > limit) throw tooLarge(limit);
       const query = parseQuery(req.query, def.query ?? {});
-      const body = req.method.toUpperCase() === "POST" ? await readBody(req, limit) : undefined;
+      const body = BODY_METHODS.includes(req.method.toUpperCase()) ? await readBody(req, limit) : undefined;
       return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }));
     } catch (err) {
       return errorResponse(err instanceof ApiError ? err : unexpected(err, ctx));

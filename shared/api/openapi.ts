@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the route table so it cannot drift from the routes. */
-import { allowedMethods, MAX_BODY_BYTES, type RouteDef } from "./http";
+import { allowedMethods, BODY_METHODS, MAX_BODY_BYTES, type RouteDef, type RouteMethod } from "./http";
 import type { ParamSpec } from "./params";
 import { ref, SCHEMAS } from "./schemas";
 
@@ -23,7 +23,7 @@ function paramSchema(spec: ParamSpec): Record<string, unknown> {
 
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
 
-function operation(def: RouteDef) {
+function operation(def: RouteDef, method: RouteMethod) {
   const parameters = [
     ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string" } })),
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
@@ -39,12 +39,13 @@ function operation(def: RouteDef) {
     503: errorResponse("The history store could not be reached; retry"),
   };
   return {
-    operationId: def.name,
+    // Unique per operation: a route serving several methods gets the method appended.
+    operationId: def.methods.length > 1 ? `${def.name}${method[0]}${method.slice(1).toLowerCase()}` : def.name,
     summary: def.summary,
     ...(def.description ? { description: def.description } : {}),
     tags: [def.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(def.body ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: def.body.schema }, "text/plain": { schema: { type: "string" } } } } } : {}),
+    ...(def.body && BODY_METHODS.includes(method) ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: def.body.schema }, "text/plain": { schema: { type: "string" } } } } } : {}),
     responses,
     ...(def.authLevel === "anonymous" ? { security: [] } : {}),
   };
@@ -54,7 +55,7 @@ export function openApiDocument(routes: readonly RouteDef[], options: { version?
   const paths: Record<string, Record<string, unknown>> = {};
   for (const def of routes) {
     const item = (paths[openApiPath(def.route)] ??= {});
-    for (const method of def.methods) item[method.toLowerCase()] = operation(def);
+    for (const method of def.methods) item[method.toLowerCase()] = operation(def, method);
   }
   return {
     openapi: "3.1.0",

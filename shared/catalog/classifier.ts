@@ -6,6 +6,9 @@
  *    must contain) are indexed by their rarest bigram; one pass over the message's bigrams compares only
  *    the literals anchored at a bigram it contains, and names the few signatures worth running.
  * 3. Only those signatures run; entries whose context excludes the message's context are skipped.
+ *    When no signature matches, entries' anchors (whole sentences) are tried within a small edit
+ *    distance: each anchor is cut into one more piece than the edits it tolerates, so one piece
+ *    always appears exactly, and the pieces sit in the same prefilter as the literals.
  * 4. When several entries match, the most specific wins, in this order:
  *    a. the entry with the higher `priority` (default 0; catch-all entries for generic causes set -1);
  *    b. the entry for the caller's extension type beats one that names none (an extension type picks out
@@ -94,10 +97,12 @@ function consumingGroupContent(group: string): string | undefined {
 /**
  * A set of literals every match of a sequence (no top-level `|`) contains at least one of, and the
  * total literal characters the sequence requires (its specificity). Candidates are each required run of
- * plain characters and each required group (through the union of its alternatives' sets); the set whose
- * shortest literal is longest wins, because the prefilter is only as selective as its shortest literal.
+ * plain characters and each required group (through the union of its alternatives' sets). Given how
+ * common each literal is (`commonness`), the set whose most common literal is rarest wins: "deployment"
+ * is in half a fleet's wrapped messages, "osm-controller" in few. Otherwise, and among equally rare sets,
+ * the set whose shortest literal is longest wins: the prefilter is only as selective as its shortest literal.
  */
-function sequenceLiterals(source: string): { set: string[]; weight: number } {
+function sequenceLiterals(source: string, commonness?: Commonness): { set: string[]; weight: number } {
   const candidates: string[][] = [];
   let weight = 0;
   let run = "";
@@ -130,7 +135,7 @@ function sequenceLiterals(source: string): { set: string[]; weight: number } {
       if (q) flush(); // `x+`: one x is required, what follows may be more x's
     }
     if (group !== undefined && !q?.optional) {
-      const inner = alternativesLiterals(group);
+      const inner = alternativesLiterals(group, commonness);
       if (inner.set.length) candidates.push(inner.set);
       weight += inner.weight;
     }
@@ -138,13 +143,20 @@ function sequenceLiterals(source: string): { set: string[]; weight: number } {
   }
   flush();
   const shortest = (set: string[]) => Math.min(...set.map((l) => l.trim().length));
-  const best = candidates.reduce<string[]>((a, b) => (shortest(b) > (a.length ? shortest(a) : -1) ? b : a), []);
-  return { set: best, weight };
+  const longest = candidates.reduce<string[]>((a, b) => (shortest(b) > (a.length ? shortest(a) : -1) ? b : a), []);
+  const usable = candidates.filter((set) => shortest(set) >= MIN_LITERAL);
+  if (!commonness || !usable.length) return { set: longest, weight };
+  const common = (set: string[]) => Math.max(...set.map(commonness));
+  const rarest = usable.reduce((a, b) => (common(b) < common(a) || (common(b) === common(a) && shortest(b) > shortest(a)) ? b : a));
+  return { set: rarest, weight };
 }
 
+/** How common a literal is in typical text (higher: found in more messages). */
+type Commonness = (literal: string) => number;
+
 /** Literal set and weight of a pattern with alternatives: every alternative must contribute. */
-function alternativesLiterals(source: string): { set: string[]; weight: number } {
-  const parts = topLevelAlternatives(source).map(sequenceLiterals);
+function alternativesLiterals(source: string, commonness?: Commonness): { set: string[]; weight: number } {
+  const parts = topLevelAlternatives(source).map((part) => sequenceLiterals(part, commonness));
   if (parts.some((p) => !p.set.length)) return { set: [], weight: Math.min(...parts.map((p) => p.weight)) };
   return { set: [...new Set(parts.flatMap((p) => p.set))], weight: Math.min(...parts.map((p) => p.weight)) };
 }
@@ -153,8 +165,8 @@ function alternativesLiterals(source: string): { set: string[]; weight: number }
  * The literals a prefilter may look for (every match contains one of them), or `null` when no set of
  * literals of useful length exists (that signature then runs on every message).
  */
-export function requiredLiterals(source: string): string[] | null {
-  const { set } = alternativesLiterals(source);
+export function requiredLiterals(source: string, commonness?: Commonness): string[] | null {
+  const { set } = alternativesLiterals(source, commonness);
   return set.length && set.every((l) => l.trim().length >= MIN_LITERAL) ? set : null;
 }
 
@@ -174,6 +186,57 @@ interface AnchoredLiteral {
   text: string;
   anchor: number;
   signatures: number[];
+  /** Anchor sentences this literal is a piece of, with the piece's offset in the sentence. */
+  pieces: AnchorPiece[];
+}
+
+/** An entry's anchor sentence, matched within `maxEdits` edits when no signature matched. */
+interface AnchorSentence {
+  entry: number;
+  text: string;
+  maxEdits: number;
+}
+
+interface AnchorPiece {
+  sentence: number;
+  offset: number;
+}
+
+/** Edits an anchor tolerates: one from 16 characters, two from 32 (shorter anchors are refused by validation). */
+export function anchorEdits(length: number): number {
+  return length >= 32 ? 2 : length >= 16 ? 1 : 0;
+}
+
+/** The anchor cut into `edits + 1` pieces of near-equal length: `edits` edits leave at least one piece intact. */
+export function anchorPieces(text: string, edits: number): Array<{ text: string; offset: number }> {
+  const count = edits + 1;
+  return Array.from({ length: count }, (_, i) => {
+    const from = Math.floor((i * text.length) / count);
+    return { text: text.slice(from, Math.floor(((i + 1) * text.length) / count)), offset: from };
+  });
+}
+
+/**
+ * The fewest edits (insert, delete, substitute) that turn some substring of `text` into `pattern`
+ * (Sellers' semi-global distance), or `limit + 1` once it cannot be `limit` or less.
+ */
+export function substringEditDistance(pattern: string, text: string, limit: number): number {
+  let previous = new Array<number>(text.length + 1).fill(0);
+  let current = new Array<number>(text.length + 1);
+  for (let i = 1; i <= pattern.length; i++) {
+    current[0] = i;
+    let rowMin = i;
+    const p = pattern.charCodeAt(i - 1);
+    for (let j = 1; j <= text.length; j++) {
+      const cost = p === text.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previous[j - 1] + cost, previous[j] + 1, current[j - 1] + 1);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > limit) return limit + 1;
+    [previous, current] = [current, previous];
+  }
+  return Math.min(...previous);
 }
 
 /** Bigrams of characters below this code are table slots; a literal needs one to be anchored. */
@@ -224,11 +287,26 @@ interface Best {
   genericFit: number;
 }
 
+/** Recent answers kept per classifier, and the longest message worth keeping (longer ones are logs, rarely repeated). */
+const MEMO_SIZE = 4096;
+const MEMO_MAX_MESSAGE = 2048;
+
+/** The memo key: the message alone when no context was given (the common case costs no concatenation). */
+function memoKey(message: string, context: ClassifyContext): string {
+  const { component, extensionType, clusterKind, code, provisioningState } = context;
+  if (!component && !extensionType && !clusterKind && !code && !provisioningState) return message;
+  return `${message}\u0000${component ?? ""}\u0000${extensionType ?? ""}\u0000${clusterKind ?? ""}\u0000${code ?? ""}\u0000${provisioningState ?? ""}`;
+}
+
 /** The classifier over one set of entries; `classify` below uses the whole catalog. */
 export class Classifier {
   private readonly signatures: CompiledSignature[] = [];
   /** Signatures that have no usable literal and always run. */
   private readonly unfiltered: number[] = [];
+  private readonly sentences: AnchorSentence[] = [];
+  /** Per-call anchor pieces found, as (sentence, estimated start) pairs: reused, grown when full. */
+  private pieceHits = new Int32Array(64);
+  private pieceCount = 0;
   /** Per bigram key: the literals anchored there (undefined for most keys). */
   private readonly byBigram: Array<AnchoredLiteral[] | undefined> = new Array(BIGRAM_CHARS * BIGRAM_CHARS);
   /** 1 where `byBigram` holds literals: a typed-array load is the cheapest test in the scan's inner loop. */
@@ -236,33 +314,69 @@ export class Classifier {
   /** Per-call marks of which signatures already ran, reused to avoid a Set per message. */
   private readonly seen: Uint32Array;
   private stamp = 0;
+  private readonly memo = new Map<string, Classification>();
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
-    const literalSignatures = new Map<string, number[]>();
+    const literals = new Map<string, { signatures: number[]; pieces: AnchorPiece[] }>();
+    const literal = (text: string) => {
+      let found = literals.get(text);
+      if (!found) literals.set(text, (found = { signatures: [], pieces: [] }));
+      return found;
+    };
+    const sample = entries.flatMap((entry) => entry.examples.map(normalizeMessage));
+    const counts = bigramCounts(sample);
+    // A literal is as common as the number of the catalog's (wrapped, real-shaped) examples that contain it.
+    const seen = new Map<string, number>();
+    const commonness = (literal: string) => {
+      let n = seen.get(literal);
+      if (n === undefined) seen.set(literal, (n = sample.reduce((count, text) => (text.includes(literal) ? count + 1 : count), 0)));
+      return n;
+    };
     entries.forEach((entry, e) => {
       for (const source of entry.signatures) {
         const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i"), weight: signatureWeight(source) }) - 1;
-        const literals = requiredLiterals(source);
-        if (!literals) this.unfiltered.push(index);
-        else for (const literal of literals) literalSignatures.set(literal, [...(literalSignatures.get(literal) ?? []), index]);
+        const required = requiredLiterals(source, commonness);
+        if (!required) this.unfiltered.push(index);
+        else for (const text of required) literal(text).signatures.push(index);
+      }
+      for (const text of entry.anchors ?? []) {
+        const maxEdits = anchorEdits(text.length);
+        if (maxEdits === 0) continue; // too short to tolerate an edit; validation reports it
+        const sentence = this.sentences.push({ entry: e, text, maxEdits }) - 1;
+        for (const piece of anchorPieces(text, maxEdits)) literal(piece.text).pieces.push({ sentence, offset: piece.offset });
       }
     });
-    const counts = bigramCounts(entries.flatMap((entry) => entry.examples.map(normalizeMessage)));
-    for (const [text, signatures] of literalSignatures) {
+    for (const [text, { signatures, pieces }] of literals) {
       const anchor = anchorOf(text, counts);
       if (anchor < 0) {
         this.unfiltered.push(...signatures); // no bigram of table characters: run it on every message
-        continue;
+        continue; // (anchor pieces are lower-case text and always have one)
       }
       const key = bigramKey(text.charCodeAt(anchor), text.charCodeAt(anchor + 1));
-      (this.byBigram[key] ??= []).push({ text, anchor, signatures });
+      (this.byBigram[key] ??= []).push({ text, anchor, signatures, pieces });
       this.anchors[key] = 1;
     }
     this.seen = new Uint32Array(this.signatures.length);
   }
 
+  /**
+   * The classification of a message, remembered for messages seen recently: a fleet shows the same
+   * status text again at every sweep. The memo is bounded (emptied when full, long messages never kept)
+   * and hands out copies, so a caller changing an answer cannot change the next one.
+   */
   classify(message: string, context: ClassifyContext = {}): Classification {
+    if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
+    const key = memoKey(message, context);
+    const known = this.memo.get(key);
+    if (known) return { ...known };
+    const result = this.classifyFresh(message, context);
+    if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+    this.memo.set(key, result);
+    return { ...result };
+  }
+
+  private classifyFresh(message: string, context: ClassifyContext): Classification {
     const normalized = normalizeMessage(message);
     const text = context.code ? `${context.code.toLowerCase()}: ${normalized}` : normalized;
     const fingerprint = fingerprintOf(normalized);
@@ -280,6 +394,7 @@ export class Classifier {
   private bestMatch(text: string, context: ClassifyContext): Best {
     const stamp = this.nextStamp();
     this.best.found = false;
+    this.pieceCount = 0;
     for (const index of this.unfiltered) this.consider(index, text, context, stamp);
     const anchors = this.anchors;
     let previous = text.length ? text.charCodeAt(0) : 0;
@@ -288,12 +403,42 @@ export class Classifier {
       if (previous < BIGRAM_CHARS && current < BIGRAM_CHARS && anchors[bigramKey(previous, current)] === 1) {
         for (const literal of this.byBigram[bigramKey(previous, current)]!) {
           const start = i - 1 - literal.anchor;
-          if (start >= 0 && text.startsWith(literal.text, start)) for (const index of literal.signatures) this.consider(index, text, context, stamp);
+          if (start >= 0 && text.startsWith(literal.text, start)) {
+            for (const index of literal.signatures) this.consider(index, text, context, stamp);
+            for (const piece of literal.pieces) this.notePiece(piece.sentence, start - piece.offset);
+          }
         }
       }
       previous = current;
     }
+    if (!this.best.found && this.pieceCount) this.considerAnchors(text, context);
     return this.best;
+  }
+
+  private notePiece(sentence: number, start: number): void {
+    if (this.pieceCount + 2 > this.pieceHits.length) {
+      const grown = new Int32Array(this.pieceHits.length * 2);
+      grown.set(this.pieceHits);
+      this.pieceHits = grown;
+    }
+    this.pieceHits[this.pieceCount++] = sentence;
+    this.pieceHits[this.pieceCount++] = start;
+  }
+
+  /** The anchors whose pieces were seen, each compared around where its piece puts it (no signature matched). */
+  private considerAnchors(text: string, context: ClassifyContext): void {
+    const hits = this.pieceHits;
+    for (let h = 0; h < this.pieceCount; h += 2) {
+      const sentence = this.sentences[hits[h]];
+      const entry = this.entries[sentence.entry];
+      const fit = contextFit(entry, context);
+      if (fit < 0) continue;
+      const from = Math.max(0, hits[h + 1] - sentence.maxEdits);
+      const window = text.slice(from, hits[h + 1] + sentence.text.length + sentence.maxEdits);
+      if (substringEditDistance(sentence.text, window, sentence.maxEdits) > sentence.maxEdits) continue;
+      // An approximate match is as specific as the anchor's text, and shows the text it stood for.
+      this.offer(sentence.entry, entry, fit, sentence.text.length, window.trim(), context);
+    }
   }
 
   /** Runs one signature (once per message) and keeps its match when it is more specific than the best so far. */
@@ -305,29 +450,32 @@ export class Classifier {
     const fit = contextFit(entry, context);
     if (fit < 0) return;
     const m = signature.regex.exec(text);
-    if (!m) return;
+    if (m) this.offer(signature.entry, entry, fit, signature.weight, m[0], context);
+  }
+
+  /** Keeps a match when it is more specific than the best so far (the ranking rule at the top of this file). */
+  private offer(index: number, entry: CatalogEntry, fit: number, weight: number, matched: string, context: ClassifyContext): void {
     const best = this.best;
     const priority = entry.priority ?? 0;
     const extensionFit = entry.context?.extensionTypes && context.extensionType ? 2 : 0;
     const genericFit = fit - extensionFit;
-    const matched = m[0];
     if (best.found) {
       // The ranking rule at the top of this file, field by field.
       const better =
         priority !== best.priority ? priority > best.priority
         : extensionFit !== best.extensionFit ? extensionFit > best.extensionFit
-        : signature.weight !== best.weight ? signature.weight > best.weight
+        : weight !== best.weight ? weight > best.weight
         : genericFit !== best.genericFit ? genericFit > best.genericFit
         : matched.length !== best.matched.length ? matched.length > best.matched.length
-        : signature.entry < best.entry;
+        : index < best.entry;
       if (!better) return;
     }
     best.found = true;
-    best.entry = signature.entry;
+    best.entry = index;
     best.matched = matched;
     best.priority = priority;
     best.extensionFit = extensionFit;
-    best.weight = signature.weight;
+    best.weight = weight;
     best.genericFit = genericFit;
   }
 
@@ -373,7 +521,7 @@ function confidenceOf(matched: string, contextScore: number): number {
 let defaultClassifier: Classifier | undefined;
 
 /** The classifier over the whole catalog, built on first use. */
-function catalogClassifier(): Classifier {
+export function catalogClassifier(): Classifier {
   return (defaultClassifier ??= new Classifier(catalogEntries));
 }
 

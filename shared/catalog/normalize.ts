@@ -77,7 +77,7 @@ function tryParse(text: string): unknown {
 
 /** JSON string escapes left in a message that was itself cut out of JSON. */
 function unescape(text: string): string {
-  return text.includes("\\") ? text.replace(/\\+(["'nrt\/])/g, (_, c: string) => (c === "n" || c === "r" || c === "t" ? " " : c)) : text;
+  return text.includes("\\") ? text.replace(/\\+(["'nrt/])/g, (_, c: string) => (c === "n" || c === "r" || c === "t" ? " " : c)) : text;
 }
 
 /** `text` with JSON inside it read out, after `reparses` JSON parses already made on the way here. */
@@ -131,7 +131,13 @@ export function normalizeMessage(message: string): string {
  */
 const WRAPPERS_AND_KEYED_NAMES = new RegExp(
   [
-    String.raw`the extension operation failed with the following error:?`,
+    // (Azure's own text misspells "following" at times: any one word stands there)
+    String.raw`the extension operation failed with the [a-z]+ error:?`,
+    // The older extension manager's wrapper around the error: `Error: {...} occurred while doing the operation : {Installing the extension} on the config`.
+    String.raw`\boccurred while doing the operation ?: ?[\[{][^\]}]*[\]}](?: on the config)?\.?`,
+    // A Flux object's name before its condition message (`HelmRelease podinfo: Helm install failed ...`), as the
+    // configuration's own status repeats it: the same failure with and without it is one group.
+    String.raw`^(?:helmrelease|kustomization|gitrepository|helmrepository|helmchart|ocirepository|bucket|imagerepository|imagepolicy|imageupdateautomation|object) [^\s:]+: `,
     String.raw`(?:deployment|operation|long running operation) failed(?: with status '?failed'?)?\.?(?: additional info:)?`,
     String.raw`\b(?:inner ?error|error details?|error|exception|status|code|message|details?) ?[:=] ?`,
     String.raw`\bfailed to (?:create|update|delete) (?:the )?(?:extension|configuration|resource) '[^']*'\.?`,
@@ -242,7 +248,7 @@ function variableWord(word: string): string {
 }
 
 /** A character only a variable word has: a digit, a quote or a slash. */
-const VARIABLE_CHAR = /[0-9'"\/]/g;
+const VARIABLE_CHAR = /[0-9'"/]/g;
 
 /**
  * `variableWord` applied to each space-separated word that can hold a variable part. The scan jumps
@@ -263,8 +269,11 @@ function replaceVariableWords(text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** Punctuation and spaces a fingerprint does not start or end with. */
-const EDGE = new Set(" .:;,-".split("").map((c) => c.charCodeAt(0)));
+/**
+ * Punctuation and spaces a fingerprint does not start or end with; brackets too, so the older wrapper's
+ * `{...}` and the newer `[ InnerError: [...] ]` chain around one error leave the same text.
+ */
+const EDGE = new Set(" .:;,-{}[]".split("").map((c) => c.charCodeAt(0)));
 
 function trimEdges(text: string): string {
   let from = 0;

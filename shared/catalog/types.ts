@@ -36,6 +36,11 @@ export interface RemediationStep {
   text: string;
   /** The exact command(s) from the source document, one per line, placeholders in <angle brackets>. */
   command?: string;
+  /**
+   * The cluster kinds the step is for, when its text says so ("On AKS, ..."); absent, the command tells
+   * (see stepClusterKinds in fix.ts) or it applies to both.
+   */
+  clusterKinds?: Array<"arc" | "aks">;
 }
 
 export interface CatalogEntry {
@@ -69,6 +74,12 @@ export interface CatalogEntry {
   examples: string[];
   /** Messages that share words with the entry but must NOT be classified as it. */
   nearMisses?: string[];
+  /**
+   * Sentences (normalized: lower case, single spaces, at least 16 characters) that identify the entry even
+   * when Azure's text has a typo or a dropped word: when no signature matches, an anchor within a small edit
+   * distance (1 from 16 characters, 2 from 32) classifies the message. Signatures always win over anchors.
+   */
+  anchors?: string[];
   /**
    * Tie-breaker when several entries match one message (default 0). A catch-all entry for a generic
    * cause (a DNS lookup or TCP timeout to any Azure endpoint) sets -1, so that an entry naming the

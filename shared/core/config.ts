@@ -22,6 +22,7 @@ export const SETTINGS = {
   tablePrefix: { name: "FLEET_TABLE_PREFIX", description: "Prefix of every table name", default: "fleet" },
   port: { name: "FLEET_PORT", description: "Port of the local host (`serve`)", default: "7071" },
   apiKey: { name: "FLEET_API_KEY", description: "Key the local host requires (x-functions-key header or code= query); in Azure, function keys apply", secret: true },
+  operatorKey: { name: "FLEET_OPERATOR_KEY", description: "Second key the local host's callers send as x-fleet-operator-key to change silences, acknowledgements and notes; in Azure, the FleetHealth.Operate app role applies", secret: true },
   sweepSchedule: { name: "FLEET_SWEEP_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the sweep timer", default: "0 */15 * * * *" },
   digestSchedule: { name: "FLEET_DIGEST_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the digest timer", default: "0 0 7 * * *" },
   retentionDays: { name: "FLEET_RETENTION_DAYS", description: "Days of history kept; open failures are never deleted", default: "400" },
@@ -75,6 +76,15 @@ export function boolSetting(key: SettingKey, env: Env = process.env): boolean {
   if (raw === "true" || raw === "1") return true;
   if (raw === "false" || raw === "0" || raw === "") return false;
   throw new ConfigError(SETTINGS[key].name, `expected true or false, got "${raw}"`);
+}
+
+/**
+ * True when the app runs behind App Service authentication (Easy Auth): the platform sets
+ * WEBSITE_AUTH_ENABLED=True and only then injects (and strips callers' own) x-ms-client-principal
+ * headers. Read by the platform, never set by us; anywhere else the header is not to be trusted.
+ */
+export function easyAuthEnabled(env: Env = process.env): boolean {
+  return env.WEBSITE_AUTH_ENABLED?.trim().toLowerCase() === "true";
 }
 
 export type FleetScope = { kind: "subscription"; id: string; scope: string } | { kind: "managementGroup"; id: string; scope: string };

@@ -125,9 +125,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     snapshot = snapshotOf();
   }
   progress("persist", `persist: recording sweep ${sweepId}${options.signal?.aborted ? " (partial: the run's deadline passed)" : ""}`);
-  // Not under the deadline: the time left before the host's functionTimeout is for this write, which
-  // must complete (a half-written sweep is worse than a late one). The store does not take an
-  // abortSignal yet (another change adds it); diffSnapshot, a read, should take the deadline's then.
+  // Not under the run deadline (nor is diffSnapshot above, whose result this write needs): the time
+  // left before the host's functionTimeout is for recording what was read. Were the host to kill it
+  // anyway, the store's lease lets the next sweep repair the half-done write.
   const recorded = await options.history.recordSweep(snapshot);
   const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length };
   progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);

@@ -9,7 +9,7 @@ const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
   { name: "dev tools", folders: ["cli", "dev"] },
   { name: "trigger adapters", folders: ["functions"] },
   { name: "use cases", folders: ["shared/sweep", "shared/digest", "shared/api"] },
-  { name: "domain", folders: ["shared/health", "shared/catalog"] },
+  { name: "domain", folders: ["shared/health", "shared/catalog", "shared/operate"] },
   { name: "Azure and storage adapters", folders: ["shared/azure", "shared/store"] },
   { name: "core", folders: ["shared/core"] },
 ];

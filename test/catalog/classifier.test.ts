@@ -4,7 +4,7 @@
  * entries-*.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { anchorOf, classify, Classifier, contextFit, requiredLiterals, signatureWeight } from "../../shared/catalog/classifier";
+import { anchorEdits, anchorOf, anchorPieces, classify, Classifier, contextFit, requiredLiterals, signatureWeight, substringEditDistance } from "../../shared/catalog/classifier";
 import type { CatalogEntry } from "../../shared/catalog/types";
 
 function entry(id: string, signatures: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry {
@@ -33,6 +33,13 @@ describe("requiredLiterals", () => {
   it("drops optional characters and groups, keeps one of a repeated character", () => {
     expect(requiredLiterals("timed? ?out waiting")).toEqual(["out waiting"]);
     expect(requiredLiterals("(?:upgrade )?failed: time+out")).toEqual(["failed: time"]);
+  });
+
+  it("given how common each literal is, picks the rarest set (the longest among equally rare ones)", () => {
+    const source = String.raw`\bdeployment\W+osm-(?:controller|injector)\W`;
+    expect(requiredLiterals(source)).toEqual(["deployment"]);
+    const common = (literal: string) => (literal === "deployment" ? 40 : 2);
+    expect(requiredLiterals(source, common)).toEqual(["controller", "injector"]);
   });
 
   it("uses a required group's alternatives when they are more selective than the plain runs", () => {
@@ -203,5 +210,49 @@ describe("classify over the catalog: precision where messages only share words",
     const flux = 'Kustomization/apps reconciliation failed: secrets is forbidden: User "system:serviceaccount:flux-system:kustomize-controller" cannot list resource "secrets" in API group "" in the namespace "apps"';
     expect(classify(flux).catalogId).not.toBe("arc-cluster-permissions");
     expect(classify(flux, { component: "flux" }).catalogId).not.toBe("arc-cluster-permissions");
+  });
+});
+
+describe("anchors (approximate sentences)", () => {
+  const sentence = "unable to get a response from the agent in time";
+  const catalog = new Classifier([
+    entry("agent", ["unable to get a response from the agent"], { anchors: [sentence], context: { components: ["extension"] } }),
+    entry("exact", ["get response from the agent in time at last"]),
+  ]);
+
+  it("tolerate one edit from 16 characters and two from 32, cut into one more piece than edits", () => {
+    expect([anchorEdits(15), anchorEdits(16), anchorEdits(31), anchorEdits(32)]).toEqual([0, 1, 1, 2]);
+    const pieces = anchorPieces(sentence, 2);
+    expect(pieces.map((p) => p.text).join("")).toBe(sentence);
+    expect(pieces.map((p) => p.offset)).toEqual([0, 15, 31]);
+  });
+
+  it("measure the fewest edits to any substring, and stop past the limit", () => {
+    expect(substringEditDistance("abcdef", "xxabcdefyy", 2)).toBe(0);
+    expect(substringEditDistance("abcdef", "xxabXdefyy", 2)).toBe(1);
+    expect(substringEditDistance("abcdef", "xxabdfyy", 2)).toBe(2);
+    expect(substringEditDistance("abcdef", "zzzzzz", 2)).toBe(3);
+  });
+
+  it("classify Azure's misspelled text within the edits, not beyond", () => {
+    expect(catalog.classify("Unable to get response from the Agent in time, please ensure the agents can connect").catalogId).toBe("agent");
+    expect(catalog.classify("Unable to get a reponse from the Agent in time").catalogId).toBe("agent");
+    expect(catalog.classify("Unable to get reply from an Agent in time").catalogId).toBeNull();
+  });
+
+  it("lose to any signature, and respect the entry's context", () => {
+    expect(catalog.classify("Unable to get response from the Agent in time at last").catalogId).toBe("exact");
+    expect(catalog.classify("Unable to get response from the Agent in time", { component: "flux" }).catalogId).toBeNull();
+  });
+});
+
+describe("remembered answers", () => {
+  it("answer a repeated message the same, as a copy, and tell contexts apart", () => {
+    const classifier = new Classifier([entry("scoped", ["gadget melted"], { context: { components: ["flux"] } })]);
+    const first = classifier.classify("gadget melted");
+    first.catalogId = "changed by a caller";
+    expect(classifier.classify("gadget melted").catalogId).toBe("scoped");
+    expect(classifier.classify("gadget melted", { component: "extension" }).catalogId).toBeNull();
+    expect(classifier.classify("gadget melted", { component: "flux" }).catalogId).toBe("scoped");
   });
 });

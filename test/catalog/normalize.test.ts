@@ -105,6 +105,21 @@ describe("fingerprints", () => {
     expect(fingerprint(`Error: ${message}`)).toBe(plain);
   });
 
+  it("are equal for the older `Error: {...} occurred while doing the operation` wrapper and the newer InnerError chain", () => {
+    const inner = "failed to install chart from path [] for release [flux]: err [cannot re-use a name that is still in use]";
+    const older = fingerprint(`Error: {${inner}} occurred while doing the operation : {Installing the extension} on the config`);
+    expect(older).toBe(fingerprint(`Error: [ InnerError: [${inner}] ] occurred while doing the operation : [Create] on the config.`));
+    expect(older).toBe(fingerprint(`The extension operation failed with the fowlling error: ${inner}`));
+  });
+
+  it("are equal with and without the Flux object's name before its condition (one failure, not two groups)", () => {
+    const condition = "Helm install failed: timed out waiting for the condition";
+    expect(fingerprint(`HelmRelease podinfo: ${condition}`)).toBe(fingerprint(condition));
+    expect(fingerprint(`Kustomization apps-infra: kustomize build failed`)).toBe(fingerprint("kustomize build failed"));
+    // Only a leading object kind is dropped: a name inside the text still tells failures apart.
+    expect(fingerprint(`install of HelmRelease podinfo: ${condition}`)).not.toBe(fingerprint(condition));
+  });
+
   it("differ for different failures", () => {
     const prints = new Set(
       [

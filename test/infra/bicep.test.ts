@@ -3,6 +3,7 @@
  * tree-sitter-bicep grammar without a syntax error, and the parse trees must hold the structure the
  * deployment depends on (resource types and API versions, roles, identity-only storage, Flex rules).
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { API_ROUTES } from "../../shared/api/routes";
 import { SETTINGS } from "../../shared/core/config";
 import { parseSchedule } from "../../shared/core/schedule";
 import { TABLES } from "../../shared/store/keys";
+import { SMALL_HEAP_FLAGS } from "../../shared/sweep/memory";
 import {
   type BicepFile,
   calledFunctions,
@@ -86,9 +88,15 @@ describe("modules", () => {
         const params = declarations(target).filter((d) => d.kind === "param");
         const passed = [...objectProperties(objectProperties(moduleBody(mod)).get("params")).keys()];
         const where = `${name} module ${mod.name} -> ${target.name}`;
-        expect(passed.filter((p) => !params.some((d) => d.name === p)), where).toEqual([]);
+        expect(
+          passed.filter((p) => !params.some((d) => d.name === p)),
+          where,
+        ).toEqual([]);
         const required = params.filter((d) => valueOf(d) === undefined).map((d) => d.name);
-        expect(required.filter((p) => !passed.includes(p)), where).toEqual([]);
+        expect(
+          required.filter((p) => !passed.includes(p)),
+          where,
+        ).toEqual([]);
       }
     }
     expect(calls).toBe(7);
@@ -116,11 +124,13 @@ describe("resources", () => {
     "Microsoft.Web/serverfarms": "2024-04-01",
     "Microsoft.Web/sites": "2024-04-01",
     "Microsoft.Web/sites/config": "2024-04-01",
+    "Microsoft.Web/sites/basicPublishingCredentialsPolicies": "2024-04-01",
     "Microsoft.OperationalInsights/workspaces": "2025-02-01",
     "Microsoft.Insights/components": "2020-02-02",
     "Microsoft.KeyVault/vaults": "2023-07-01",
     "Microsoft.KeyVault/vaults/secrets": "2023-07-01",
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
+    "Microsoft.Authorization/roleDefinitions": "2022-04-01",
   };
 
   it("declares every resource at top level (children use parent:), so each type and API version is explicit", () => {
@@ -168,23 +178,35 @@ describe("resources", () => {
     expect(literal(propertyAt(site, "properties.functionAppConfig.deployment.storage.authentication.type"))).toBe("SystemAssignedIdentity");
     expect(propertyAt(site, "properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount")?.text).toBe("maximumInstanceCount");
     expect(propertyAt(site, "properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB")?.text).toBe("instanceMemoryMB");
+    // The documented range of the maximum instance count is 1-1000, in both files that declare it.
+    for (const name of ["main.bicep", "modules/function-app.bicep"]) {
+      expect(declaration(file(name), "param", "maximumInstanceCount").decoratorArgs, name).toMatchObject({ minValue: "1", maxValue: "1000" });
+    }
     expect(literal(valueOf(declaration(file("modules/function-app.bicep"), "param", "nodeVersion")))).toBe("22");
     expect(propertyAt(resource("main.bicep", "rg").body, "tags")?.text).toBe("tags");
     expect(valueOf(declaration(file("main.bicep"), "var", "tags"))?.text).toBe("{ 'azd-env-name': environmentName }");
   });
 
   it("no setting or property that Flex Consumption deprecates, and no key-based storage setting", () => {
-    const FORBIDDEN = /^(FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
+    // __accountName resolves the public cloud's endpoints only; ftpsState is not supported on Flex.
+    const FORBIDDEN =
+      /^(AzureWebJobsStorage__accountName|ftpsState|FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
     for (const [name, f] of infra) {
       const keys = objectsUnder(f.root).flatMap((object) => [...objectProperties(object).keys()]);
       const strings = f.root.descendantsOfType("string").map((s) => stringLiteral(s ?? undefined) ?? "");
-      expect([...keys, ...strings].filter((word) => FORBIDDEN.test(word)), name).toEqual([]);
+      expect(
+        [...keys, ...strings].filter((word) => FORBIDDEN.test(word)),
+        name,
+      ).toEqual([]);
     }
   });
 
   it("no listKeys or other list* call, no connection string with a key", () => {
     for (const [name, f] of infra) {
-      expect(calledFunctions(f).filter((fn) => /^list/i.test(fn)), name).toEqual([]);
+      expect(
+        calledFunctions(f).filter((fn) => /^list/i.test(fn)),
+        name,
+      ).toEqual([]);
       expect(f.source, name).not.toMatch(/AccountKey=|SharedAccessSignature=|DefaultEndpointsProtocol=/i);
     }
   });
@@ -194,8 +216,20 @@ describe("resources", () => {
     expect(propertyAt(resource("modules/monitoring.bicep", "workspace").body, "properties.features.disableLocalAuth")?.text).toBe("true");
   });
 
-  it("Key Vault uses Azure RBAC, and Easy Auth is optional and rejects unauthenticated calls", () => {
-    expect(propertyAt(resource("modules/key-vault.bicep", "vault").body, "properties.enableRbacAuthorization")?.text).toBe("true");
+  it("basic-auth publishing (FTP and SCM) is off", () => {
+    const policies = resources(file("modules/function-app.bicep")).filter((r) => r.type === "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+    expect(policies.map((p) => literal(propertyAt(p.body, "name"))).sort()).toEqual(["ftp", "scm"]);
+    for (const p of policies) {
+      expect(propertyAt(p.body, "parent")?.text).toBe("app");
+      expect(propertyAt(p.body, "properties.allow")?.text).toBe("false");
+      expect(p.condition).toBeUndefined();
+    }
+  });
+
+  it("Key Vault uses Azure RBAC with purge protection, and Easy Auth is optional, rejects unauthenticated calls and unknown clients", () => {
+    const vault = resource("modules/key-vault.bicep", "vault").body;
+    expect(propertyAt(vault, "properties.enableRbacAuthorization")?.text).toBe("true");
+    expect(propertyAt(vault, "properties.enablePurgeProtection")?.text).toBe("true");
     expect(valueOf(declaration(file("main.bicep"), "module", "keyVault"))?.type).toBe("if_statement");
 
     const auth = resource("modules/function-app.bicep", "authSettings");
@@ -209,51 +243,12 @@ describe("resources", () => {
     expect(anonymous.length).toBeGreaterThan(0);
     expect(excluded).toEqual(anonymous);
     expect(propertyAt(auth.body, "properties.identityProviders.azureActiveDirectory.enabled")?.text).toBe("true");
-  });
-});
-
-describe("role assignments", () => {
-  const ROLE = {
-    storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-    storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
-    monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
-    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-  };
-  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-  /** Each role assignment as `<role id> on <scope>`: the scope is a resource type or the file's target scope. */
-  function assignments(): string[] {
-    const result: string[] = [];
-    for (const f of infra.values()) {
-      // Role ids are string literals bound to a var or an object key; resolve names to them.
-      const ids = new Map<string, string>();
-      for (const object of objectsUnder(f.root)) for (const [key, value] of objectProperties(object)) if (GUID.test(stringLiteral(value) ?? "")) ids.set(key, stringLiteral(value)!);
-      for (const d of declarations(f)) if (d.kind === "var" && GUID.test(stringLiteral(valueOf(d)) ?? "")) ids.set(d.name, stringLiteral(valueOf(d))!);
-      const own = resources(f);
-      for (const r of own.filter((r) => r.type === "Microsoft.Authorization/roleAssignments")) {
-        const definition = propertyAt(r.body, "properties.roleDefinitionId")!.text;
-        const roleName = /(\w+)\)$/.exec(definition)?.[1] ?? "";
-        const scopeSymbol = objectProperties(r.body).get("scope")?.text;
-        const scope = scopeSymbol ? own.find((o) => o.symbol === scopeSymbol)?.type : targetScope(f);
-        expect(literal(propertyAt(r.body, "properties.principalType")), `${f.name} ${r.symbol}`).toBe("ServicePrincipal");
-        expect(propertyAt(r.body, "name")?.text, `${f.name} ${r.symbol}`).toMatch(/^guid\(/);
-        result.push(`${ids.get(roleName) ?? definition} on ${scope}`);
-      }
-    }
-    return result.sort();
-  }
-
-  it("grants exactly the documented roles at the right scopes", () => {
-    expect(assignments()).toEqual(
-      [
-        `${ROLE.storageBlobDataOwner} on Microsoft.Storage/storageAccounts`,
-        `${ROLE.storageTableDataContributor} on Microsoft.Storage/storageAccounts`,
-        `${ROLE.monitoringMetricsPublisher} on Microsoft.Insights/components`,
-        `${ROLE.keyVaultSecretsUser} on Microsoft.KeyVault/vaults`,
-        `${ROLE.reader} on subscription`,
-        `${ROLE.reader} on managementGroup`,
-      ].sort(),
+    // Any token for the audience is not enough: the client must be the API's own registration or listed.
+    const validation = "properties.identityProviders.azureActiveDirectory.validation";
+    expect(propertyAt(auth.body, `${validation}.defaultAuthorizationPolicy.allowedApplications`)?.text).toBe("entraAllowedClients");
+    expect(propertyAt(auth.body, `${validation}.jwtClaimChecks.allowedClientApplications`)?.text).toBe("entraAllowedClients");
+    expect(valueOf(declaration(file("modules/function-app.bicep"), "var", "entraAllowedClients"))?.text).toBe(
+      "union([entraAuth.clientId], entraAuth.allowedClientApplications)",
     );
   });
 });
@@ -265,9 +260,17 @@ describe("app settings against shared/core/config.ts", () => {
     [SETTINGS.tablesConnection.name]: "connection string with a key (Azurite); Azure uses FLEET_TABLES_ENDPOINT",
     [SETTINGS.apiKey.name]: "the local host's key; in Azure the platform's function keys apply",
     [SETTINGS.port.name]: "port of the local host",
+    [SETTINGS.operatorKey.name]: "the local host's operator key; in Azure the FleetHealth.Operate app role applies",
   };
   /** Read by the Functions platform, not by our code. */
-  const PLATFORM = ["AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+  const PLATFORM = [
+    "AzureWebJobsStorage__blobServiceUri",
+    "AzureWebJobsStorage__queueServiceUri",
+    "AzureWebJobsStorage__tableServiceUri",
+    "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    "languageWorkers__node__arguments",
+  ];
   const specs = Object.values(SETTINGS) as ReadonlyArray<{ name: string; default?: string; secret?: boolean }>;
 
   /** Settings set with a value: keys of the object literals that make up the app settings. */
@@ -284,7 +287,9 @@ describe("app settings against shared/core/config.ts", () => {
   /** Settings set as Key Vault references: the `setting` of each digest secret. */
   function keyVaultSettings(): string[] {
     const secrets = valueOf(declaration(file("main.bicep"), "var", "digestSecrets"))!;
-    return objectsUnder(secrets).map((object) => stringLiteral(objectProperties(object).get("setting"))!).filter(Boolean);
+    return objectsUnder(secrets)
+      .map((object) => stringLiteral(objectProperties(object).get("setting"))!)
+      .filter(Boolean);
   }
 
   /** Environment variables read directly (not through shared/core/config.ts) by code that runs in Azure. */
@@ -301,6 +306,23 @@ describe("app settings against shared/core/config.ts", () => {
     }
     return [...names].sort();
   }
+
+  it("the worker starts with the sweep's heap flags from an app setting; no function changes V8 flags at run time", () => {
+    expect(valueSettings().get("languageWorkers__node__arguments")).toBe(`'${SMALL_HEAP_FLAGS}'`);
+    // Node accepts them as process arguments (a misspelled V8 flag is a fatal "bad option").
+    const node = spawnSync(process.execPath, [...SMALL_HEAP_FLAGS.split(" "), "-e", "0"], { encoding: "utf8" });
+    expect(node.stderr).toBe("");
+    expect(node.status).toBe(0);
+    const functionsDir = resolve(__dirname, "../../functions");
+    for (const entry of readdirSync(functionsDir))
+      expect(readFileSync(join(functionsDir, entry), "utf8"), entry).not.toMatch(/setFlagsFromString|preferSmallHeap/);
+  });
+
+  it("host storage is reached by service URIs from the account's own endpoints (any cloud)", () => {
+    const settings = valueSettings();
+    for (const service of ["blob", "queue", "table"])
+      expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toBe(`storage.properties.primaryEndpoints.${service}`);
+  });
 
   it("code outside shared/core/config.ts reads only NODE_ENV from the environment, and the Bicep sets it", () => {
     expect(directReads()).toEqual(["NODE_ENV"]);
@@ -354,15 +376,27 @@ describe("app settings against shared/core/config.ts", () => {
     for (const [name, f] of infra) {
       const decls = declarations(f);
       const tainted = new Set(decls.filter((d) => d.kind === "param" && d.decorators.includes("secure")).map((d) => d.name));
-      for (let grew = true; grew; ) {
+      for (let grew = true; grew;) {
         grew = false;
         for (const d of decls.filter((d) => d.kind === "var" && !tainted.has(d.name))) {
-          if (valueOf(d)!.descendantsOfType("identifier").some((id) => tainted.has(id!.text))) tainted.add(d.name), (grew = true);
+          if (
+            !valueOf(d)!
+              .descendantsOfType("identifier")
+              .some((id) => tainted.has(id!.text))
+          )
+            continue;
+          tainted.add(d.name);
+          grew = true;
         }
       }
       for (const output of decls.filter((d) => d.kind === "output")) {
-        const used = valueOf(output)!.descendantsOfType("identifier").map((id) => id!.text);
-        expect(used.filter((id) => tainted.has(id)), `${name} output ${output.name}`).toEqual([]);
+        const used = valueOf(output)!
+          .descendantsOfType("identifier")
+          .map((id) => id!.text);
+        expect(
+          used.filter((id) => tainted.has(id)),
+          `${name} output ${output.name}`,
+        ).toEqual([]);
       }
     }
   });
@@ -395,7 +429,7 @@ describe("azd", () => {
     expect(yaml).toMatch(/^ {4}language: ts$/m);
     expect(yaml).toMatch(/^ {2}path: infra$/m);
     const dist = /^ {4}dist: (\S+)$/m.exec(yaml)?.[1];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const { STAGING_DIR } = require("../../infra/package.js") as { STAGING_DIR: string };
     expect(dist).toBe(STAGING_DIR);
   });

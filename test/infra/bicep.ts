@@ -93,7 +93,9 @@ function declarationBody(node: Node): { body: Node; condition?: string } {
 export function stringLiteral(node: Node | undefined): string | undefined {
   if (!node || node.type !== "string") return undefined;
   if (named(node).some((child) => child.type === "interpolation")) return undefined;
-  return named(node).map((child) => child.text).join("");
+  return named(node)
+    .map((child) => child.text)
+    .join("");
 }
 
 export function resources(file: BicepFile): Resource[] {
@@ -118,6 +120,8 @@ export interface Declaration {
   node: Node;
   /** Decorator names, e.g. `secure`, `description`. */
   decorators: string[];
+  /** Decorator name to its argument list as source text, e.g. minValue -> `1`. */
+  decoratorArgs: Record<string, string>;
 }
 
 const DECLARATIONS: Record<string, Declaration["kind"]> = {
@@ -132,15 +136,19 @@ const DECLARATIONS: Record<string, Declaration["kind"]> = {
 export function declarations(file: BicepFile): Declaration[] {
   const result: Declaration[] = [];
   let decorators: string[] = [];
+  let decoratorArgs: Record<string, string> = {};
   for (const node of named(file.root)) {
     if (node.type === "comment" || node.type === "diagnostic_comment") continue;
     if (node.type === "decorators") {
-      decorators = node.descendantsOfType("decorator").map((d) => d?.namedChildren[0]?.namedChildren[0]?.text ?? "");
+      const calls = node.descendantsOfType("decorator").map((d) => d?.namedChildren[0]);
+      decorators = calls.map((call) => call?.namedChildren[0]?.text ?? "");
+      decoratorArgs = Object.fromEntries(calls.map((call) => [call?.namedChildren[0]?.text ?? "", call?.namedChildren[1]?.text.replace(/^\(|\)$/g, "") ?? ""]));
       continue;
     }
     const kind = DECLARATIONS[node.type];
-    if (kind) result.push({ kind, name: named(node)[0].text, node, decorators });
+    if (kind) result.push({ kind, name: named(node)[0].text, node, decorators, decoratorArgs });
     decorators = [];
+    decoratorArgs = {};
   }
   return result;
 }
@@ -210,7 +218,8 @@ export function undeclaredIdentifiers(file: BicepFile): string[] {
     if (!id?.parent) continue;
     const parent = id.parent;
     const isFirstChild = parent.namedChildren[0]?.id === id.id;
-    const declaresOrNames = ["object_property", "call_expression", "resource_declaration", "metadata_declaration"].includes(parent.type) || DECLARATIONS[parent.type];
+    const declaresOrNames =
+      ["object_property", "call_expression", "resource_declaration", "metadata_declaration"].includes(parent.type) || DECLARATIONS[parent.type];
     if (isFirstChild && declaresOrNames) continue;
     if (parent.type === "parameter" || parent.type === "decorator") continue;
     if (!declared.has(id.text)) unknown.add(`${id.text}@${id.startPosition.row + 1}`);
@@ -222,7 +231,9 @@ export function undeclaredIdentifiers(file: BicepFile): string[] {
 export function modulePath(file: BicepFile, decl: Declaration): string {
   const target = stringLiteral(named(decl.node)[1]);
   if (!target) throw new Error(`${file.name}: module ${decl.name} has no literal path`);
-  return relative(INFRA_DIR, resolve(dirname(file.path), target)).split("\\").join("/");
+  return relative(INFRA_DIR, resolve(dirname(file.path), target))
+    .split("\\")
+    .join("/");
 }
 
 export function moduleBody(decl: Declaration): Node {

@@ -8,16 +8,18 @@
  * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
+import { collect } from "../../store";
 import type { ComponentRecord } from "../../store/types";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
+import { clusterNotes, failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
-import { remedyFor } from "./remedy";
+import { fixTargetOf, remedyFor } from "./remedy";
 
 const STATE_RANK = new Map<HealthState, number>(HEALTH_STATES.map((s, i) => [s, i]));
 
@@ -135,7 +137,7 @@ export function openFailureView(c: ComponentRecord) {
     ...(c.firstSeenFailingAt ? { since: c.firstSeenFailingAt } : {}),
     catalogId: c.catalogId,
     ...(c.fingerprint ? { fingerprint: c.fingerprint } : {}),
-    entry: remedyFor(c.catalogId),
+    entry: remedyFor(c.catalogId, fixTargetOf(c)),
   };
 }
 
@@ -150,8 +152,10 @@ export const getCluster = defineRoute({
   errors: [404],
   async handle({ params, services }) {
     const id = clusterIdFromParams(params);
-    const components = await (await services()).history.getCluster(id);
+    const svc = await services();
+    const components = await svc.history.getCluster(id);
     if (!components?.length) throw unknownCluster(id);
+    const mark = await failureMarker(svc);
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
     return {
       body: {
@@ -164,7 +168,7 @@ export const getCluster = defineRoute({
         lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
         dark: Boolean(own.dark),
         components: components.map(componentView),
-        openFailures: components.filter((c) => isOpenFailure(c.state)).map(openFailureView),
+        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c), c)),
       },
     };
   },
@@ -187,11 +191,13 @@ export const getClusterHistory = defineRoute({
   async handle({ params, query, services }) {
     const id = clusterIdFromParams(params);
     if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
-    const { history } = await services();
-    const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
+    const svc = await services();
+    const { history } = svc;
+    const transitions = await collect(history.listClusterTransitions(id, { from: query.from, to: query.to }));
     if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
+    const notes = await clusterNotes(svc, id, query);
     return {
-      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions) },
+      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions), notes },
     };
   },
 });

@@ -8,6 +8,7 @@ import { pageBody, pageByKey, sortedBy, storePage, type SortedList } from "../pa
 import { parseDateParam, type QuerySpec } from "../params";
 import { page, ref } from "../schemas";
 import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
+import { failureMarker, incidentMarker } from "../operations-view";
 import { openFailureView } from "./clusters";
 
 export const getSummary = defineRoute({
@@ -76,7 +77,8 @@ export const listFailures = defineRoute({
       const since = query.since?.toISOString();
       const keep = (c: ComponentRecord) => matches(c.catalogId, c.extensionType) && (!since || (c.firstSeenFailingAt ?? "") >= since);
       const result = pageByKey(openFailuresSorted(await svc.view()), { keep, limit, continuationToken: token, query: digest });
-      return { body: pageBody(result, openFailureView) };
+      const mark = await failureMarker(svc);
+      return { body: pageBody(result, (c) => mark(openFailureView(c), c)) };
     }
     // Resolved: recoveries from the store's transitions, oldest first, resumed after the last one sent.
     const from = query.since ?? parseDateParam("since", "7d");
@@ -104,6 +106,11 @@ const INCIDENT_QUERY = {
   since: { type: "date", description: "Only problems first seen at or after (a platform change's time)" },
   category: { type: "enum", values: CATEGORIES, description: "Catalog category" },
   extensionType: { type: "string", description: "Extension type, e.g. `microsoft.flux`" },
+  catalog: {
+    type: "enum",
+    values: ["matched", "unmatched"],
+    description: "`unmatched`: only failures no catalog entry matches, one group per fingerprint, largest first (candidates for new entries); `matched`: only documented ones",
+  },
 } satisfies QuerySpec;
 
 interface Incident {
@@ -173,10 +180,15 @@ export const listIncidents = defineRoute({
   response: { type: "object", properties: { items: { type: "array", items: ref("Incident") } }, required: ["items"] },
   async handle({ query, services }) {
     const ext = query.extensionType?.toLowerCase();
-    const open = (await (await services()).view()).openFailures.filter((c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)));
+    const svc = await services();
+    const view = await svc.view();
+    const open = view.openFailures.filter((c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)));
     const since = query.since?.toISOString();
-    const items = groupIncidents(open).filter((i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since));
-    return { body: { items } };
+    const items = groupIncidents(open).filter(
+      (i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since) && (!query.catalog || (query.catalog === "matched") === (i.catalogId !== null)),
+    );
+    const mark = await incidentMarker(svc, view);
+    return { body: { items: items.map(mark) } };
   },
 });
 
@@ -189,6 +201,6 @@ export const listSweeps = defineRoute({
   response: page("Sweep"),
   async handle({ query, services }) {
     const { history } = await services();
-    return { body: await storePage("sweeps", query[TOKEN_PARAMETER], (continuationToken) => history.listSweeps({ limit: query.limit ?? 20, continuationToken })) };
+    return { body: await storePage("sweeps", query[TOKEN_PARAMETER], query.limit ?? 20, history.listSweeps()) };
   },
 });

@@ -11,6 +11,7 @@ import { classifyMessage, getCatalogEntry, listCatalog } from "./catalog";
 import { getCluster, getClusterHistory, listClusters } from "./clusters";
 import { getDigest, listDigests } from "./digests";
 import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
+import { OPERATION_ROUTES } from "./operations";
 
 const health = defineRoute({
   name: "health",
@@ -50,6 +51,7 @@ export const API_ROUTES: readonly RouteDef[] = [
   listSweeps,
   listDigests,
   getDigest,
+  ...OPERATION_ROUTES,
 ];
 
 /** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */

@@ -13,7 +13,7 @@ export const GERMAN = "000_a421b814d94b038a.txt";
 export const FRENCH = "001_1f61bc1ca7295eba.txt";
 
 /** Azure endpoints the Arc agents and onboarding talk to (network requirements of Arc-enabled Kubernetes). */
-const ARC_ENDPOINTS = String.raw`(?:\.arc\.azure\.com|\.kubernetesconfiguration\.azure\.com|\.guestnotificationservice\.azure\.com|\.servicebus\.windows\.net|login\.microsoftonline\.com|management\.azure\.com|mcr\.microsoft\.com|k8connecthelm\.azureedge\.net)`;
+const ARC_ENDPOINTS = String.raw`(?:\.arc\.azure\.com|\.his\.hybridcompute\.azure-automation\.net|\.kubernetesconfiguration\.azure\.com|\.guestnotificationservice\.azure\.com|\.servicebus\.windows\.net|login\.microsoftonline\.com|management\.azure\.com|mcr\.microsoft\.com|k8connecthelm\.azureedge\.net)`;
 
 /** The Arc agent deployments in the azure-arc namespace (the seeds' `kubectl -n azure-arc get deployments,pods`). */
 const ARC_AGENTS = "(?:cluster-metadata-operator|clusterconnect-agent|clusteridentityoperator|config-agent|controller-manager|extension-events-collector|extension-manager|flux-logs-agent|kube-aad-proxy|metrics-agent|resource-sync-agent)";
@@ -31,6 +31,7 @@ export const entries: CatalogEntry[] = [
       String.raw`azure-arc (?:agent |namespace )?pods? (?:are |is )?(?:not (?:all )?(?:running|ready)|stuck in (?:pending|containercreating)|in (?:a )?(?:crashloopbackoff|error|imagepullbackoff|pending) state)|pods in (?:the )?azure-arc namespace (?:are|is) (?:not (?:all )?(?:running|ready)|stuck in pending)`,
       // The hint az connectedk8s prints when onboarding fails without a more specific error.
       String.raw`pods stuck in pending state could be insufficient ?resources`,
+      String.raw`one or more azure arc agents are in pending state`,
       String.raw`status azure-arc\b.{0,40}error: release: not found`,
     ],
     context: { components: ["cluster"], clusterKinds: ["arc"] },
@@ -75,7 +76,7 @@ export const entries: CatalogEntry[] = [
     observable: ["client", "cluster"],
     signatures: [
       String.raw`issue with the dns resolution on your cluster`,
-      String.raw`lookup [a-z0-9.-]*${ARC_ENDPOINTS}\.?(?: on [^ ]+)?: (?:no such host|server misbehaving|i/o timeout|temporary failure in name resolution)`,
+      String.raw`lookup [a-z0-9.-]*${ARC_ENDPOINTS}\.?(?: on [^ ]+)?: (?:no such host|server misbehaving|i/o timeout|temporary failure in name resolution|read udp [^ ]+: read: connection refused)`,
     ],
     context: { components: ["cluster"] },
     // A failed lookup names a cause that many symptoms share; an entry naming the symptom wins.
@@ -151,7 +152,7 @@ export const entries: CatalogEntry[] = [
     severity: "medium",
     observable: ["client"],
     signatures: [
-      String.raw`unable to pull cluster-diagnostic-checks helm chart from the registry`,
+      String.raw`unable to pull cluster-?diagnostic-?checks helm chart from the registry`,
       String.raw`clusterdiagnosticchecks/manifests/[^ "]*"?: dial tcp [^ ]+: (?:i/o timeout|connect: connection refused|connect: connection timed out)`,
     ],
     cause:
@@ -181,7 +182,7 @@ export const entries: CatalogEntry[] = [
     severity: "high",
     observable: ["client", "cluster"],
     signatures: [
-      String.raw`(?:unable|failed) to (?:retrieve|fetch|get|download|obtain) (?:the )?(?:cluster )?msi cert(?:ificate)?`,
+      String.raw`(?:unable|failed) to (?:retrieve|fetch|get|download|obtain|pull) (?:the )?(?:cluster )?msi cert(?:ificate)?`,
       String.raw`(?:error|failure) (?:while |when )?(?:retrieving|fetching|getting|downloading) (?:the )?(?:cluster )?msi cert(?:ificate)?`,
       String.raw`msi cert(?:ificate)? (?:retrieval|download|fetch) (?:has )?failed`,
     ],
@@ -288,8 +289,8 @@ export const entries: CatalogEntry[] = [
     severity: "high",
     observable: ["client", "cluster"],
     signatures: [
-      String.raw`unable to install helm release: error: (?:upgrade|install(?:ation)?) failed: timed? ?out waiting for the condition`,
-      String.raw`secret "(?:azure-identity-certificate|kube-aad-proxy-certificate)" not found`,
+      String.raw`unable to install helm release: error: (?:(?:upgrade|install(?:ation)?) failed: )?timed? ?out waiting for the condition`,
+      String.raw`secrets? "(?:azure-identity-certificate|kube-aad-proxy-certificate)" not found`,
     ],
     context: { components: ["cluster"] },
     cause:
@@ -377,6 +378,7 @@ export const entries: CatalogEntry[] = [
     docUrl: ARC_DOC,
     origin: "documented",
     sources: [{ seed: FRENCH, section: "Erreur d'expiration du délai d'attente du service/échec de l'approvisionnement des ressources" }],
+    anchors: ["the gateway did not receive a response from 'microsoft.kubernetes' within the specified time period"],
     examples: [
       "The gateway did not receive a response from 'Microsoft.Kubernetes' within the specified time period.",
       '{"error":{"code":"GatewayTimeout","message":"The gateway did not receive a response from \'Microsoft.Kubernetes\' within the specified time period."}}',
@@ -438,6 +440,7 @@ export const entries: CatalogEntry[] = [
     docUrl: `${ARC_DOC}#old-version-of-agents-used`,
     origin: "documented",
     sources: [{ seed: GERMAN, section: "Alte Version der verwendeten Agents" }],
+    anchors: ["hybrid connection for the target resource does not exist"],
     examples: [
       "Hybrid connection for the target resource does not exist. Agent might not have started successfully.",
       "az connectedk8s proxy -n AzureArcTest -g AzureArcTest\nHybrid connection for the target resource does not exist. Agent might not have started successfully.",
@@ -468,6 +471,7 @@ export const entries: CatalogEntry[] = [
       { seed: GERMAN, section: "Deaktiviertes Clusterverbindungsfeature" },
       { seed: FRENCH, section: "Problèmes de connexion au cluster" },
     ],
+    anchors: ["cannot connect to the hybrid connection because no agent is connected in the target arc resource"],
     examples: [
       "Cannot connect to the hybrid connection because no agent is connected in the target arc resource.",
       "az connectedk8s proxy -n AzureArcTest -g AzureArcTest\nCannot connect to the hybrid connection because no agent is connected in the target arc resource.",
@@ -484,7 +488,10 @@ export const entries: CatalogEntry[] = [
     category: "permissions",
     severity: "low",
     observable: ["client"],
-    signatures: [String.raw`unable to fetch (?:the )?oid of '?custom-locations'? app`],
+    signatures: [
+      String.raw`unable to fetch (?:the )?oid of '?custom-locations'? app`,
+      String.raw`unable to fetch the object id of the azure ad application used by azure arc service`,
+    ],
     cause:
       "When you sign in to Azure with a service principal, it lacks the permissions to read the Microsoft Entra " +
       "application the Azure Arc service uses, so the custom locations feature is skipped.",

@@ -25,10 +25,12 @@ export const entries: CatalogEntry[] = [
     steps: [
       {
         text: "On AKS, make sure the extension agent and operator pods are scheduled and running; describe them to see why not.",
+        clusterKinds: ["aks"],
         command: "kubectl describe pod -n kube-system extension-operator-<id>",
       },
       {
         text: "On Arc-connected clusters, describe the extension manager pod in azure-arc (look for ImagePullBackOff, Pending).",
+        clusterKinds: ["arc"],
         command: "kubectl describe pod -n azure-arc extension-manager-<id>",
       },
       {
@@ -43,7 +45,10 @@ export const entries: CatalogEntry[] = [
       { seed: EXTENSION_ERRORS_SEED, section: "Errore: impossibile ottenere una risposta dall'agente in tempo" },
       { seed: SERVICE_CONNECTOR_SEED, section: "Timeout" },
     ],
+    anchors: ["unable to get a response from the agent in time"],
     examples: [
+      // Azure's own text with a dropped article and a misspelling (reported verbatim in a public issue)
+      "The extension operation failed with the fowlling error: Unable to get response from the Agent in time, please ensure the extension agents on the cluster are able to connect to Azure services",
       "Unable to get a response from the Agent in time",
       "The extension operation failed with the following error: Unable to get a response from the Agent in time. For general troubleshooting visit: https://aka.ms/k8s-extensions-TSG.",
       '{"code":"ExtensionOperationFailed","message":"The extension operation failed with the following error:  Unable to get a response from the Agent in time."}',
@@ -153,6 +158,8 @@ export const entries: CatalogEntry[] = [
     observable: ["extension"],
     signatures: [
       String.raw`subscription is not registered to use namespace\W+microsoft\.(?:kubernetesconfiguration|kubernetes|extendedlocation)\b`,
+      // The k8s-extension CLI's own wording, checked before it calls ARM.
+      String.raw`\bcannot be used because '?microsoft\.(?:kubernetesconfiguration|kubernetes|extendedlocation)'? provider has not been registered`,
     ],
     cause:
       "Cluster extensions, Flux configurations and Service Connector need the subscription to be registered with " +
@@ -171,6 +178,7 @@ export const entries: CatalogEntry[] = [
       "(MissingSubscriptionRegistration) The subscription is not registered to use namespace 'Microsoft.KubernetesConfiguration'. See https://aka.ms/rps-not-found for how to register subscriptions.",
       '{"error":{"code":"MissingSubscriptionRegistration","message":"The subscription is not registered to use namespace \'Microsoft.KubernetesConfiguration\'. See https://aka.ms/rps-not-found for how to register subscriptions.","details":[{"code":"MissingSubscriptionRegistration","target":"Microsoft.KubernetesConfiguration"}]}}',
       "Code: MissingSubscriptionRegistration Message: The subscription is not registered to use namespace 'Microsoft.ExtendedLocation'.",
+      "'Extensions' cannot be used because 'Microsoft.KubernetesConfiguration' provider has not been registered.More details for registering this provider can be found here - https://aka.ms/RegisterKubernetesConfigurationProvider",
     ],
     nearMisses: [
       "The subscription is not registered to use namespace 'Microsoft.Storage'. See https://aka.ms/rps-not-found",
@@ -184,7 +192,8 @@ export const entries: CatalogEntry[] = [
     severity: "medium",
     observable: ["extension"],
     signatures: [
-      String.raw`privileged: forbidden: disallowed by cluster policy`,
+      // Any DaemonSet can be refused privileged mode; only the monitoring agent's refusal is this entry.
+      String.raw`(?:ama-logs|omsagent)[\w-]*\W.{0,200}?privileged: forbidden: disallowed by cluster policy`,
       String.raw`container \W?(?:ama-logs|omsagent)[\w-]*\W? must not set securitycontext\.privileged=true`,
     ],
     context: { components: ["extension"], extensionTypes: ["microsoft.azuremonitor.containers"] },
@@ -208,6 +217,7 @@ export const entries: CatalogEntry[] = [
     ],
     nearMisses: [
       'pods "ama-logs-rs-6d9f" is forbidden: exceeded quota: compute-resources, requested: limits.memory=1Gi',
+      'The DaemonSet "calico-node" is invalid: spec.template.spec.containers[0].securityContext.privileged: Forbidden: disallowed by cluster policy',
     ],
   },
 ];

@@ -6,7 +6,6 @@ import type { CatalogEntry } from "../types";
  * fluxConfigurations statuses, extension statuses, ARM errors and the collector's cluster judgements.
  */
 const FLUX_TROUBLESHOOTING = "https://fluxcd.io/flux/cheatsheets/troubleshooting/";
-const FLUX_EXTENSION_DOC = "https://learn.microsoft.com/azure/azure-arc/kubernetes/extensions-troubleshooting";
 const FLUX_ONLY: CatalogEntry["context"] = { components: ["flux"] };
 
 const SHOW_FLUX_CONFIG = "az k8s-configuration flux show -g <resource-group> -c <cluster-name> -n <config-name> -t <connectedClusters or managedClusters>";
@@ -27,7 +26,7 @@ export const entries: CatalogEntry[] = [
     observable: ["flux"],
     signatures: [
       String.raw`unable to (?:clone|list remote for|fetch)\b.{0,300}?\b(?:authentication required|authorization failed)\b`,
-      String.raw`ssh: handshake failed: (?:ssh: unable to authenticate|knownhosts: key (?:is unknown|mismatch))`,
+      String.raw`ssh: handshake failed: (?:ssh: unable to authenticate|knownhosts: key (?:is unknown|mismatch)|hostkey could not be verified)`,
       String.raw`remote authentication required but no callback set`,
       String.raw`failed to get secret \S+ secrets? \S+ not found`,
     ],
@@ -270,6 +269,7 @@ export const entries: CatalogEntry[] = [
       String.raw`another (?:agentpool )?operation \([^)]*\) is in progress\b.{0,80}?please wait for it to finish`,
       String.raw`operation is not allowed because there.s an in progress \S+(?: \S+){0,4} operation`,
       String.raw`another operation on this or dependent resource is in progress`,
+      String.raw`there is a conflicting operation in progress`,
       String.raw`managed cluster is in provisioning state\s?\((?:updating|upgrading|creating|starting|stopping|scaling|deleting)\)`,
     ],
     cause:
@@ -281,6 +281,11 @@ export const entries: CatalogEntry[] = [
         command: "az aks show --resource-group <resource-group> --name <cluster-name> --output table",
       },
       { text: "On AKS, a stuck operation can be aborted.", command: "az aks operation-abort --resource-group <resource-group> --name <cluster-name>" },
+      {
+        text: "On an Arc-enabled cluster, wait until the extension's running operation ends (provisioningState no longer Creating or Updating), then retry.",
+        command: "az k8s-extension show -g <resource-group> -c <cluster-name> -n <extension-name> -t connectedClusters --query provisioningState",
+        clusterKinds: ["arc"],
+      },
     ],
     docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/create-upgrade-delete/operationnotallowed",
     origin: "field",
@@ -291,6 +296,7 @@ export const entries: CatalogEntry[] = [
       "Managed Cluster operation is not allowed: Another operation (Upgrading) is in progress on agent pool (nodepool2), please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details",
       "(OperationNotAllowed) managed cluster is in Provisioning State(Updating) and Power State(Running), starting cannot be performed The previous operation started at '2024-02-21T13:33:55Z' and elapsed time is: '00:00:00' (RFC3339 format)",
       "Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: https://management.azure.com/subscriptions/x/providers/Microsoft.Network/locations/westeurope/operations/1234",
+      '{"status":"Failed","error":{"code":"UpdateFailed","message":"Update failed for this resource, as there is a conflicting operation in progress. Please try after sometime."}}',
     ],
     nearMisses: [
       "Helm upgrade failed: another operation (install/upgrade/rollback) is in progress",
@@ -496,5 +502,105 @@ export const entries: CatalogEntry[] = [
       "managed identity certificate expired on 2026-10-02T11:00:00Z",
       "Error: Failed to retrieve the MSI certificate",
     ],
+  },
+  {
+    id: "flux-helm-release-failed",
+    title: "Flux HelmRelease install or upgrade timed out waiting for its resources",
+    category: "flux",
+    severity: "high",
+    observable: ["flux"],
+    signatures: [
+      // helm-controller's Ready/Released condition: "Helm install failed: ..." (older) or
+      // "Helm install failed for release <ns>/<name> with chart <chart>@<version>: ..." (newer)
+      String.raw`\bhelm (?:install|upgrade) failed(?: for release \S+ with chart \S+)?: (?:timed out waiting for the condition|context deadline exceeded)`,
+    ],
+    context: FLUX_ONLY,
+    cause:
+      "helm-controller installed or upgraded the release, but its workloads did not become ready within the " +
+      "HelmRelease's timeout (pods crash, cannot pull images, cannot be scheduled, or wait for a load balancer " +
+      "or volume), so Helm reports the action as failed and Flux retries or remediates it.",
+    steps: [
+      { text: "See the failing release and its last message.", command: "flux get helmreleases -n <namespace>" },
+      { text: "Find the workload that is not ready and why (events, pod status).", command: "kubectl get events -n <namespace> --sort-by=.lastTimestamp" },
+      {
+        text: "Fix the workload (or raise spec.timeout when it is only slow), then retry the release.",
+        command: "flux reconcile helmrelease <name> -n <namespace> --force",
+      },
+    ],
+    docUrl: FLUX_TROUBLESHOOTING,
+    origin: "field",
+    examples: [
+      "Helm install failed: timed out waiting for the condition",
+      "HelmRelease podinfo: Helm install failed: timed out waiting for the condition",
+      "Helm upgrade failed: timed out waiting for the condition",
+      "Helm install failed for release nginx/nginx-ingress-controller with chart nginx-ingress-controller@9.11.0: context deadline exceeded",
+    ],
+    nearMisses: [
+      "Error: UPGRADE FAILED: timed out waiting for the condition",
+      "Helm upgrade failed: another operation (install/upgrade/rollback) is in progress",
+      "Running 'install' action with timeout of 5m0s",
+    ],
+  },
+  {
+    id: "image-pull-untrusted-certificate",
+    title: "Image pull failed: the registry's TLS certificate is not trusted (x509: certificate signed by unknown authority)",
+    category: "connectivity",
+    severity: "high",
+    observable: ["extension", "flux", "cluster"],
+    signatures: [
+      String.raw`\bfailed to pull image\b.{0,400}?x509: certificate signed by unknown authority`,
+      String.raw`\b(?:imagepullbackoff|errimagepull)\b.{0,400}?x509: certificate signed by unknown authority`,
+    ],
+    cause:
+      "The node's container runtime does not trust the certificate the registry presents: a TLS-inspecting proxy " +
+      "re-signs traffic with its own CA, or a private registry uses a certificate from a private CA that the nodes " +
+      "do not have, so every pull from that registry fails and pods stay in ImagePullBackOff.",
+    steps: [
+      {
+        text: "On an Arc-enabled cluster behind a TLS-inspecting proxy, give the agents the proxy's CA certificate.",
+        command: "az connectedk8s update -n <cluster-name> -g <resource-group> --proxy-cert <path-to-ca-cert>",
+      },
+      {
+        text: "On AKS, add the CA to the cluster's HTTP proxy configuration (trustedCa), which installs it on the nodes.",
+        command: "az aks update -n <cluster-name> -g <resource-group> --http-proxy-config <proxy-config-file>",
+      },
+      { text: "For a private registry, install its CA on the nodes' container runtime (or use a certificate from a public CA)." },
+    ],
+    docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/quickstart-connect-cluster#connect-using-an-outbound-proxy-server",
+    origin: "field",
+    examples: [
+      'Failed to pull image "quay.io/jetstack/cert-manager-controller:v1.13.3": x509: certificate signed by unknown authority',
+      'Failed to pull image "mcr.microsoft.com/azurearck8s/config-agent:1.14.5": rpc error: code = Unknown desc = failed to pull and unpack image "mcr.microsoft.com/azurearck8s/config-agent:1.14.5": failed to resolve reference "mcr.microsoft.com/azurearck8s/config-agent:1.14.5": failed to do request: Head "https://mcr.microsoft.com/v2/azurearck8s/config-agent/manifests/1.14.5": x509: certificate signed by unknown authority',
+      "Back-off pulling image \"contoso.azurecr.io/web:2.3.1\": ImagePullBackOff: x509: certificate signed by unknown authority",
+    ],
+    nearMisses: [
+      "Unable to connect to the server: x509: certificate signed by unknown authority",
+      'Error response from daemon: Get "https://mcr.microsoft.com/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      "failed to download sources: Get https://contoso/extension.tar: x509: certificate signed by unknown authority",
+    ],
+  },
+  {
+    id: "aks-cluster-stopped",
+    title: "AKS cluster is stopped (control plane and nodes are off)",
+    category: "connectivity",
+    severity: "medium",
+    observable: ["cluster"],
+    signatures: [
+      // the collector's judgement of powerState.code, and the property as ARM and Resource Graph show it
+      String.raw`\bthe cluster is stopped\b`,
+      String.raw`\bpowerstate(?:\.code)?\W*(?:is|=|:)?\W*(?:code\W*)?stopped\b`,
+    ],
+    context: { components: ["cluster"], clusterKinds: ["aks"] },
+    cause:
+      "The cluster was stopped (az aks stop, a schedule or the portal): its control plane and nodes are off, so " +
+      "extensions and Flux configurations cannot reconcile and report no current state until it is started.",
+    steps: [
+      { text: "If the cluster should be running, start it.", command: "az aks start -n <cluster-name> -g <resource-group>" },
+      { text: "Check its power state afterwards.", command: "az aks show -n <cluster-name> -g <resource-group> --query powerState" },
+    ],
+    docUrl: "https://learn.microsoft.com/azure/aks/start-stop-cluster",
+    origin: "field",
+    examples: ["the cluster is Stopped", 'powerState: {"code": "Stopped"}', "powerState.code is Stopped"],
+    nearMisses: ["the cluster is Running", "powerState: Running", "Stopped container fluxconfig-agent in pod fluxconfig-agent-7d9f8c6b5-x2x9z"],
   },
 ];

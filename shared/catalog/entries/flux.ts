@@ -120,6 +120,7 @@ export const entries: CatalogEntry[] = [
       { text: "Force-delete the extension, uninstall the flux Helm release and delete the flux-system namespace.", command: FLUX_RESET },
       {
         text: "On AKS, make sure the subscription has the AKS-ExtensionManager feature flag registered.",
+        clusterKinds: ["aks"],
         command: "az feature register --namespace Microsoft.ContainerService --name AKS-ExtensionManager",
       },
       {

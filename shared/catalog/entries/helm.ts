@@ -21,6 +21,8 @@ export const entries: CatalogEntry[] = [
     signatures: [
       String.raw`timed out waiting for the resource to come to a ready/completed state`,
       String.raw`\bjob failed: backofflimitexceeded\b`,
+      // The extension manager's older wording: Helm's --atomic install gave up waiting for the release's resources.
+      String.raw`failed to install chart from path \[[^\]]*\] for release \[[^\]]+\]: err \[release \S+ failed,? and has been uninstalled due to atomic being set: timed out waiting for the condition`,
     ],
     cause:
       "Pods, jobs or other resources of the extension's chart never became ready: too little CPU or memory, policy " +
@@ -38,7 +40,9 @@ export const entries: CatalogEntry[] = [
     docUrl: EXTENSION_ERRORS_DOC,
     origin: "documented",
     sources: [{ seed: EXTENSION_ERRORS_SEED, section: `${SECTION_PREFIX}timeout in attesa dell'idoneità delle risorse` }],
+    anchors: ["timed out waiting for the resource to come to a ready/completed state"],
     examples: [
+      "Error: {failed to install chart from path [] for release [lima-test]: err [release lima-test failed, and has been uninstalled due to atomic being set: timed out waiting for the condition]} occurred while doing the operation : {Installing the extension} on the config",
       "Timed out waiting for the resource to come to a ready/completed state.",
       "job failed: BackoffLimitExceeded",
       "Helm installation failed : Timed out waiting for the resource to come to a ready/completed state. Last resource not ready was dataprotection-microsoft/dataprotection-microsoft-geneva-service : InnerError [release azbkuextension failed, and has been uninstalled due to atomic being set: context deadline exceeded]",
@@ -46,25 +50,38 @@ export const entries: CatalogEntry[] = [
       "Helm upgrade failed : Error: failed post-install: job failed: BackoffLimitExceeded",
     ],
     nearMisses: [
+      "UPGRADE FAILED: gke-release-app failed, and has been rollback due to atomic being set: timeout waiting for the condition.",
       "Unable to install helm release: Error: UPGRADE Failed: time out waiting for the condition",
       "Health check failed after 5m0.012s: timeout waiting for: [Deployment/apps/podinfo status: 'InProgress']",
     ],
   },
   {
     id: "helm-chart-download",
-    title: "Extension install could not download its Helm chart",
+    title: "Helm chart could not be downloaded (repository unreachable, or chart/version not found)",
     category: "helm",
     severity: "high",
     observable: ["extension"],
-    signatures: [String.raw`unable to download the helm chart from the repo(?:sitory)?(?: url)?\b`],
+    signatures: [
+      String.raw`unable to download the helm chart from the repo(?:sitory)?(?: url)?\b`,
+      // Helm's own words when the chart or the version is not in the repository or registry.
+      String.raw`\bchart not found: \S+`,
+      String.raw`\bchart not found in repo\b`,
+      String.raw`\bchart "?[^" ]+"? version "?[^" ]+"? not found in \S+ repository`,
+      String.raw`\bpulling from (\S+) error: \1:\S+: not found`,
+      String.raw`\bfailed to download "[^"]+"(?: at version "[^"]+"| \(hint: running .?helm repo update.? may help\))`,
+    ],
     cause:
-      "The cluster cannot reach the repository that serves the extension's Helm chart: a firewall or egress " +
-      "restriction blocks the connection.",
+      "Helm cannot get the chart: the cluster cannot reach the repository that serves it (a firewall or egress " +
+      "restriction blocks the connection), or the repository answers but has no chart of that name or version.",
     steps: [
       {
         text:
           "Allow the outbound network and FQDN rules for AKS clusters (for Arc, the Arc network requirements), " +
           "including the registry that serves the chart, then retry the install.",
+      },
+      {
+        text: "If the message says the chart or version is not found, correct the chart reference or version (or publish the chart), then retry.",
+        command: "helm search repo <chart> --versions",
       },
     ],
     docUrl: EXTENSION_ERRORS_DOC,
@@ -74,8 +91,12 @@ export const entries: CatalogEntry[] = [
       "Unable to download the Helm chart from the repo URL",
       'Helm installation failed : Unable to download the Helm chart from the repo URL : InnerError [failed to do request: Head "https://mcr.microsoft.com/v2/azuremonitor/containerinsights/manifests/3.1.20": dial tcp: lookup mcr.microsoft.com: i/o timeout]',
       "The extension operation failed with the following error: Unable to download the Helm chart from the repository. Please check the network connectivity of the cluster.",
+      "Error: Chart not found: mcr.microsoft.com/azuremonitor/containerinsights/preview/azuremonitor-containers:2.8.2",
+      'Error: INSTALLATION FAILED: failed to download "oci://contoso.azurecr.io/charts/haveged" at version "0.1.1"',
     ],
     nearMisses: [
+      'failed to retrieve source: HelmRepository.source.toolkit.fluxcd.io "jetstack-charts" not found',
+      "Failed to download Helm from location https://get.helm.sh/helm-v1.2.1-linux-amd64.zip",
       "Unable to pull cluster-diagnostic-checks helm chart from the registry 'mcr.microsoft.com/azurearck8s/helmchart/stable/clusterdiagnosticchecks:0.1.2': Error: failed to do request: i/o timeout",
     ],
   },
@@ -105,6 +126,7 @@ export const entries: CatalogEntry[] = [
     sources: [
       { seed: EXTENSION_ERRORS_SEED, section: `${SECTION_PREFIX}il rendering del grafico Helm non è riuscito con i valori specificati` },
     ],
+    anchors: ["helm chart rendering failed with given values"],
     examples: [
       "Helm chart rendering failed with given values",
       "Helm installation failed : Helm chart rendering failed with given values : InnerError [template: azureml-fe/templates/deployment.yaml:12:20: executing \"azureml-fe/templates/deployment.yaml\" at <required \"inferenceRouterServiceType is required\" .Values.inferenceRouterServiceType>: error calling required: inferenceRouterServiceType is required]",
@@ -136,6 +158,7 @@ export const entries: CatalogEntry[] = [
     docUrl: EXTENSION_ERRORS_DOC,
     origin: "documented",
     sources: [{ seed: EXTENSION_ERRORS_SEED, section: `${SECTION_PREFIX}la risorsa esiste già nel cluster` }],
+    anchors: ["rendered manifests contain a resource that already exists"],
     examples: [
       "Resource already exists in your cluster",
       'Helm installation failed : Resource already existing in your cluster : Recommendation Manually delete the resource(s) that currently exist in your cluster and try installation again. To delete these resources run the following commands: kubectl delete <resource type> -n <resource namespace> <resource name> : InnerError [rendered manifests contain a resource that already exists. Unable to continue with install: CustomResourceDefinition "azureappconfigurationproviders.azconfig.io" in namespace "" exists and cannot be imported into the current release]',

@@ -43,6 +43,7 @@ export const entries: CatalogEntry[] = [
           "kubectl get service -n arc-osm-system osm-injector",
           "kubectl get endpoints -n arc-osm-system osm-injector",
         ].join("\n"),
+        clusterKinds: ["arc"],
       },
       {
         text: "AKS add-on (namespace kube-system): check the controller, injector and bootstrap deployments, pods and services.",
@@ -51,6 +52,7 @@ export const entries: CatalogEntry[] = [
           "kubectl get deployment,pod,service -n kube-system --selector app=osm-injector",
           "kubectl get deployment,pod,service -n kube-system --selector app=osm-bootstrap",
         ].join("\n"),
+        clusterKinds: ["aks"],
       },
       {
         text:

@@ -95,6 +95,7 @@ export const entries: CatalogEntry[] = [
     docUrl: SERVICE_CONNECTOR_DOC,
     origin: "documented",
     sources: [{ seed: SERVICE_CONNECTOR_SEED, section: "Timeout" }],
+    anchors: ["unable to get a response from the agent in time", "timed out waiting for the resource to come to a ready/completed state"],
     examples: [
       "Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time",
       "(ExtensionOperationFailed) Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time.",
