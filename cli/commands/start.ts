@@ -5,7 +5,7 @@
  * prints a readable fleet summary and the digest of the last 24 hours (stored, not sent);
  * `--serve` then keeps the local host running (API under /api, timers) over the same environment.
  */
-import { setting, settingOrDefault } from "../../shared/core/config";
+import { apiBaseUrl, setting, settingOrDefault } from "../../shared/core/config";
 import { renderText, runDigestFromEnv } from "../../shared/digest";
 import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
@@ -58,7 +58,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
     io.stdout("");
     const digest = await runDigestFromEnv({ env, send: false });
-    io.stdout(renderText(digest.stored.digest, { apiBaseUrl: settingOrDefault("digestApiBaseUrl", env) }));
+    io.stdout(renderText(digest.stored.digest, { apiBaseUrl: apiBaseUrl(env) }));
 
     // Functions read their settings from process.env, as in Azure; the host and its timers too.
     if (options.serve) {
