@@ -1,4 +1,5 @@
 /** Shapes and look-ups several pages share. */
+import type { Remedy as ApiRemedy } from "../../shared/api/routes/remedy";
 import { api } from "../api";
 
 export interface CatalogSummary {
@@ -25,8 +26,6 @@ export interface Incident {
   sampleMessage: string;
   sampleClusters: string[];
 }
-
-import type { Remedy as ApiRemedy } from "../../shared/api/routes/remedy";
 
 export type Remedy = ApiRemedy;
 
