@@ -1,4 +1,5 @@
 /** Shapes and look-ups several pages share. */
+import type { Incident as ApiIncident } from "../../shared/api/routes/fleet";
 import type { Remedy as ApiRemedy } from "../../shared/api/routes/remedy";
 import { api } from "../api";
 
@@ -12,20 +13,7 @@ export interface CatalogSummary {
   docUrl: string;
 }
 
-export interface Incident {
-  key: string;
-  catalogId: string | null;
-  fingerprint?: string;
-  title: string;
-  category?: string;
-  severity?: string;
-  clusterCount: number;
-  componentCount: number;
-  firstSeenAt: string;
-  extensionTypes: string[];
-  sampleMessage: string;
-  sampleClusters: string[];
-}
+export type Incident = ApiIncident;
 
 export type Remedy = ApiRemedy;
 

@@ -106,7 +106,7 @@ const INCIDENT_QUERY = {
   extensionType: { type: "string", description: "Extension type, e.g. `microsoft.flux`" },
 } satisfies QuerySpec;
 
-interface Incident {
+export interface Incident {
   key: string;
   catalogId: string | null;
   fingerprint?: string;
