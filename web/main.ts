@@ -33,7 +33,15 @@ function Page({ route }: { route: Route }) {
 function App() {
   const [route, setRoute] = useState(currentRoute);
   const [needsKey, setNeedsKey] = useState(false);
-  useEffect(() => onNavigate(() => setRoute(currentRoute())), []);
+  useEffect(
+    () =>
+      onNavigate(() => {
+        setRoute(currentRoute());
+        // Screen readers and keyboards start at the new page's content, as after a full load.
+        document.getElementById("main")?.focus();
+      }),
+    [],
+  );
   useEffect(() => {
     const listener = () => setNeedsKey(true);
     addEventListener(NEEDS_KEY, listener);

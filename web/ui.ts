@@ -97,11 +97,19 @@ export function CopyButton({ text }: { text: string }) {
   return html`<button type="button" class="copy" onClick=${copy} aria-label="Copy command">${done ? "Copied" : "Copy"}</button>`;
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
 /** A catalog entry's fix: cause, steps with their exact commands, the Learn link. */
 export function Remedy({ entry }: { entry: { id: string; cause: string; steps: Array<{ text: string; command?: string }>; docUrl: string } }) {
   return html`<div class="remedy">
     <p><strong>Cause:</strong> ${entry.cause}</p>
     <ol class="steps">${entry.steps.map((s) => html`<li><p>${s.text}</p>${s.command ? html`<div class="cmd"><pre tabindex="0"><code>${s.command}</code></pre><${CopyButton} text=${s.command} /></div>` : null}</li>`)}</ol>
-    <p><a href=${entry.docUrl} rel="noopener noreferrer" target="_blank">Microsoft Learn: ${entry.id}</a></p>
+    <p><a href=${entry.docUrl} rel="noopener noreferrer" target="_blank">Documentation for ${entry.id} (${hostOf(entry.docUrl)})</a></p>
   </div>`;
 }
