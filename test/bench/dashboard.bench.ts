@@ -56,11 +56,13 @@ function timelineCluster(sweep: number) {
 }
 
 async function seed(history: FleetHistory): Promise<void> {
-  if ((await history.listSweeps({ limit: 1 })).items.length > 0) return console.log("  store already seeded: reusing it");
+  const latest = (await history.listSweeps({ limit: 1 })).items[0];
+  if (latest?.sweepId === "fleet-0") return console.log("  store already seeded: reusing it");
   const t0 = Date.now();
   // The first sweep observes every component; each later one flips all but the fixture's own four.
   const sweeps = 1 + Math.ceil((TIMELINE - TIMELINE_COMPONENTS) / (TIMELINE_COMPONENTS - 4));
-  for (let s = 0; s < sweeps; s++) await history.recordSweep(snapshot([timelineCluster(s)], { minute: s * 15, sweepId: `timeline-${s}`, scopes: [`/subscriptions/${TIMELINE_SUB}`] }));
+  // A run stopped while seeding the fleet resumes there.
+  if (latest?.sweepId !== `timeline-${sweeps - 1}`) for (let s = 0; s < sweeps; s++) await history.recordSweep(snapshot([timelineCluster(s)], { minute: s * 15, sweepId: `timeline-${s}`, scopes: [`/subscriptions/${TIMELINE_SUB}`] }));
   console.log(`  timeline cluster: ${sweeps} sweeps x ${TIMELINE_COMPONENTS} components in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const t1 = Date.now();
   const fleet = Array.from({ length: CLUSTERS }, (_, i) =>
