@@ -102,6 +102,13 @@ async function main(): Promise<void> {
       const history = (await (await fetch(`${host.url}/api/clusters${timeline}/history`)).json()) as { transitions: unknown[]; episodes: unknown[] };
       console.log(`  timeline cluster: ${history.transitions.length} transitions, ${history.episodes.length} episodes`);
 
+      const apiMs: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const t = performance.now();
+        await (await fetch(`${host.url}/api/clusters${timeline}/history`)).arrayBuffer();
+        apiMs.push(performance.now() - t);
+      }
+      console.log(`  /history answered by the API (Node fetch, no browser): median ${Math.round(median(apiMs))} ms`);
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
       const rows: Array<[string, number[]]> = [
         ["overview: numbers on screen", []],
