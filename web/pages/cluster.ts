@@ -47,6 +47,8 @@ const EPISODES_SHOWN = 50;
 
 export function Cluster({ id }: { id: string }) {
   const detail = useLoad(`cluster:${id}`, (signal) => api<ClusterDetail>(clusterApi(id), { signal }));
+  // Asked at once, not after the detail: the timeline is the slow answer on a long-lived cluster.
+  const history = useLoad(`history:${id}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
   return html`<${Loaded} state=${detail} label="the cluster">${(c: ClusterDetail) => html`
     <h1>Cluster ${c.name} <${State} state=${c.state} /></h1>
     <dl class="facts">
@@ -60,7 +62,7 @@ export function Cluster({ id }: { id: string }) {
       ${c.openFailures.map((f) => html`<article class="failure"><h3>${f.componentName}: ${f.entry?.title ?? "no catalog entry matched"}</h3>
         <p><${State} state=${f.state} /> since ${when(f.since)}: ${f.reason}: ${f.message}</p>${f.entry ? html`<${Fix} entry=${f.entry} />` : null}</article>`)}</section>` : html`<p>No open failures.</p>`}
     <${Components} items=${c.components} />
-    <${Timeline} id=${id} />`}<//>`;
+    <${Timeline} history=${history} />`}<//>`;
 }
 
 function Components({ items }: { items: Component[] }) {
@@ -89,8 +91,7 @@ export function failingOverTime(transitions: readonly TransitionRecord[]): Serie
   return { label: "failing or degraded components", x, y, stepped: true };
 }
 
-function Timeline({ id }: { id: string }) {
-  const history = useLoad(`history:${id}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
+function Timeline({ history }: { history: Loaded<History> }) {
   const [shown, setShown] = useState(EPISODES_SHOWN);
   return html`<section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>
     <${Loaded} state=${history} label="the timeline">${(h: History) => {
