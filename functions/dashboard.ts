@@ -9,9 +9,6 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 
-/** The functions this file registers (the API's route table does not list them). */
-export const DASHBOARD_FUNCTIONS = ["dashboardAsset", "dashboard"] as const;
-
 export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const SECURITY_HEADERS = { "content-security-policy": DASHBOARD_CSP, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
