@@ -26,6 +26,8 @@ export const CLUSTERS_QUERY = byType("resources", CLUSTER_RESOURCE_TYPES);
  * pages are about as many as with one query, and the three page in parallel, so round trips overlap.
  */
 export const CONFIGURATION_QUERIES = CONFIG_RESOURCE_TYPES.map((type) => byType("kubernetesconfigurationresources", [type]));
+/** Subscriptions: in `resourcecontainers` a subscription's `name` is its display name. */
+export const SUBSCRIPTIONS_QUERY = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, subscriptionId | order by id asc";
 
 export interface GraphPage {
   rows: unknown[];

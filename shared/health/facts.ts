@@ -3,7 +3,7 @@ import type { Prop } from "./properties";
 
 const FACT_LIMIT = 500;
 /** Facts that differ on every resource (times, commits): sharing them would only fill the intern table. */
-const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "statusUpdatedAt"]);
+const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "sourceUpdatedAt", "statusUpdatedAt"]);
 
 /**
  * Selected raw values for display, keyed by their canonical camelCase path. Only values Azure
@@ -20,3 +20,4 @@ export function factsOf(props: Prop, paths: string[]): Record<string, string> | 
   // Facts without per-resource values (versions, states, types) repeat across the fleet: share them.
   return keys.some((k) => UNIQUE.has(k)) ? facts : internShared(`f\u0000${keys.map((k) => `${k}\u0000${facts[k]}`).join("\u0001")}`, () => facts);
 }
+

@@ -1,6 +1,6 @@
 /**
- * Reads the fleet: two paged Resource Graph queries per scope batch (clusters, then their
- * configuration resources), judged row by row as pages arrive so memory holds judgements, not raw
+ * Reads the fleet: paged Resource Graph queries per scope batch (clusters, their configuration
+ * resources, and the subscriptions' display names), judged row by row as pages arrive so memory holds judgements, not raw
  * rows. A batch that fails is split to isolate the subscription that fails it; what cannot be read
  * becomes a partial scope with its error, and the rest of the fleet continues.
  */
@@ -12,6 +12,7 @@ import { CONFIG_TYPES } from "../core/ids";
 import { batchScopes, GraphScope, scopeNames, splitScope, TENANT_SCOPE } from "../azure/scopes";
 import type { FleetAssembler } from "../health/assembler";
 import type { ScopeError } from "../core/model";
+import { readSubscriptionNames } from "./subscription-names";
 
 export interface SweepProgress {
   phase: "clusters" | "configurations" | "statuses" | "confirm" | "persist" | "done";
@@ -42,12 +43,15 @@ export interface CollectResult {
   partialScopes: ScopeError[];
   /** Resource Graph pages read; 0 means nothing could be read at all. */
   pages: number;
+  /** Display names by lower-case subscription id, for the subscriptions whose names could be read. */
+  subscriptionNames: Record<string, string>;
   /** Time spent judging rows as pages arrived (ms), part of the read's wall time. */
   judgeMs: number;
 }
 
 export async function collectFleet(options: CollectOptions): Promise<CollectResult> {
   const partial: ScopeError[] = [];
+  const subscriptionNames: Record<string, string> = {};
   let pages = 0;
   let judgeMs = 0;
   const budget = { isolation: options.maxIsolationQueries ?? 64 };
@@ -88,7 +92,11 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   // rows may arrive before their cluster's row, the assembler joins them at the end.
   for (const batch of batchScopes(options.scopes, options.subscriptionsPerQuery)) {
     const subscriptionsRead = new Set<string>();
-    const [failedClusters, ...failedByType] = await Promise.all([
+    const names = readSubscriptionNames(options.graph, batch, subscriptionNames, options.signal).then((err) => {
+      if (err) progress("clusters", `subscription names of ${describe(batch)} could not be read (${(err as { code?: string }).code ?? err.message}); ids are shown without names`);
+    });
+    const [, failedClusters, ...failedByType] = await Promise.all([
+      names,
       read(CLUSTERS_QUERY, batch, (row) => {
         const cluster = options.assembler.addCluster(row);
         if (cluster) subscriptionsRead.add(cluster.subscriptionId);
@@ -115,7 +123,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
 
   await fetchMissingStatuses(options, progress);
   partial.push(...rejectedRows(options.assembler));
-  return { partialScopes: partial, pages, judgeMs };
+  return { partialScopes: partial, pages, subscriptionNames, judgeMs };
 }
 
 /** A failing Flux configuration whose Resource Graph row carries no per-object statuses: read it from ARM. */

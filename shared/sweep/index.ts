@@ -92,7 +92,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const scopes = options.scopes ?? [];
 
   const readStart = performance.now();
-  const { partialScopes, pages, judgeMs } = await collectFleet({
+  const { partialScopes, pages, subscriptionNames, judgeMs } = await collectFleet({
     graph,
     configurations,
     assembler,
@@ -114,6 +114,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     partialScopes,
     clusters: assembler.clusters(),
     armRequests: counter.count,
+    subscriptionNames,
   });
 
   const readEnd = performance.now();
