@@ -205,13 +205,8 @@ async function main() {
   // The stored timeline against the truth.
   sim.setFaults({});
   const history = await openFleetHistory({ connectionString: azurite.connectionString, tablePrefix: prefix });
-  let token: string | undefined;
   const sweeps = [];
-  do {
-    const page = await history.listSweeps({ limit: 100, continuationToken: token });
-    sweeps.push(...page.items);
-    token = page.continuationToken;
-  } while (token);
+  for await (const s of history.listSweeps()) sweeps.push(s);
   const transitions: StoredTransition[] = [];
   const full: Array<Record<string, unknown>> = [];
   for await (const t of history.listTransitions()) full.push(t as unknown as Record<string, unknown>);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ArmSimulator } from "../../dev/simulator";
 import { SETTINGS } from "../../shared/core/config";
 import { runDeadline, RunDeadlineError } from "../../shared/core/deadline";
-import { openFleetHistory } from "../../shared/store";
+import { firstItem, openFleetHistory } from "../../shared/store";
 import type { TransitionRecord } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
 import { simulator } from "../azure/simulator";
@@ -51,8 +51,8 @@ describe("the run deadline", () => {
     expect(slow.summary.nothingRead).toBe(false);
 
     // Recorded, and marked partial.
-    const { items } = await history.listSweeps({ limit: 1 });
-    expect(items[0]).toMatchObject({ sweepId: slow.summary.sweepId, partial: true });
+    const latest = await firstItem(history.listSweeps());
+    expect(latest).toMatchObject({ sweepId: slow.summary.sweepId, partial: true });
     // Nothing the deadline left unread is reported gone or healthy again.
     const changes: TransitionRecord[] = [];
     for await (const t of history.listTransitions()) if (t.sweepId === slow.summary.sweepId) changes.push(t);
