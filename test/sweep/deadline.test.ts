@@ -36,7 +36,17 @@ describe("the run deadline", () => {
     const { sim, connection } = await simulator({ fleet: { clusters: 60, subscriptions: 2, failureRate: 0.3, seed: 8 } });
     running = sim;
     const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("deadline") });
-    const sweep = (signal?: AbortSignal) => runSweep({ armEndpoint: connection.endpoint, credential: connection.credential, agent: connection.agent, history, timeoutMs: 5000, retry: connection.retry, pageSize: 5, signal });
+    const sweep = (signal?: AbortSignal) =>
+      runSweep({
+        armEndpoint: connection.endpoint,
+        credential: connection.credential,
+        agent: connection.agent,
+        history,
+        timeoutMs: 5000,
+        retry: connection.retry,
+        pageSize: 5,
+        signal,
+      });
     const first = await sweep();
     expect(first.summary.partial).toBe(false);
 
