@@ -6,6 +6,7 @@
  * Prints lost, duplicated and false transitions, false recoveries, API 5xx, partial sweeps and any
  * secret seen in a log line. Bounded: --sweeps N (default 200) and --minutes M (default 30), whichever
  * comes first. Needs a build (the script runs one): sweeps run `node dist/cli/main.js sweep --json`.
+ * SOAK_DEBUG=1 also prints the stored transitions behind the first faults it reports.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
