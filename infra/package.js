@@ -109,7 +109,8 @@ function stage(root) {
 }
 
 function filesUnder(dir, prefix = "") {
-  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .flatMap((entry) => {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;

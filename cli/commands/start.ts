@@ -9,7 +9,7 @@ import { setting, settingOrDefault } from "../../shared/core/config";
 import { renderText, runDigestFromEnv } from "../../shared/digest";
 import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
-import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../../shared/store";
+import { firstItem, fleetHistoryOptionsFromEnv, openFleetHistory } from "../../shared/store";
 import { runSweep, type SweepResult } from "../../shared/sweep";
 import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
 import { preferSmallHeap } from "../../shared/sweep/memory";
@@ -43,8 +43,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const history = await openFleetHistory(fleetHistoryOptionsFromEnv(env));
     if (simulator) {
       // Each run after the first sees a slightly different fleet, as a real one would be.
-      const { items } = await history.listSweeps({ limit: 1 });
-      if (items.length > 0) io.stdout(`Simulated fleet: ${simulator.fleet.churn(SIMULATED_CHURN, Date.now() % 100_000)} components changed since the last run.`);
+      if (await firstItem(history.listSweeps())) io.stdout(`Simulated fleet: ${simulator.fleet.churn(SIMULATED_CHURN, Date.now() % 100_000)} components changed since the last run.`);
     }
 
     io.stdout("");

@@ -5,7 +5,9 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
+import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
+import { collect, firstItem } from "../store";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
 import { clusterArmIdOf } from "./views";
@@ -91,6 +93,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   const clusters: ClusterRow[] = [];
   for (const [clusterId, group] of groups) {
     const own = group.find((c) => c.kind === "cluster") ?? group[0];
+    const tags = own.kind === "cluster" ? tagsOfFacts(own.facts) : undefined;
     const row: ClusterRow = {
       id: clusterId,
       armId: clusterArmIdOf(own),
@@ -100,7 +103,6 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       ...(subscriptionNames[own.subscriptionId] ? { subscriptionName: subscriptionNames[own.subscriptionId] } : {}),
       resourceGroup: own.resourceGroup,
       ...(own.location ? { location: own.location } : {}),
-      ...(own.tags ? { tags: own.tags } : {}),
       state: worstState(group.map((c) => c.state)),
       components: group.length,
       openFailures: 0,
@@ -108,6 +110,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       catalogIds: [...new Set(group.flatMap((c) => (c.catalogId && isOpenFailure(c.state) ? [c.catalogId] : [])))].sort(),
       lastSeenAt: group.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
       dark: Boolean(own.dark),
+      ...(tags ? { tags } : {}),
     };
     for (const c of group) {
       if (!isOpenFailure(c.state)) continue;
@@ -156,16 +159,10 @@ export class FleetViewCache {
   private async refresh(now: Date): Promise<FleetView> {
     // Counted from the start, so a store that fails is asked again only after refreshMs.
     this.checkedAt = now.getTime();
-    const latest = (await this.history.listSweeps({ limit: 1 })).items[0];
+    const latest = await firstItem(this.history.listSweeps());
     if (this.current && this.current.sweepId === latest?.sweepId) return this.current;
     const [lastComplete, records] = await Promise.all([this.history.lastCompleteSweep(), collect(this.history.listComponents())]);
     this.current = buildFleetView(records, latest, lastComplete, now);
     return this.current;
   }
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

@@ -3,7 +3,7 @@
  * who, until) and `acknowledged` (by, since) markers wherever the API lists it.
  */
 import { ackFor, ackForIncident, silenceFor, subjectOf, type Operations } from "../operate";
-import type { Acknowledgement } from "../store/operations";
+import type { Acknowledgement, Note } from "../store/operations";
 import type { OpenFailureRef, FailureSubject } from "../operate";
 import type { ComponentRecord } from "../store/types";
 import type { FleetView } from "./fleet-view";
@@ -30,16 +30,16 @@ function ackMarker(ack: Acknowledgement): NonNullable<FailureMarkers["acknowledg
 
 /** A function adding the markers to a failure's view; one read of the operations per request. */
 export async function failureMarker(services: ApiServices): Promise<<T extends object>(view: T, c: ComponentRecord) => T & FailureMarkers> {
-  const ops = await services.currentOperations();
+  const [ops, fleet] = await Promise.all([services.currentOperations(), services.view()]);
   const now = new Date();
-  return (view, c) => ({ ...view, ...markersOf(ops, subjectOf(c), now) });
+  return (view, c) => ({ ...view, ...markersOf(ops, subjectOf(c, fleet.byId.get(c.clusterId)?.tags), now) });
 }
 
 /** The view's open failures as silences and acknowledgements see them, computed once per view. */
 const subjects = new WeakMap<FleetView, Array<ReturnType<typeof subjectOf> & { clusterName: string }>>();
 export function openSubjects(view: FleetView): Array<ReturnType<typeof subjectOf> & { clusterName: string }> {
   let list = subjects.get(view);
-  if (!list) subjects.set(view, (list = view.openFailures.map((c) => ({ ...subjectOf(c), clusterName: c.clusterName }))));
+  if (!list) subjects.set(view, (list = view.openFailures.map((c) => ({ ...subjectOf(c, view.byId.get(c.clusterId)?.tags), clusterName: c.clusterName }))));
   return list;
 }
 
@@ -51,4 +51,14 @@ export async function incidentMarker(services: ApiServices, view: FleetView): Pr
     const ack = ackForIncident(ops.acknowledgements, incident.key, open);
     return { ...incident, ...(ack ? { acknowledged: ackMarker(ack) } : {}) };
   };
+}
+
+/** Operators' notes on one cluster in a window, oldest first like its transitions. */
+export async function clusterNotes(services: ApiServices, clusterId: string, window: { from?: Date; to?: Date }): Promise<Note[]> {
+  const from = window.from?.toISOString() ?? "";
+  const to = window.to?.toISOString() ?? "~";
+  return (await services.operations.list("note"))
+    .filter((n) => n.clusterId === clusterId && n.at >= from && n.at <= to)
+    .map(({ etag: _e, ...note }) => note)
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }

@@ -4,9 +4,16 @@
  * repeat rows after every sweep). Filtering happens while walking from the token's position, so a
  * page costs its own length over the filter's selectivity, not a pass over the whole list.
  */
-import type { Page } from "../store/types";
+import type { PagedList } from "../store";
 import { badParameter } from "./errors";
 import { decodeToken, encodeToken, TOKEN_PARAMETER } from "./token";
+
+/** A page as the API sends it. */
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  continuationToken?: string;
+}
 
 /** Items with their sort keys, ascending. */
 export interface SortedList<T> {
@@ -56,15 +63,18 @@ export function pageBody<T, U>(page: Page<T>, map?: (item: T) => U): { items: Ar
  * Pages a store that pages itself (sweeps, digests): its token travels inside ours, so it is bound to
  * the route, and a token the store refuses (4xx or its own typed error) is the caller's 400, not a 500.
  */
-export async function storePage<T>(route: string, token: string | undefined, fetch: (storeToken: string | undefined) => Promise<Page<T>>): Promise<Page<T>> {
+export async function storePage<T>(route: string, token: string | undefined, limit: number, list: PagedList<T>): Promise<Page<T>> {
   const query = queryOf(route);
   const storeToken = token === undefined ? undefined : decodeToken(token, query);
   if (typeof storeToken === "number") throw invalidToken();
-  const page = await fetch(storeToken).catch((err: { statusCode?: number }) => {
-    if (storeToken !== undefined && !(Number(err.statusCode) >= 500)) throw invalidToken();
-    throw err;
-  });
-  return { items: page.items, ...(page.continuationToken ? { continuationToken: encodeToken(query, page.continuationToken) } : {}) };
+  const { value: page = [] } = await list
+    .byPage({ continuationToken: storeToken, maxPageSize: limit })
+    .next()
+    .catch((err: { statusCode?: number }) => {
+      if (storeToken !== undefined && !(Number(err.statusCode) >= 500)) throw invalidToken();
+      throw err;
+    });
+  return { items: [...page], ...(page.continuationToken ? { continuationToken: encodeToken(query, page.continuationToken) } : {}) };
 }
 
 const queryOf = (route: string) => `store:${route}`;

@@ -249,9 +249,22 @@ export const Episode = named(
   }),
 );
 
+/** An operator's note on the cluster's timeline (see docs/operations.md). */
+export const TimelineNote = named(
+  "TimelineNote",
+  Type.Object({ id: str(), clusterId: str(), componentId: opt(str("The component the note is about")), by: str(), at: dateTime(), text: str() }),
+);
+
 export const ClusterHistory = named(
   "ClusterHistory",
-  Type.Object({ clusterId: str(), from: nullable(dateTime()), to: nullable(dateTime()), transitions: Type.Array(Transition), episodes: Type.Array(Episode) }),
+  Type.Object({
+    clusterId: str(),
+    from: nullable(dateTime()),
+    to: nullable(dateTime()),
+    transitions: Type.Array(Transition),
+    episodes: Type.Array(Episode),
+    notes: Type.Array(TimelineNote),
+  }),
 );
 
 export const ResolvedFailure = named(

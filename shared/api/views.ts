@@ -80,7 +80,6 @@ export function componentView(c: ComponentRecord): ComponentBody {
     lastSeenSweepId: _w,
     armId: _a,
     location: _l,
-    tags: _t,
     ...rest
   } = c;
   const armId = armIdOf(c);

@@ -4,7 +4,7 @@
  * importance. Each section shows at most `maxItems` items and links to the API for the rest; the
  * renderers shrink `maxItems` until their channel's limits hold.
  */
-import type { Digest, DigestList, FailureItem, ProblemGroup, RecoveryItem, TopEntry } from "./model";
+import type { AckMark, Digest, DigestList, DigestOperationLists, FailureItem, ProblemGroup, RecoveryItem, TopEntry } from "./model";
 import { clip } from "./model";
 
 export interface Link {
@@ -21,7 +21,7 @@ export interface LayoutItem {
   steps?: string[];
 }
 
-export type SectionId = DigestList | "topEntries" | "coverage";
+export type SectionId = DigestList | keyof DigestOperationLists | "topEntries" | "coverage";
 
 export interface LayoutSection {
   id: SectionId;
@@ -79,6 +79,10 @@ function apiUrl(base: string, path: string, query: Record<string, string> = {}):
   return url.toString();
 }
 
+function acknowledged(a: AckMark): string {
+  return `acknowledged by ${a.by} since ${formatTime(a.since)}${a.note ? ` (${a.note})` : ""}${a.ticketUrl ? ` ${a.ticketUrl}` : ""}`;
+}
+
 function problemName(catalogId: string | null, title: string): string {
   return catalogId ? `[${catalogId}] ${title}` : `[unclassified] ${title}`;
 }
@@ -90,7 +94,14 @@ function subject(item: { clusterName: string; componentName: string; kind: strin
 export function headline(digest: Digest): string {
   const t = digest.totals;
   if (digest.quiet) return "Quiet window: nothing failed, recovered or changed, and every scope was read.";
-  const parts = [plural(t.newFailures, "new failure"), `${t.stillFailing.toLocaleString("en-US")} still failing`, `${t.recovered.toLocaleString("en-US")} recovered`];
+  const known = digest.operations;
+  const parts = [
+    plural(t.newFailures, "new failure"),
+    `${t.stillFailing.toLocaleString("en-US")} still failing`,
+    `${t.recovered.toLocaleString("en-US")} recovered`,
+    ...(known?.acknowledged.length ? [`${known.acknowledged.length.toLocaleString("en-US")} acknowledged`] : []),
+    ...(known?.silenced.length ? [`${known.silenced.length.toLocaleString("en-US")} silenced`] : []),
+  ];
   const reach = t.failingClusters > 0 ? ` on ${plural(t.failingClusters, "cluster")} of ${digest.coverage.clustersSeen.toLocaleString("en-US")}` : "";
   const incidents = t.incidents > 0 ? `; ${plural(t.incidents, "fleet-wide incident")}` : "";
   return `${parts.join(", ")}${reach}${incidents}.`;
@@ -106,7 +117,7 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
   const incident = (g: ProblemGroup): LayoutItem => ({
     head: problemName(g.catalogId, clip(g.title, 120)),
     detail: clip(
-      `${plural(g.clusters, "cluster")}, ${plural(g.components, "component")} (${g.newComponents} new), first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`,
+      `${g.acknowledged ? `${acknowledged(g.acknowledged)}; ` : ""}${plural(g.clusters, "cluster")}, ${plural(g.components, "component")} (${g.newComponents} new), first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`,
       maxDetail,
     ),
     link: { label: "open failures", url: g.catalogId ? apiUrl(apiBaseUrl, "failures", { status: "open", catalogId: g.catalogId }) : apiUrl(apiBaseUrl, "incidents") },
@@ -114,6 +125,13 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
   const failure = (f: FailureItem, withAge: boolean): LayoutItem => ({
     head: subject(f),
     detail: clip(`${problemName(f.catalogId, f.title)}; ${f.state} (${f.reason}) ${withAge ? since(f.since, f.ageMs) : `since ${formatTime(f.since)}`}: "${f.message}"`, maxDetail),
+  });
+  const known = (f: FailureItem): LayoutItem => ({
+    head: subject(f),
+    detail: clip(
+      `${problemName(f.catalogId, f.title)}; ${f.acknowledged ? acknowledged(f.acknowledged) : f.silenced ? `silenced by ${f.silenced.by} until ${formatTime(f.silenced.until)}: ${f.silenced.reason}` : ""}; failing ${since(f.since, f.ageMs)}`,
+      maxDetail,
+    ),
   });
   const recovery = (r: RecoveryItem): LayoutItem => ({
     head: subject(r),
@@ -130,8 +148,8 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
     detail: clip(`${plural(g.clusters, "cluster")}, ${plural(g.components, "component")}, first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`, maxDetail),
   });
 
-  const section = <T>(id: DigestList, title: string, list: T[], render: (x: T) => LayoutItem, link: Link): LayoutSection | undefined => {
-    const total = list.length + digest.omitted[id];
+  const section = <T>(id: DigestList | keyof DigestOperationLists, title: string, list: T[], render: (x: T) => LayoutItem, link: Link): LayoutSection | undefined => {
+    const total = list.length + ((digest.omitted as Partial<Record<string, number>>)[id] ?? 0);
     if (total === 0) return undefined;
     const items = list.slice(0, maxItems).map(render);
     return { id, title: `${title} (${total.toLocaleString("en-US")})`, items, ...(total > items.length ? { more: { count: total - items.length, link } } : {}) };
@@ -153,11 +171,14 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
     section("incidents", "Fleet-wide incidents", digest.incidents, incident, { label: "all incidents", url: apiUrl(apiBaseUrl, "incidents") }),
     section("newFailures", "New failures", digest.newFailures, (f) => failure(f, false), { label: "all new failures", url: apiUrl(apiBaseUrl, "failures", { status: "open", since: from }) }),
     section("stillFailing", "Still failing", digest.stillFailing, (f) => failure(f, true), { label: "all open failures", url: apiUrl(apiBaseUrl, "failures", { status: "open" }) }),
+    section("recentUnderSilence", "New under a silence in its last day: check for regressions", digest.operations?.recentUnderSilence ?? [], known, digestLink),
+    section("acknowledged", "Acknowledged", digest.operations?.acknowledged ?? [], known, digestLink),
     section("recovered", "Recovered", digest.recovered, recovery, { label: "all recoveries", url: apiUrl(apiBaseUrl, "failures", { status: "resolved", since: from }) }),
     digest.topEntries.length > 0 && maxItems > 0
       ? { id: "topEntries" as const, title: "Top catalog entries and their fix", items: digest.topEntries.slice(0, Math.max(1, Math.min(maxItems, digest.topEntries.length))).map(topEntry) }
       : undefined,
     section("unclassified", "Unclassified failures by fingerprint", digest.unclassified, unclassified, digestLink),
+    section("silenced", "Silenced", digest.operations?.silenced ?? [], known, { label: "silences", url: apiUrl(apiBaseUrl, "silences") }),
     coverage,
   ].filter((s): s is LayoutSection => s !== undefined);
 

@@ -5,7 +5,9 @@
  * target) is claimed in the store before it is sent.
  */
 import { boolSetting, type Env, settingOrDefault } from "../core/config";
+import { loadOperations } from "../operate";
 import { fleetHistoryOptionsFromEnv, openFleetHistory } from "../store";
+import { openOperationsStore } from "../store/operations";
 import type { FleetHistory } from "../store/types";
 import { buildDigest, type BuildDigestOptions } from "./build";
 import { type DigestTarget, targetsFromEnv, type TargetsFromEnvOptions } from "./deliver/targets";
@@ -112,10 +114,11 @@ export async function runDigestFromEnv(options: RunDigestFromEnvOptions): Promis
   // Targets are read first so a misconfigured one fails before anything is built or stored.
   const targets = options.send ? targetsFromEnv(env, options.targetOptions) : [];
   const storeOptions = fleetHistoryOptionsFromEnv(env);
-  const [history, store] = await Promise.all([openFleetHistory(storeOptions), openDigestStore(storeOptions)]);
+  const [history, store, operations] = await Promise.all([openFleetHistory(storeOptions), openDigestStore(storeOptions), openOperationsStore(storeOptions).then(loadOperations)]);
   return runDigest({
     history,
     store,
+    operations,
     send: options.send,
     targets,
     skipEmpty: boolSetting("digestSkipEmpty", env),

@@ -7,7 +7,7 @@ import { component } from "./component";
 import type { ClusterHealth } from "../core/model";
 import { Prop } from "./properties";
 import { combine, EnumOutcome, evidenceOf, judgeEnum, verdict, Verdict } from "./verdict";
-import { factsOf } from "./facts";
+import { factsOf, withTagFacts } from "./facts";
 import { intern } from "./intern";
 
 export interface JudgeOptions {
@@ -59,8 +59,9 @@ export function judgeCluster(row: unknown, options: JudgeOptions): ClusterHealth
   const props = root.get("properties");
   const verdicts = ref.kind === "arc" ? arcVerdicts(props, options) : [judgeEnum(props.at("powerState.code"), POWER, (v) => `the cluster is ${v}`)];
   verdicts.push(judgeEnum(props.get("provisioningState"), PROVISIONING, (v) => `provisioningState is ${v}`));
-  const own = component({ id: rawId.trim(), clusterId: intern(ref.id), kind: "cluster", name: root.get("name").nonEmpty() ?? ref.name, facts: factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS) }, combine(verdicts));
   const tags = stringRecord(root.get("tags").value);
+  const facts = withTagFacts(factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS), tags);
+  const own = component({ id: rawId.trim(), clusterId: intern(ref.id), kind: "cluster", name: root.get("name").nonEmpty() ?? ref.name, facts }, combine(verdicts));
   return {
     id: own.clusterId,
     name: own.name,

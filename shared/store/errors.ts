@@ -2,6 +2,10 @@ export type FleetHistoryErrorCode =
   /** Neither a connection string nor an endpoint was given. */
   | "StoreNotConfigured"
   | "InvalidConfiguration"
+  /** An argument is out of range (a page size). */
+  | "InvalidArgument"
+  /** A continuation token this store did not issue. */
+  | "InvalidContinuationToken"
   /** The snapshot cannot be recorded as given (nothing was written). */
   | "InvalidSnapshot"
   /** Another sweep holds the write lease; nothing was written. */

@@ -1,6 +1,6 @@
 /**
  * The fleet history: `openFleetHistory(options)` gives the `FleetHistory` the sweep writes and the API
- * and digest read. See history.ts for how a sweep is written and keys.ts for the tables.
+ * and digest read. See writer.ts for how a sweep is written, queries.ts for reads and keys.ts for the tables.
  */
 import { TableFleetHistory } from "./history";
 import type { FleetHistoryOptions } from "./tables";
@@ -10,6 +10,7 @@ export * from "./types";
 export { FleetHistoryError, type FleetHistoryErrorCode } from "./errors";
 export { fleetHistoryOptionsFromEnv, openTable, countOperations, type FleetHistoryOptions } from "./tables";
 export { DARK_REASONS, NOT_READ_REASON } from "./diff";
+export { collect, firstItem, type ContinuablePage, type PagedList } from "./paging";
 
 /** Opens (and on first use creates) the history tables `<prefix>clusters`, `<prefix>index` and `<prefix>sweeps`. */
 export async function openFleetHistory(options: FleetHistoryOptions): Promise<FleetHistory> {

@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import { statusOf } from "./errors";
 import { prefixEnd } from "./keys";
+import { pagedList, tablePages, type PagedList } from "./paging";
 import { openTable, type FleetHistoryOptions } from "./tables";
 
 export const OPERATIONS_TABLE = "operations";
@@ -127,8 +128,7 @@ export interface AuditQuery {
   targetId?: string;
   /** Entries at or after. */
   from?: Date;
-  limit?: number;
-  continuationToken?: string;
+  abortSignal?: AbortSignal;
 }
 
 export class OperationsStore {
@@ -193,17 +193,14 @@ export class OperationsStore {
     return before;
   }
 
-  /** Audit entries newest first, one page at a time. */
-  async listAudit(query: AuditQuery = {}): Promise<{ items: AuditEntry[]; continuationToken?: string }> {
+  /** Audit entries newest first; `byPage({ continuationToken, maxPageSize })` pages with the table's tokens. */
+  listAudit(query: AuditQuery = {}): PagedList<AuditEntry> {
     const upper = query.from ? auditRowKey(query.from.toISOString(), "~") : prefixEnd(AUDIT_PREFIX);
     const clauses = [`PartitionKey eq '${PARTITION}'`, `RowKey ge '${AUDIT_PREFIX}'`, `RowKey lt '${upper}'`];
     if (query.kind) clauses.push(`kind eq '${query.kind}'`);
     if (query.targetId) clauses.push(`targetId eq '${query.targetId.replace(/'/g, "''")}'`);
-    const pages = this.table.listEntities<Row>({ queryOptions: { filter: clauses.join(" and ") } }).byPage({ maxPageSize: query.limit ?? 100, ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}) });
-    const next = await pages.next();
-    if (next.done) return { items: [] };
-    const page = next.value;
-    return { items: page.map((row) => JSON.parse(row.data) as AuditEntry), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+    const entities = this.table.listEntities<Row>({ queryOptions: { filter: clauses.join(" and ") }, ...(query.abortSignal ? { abortSignal: query.abortSignal } : {}) });
+    return pagedList((settings) => tablePages(entities.byPage(settings), (row) => JSON.parse(row.data) as AuditEntry));
   }
 
   /** Deletes the records `expired` names, tombstones, and audit entries older than `cutoff`; returns how many rows went. */

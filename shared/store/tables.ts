@@ -10,6 +10,7 @@ import { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
 import { Env, intSetting, setting, settingOrDefault } from "../core/config";
 import { FleetHistoryError } from "./errors";
+import { TABLES } from "./keys";
 
 export interface FleetHistoryOptions {
   /** A Table storage connection string (Azurite: the full string with `TableEndpoint=`). */
@@ -109,3 +110,19 @@ export async function openTable(options: FleetHistoryOptions, name: string): Pro
   await client.createTable();
   return client;
 }
+
+/** The three history tables (see keys.ts) and the options they were opened with. */
+export interface HistoryTables {
+  clusters: TableClient;
+  index: TableClient;
+  sweeps: TableClient;
+  options: FleetHistoryOptions;
+}
+
+export async function openHistoryTables(options: FleetHistoryOptions): Promise<HistoryTables> {
+  const [clusters, index, sweeps] = await Promise.all([openTable(options, TABLES.clusters), openTable(options, TABLES.index), openTable(options, TABLES.sweeps)]);
+  return { clusters, index, sweeps, options };
+}
+
+/** Table calls in flight at once while a sweep or retention reads and writes partitions. */
+export const concurrencyOf = (options: FleetHistoryOptions): number => options.concurrency ?? 8;

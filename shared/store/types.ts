@@ -2,6 +2,7 @@
  * What the history store keeps and answers. The API and the digest read through this interface;
  * shared/store implements it over Azure Table storage (Azurite locally).
  */
+import type { PagedList } from "./paging";
 import type { ClusterKind, ComponentHealth, ComponentKind, Evidence, FleetSnapshot, HealthState, ScopeError } from "../core/model";
 
 /** The current state of one component (the cluster resource itself is the component of kind `cluster`). */
@@ -36,9 +37,8 @@ export interface ComponentRecord {
   facts?: Record<string, string>;
   /** The ARM id in Azure's own casing, when it differs from `id`. */
   armId?: string;
-  /** The cluster's region and tags, on the cluster's own component. */
+  /** The cluster's region, on the cluster's own component (its tags are facts `tag:<name>`). */
   location?: string;
-  tags?: Record<string, string>;
 }
 
 export const TRANSITION_EVENTS = ["appeared", "new-failure", "changed-failure", "state-changed", "recovered", "deleted", "went-dark", "came-back"] as const;
@@ -91,10 +91,13 @@ export interface SweepRecord {
   subscriptionNames?: Record<string, string>;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Opaque; absent on the last page. */
-  continuationToken?: string;
+/**
+ * Every store call takes an options bag with an `abortSignal` (Azure SDK convention), passed down to
+ * each table request. A sweep aborted midway is like one that crashed: its lease lists what it began
+ * writing, and the next sweep repairs it.
+ */
+export interface StoreOperationOptions {
+  abortSignal?: AbortSignal;
 }
 
 export interface ComponentFilter {
@@ -131,24 +134,43 @@ export interface ComponentChange {
   events: TransitionEvent[];
 }
 
+export interface ListComponentsOptions extends ComponentFilter, StoreOperationOptions {}
+export interface ListTransitionsOptions extends TransitionQuery, StoreOperationOptions {}
+
+export interface ListClusterTransitionsOptions extends StoreOperationOptions {
+  from?: Date;
+  to?: Date;
+}
+
+export interface ApplyRetentionOptions extends StoreOperationOptions {
+  /** Days of history to keep; the store's `retentionDays` (400 by default) when absent. */
+  days?: number;
+  now?: Date;
+}
+
+/**
+ * Lists are `PagedAsyncIterableIterator`s (see paging.ts): iterate the items, or page with
+ * `byPage({ continuationToken, maxPageSize })`; each page is an array with the next page's token.
+ */
 export interface FleetHistory {
   /**
    * The components whose state the snapshot changes, without writing anything. Cheap like
    * `recordSweep`: only clusters whose content changed are read.
    */
-  diffSnapshot(snapshot: FleetSnapshot): Promise<ComponentChange[]>;
+  diffSnapshot(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<ComponentChange[]>;
   /** Persists one snapshot: only what changed, plus the sweep's own bookkeeping. */
-  recordSweep(snapshot: FleetSnapshot): Promise<RecordSweepResult>;
+  recordSweep(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<RecordSweepResult>;
   /** Current state of every component matching the filter. */
-  listComponents(filter?: ComponentFilter): AsyncIterable<ComponentRecord>;
+  listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord>;
   /** Current state of one cluster's components, or `undefined` when the cluster is not known. */
-  getCluster(clusterId: string): Promise<ComponentRecord[] | undefined>;
-  /** One cluster's transitions, oldest first. */
-  clusterTimeline(clusterId: string, options?: { from?: Date; to?: Date }): Promise<TransitionRecord[]>;
+  getCluster(clusterId: string, options?: StoreOperationOptions): Promise<ComponentRecord[] | undefined>;
+  /** One cluster's transitions (its timeline), oldest first. */
+  listClusterTransitions(clusterId: string, options?: ListClusterTransitionsOptions): PagedList<TransitionRecord>;
   /** Every transition in a time window across the fleet, oldest first. */
-  listTransitions(query?: TransitionQuery): AsyncIterable<TransitionRecord>;
-  listSweeps(options?: { limit?: number; continuationToken?: string }): Promise<Page<SweepRecord>>;
-  lastCompleteSweep(): Promise<SweepRecord | undefined>;
+  listTransitions(options?: ListTransitionsOptions): PagedList<TransitionRecord>;
+  /** Recorded sweeps, newest first. */
+  listSweeps(options?: StoreOperationOptions): PagedList<SweepRecord>;
+  lastCompleteSweep(options?: StoreOperationOptions): Promise<SweepRecord | undefined>;
   /** Deletes history older than the retention; never an open failure. Returns the number of entities deleted. */
-  applyRetention(options?: { days?: number; now?: Date }): Promise<number>;
+  applyRetention(options?: ApplyRetentionOptions): Promise<number>;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { failureEpisodes } from "../../shared/api/episodes";
 import { FleetViewCache } from "../../shared/api/fleet-view";
 import { openFleetHistory } from "../../shared/store";
+import { pagedList } from "../../shared/store/paging";
 import type { TransitionRecord } from "../../shared/store/types";
 import { cluster, snapshot } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
@@ -33,11 +34,12 @@ describe("FleetViewCache", () => {
     let calls = 0;
     const view = { sweepId: "s1" };
     const flaky = {
-      listSweeps: async () => {
-        calls++;
-        if (calls > 1) throw new Error("store down");
-        return { items: [{ sweepId: "s1" }] };
-      },
+      listSweeps: () =>
+        pagedList(async function* () {
+          calls++;
+          if (calls > 1) throw new Error("store down");
+          yield [{ sweepId: "s1" }];
+        }),
       lastCompleteSweep: async () => undefined,
       listComponents: async function* () {},
     };

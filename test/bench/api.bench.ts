@@ -15,7 +15,7 @@ import { buildFleetView } from "../../shared/api/fleet-view";
 import { startAzurite } from "../../dev/azurite";
 import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
-import { openFleetHistory } from "../../shared/store";
+import { collect, firstItem, openFleetHistory } from "../../shared/store";
 import type { ComponentRecord, FleetHistory } from "../../shared/store/types";
 import { cluster, snapshot } from "../store/fixtures";
 
@@ -89,12 +89,6 @@ const fmt = (sorted: number[]) =>
   `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, CPU ${(cpuPerCall.get(sorted) ?? 0).toFixed(1)} ms/call (n=${sorted.length})`;
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
 async function main() {
   console.log(`bench:api: ${CLUSTERS} clusters, ${SWEEPS} sweeps, ${REQUESTS} requests per route from ${CONCURRENCY} concurrent clients (Node ${process.version}, ${os.cpus().length} CPUs, load ${load()})`);
   const dir = process.env.BENCH_AZURITE_DIR;
@@ -103,7 +97,7 @@ async function main() {
   const prefix = existing ? (process.env.BENCH_TABLE_PREFIX ?? "fleet") : `benchapi${CLUSTERS}x${SWEEPS}`;
   const history = await openFleetHistory({ connectionString: azurite.connectionString, tablePrefix: prefix });
   try {
-    const [last] = (await history.listSweeps({ limit: 1 })).items;
+    const last = await firstItem(history.listSweeps());
     if (existing) {
       let transitions = 0;
       for await (const _ of history.listTransitions()) transitions++;
@@ -146,7 +140,7 @@ async function main() {
 
       // Baseline: the same answers computed from the store on every request.
       const baselineRuns = Math.max(3, Math.ceil(REQUESTS / 40));
-      const [latest] = (await history.listSweeps({ limit: 1 })).items;
+      const latest = await firstItem(history.listSweeps());
       results["baseline /summary (scan per request)"] = await measure(baselineRuns, 1, async () => {
         const records = await collect<ComponentRecord>(history.listComponents());
         buildFleetView(records, latest, await history.lastCompleteSweep());

@@ -11,7 +11,7 @@
 import { TableClient, TransactionAction } from "@azure/data-tables";
 import type { ClusterHealth, ComponentHealth, FleetSnapshot } from "../../shared/core/model";
 import { startAzurite } from "../../dev/azurite";
-import { countOperations, openFleetHistory, openTable, type FleetHistoryOptions } from "../../shared/store";
+import { collect, countOperations, openFleetHistory, openTable, type FleetHistoryOptions } from "../../shared/store";
 import { componentEntity, transitionEntity } from "../../shared/store/entities";
 import * as keys from "../../shared/store/keys";
 import type { TransitionRecord } from "../../shared/store/types";
@@ -175,9 +175,9 @@ async function main() {
     };
     const total = changeOnly.reduce((n, m) => n + (m.transitions ?? 0), 0) + TIMELINE;
     const reads = [
-      await timeline(`a typical cluster (fleet history holds ${total} transitions)`, async () => (await history.clusterTimeline(fleet[20].id)).length),
-      await timeline(`${TIMELINE} transitions as loose rows, last 24 h`, async () => (await history.clusterTimeline(hot.id, { from: new Date(Date.parse("2025-01-01T00:00:00Z") + (TIMELINE - 1440) * 60_000) })).length),
-      await timeline(`${TIMELINE} transitions as loose rows, all of them`, async () => (await history.clusterTimeline(hot.id)).length),
+      await timeline(`a typical cluster (fleet history holds ${total} transitions)`, async () => (await collect(history.listClusterTransitions(fleet[20].id))).length),
+      await timeline(`${TIMELINE} transitions as loose rows, last 24 h`, async () => (await collect(history.listClusterTransitions(hot.id, { from: new Date(Date.parse("2025-01-01T00:00:00Z") + (TIMELINE - 1440) * 60_000) }))).length),
+      await timeline(`${TIMELINE} transitions as loose rows, all of them`, async () => (await collect(history.listClusterTransitions(hot.id))).length),
     ];
 
     // The same number of transitions written by sweeps (48 extensions flip every 30 minutes), so the store packs them.
@@ -195,12 +195,12 @@ async function main() {
       else if (String(e.rowKey).startsWith(keys.TRANSITION_PREFIX)) kinds.loose++;
     }
     const hotId = hotCluster(0, false).id;
-    const stored = (await packed.clusterTimeline(hotId)).length;
+    const stored = (await collect(packed.listClusterTransitions(hotId))).length;
     console.log(`  ${flips} sweeps wrote ${stored} transitions of one cluster in ${secs(compacting.seconds)} (${compacting.operations} operations); stored as ${kinds.packs} packs and ${kinds.loose} loose rows`);
     const perSweep = Math.ceil(1440 / flipping);
     reads.push(
-      await timeline(`${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), last ${perSweep} sweeps`, async () => (await packed.clusterTimeline(hotId, { from: new Date(sweepAt(flips - perSweep)) })).length),
-      await timeline(`${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), all of them`, async () => (await packed.clusterTimeline(hotId)).length),
+      await timeline(`${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), last ${perSweep} sweeps`, async () => (await collect(packed.listClusterTransitions(hotId, { from: new Date(sweepAt(flips - perSweep)) }))).length),
+      await timeline(`${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), all of them`, async () => (await collect(packed.listClusterTransitions(hotId))).length),
     );
 
     console.log("");

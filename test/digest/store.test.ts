@@ -2,6 +2,7 @@ import { TableClient } from "@azure/data-tables";
 import { beforeEach, describe, expect, it } from "vitest";
 import { composeDigest, DEFAULT_LIMITS } from "../../shared/digest/model";
 import { DigestStoreError, openDigestStore, type DigestStore } from "../../shared/digest/store";
+import { all, firstPage } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { failing, input, largeFleetInput, lookup } from "./fixtures";
 import { exampleDigest } from "./golden";
@@ -42,21 +43,22 @@ describe("digest store (Azurite)", () => {
 
   it("lists the newest window first, in pages with an opaque continuation token", async () => {
     for (const day of [18, 20, 19, 21, 22]) await store.save(digestFor(day));
-    const first = await store.list({ limit: 2 });
-    expect(first.items.map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-22", "2026-11-21"]);
-    expect(first.items[0]).not.toHaveProperty("digest");
-    const second = await store.list({ limit: 2, continuationToken: first.continuationToken });
-    expect(second.items.map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-20", "2026-11-19"]);
-    const last = await store.list({ limit: 2, continuationToken: second.continuationToken });
-    expect(last.items.map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-18"]);
+    const first = await firstPage(store.list(), { maxPageSize: 2 });
+    expect(first.map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-22", "2026-11-21"]);
+    expect(first[0]).not.toHaveProperty("digest");
+    const second = await firstPage(store.list(), { maxPageSize: 2, continuationToken: first.continuationToken });
+    expect(second.map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-20", "2026-11-19"]);
+    const last = await firstPage(store.list(), { maxPageSize: 2, continuationToken: second.continuationToken });
+    expect(last.map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-18"]);
     expect(last.continuationToken).toBeUndefined();
+    expect((await all(store.list())).map((d) => d.window.to.slice(0, 10))).toEqual(["2026-11-22", "2026-11-21", "2026-11-20", "2026-11-19", "2026-11-18"]);
   });
 
   it("rejects bad ids, tokens and limits with typed errors", async () => {
     await expect(store.get("../x")).rejects.toMatchObject({ code: "InvalidDigestId" });
-    await expect(store.list({ continuationToken: "garbage" })).rejects.toBeInstanceOf(DigestStoreError);
-    await expect(store.list({ continuationToken: Buffer.from('{"after":"x\' or 1"}').toString("base64url") })).rejects.toMatchObject({ code: "InvalidContinuationToken" });
-    await expect(store.list({ limit: 0 })).rejects.toMatchObject({ code: "InvalidLimit" });
+    await expect(firstPage(store.list(), { continuationToken: "garbage" })).rejects.toBeInstanceOf(DigestStoreError);
+    await expect(firstPage(store.list(), { continuationToken: Buffer.from('{"after":"x\' or 1"}').toString("base64url") })).rejects.toMatchObject({ code: "InvalidContinuationToken" });
+    await expect(firstPage(store.list(), { maxPageSize: 0 })).rejects.toMatchObject({ code: "InvalidLimit" });
     expect(await store.get("20261121T070000Z_20261122T070000Z")).toBeUndefined();
   });
 

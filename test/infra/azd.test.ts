@@ -14,7 +14,6 @@ import { unzipSync, zipSync, type Zippable } from "fflate";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { entryLoadError } = require("../../infra/package.js") as { entryLoadError(stagingDir: string): string | undefined };
 
 const root = resolve(__dirname, "../..");

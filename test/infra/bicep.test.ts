@@ -88,9 +88,15 @@ describe("modules", () => {
         const params = declarations(target).filter((d) => d.kind === "param");
         const passed = [...objectProperties(objectProperties(moduleBody(mod)).get("params")).keys()];
         const where = `${name} module ${mod.name} -> ${target.name}`;
-        expect(passed.filter((p) => !params.some((d) => d.name === p)), where).toEqual([]);
+        expect(
+          passed.filter((p) => !params.some((d) => d.name === p)),
+          where,
+        ).toEqual([]);
         const required = params.filter((d) => valueOf(d) === undefined).map((d) => d.name);
-        expect(required.filter((p) => !passed.includes(p)), where).toEqual([]);
+        expect(
+          required.filter((p) => !passed.includes(p)),
+          where,
+        ).toEqual([]);
       }
     }
     expect(calls).toBe(7);
@@ -183,17 +189,24 @@ describe("resources", () => {
 
   it("no setting or property that Flex Consumption deprecates, and no key-based storage setting", () => {
     // __accountName resolves the public cloud's endpoints only; ftpsState is not supported on Flex.
-    const FORBIDDEN = /^(AzureWebJobsStorage__accountName|ftpsState|FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
+    const FORBIDDEN =
+      /^(AzureWebJobsStorage__accountName|ftpsState|FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*|SCM_DO_BUILD_DURING_DEPLOYMENT|ENABLE_ORYX_BUILD|WEBSITE_TIME_ZONE|TZ|WEBSITE_NODE_DEFAULT_VERSION|AzureWebJobsStorage|AzureWebJobsStorage__credential|linuxFxVersion|alwaysOn|use32BitWorkerProcess)$/;
     for (const [name, f] of infra) {
       const keys = objectsUnder(f.root).flatMap((object) => [...objectProperties(object).keys()]);
       const strings = f.root.descendantsOfType("string").map((s) => stringLiteral(s ?? undefined) ?? "");
-      expect([...keys, ...strings].filter((word) => FORBIDDEN.test(word)), name).toEqual([]);
+      expect(
+        [...keys, ...strings].filter((word) => FORBIDDEN.test(word)),
+        name,
+      ).toEqual([]);
     }
   });
 
   it("no listKeys or other list* call, no connection string with a key", () => {
     for (const [name, f] of infra) {
-      expect(calledFunctions(f).filter((fn) => /^list/i.test(fn)), name).toEqual([]);
+      expect(
+        calledFunctions(f).filter((fn) => /^list/i.test(fn)),
+        name,
+      ).toEqual([]);
       expect(f.source, name).not.toMatch(/AccountKey=|SharedAccessSignature=|DefaultEndpointsProtocol=/i);
     }
   });
@@ -234,7 +247,9 @@ describe("resources", () => {
     const validation = "properties.identityProviders.azureActiveDirectory.validation";
     expect(propertyAt(auth.body, `${validation}.defaultAuthorizationPolicy.allowedApplications`)?.text).toBe("entraAllowedClients");
     expect(propertyAt(auth.body, `${validation}.jwtClaimChecks.allowedClientApplications`)?.text).toBe("entraAllowedClients");
-    expect(valueOf(declaration(file("modules/function-app.bicep"), "var", "entraAllowedClients"))?.text).toBe("union([entraAuth.clientId], entraAuth.allowedClientApplications)");
+    expect(valueOf(declaration(file("modules/function-app.bicep"), "var", "entraAllowedClients"))?.text).toBe(
+      "union([entraAuth.clientId], entraAuth.allowedClientApplications)",
+    );
   });
 });
 
@@ -272,7 +287,9 @@ describe("app settings against shared/core/config.ts", () => {
   /** Settings set as Key Vault references: the `setting` of each digest secret. */
   function keyVaultSettings(): string[] {
     const secrets = valueOf(declaration(file("main.bicep"), "var", "digestSecrets"))!;
-    return objectsUnder(secrets).map((object) => stringLiteral(objectProperties(object).get("setting"))!).filter(Boolean);
+    return objectsUnder(secrets)
+      .map((object) => stringLiteral(objectProperties(object).get("setting"))!)
+      .filter(Boolean);
   }
 
   /** Environment variables read directly (not through shared/core/config.ts) by code that runs in Azure. */
@@ -297,12 +314,14 @@ describe("app settings against shared/core/config.ts", () => {
     expect(node.stderr).toBe("");
     expect(node.status).toBe(0);
     const functionsDir = resolve(__dirname, "../../functions");
-    for (const entry of readdirSync(functionsDir)) expect(readFileSync(join(functionsDir, entry), "utf8"), entry).not.toMatch(/setFlagsFromString|preferSmallHeap/);
+    for (const entry of readdirSync(functionsDir))
+      expect(readFileSync(join(functionsDir, entry), "utf8"), entry).not.toMatch(/setFlagsFromString|preferSmallHeap/);
   });
 
   it("host storage is reached by service URIs from the account's own endpoints (any cloud)", () => {
     const settings = valueSettings();
-    for (const service of ["blob", "queue", "table"]) expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toBe(`storage.properties.primaryEndpoints.${service}`);
+    for (const service of ["blob", "queue", "table"])
+      expect(settings.get(`AzureWebJobsStorage__${service}ServiceUri`)).toBe(`storage.properties.primaryEndpoints.${service}`);
   });
 
   it("code outside shared/core/config.ts reads only NODE_ENV from the environment, and the Bicep sets it", () => {
@@ -357,15 +376,27 @@ describe("app settings against shared/core/config.ts", () => {
     for (const [name, f] of infra) {
       const decls = declarations(f);
       const tainted = new Set(decls.filter((d) => d.kind === "param" && d.decorators.includes("secure")).map((d) => d.name));
-      for (let grew = true; grew; ) {
+      for (let grew = true; grew;) {
         grew = false;
         for (const d of decls.filter((d) => d.kind === "var" && !tainted.has(d.name))) {
-          if (valueOf(d)!.descendantsOfType("identifier").some((id) => tainted.has(id!.text))) tainted.add(d.name), (grew = true);
+          if (
+            !valueOf(d)!
+              .descendantsOfType("identifier")
+              .some((id) => tainted.has(id!.text))
+          )
+            continue;
+          tainted.add(d.name);
+          grew = true;
         }
       }
       for (const output of decls.filter((d) => d.kind === "output")) {
-        const used = valueOf(output)!.descendantsOfType("identifier").map((id) => id!.text);
-        expect(used.filter((id) => tainted.has(id)), `${name} output ${output.name}`).toEqual([]);
+        const used = valueOf(output)!
+          .descendantsOfType("identifier")
+          .map((id) => id!.text);
+        expect(
+          used.filter((id) => tainted.has(id)),
+          `${name} output ${output.name}`,
+        ).toEqual([]);
       }
     }
   });
@@ -398,7 +429,7 @@ describe("azd", () => {
     expect(yaml).toMatch(/^ {4}language: ts$/m);
     expect(yaml).toMatch(/^ {2}path: infra$/m);
     const dist = /^ {4}dist: (\S+)$/m.exec(yaml)?.[1];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const { STAGING_DIR } = require("../../infra/package.js") as { STAGING_DIR: string };
     expect(dist).toBe(STAGING_DIR);
   });

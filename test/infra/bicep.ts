@@ -93,7 +93,9 @@ function declarationBody(node: Node): { body: Node; condition?: string } {
 export function stringLiteral(node: Node | undefined): string | undefined {
   if (!node || node.type !== "string") return undefined;
   if (named(node).some((child) => child.type === "interpolation")) return undefined;
-  return named(node).map((child) => child.text).join("");
+  return named(node)
+    .map((child) => child.text)
+    .join("");
 }
 
 export function resources(file: BicepFile): Resource[] {
@@ -216,7 +218,8 @@ export function undeclaredIdentifiers(file: BicepFile): string[] {
     if (!id?.parent) continue;
     const parent = id.parent;
     const isFirstChild = parent.namedChildren[0]?.id === id.id;
-    const declaresOrNames = ["object_property", "call_expression", "resource_declaration", "metadata_declaration"].includes(parent.type) || DECLARATIONS[parent.type];
+    const declaresOrNames =
+      ["object_property", "call_expression", "resource_declaration", "metadata_declaration"].includes(parent.type) || DECLARATIONS[parent.type];
     if (isFirstChild && declaresOrNames) continue;
     if (parent.type === "parameter" || parent.type === "decorator") continue;
     if (!declared.has(id.text)) unknown.add(`${id.text}@${id.startPosition.row + 1}`);
@@ -228,7 +231,9 @@ export function undeclaredIdentifiers(file: BicepFile): string[] {
 export function modulePath(file: BicepFile, decl: Declaration): string {
   const target = stringLiteral(named(decl.node)[1]);
   if (!target) throw new Error(`${file.name}: module ${decl.name} has no literal path`);
-  return relative(INFRA_DIR, resolve(dirname(file.path), target)).split("\\").join("/");
+  return relative(INFRA_DIR, resolve(dirname(file.path), target))
+    .split("\\")
+    .join("/");
 }
 
 export function moduleBody(decl: Declaration): Node {

@@ -9,7 +9,6 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../shared/core/config";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { FUNCTION_SPECIFIC } = require("../bench/import.bench.js") as { FUNCTION_SPECIFIC: string[] };
 
 const root = resolve(__dirname, "../..");
@@ -52,11 +51,15 @@ describe("Functions entry point", () => {
 
   it("registers the HTTP API and the timers, with schedules read from the app settings", () => {
     const timers = loaded.registrations.filter((r) => r.kind === "timer");
-    expect(timers.map((t) => t.schedule).sort()).toEqual([`%${SETTINGS.digestSchedule.name}%`, `%${SETTINGS.retentionSchedule.name}%`, `%${SETTINGS.sweepSchedule.name}%`]);
+    expect(timers.map((t) => t.schedule).sort()).toEqual([
+      `%${SETTINGS.digestSchedule.name}%`,
+      `%${SETTINGS.retentionSchedule.name}%`,
+      `%${SETTINGS.sweepSchedule.name}%`,
+    ]);
     expect(loaded.registrations.filter((r) => r.kind !== "timer").length).toBeGreaterThan(0);
     const names = loaded.registrations.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
-    // The deploy guide runs each timer once through the admin endpoint, by function name.
+    // The deployment guide runs each timer once through the admin endpoint, by function name.
     const guide = readFileSync(resolve(root, "docs/deploy.md"), "utf8");
     for (const timer of timers) expect(guide).toContain(`/admin/functions/${timer.name}"`);
   });

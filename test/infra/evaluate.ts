@@ -81,7 +81,13 @@ export function evaluateVariable(file: BicepFile, name: string, params: Record<s
     switch (node.type) {
       case "string":
         return named(node)
-          .map((part) => (part.type === "interpolation" ? asString(evaluate(named(part)[0], scope)) : part.type === "escape_sequence" ? JSON.parse(`"${part.text}"`) : part.text))
+          .map((part) =>
+            part.type === "interpolation"
+              ? asString(evaluate(named(part)[0], scope))
+              : part.type === "escape_sequence"
+                ? JSON.parse(`"${part.text}"`)
+                : part.text,
+          )
           .join("");
       case "number":
         return Number(node.text);

@@ -9,7 +9,6 @@ import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const packaging = require("../../infra/package.js") as {
   productionPackages(lock: { packages?: Record<string, { dev?: boolean; link?: boolean }> }): string[];
   deployedPackageJson(pkg: Record<string, unknown>): Record<string, unknown>;
@@ -46,7 +45,10 @@ describe("production packages", () => {
   });
 
   it("from the real lockfile: every dependency ships and no devDependency does", () => {
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const shipped = packaging.productionPackages(JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")));
     for (const name of Object.keys(pkg.dependencies)) expect(shipped).toContain(`node_modules/${name}`);
     for (const name of Object.keys(pkg.devDependencies)) expect(shipped).not.toContain(`node_modules/${name}`);
@@ -100,7 +102,7 @@ describe("zip writer", () => {
       "empty.txt": "",
     });
     const first = packaging.writeZip(source, join(scratch, "a.zip"));
-    const second = packaging.writeZip(source, join(scratch, "b.zip"));
+    packaging.writeZip(source, join(scratch, "b.zip"));
     expect(first.files).toBe(4);
     expect(first.bytes).toBe(readFileSync(join(scratch, "a.zip")).length);
     expect(first.bytes).toBeLessThan(first.uncompressedBytes); // the repeated script deflates

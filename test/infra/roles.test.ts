@@ -6,13 +6,31 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BicepFile, declaration, declarations, loadInfra, moduleBody, objectProperties, objectsUnder, propertyAt, resources, stringLiteral, targetScope, valueOf } from "./bicep";
+import { OPERATE_ROLE } from "../../shared/api/roles";
+import {
+  type BicepFile,
+  declaration,
+  declarations,
+  loadInfra,
+  moduleBody,
+  objectProperties,
+  objectsUnder,
+  propertyAt,
+  resources,
+  stringLiteral,
+  targetScope,
+  valueOf,
+} from "./bicep";
 import { evaluateVariable } from "./evaluate";
 
 const root = resolve(__dirname, "../..");
 const documented = JSON.parse(readFileSync(join(__dirname, "specs/built-in-roles.json"), "utf8")) as { roles: { name: string; roleName: string }[] };
 const roleName = (id: string) => documented.roles.find((r) => r.name === id)?.roleName;
-const fleetReaderRole = JSON.parse(readFileSync(join(root, "infra/fleet-reader-role.json"), "utf8")) as { roleName: string; description: string; actions: string[] };
+const fleetReaderRole = JSON.parse(readFileSync(join(root, "infra/fleet-reader-role.json"), "utf8")) as {
+  roleName: string;
+  description: string;
+  actions: string[];
+};
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let infra: Map<string, BicepFile>;
@@ -24,7 +42,8 @@ beforeAll(async () => {
 /** GUID string literals bound to a var or an object key in a file, by that name. */
 function guidNames(f: BicepFile): Map<string, string> {
   const ids = new Map<string, string>();
-  for (const object of objectsUnder(f.root)) for (const [key, value] of objectProperties(object)) if (GUID.test(stringLiteral(value) ?? "")) ids.set(key, stringLiteral(value)!);
+  for (const object of objectsUnder(f.root))
+    for (const [key, value] of objectProperties(object)) if (GUID.test(stringLiteral(value) ?? "")) ids.set(key, stringLiteral(value)!);
   for (const d of declarations(f)) if (d.kind === "var" && GUID.test(stringLiteral(valueOf(d)) ?? "")) ids.set(d.name, stringLiteral(valueOf(d))!);
   return ids;
 }
@@ -113,7 +132,9 @@ describe("the fleet reader role", () => {
       expect(stringLiteral(propertyAt(definition.body, "properties.type")), name).toBe("CustomRole");
       expect(propertyAt(definition.body, "properties.description")?.text, name).toBe("fleetReaderRole.description");
       // Role names are unique per tenant: each definition carries a token of its scope.
-      expect(propertyAt(definition.body, "properties.roleName")?.text, name).toMatch(/^'\$\{fleetReaderRole\.roleName\} \(\$\{(resourceToken|uniqueString\(managementGroup\(\)\.id, principalId\))\}\)'$/);
+      expect(propertyAt(definition.body, "properties.roleName")?.text, name).toMatch(
+        /^'\$\{fleetReaderRole\.roleName\} \(\$\{(resourceToken|uniqueString\(managementGroup\(\)\.id, principalId\))\}\)'$/,
+      );
       const permissions = propertyAt(definition.body, "properties.permissions")!.namedChildren;
       expect(permissions).toHaveLength(1);
       expect([...objectProperties(permissions[0]!).keys()], name).toEqual(["actions", "notActions"]);
@@ -131,7 +152,8 @@ describe("watched scopes", () => {
   };
 
   it("are trimmed, lose a trailing '/', and each subscription and management group appears once whatever its spelling", () => {
-    const raw = " /subscriptions/AAAA-1/ ,/subscriptions/aaaa-1,, /providers/Microsoft.Management/managementGroups/Platform/,/providers/microsoft.management/managementgroups/platform,/subscriptions/bbbb-2";
+    const raw =
+      " /subscriptions/AAAA-1/ ,/subscriptions/aaaa-1,, /providers/Microsoft.Management/managementGroups/Platform/,/providers/microsoft.management/managementgroups/platform,/subscriptions/bbbb-2";
     expect(scopesFor(raw)).toEqual({
       scopes: ["/subscriptions/aaaa-1", "/providers/Microsoft.Management/managementGroups/Platform", "/subscriptions/bbbb-2"],
       subscriptions: ["aaaa-1", "bbbb-2"],
@@ -151,10 +173,19 @@ describe("watched scopes", () => {
 });
 
 describe("Entra app roles of the API", () => {
-  const appRoles = JSON.parse(readFileSync(join(root, "infra/entra-app-roles.json"), "utf8")) as { id: string; value: string; allowedMemberTypes: string[]; isEnabled: boolean; displayName: string; description: string }[];
+  const appRoles = JSON.parse(readFileSync(join(root, "infra/entra-app-roles.json"), "utf8")) as {
+    id: string;
+    value: string;
+    allowedMemberTypes: string[];
+    isEnabled: boolean;
+    displayName: string;
+    description: string;
+  }[];
 
   it("define FleetHealth.Read and FleetHealth.Operate for users and applications, with fixed unique ids", () => {
     expect(appRoles.map((r) => r.value)).toEqual(["FleetHealth.Read", "FleetHealth.Operate"]);
+    // The role the API's change routes require (shared/api/roles.ts) is one of them.
+    expect(appRoles.map((r) => r.value)).toContain(OPERATE_ROLE);
     for (const role of appRoles) {
       expect(role.id).toMatch(GUID);
       expect(role.isEnabled).toBe(true);

@@ -57,7 +57,10 @@ function alternatives(schema: Schema | undefined, fixture: Fixture): Schema[] {
   }
   const choices = schema.oneOf ?? schema.anyOf;
   // Properties beside oneOf (e.g. apiVersion and type of sites/config) belong to every choice.
-  if (choices) return choices.flatMap((choice) => alternatives(choice, fixture)).map((alt) => (schema.properties ? merged([alt, { properties: schema.properties, required: schema.required }]) : alt));
+  if (choices)
+    return choices
+      .flatMap((choice) => alternatives(choice, fixture))
+      .map((alt) => (schema.properties ? merged([alt, { properties: schema.properties, required: schema.required }]) : alt));
   if (schema.allOf) return [merged([{ ...schema, allOf: undefined }, ...schema.allOf].flatMap((part) => alternatives(part, fixture)))];
   return [schema];
 }
@@ -82,7 +85,9 @@ function check(object: Node, schema: Schema, fixture: Fixture, path: string, top
   for (const [key, value] of properties) {
     if (topLevel && BICEP_ONLY.has(key)) continue;
     const where = path ? `${path}.${key}` : key;
-    const candidates = objects.map((alt) => alt.properties?.[key] ?? (alt.additionalProperties ? (alt.additionalProperties === true ? {} : alt.additionalProperties) : undefined));
+    const candidates = objects.map(
+      (alt) => alt.properties?.[key] ?? (alt.additionalProperties ? (alt.additionalProperties === true ? {} : alt.additionalProperties) : undefined),
+    );
     const defined = candidates.filter((c): c is Schema => c !== undefined);
     if (!defined.length) {
       problems.push(`${where}: not defined`);
@@ -111,7 +116,8 @@ function checkValue(value: Node, schema: Schema, fixture: Fixture, path: string)
     const alts = alternatives(schema, fixture);
     // An expression alternative (a $ref that resolves to nothing here) or a free string accepts anything.
     const enums = alts.map((alt) => alt.enum);
-    if (alts.length && enums.every((e) => e !== undefined) && !enums.some((e) => e!.includes(literal))) return [`${path}: '${literal}' is not one of ${enums.flat().join(", ")}`];
+    if (alts.length && enums.every((e) => e !== undefined) && !enums.some((e) => e!.includes(literal)))
+      return [`${path}: '${literal}' is not one of ${enums.flat().join(", ")}`];
   }
   return [];
 }
@@ -137,7 +143,9 @@ function validate(file: BicepFile): string[] {
       problems.push(`${where}: no such resource type at this API version`);
       continue;
     }
-    const versions = alternatives(found.schema, found.fixture).flatMap((alt) => alternatives(alt.properties?.apiVersion, found.fixture)).flatMap((v) => v.enum ?? []);
+    const versions = alternatives(found.schema, found.fixture)
+      .flatMap((alt) => alternatives(alt.properties?.apiVersion, found.fixture))
+      .flatMap((v) => v.enum ?? []);
     if (!versions.includes(r.apiVersion)) problems.push(`${where}: the schema does not list this API version`);
     if (r.existing) continue;
     const name = stringLiteral(objectProperties(r.body).get("name"));
@@ -154,7 +162,8 @@ beforeAll(async () => {
 describe("infra/ against the resource schemas", () => {
   it("the fixtures record where they come from", () => {
     expect(fixtures.length).toBeGreaterThan(0);
-    for (const f of fixtures) expect(f.source).toMatchObject({ repository: "Azure/azure-resource-manager-schemas", commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    for (const f of fixtures)
+      expect(f.source).toMatchObject({ repository: "Azure/azure-resource-manager-schemas", commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
   });
 
   it("every resource type and API version exists, and every property path and literal value is defined", () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiServices, type ApiServices, type OperatorAuth } from "../../shared/api/services";
 import { openFleetHistory } from "../../shared/store";
+import { firstItem } from "../../shared/store/paging";
 import { apiClient, seedFleet, type Answer } from "../api/support";
 import { clusterId } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
@@ -14,7 +15,7 @@ const principal = (claims: Array<{ typ: string; val: string }>) => Buffer.from(J
 async function servicesWith(auth: OperatorAuth, prefix = uniquePrefix("opapi")): Promise<ApiServices> {
   const options = { connectionString: tablesConnection(), tablePrefix: prefix };
   const history = await openFleetHistory(options);
-  if (!(await history.listSweeps()).items.length) await seedFleet(history);
+  if (!(await firstItem(history.listSweeps()))) await seedFleet(history);
   return openApiServices(options, { refreshMs: 0, auth });
 }
 
@@ -117,6 +118,9 @@ describe("operator API, locally (operator key)", () => {
     const notes = (await api("GET", `/api/notes?clusterId=${clusterId("alpha")}`)).json.items;
     expect(notes).toEqual([expect.objectContaining({ id: note.json.id, text: "restarted the flux pods", by: "ann (operator key)" })]);
     expect((await api("GET", `/api/notes?clusterId=${clusterId("bravo")}`)).json.items).toEqual([]);
+    const timeline = (await api("GET", `/api/clusters${clusterId("alpha")}/history`)).json;
+    expect(timeline.notes).toEqual([expect.objectContaining({ id: note.json.id, text: "restarted the flux pods" })]);
+    expect((await api("GET", `/api/clusters${clusterId("alpha")}/history?to=2026-11-02`)).json.notes).toEqual([]);
   });
 
   it("without the operator key: 403 and nothing changes, reading still works", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changedSilence, inScope, isActive, newSilence, OperateInputError, recentUnderSilence, silenceFor, type FailureSubject } from "../../shared/operate";
+import { changedSilence, inScope, isActive, newSilence, recentUnderSilence, silenceFor, type FailureSubject } from "../../shared/operate";
+import { fieldOf } from "./support";
 import type { Silence } from "../../shared/store/operations";
 
 const SUB = "00000000-0000-0000-0000-00000000000a";
@@ -24,15 +25,6 @@ function failure(over: Partial<FailureSubject> = {}): FailureSubject {
 const create = (body: Record<string, unknown>, now = NOW) => newSilence(body, { id: "s1", by: "ops@contoso.com", now });
 const inOneDay = new Date(NOW.getTime() + 86_400_000).toISOString();
 
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OperateInputError) return err.field;
-    throw err;
-  }
-  return undefined;
-}
 
 describe("newSilence", () => {
   it("takes a catalog entry, a scope, a reason and an expiry; who and when come from the caller", () => {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { applyOperationsRetention } from "../../shared/operate";
 import { openFleetHistory } from "../../shared/store";
 import { OperationsError, OperationsStore, type Silence } from "../../shared/store/operations";
+import { collect } from "../../shared/store/paging";
 import { cluster, snapshot } from "../store/fixtures";
 import { FLUX_FAIL } from "../api/support";
 import { tablesConnection, uniquePrefix } from "../support/tables";
@@ -52,7 +53,7 @@ describe("operations store (Azurite)", () => {
     const changed = await s.update("silence", { ...created, reason: "changed" }, created.etag, "bob", new Date(t0.getTime() + 1000));
     await rejection(s.update("silence", { ...created, reason: "stale" }, created.etag, "mallory", new Date(t0.getTime() + 1500)));
     await s.remove("silence", "x", changed.etag, "cy", new Date(t0.getTime() + 2000));
-    const { items } = await s.listAudit();
+    const items = await collect(s.listAudit());
     expect(items.map((e) => [e.action, e.actor, e.at])).toEqual([
       ["delete", "cy", "2026-12-01T08:00:02.000Z"],
       ["update", "bob", "2026-12-01T08:00:01.000Z"],
@@ -61,12 +62,12 @@ describe("operations store (Azurite)", () => {
     expect(items[1]).toMatchObject({ kind: "silence", targetId: "x", before: { reason: "maintenance" }, after: { reason: "changed" } });
     expect(items[0].after).toBeUndefined();
     expect((items[2] as { before?: unknown }).before).toBeUndefined();
-    const paged = await s.listAudit({ limit: 2 });
-    expect(paged.items).toHaveLength(2);
-    const rest = await s.listAudit({ limit: 2, continuationToken: paged.continuationToken });
-    expect(rest.items.map((e) => e.action)).toEqual(["create"]);
-    expect((await s.listAudit({ targetId: "other" })).items).toEqual([]);
-    expect((await s.listAudit({ from: new Date(t0.getTime() + 1000) })).items.map((e) => e.action)).toEqual(["delete", "update"]);
+    const { value: paged } = await s.listAudit().byPage({ maxPageSize: 2 }).next();
+    expect(paged).toHaveLength(2);
+    const { value: rest } = await s.listAudit().byPage({ maxPageSize: 2, continuationToken: paged.continuationToken }).next();
+    expect(rest.map((e: { action: string }) => e.action)).toEqual(["create"]);
+    expect(await collect(s.listAudit({ targetId: "other" }))).toEqual([]);
+    expect((await collect(s.listAudit({ from: new Date(t0.getTime() + 1000) }))).map((e) => e.action)).toEqual(["delete", "update"]);
   });
 
   it("retention removes silences expired before the cutoff, acknowledgements of resolved failures, old notes and audit entries", async () => {
@@ -86,6 +87,6 @@ describe("operations store (Azurite)", () => {
     expect((await s.list("silence")).map((x) => x.id)).toEqual(["recent"]);
     expect((await s.list("ack")).map((x) => x.id)).toEqual(["open"]);
     expect(await s.list("note")).toEqual([]);
-    expect((await s.listAudit()).items).toEqual([]);
+    expect(await collect(s.listAudit())).toEqual([]);
   });
 });

@@ -63,11 +63,11 @@ describe("timeline compaction", () => {
     expect(await rowKeys(loosePrefix, "c1", keys.PACK_PREFIX)).toEqual([]);
 
     for (const name of ["c1", "c2"]) {
-      const whole = await loose.clusterTimeline(clusterId(name));
+      const whole = await all(loose.listClusterTransitions(clusterId(name)));
       expect(whole).toHaveLength(7 + 13 * 4);
       for (const window of windows(sweeps)) {
-        const expected = await loose.clusterTimeline(clusterId(name), window);
-        expect(await packed.clusterTimeline(clusterId(name), window), JSON.stringify(window)).toEqual(expected);
+        const expected = await all(loose.listClusterTransitions(clusterId(name), window));
+        expect(await all(packed.listClusterTransitions(clusterId(name), window)), JSON.stringify(window)).toEqual(expected);
       }
     }
     // Packs leave the fleet-wide indexes and the current state alone.
@@ -80,7 +80,7 @@ describe("timeline compaction", () => {
     const sweeps = flaps(["c1"], 9, { extensions: 16 });
     const truth = await openFleetHistory(options(uniquePrefix("ctruth"), LOOSE));
     await record(truth, sweeps);
-    const expected = await truth.clusterTimeline(clusterId("c1"));
+    const expected = await all(truth.listClusterTransitions(clusterId("c1")));
 
     class Crash extends Error {}
     const crashAt = async (call: number) => {
@@ -95,12 +95,12 @@ describe("timeline compaction", () => {
       const interrupted = await rowKeys(prefix, "c1", keys.PACK_PREFIX);
       expect(interrupted).toHaveLength(call - 1);
       // Readable as it stands: the rows or their pack, never both or neither.
-      expect(await dying.clusterTimeline(clusterId("c1"))).toEqual(expected.filter((t) => t.at <= sweeps[7].startedAt));
+      expect(await all(dying.listClusterTransitions(clusterId("c1")))).toEqual(expected.filter((t) => t.at <= sweeps[7].startedAt));
 
       const rerun = await openFleetHistory(options(prefix, { compactAfter: 10 }));
       await rerun.recordSweep(sweeps[7]);
       await rerun.recordSweep(sweeps[8]);
-      expect(await rerun.clusterTimeline(clusterId("c1"))).toEqual(expected);
+      expect(await all(rerun.listClusterTransitions(clusterId("c1")))).toEqual(expected);
       expect(await all(rerun.listTransitions())).toEqual(await all(truth.listTransitions()));
       expect((await rowKeys(prefix, "c1", keys.PACK_PREFIX)).length).toBeGreaterThanOrEqual(2);
     };
@@ -116,7 +116,7 @@ describe("timeline compaction", () => {
     const packsBefore = { c1: await rowKeys(prefix, "c1", keys.PACK_PREFIX), c2: await rowKeys(prefix, "c2", keys.PACK_PREFIX) };
     expect(packsBefore.c1.length).toBeGreaterThan(1);
     expect(packsBefore.c2.length).toBeGreaterThan(1);
-    const firstC2 = (await history.clusterTimeline(clusterId("c2")))[0];
+    const firstC2 = (await all(history.listClusterTransitions(clusterId("c2"))))[0];
 
     // Cut-off at the 8th sweep: the packs of sweeps 1-7 end before it (sweep 12 packs sweep 10's rows).
     const now = new Date(Date.parse(sweeps[11].startedAt) + DAY * 60_000);
@@ -129,10 +129,10 @@ describe("timeline compaction", () => {
     expect(after.c1.length).toBeLessThan(packsBefore.c1.length);
     expect(after.c2).toContain(packsBefore.c2[0]);
     expect(after.c2.length).toBeLessThan(packsBefore.c2.length);
-    const c2 = await history.clusterTimeline(clusterId("c2"));
+    const c2 = await all(history.listClusterTransitions(clusterId("c2")));
     expect(c2[0]).toEqual(firstC2);
     expect(c2.filter((t) => t.componentName === "azuremonitor-containers").map((t) => t.event)).toEqual(["new-failure"]);
-    expect((await history.clusterTimeline(clusterId("c1"))).every((t) => t.at >= cutoff)).toBe(true);
+    expect((await all(history.listClusterTransitions(clusterId("c1")))).every((t) => t.at >= cutoff)).toBe(true);
   });
 
   it("keeps packs inside the property and entity limits, even with incompressible 8,000-character messages", async () => {

@@ -1,4 +1,6 @@
 /** Small FleetSnapshot builders for the store tests and the store benchmark. */
+import type { PageSettings } from "@azure/core-paging";
+import type { ContinuablePage, PagedList } from "../../shared/store";
 import type { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState } from "../../shared/core/model";
 
 export const SUB_A = "00000000-0000-0000-0000-00000000000a";
@@ -78,8 +80,10 @@ export function snapshot(clusters: ClusterHealth[], options: { minute?: number; 
 }
 
 /** Every item of an async iterable, in order. */
-export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
+export { collect as all } from "../../shared/store";
+
+/** The first page `byPage(settings)` returns. */
+export async function firstPage<T>(list: PagedList<T>, settings: PageSettings): Promise<ContinuablePage<T>> {
+  const { value } = await list.byPage(settings).next();
+  return value ?? [];
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { TransactionAction } from "@azure/data-tables";
 import { countOperations, openFleetHistory, type FleetHistory } from "../../shared/store";
-import { packUnits } from "../../shared/store/history";
+import { packUnits } from "../../shared/store/batches";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { all, cluster, clusterId, snapshot } from "./fixtures";
+import { all, cluster, clusterId, firstPage, snapshot } from "./fixtures";
 
 async function openHistory(): Promise<FleetHistory> {
   return openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("hist") });
@@ -30,8 +30,8 @@ describe("recordSweep", () => {
     expect(c2!.find((c) => c.kind === "cluster")!.id).toBe(clusterId("c2"));
 
     expect(await history.getCluster(clusterId("nope"))).toBeUndefined();
-    expect((await history.clusterTimeline(clusterId("c2"))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "new-failure"]);
-    expect((await history.listSweeps()).items.map((s) => s.sweepId)).toEqual([first.sweepId]);
+    expect((await all(history.listClusterTransitions(clusterId("c2")))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "new-failure"]);
+    expect((await all(history.listSweeps())).map((s) => s.sweepId)).toEqual([first.sweepId]);
     expect((await history.lastCompleteSweep())?.sweepId).toBe(first.sweepId);
   });
 
@@ -62,13 +62,13 @@ describe("recordSweep", () => {
     ];
     for (const [i, c] of steps.entries()) await history.recordSweep(snapshot([c], { minute: i * 10 }));
 
-    const flux = (await history.clusterTimeline(clusterId("c1"))).filter((t) => t.componentName === "flux");
+    const flux = (await all(history.listClusterTransitions(clusterId("c1")))).filter((t) => t.componentName === "flux");
     expect(flux.map((t) => t.event)).toEqual(["appeared", "new-failure", "changed-failure", "state-changed", "recovered"]);
     expect(flux.map((t) => t.previousDurationMs)).toEqual([undefined, 600_000, 600_000, 600_000, 600_000]);
     expect(flux[2]).toMatchObject({ catalogId: "helm-timeout", endedCatalogId: "ext-install-failed" });
     // A failure that passed through unknown still recovers, and the episode is measured from its start.
     expect(flux[4]).toMatchObject({ from: "unknown", to: "healthy", endedCatalogId: null, failureDurationMs: 30 * 60_000 });
-    const monitor = (await history.clusterTimeline(clusterId("c1"))).filter((t) => t.componentName === "azuremonitor-containers");
+    const monitor = (await all(history.listClusterTransitions(clusterId("c1")))).filter((t) => t.componentName === "azuremonitor-containers");
     expect(monitor.map((t) => `${t.event}:${t.to}`)).toEqual(["appeared:healthy", "state-changed:pending", "state-changed:healthy"]);
 
     const byCatalog = await all(history.listTransitions({ catalogId: "ext-install-failed" }));
@@ -108,7 +108,7 @@ describe("recordSweep", () => {
     empty.clusters[0].components = [];
     await expect(history.recordSweep(empty)).rejects.toMatchObject({ code: "InvalidSnapshot", message: expect.stringContaining("has no components") });
     await expect(history.recordSweep({ ...snapshot([]), startedAt: "yesterday" })).rejects.toMatchObject({ code: "InvalidSnapshot" });
-    expect((await history.listSweeps()).items).toEqual([]);
+    expect((await all(history.listSweeps()))).toEqual([]);
     expect(await all(history.listComponents())).toEqual([]);
   });
 
@@ -117,17 +117,17 @@ describe("recordSweep", () => {
     await history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00Z", finishedAt: "2026-11-01T09:00:30Z" });
     await history.recordSweep({ ...snapshot([cluster("c1", { flux: { state: "failing", reason: "X" } })]), startedAt: "2026-11-01T10:00:00.5+01:00", finishedAt: "2026-11-01T10:01:00+01:00" });
     await expect(history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00.250+00:00", finishedAt: "2026-11-01T09:01:00Z" })).rejects.toMatchObject({ code: "SnapshotSuperseded" });
-    const timeline = await history.clusterTimeline(clusterId("c1"));
+    const timeline = await all(history.listClusterTransitions(clusterId("c1")));
     expect(timeline.at(-1)).toMatchObject({ event: "new-failure", at: "2026-11-01T09:00:00.500Z", previousDurationMs: 500 });
   });
 
   it("pages sweeps newest first", async () => {
     const history = await openHistory();
     for (let i = 0; i < 3; i++) await history.recordSweep(snapshot([cluster("c1")], { minute: i, sweepId: `s${i}` }));
-    const first = await history.listSweeps({ limit: 2 });
-    expect(first.items.map((s) => s.sweepId)).toEqual(["s2", "s1"]);
-    const second = await history.listSweeps({ limit: 2, continuationToken: first.continuationToken });
-    expect(second.items.map((s) => s.sweepId)).toEqual(["s0"]);
+    const first = await firstPage(history.listSweeps(), { maxPageSize: 2 });
+    expect(first.map((s) => s.sweepId)).toEqual(["s2", "s1"]);
+    const second = await firstPage(history.listSweeps(), { maxPageSize: 2, continuationToken: first.continuationToken });
+    expect(second.map((s) => s.sweepId)).toEqual(["s0"]);
     expect(second.continuationToken).toBeUndefined();
   });
 });
@@ -146,7 +146,7 @@ describe("diffSnapshot", () => {
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ clusterId: clusterId("c1"), kind: "extension", events: ["new-failure"], previous: { state: "healthy", name: "flux" }, next: { state: "failing", reason: "InstallationFailed" } });
     expect(changes[0].componentId).toBe(`${clusterId("c1")}/providers/microsoft.kubernetesconfiguration/extensions/flux`);
-    expect(await history.clusterTimeline(clusterId("c1"))).toHaveLength(4);
+    expect(await all(history.listClusterTransitions(clusterId("c1")))).toHaveLength(4);
 
     const recorded = await history.recordSweep(next);
     expect(recorded.transitions.map((t) => t.event)).toEqual(["new-failure"]);
@@ -172,6 +172,6 @@ describe("transactions", () => {
     const own = batches.filter((b) => !b.partitionKey.includes("~"));
     expect(own.map((b) => b.operations)).toEqual([100, 48]);
     expect(await history.getCluster(clusterId("big"))).toHaveLength(74);
-    expect(await history.clusterTimeline(clusterId("big"))).toHaveLength(74);
+    expect(await all(history.listClusterTransitions(clusterId("big")))).toHaveLength(74);
   });
 });

@@ -46,7 +46,7 @@ describe("missing data is not recovery", () => {
     expect(transitions.every((t) => t.previousDurationMs === 300_000)).toBe(true);
     expect(await history.getCluster(clusterId("a2"))).toBeUndefined();
     expect(await history.getCluster(clusterId("a1"))).toHaveLength(3);
-    expect((await history.clusterTimeline(clusterId("a2"))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "appeared", "deleted", "deleted", "deleted", "deleted"]);
+    expect((await all(history.listClusterTransitions(clusterId("a2")))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "appeared", "deleted", "deleted", "deleted", "deleted"]);
     // A failing component that is deleted leaves the open failures.
     await history.recordSweep(snapshot([], { minute: 10 }));
     expect(await all(history.listComponents({ state: "failing" }))).toEqual([]);

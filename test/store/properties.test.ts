@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 import { fitEvidence, truncateText } from "../../shared/store/entities";
-import { openFleetHistory, type FleetHistory } from "../../shared/store";
+import { firstItem, openFleetHistory, type FleetHistory } from "../../shared/store";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot } from "./fixtures";
 
@@ -28,7 +28,7 @@ describe("what a Table property holds", () => {
     // The open-failures copy carries the same evidence.
     const open = (await all(history.listComponents({ state: "failing" }))).find((c) => c.clusterName === "c2")!;
     expect(open.evidence).toEqual(c2.evidence);
-    const t = (await history.clusterTimeline(clusterId("c2"))).find((x) => x.event === "new-failure")!;
+    const t = (await all(history.listClusterTransitions(clusterId("c2")))).find((x) => x.event === "new-failure")!;
     expect(t.message).toContain(`sha256:${sha(huge)}`);
   });
 
@@ -41,11 +41,11 @@ describe("what a Table property holds", () => {
     later.finishedAt = new Date(Date.parse(later.startedAt) + 3_000_000_000).toISOString();
     await history.recordSweep(later);
 
-    const recovered = (await history.clusterTimeline(clusterId("c1"))).find((t) => t.event === "recovered")!;
+    const recovered = (await all(history.listClusterTransitions(clusterId("c1")))).find((t) => t.event === "recovered")!;
     expect(recovered.previousDurationMs).toBe(5_184_000_000);
     expect(recovered.failureDurationMs).toBe(5_184_000_000);
     expect(typeof recovered.previousDurationMs).toBe("number");
-    const sweep = (await history.listSweeps({ limit: 1 })).items[0];
+    const sweep = (await firstItem(history.listSweeps()))!;
     expect(sweep.durationMs).toBe(3_000_000_000);
 
     // Sweep rows keep typed columns: Int64 and DateTime as Table storage stores them.
@@ -57,9 +57,9 @@ describe("what a Table property holds", () => {
 
     const everything = [
       ...(await all(history.listComponents())),
-      ...(await history.clusterTimeline(clusterId("c1"))),
+      ...(await all(history.listClusterTransitions(clusterId("c1")))),
       ...(await all(history.listTransitions())),
-      ...(await history.listSweeps()).items,
+      ...(await all(history.listSweeps())),
       await history.lastCompleteSweep(),
     ];
     for (const item of everything) {

@@ -25,10 +25,10 @@ describe("applyRetention", () => {
     // copies under its day, catalog entry and extension type; 2 sweeps.
     expect(before.length - kept.length).toBe(1);
     expect(deleted).toBe(8 + 3 + 2);
-    expect((await history.clusterTimeline(clusterId("c2"))).map((t) => t.event)).toEqual(["new-failure"]);
+    expect((await all(history.listClusterTransitions(clusterId("c2")))).map((t) => t.event)).toEqual(["new-failure"]);
     expect((await all(history.listTransitions({ catalogId: "ext-install-failed" }))).map((t) => t.event)).toEqual(["new-failure"]);
     expect(await all(history.listTransitions({ catalogId: "monitor-crash" }))).toHaveLength(1);
-    expect((await history.listSweeps()).items.map((s) => s.sweepId)).toEqual(["d8"]);
+    expect((await all(history.listSweeps())).map((s) => s.sweepId)).toEqual(["d8"]);
     // Current state is never retention's business.
     expect(await all(history.listComponents())).toHaveLength(8);
     expect((await all(history.listComponents({ state: "failing" }))).map((c) => c.firstSeenFailingAt)).toEqual(["2026-11-01T00:00:00.000Z"]);

@@ -22,7 +22,7 @@ const churned = () => [
 async function picture(history: FleetHistory) {
   const timeline: string[] = [];
   for (const n of [...names, "c6"]) {
-    for (const t of await history.clusterTimeline(clusterId(n))) if (t.event !== "appeared") timeline.push(`${n}/${t.componentName}:${t.event}:${t.from}>${t.to}`);
+    for (const t of await all(history.listClusterTransitions(clusterId(n)))) if (t.event !== "appeared") timeline.push(`${n}/${t.componentName}:${t.event}:${t.from}>${t.to}`);
   }
   const indexed = (await all(history.listTransitions())).map((t) => `${t.clusterName}/${t.componentName}:${t.event}:${t.from}>${t.to}`);
   const byCatalog = (await all(history.listTransitions({ catalogId: "cat-agentcrash" }))).length;
@@ -127,7 +127,7 @@ describe("overlap, retries and crashes", () => {
     const retry = await history.recordSweep(s1);
     expect(retry.transitions).toEqual([]);
     expect(retry.sweep).toMatchObject({ sweepId: "timer-10", transitions: first.transitions.length });
-    expect((await history.listSweeps()).items).toHaveLength(1);
+    expect((await all(history.listSweeps()))).toHaveLength(1);
     await expect(history.recordSweep(snapshot(base(), { minute: 5 }))).rejects.toMatchObject({ code: "SnapshotSuperseded" });
     expect((await all(history.listTransitions())).length).toBe(first.transitions.filter((t) => t.event !== "appeared").length);
   });

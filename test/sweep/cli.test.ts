@@ -4,7 +4,7 @@ import { main } from "../../cli/main";
 import type { CliIo } from "../../cli/io";
 import type { ArmSimulator } from "../../dev/simulator";
 import { captureRegistrations } from "../../dev/host/registrations";
-import { openFleetHistory } from "../../shared/store";
+import { firstItem, openFleetHistory } from "../../shared/store";
 import { simulator } from "../azure/simulator";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
@@ -68,6 +68,6 @@ describe("sweep timer function", () => {
     }
     expect(logged.some(([line]) => String(line).startsWith("done: 8 clusters"))).toBe(true);
     const history = await openFleetHistory({ connectionString: env.FLEET_TABLES_CONNECTION, tablePrefix: env.FLEET_TABLE_PREFIX });
-    expect((await history.listSweeps()).items[0]).toMatchObject({ clusters: 8 });
+    expect(await firstItem(history.listSweeps())).toMatchObject({ clusters: 8 });
   });
 });

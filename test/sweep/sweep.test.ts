@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ArmSimulator, SimulatorOptions } from "../../dev/simulator";
-import { openFleetHistory } from "../../shared/store";
+import { firstItem, openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
 import { parseScopes } from "../../shared/core/config";
 import { runSweep, SweepOptions, SweepProgress } from "../../shared/sweep";
@@ -53,8 +53,7 @@ describe("runSweep against the simulator and Azurite", () => {
     const counts = progress.map((p) => p.armRequests);
     expect(counts).toEqual([...counts].sort((x, y) => x - y));
     expect(counts.at(-1)).toBe(summary.armRequests);
-    const sweeps = await history.listSweeps();
-    expect(sweeps.items[0]).toMatchObject({ sweepId: summary.sweepId, clusters: fleet.clusters, partial: false });
+    expect(await firstItem(history.listSweeps())).toMatchObject({ sweepId: summary.sweepId, clusters: fleet.clusters, partial: false });
   });
 
   it("confirms a changed component with a targeted ARM read before it is reported", async () => {

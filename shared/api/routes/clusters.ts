@@ -8,11 +8,13 @@
  * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
+import { tagsOfFacts } from "../../health/facts";
+import { collect } from "../../store";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
 import { defineRoute, type PathParamSpec } from "../http";
-import { failureMarker } from "../operations-view";
+import { clusterNotes, failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
@@ -158,7 +160,7 @@ export const getCluster = defineRoute({
         ...(subscriptionName ? { subscriptionName } : {}),
         resourceGroup: own.resourceGroup,
         ...(own.location ? { location: own.location } : {}),
-        ...(own.tags ? { tags: own.tags } : {}),
+        ...(own.kind === "cluster" && tagsOfFacts(own.facts) ? { tags: tagsOfFacts(own.facts) } : {}),
         state: worstState(components.map((c) => c.state)),
         lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
         dark: Boolean(own.dark),
@@ -187,11 +189,13 @@ export const getClusterHistory = defineRoute({
   async handle({ params, query, services }) {
     const id = clusterIdFromParams(params);
     if (query.from && query.to && query.from > query.to) throw badParameter("from", "is after to");
-    const { history } = await services();
-    const transitions = await history.clusterTimeline(id, { from: query.from, to: query.to });
+    const svc = await services();
+    const { history } = svc;
+    const transitions = await collect(history.listClusterTransitions(id, { from: query.from, to: query.to }));
     if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
+    const notes = await clusterNotes(svc, id, query);
     return {
-      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions) },
+      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions), notes },
     };
   },
 });

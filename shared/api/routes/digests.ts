@@ -23,7 +23,7 @@ export const listDigests = defineRoute({
   response: "DigestPage",
   async handle({ query, services }) {
     const { digests } = await services();
-    return { body: await storePage("digests", query[TOKEN_PARAMETER], (continuationToken) => digests.list({ limit: query.limit ?? 20, continuationToken }).catch(asBadParameter(TOKEN_PARAMETER))) };
+    return { body: await storePage("digests", query[TOKEN_PARAMETER], query.limit ?? 20, digests.list()) };
   },
 });
 

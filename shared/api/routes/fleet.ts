@@ -181,6 +181,6 @@ export const listSweeps = defineRoute({
   response: "SweepPage",
   async handle({ query, services }) {
     const { history } = await services();
-    return { body: await storePage("sweeps", query[TOKEN_PARAMETER], (continuationToken) => history.listSweeps({ limit: query.limit ?? 20, continuationToken })) };
+    return { body: await storePage("sweeps", query[TOKEN_PARAMETER], query.limit ?? 20, history.listSweeps()) };
   },
 });

@@ -131,8 +131,11 @@ export const listAudit = defineRoute({
     const { operations } = await services();
     if (query.targetId && !/^[0-9a-f-]{1,64}$/.test(query.targetId)) throw badParameter("targetId", "is not an id this API issued");
     const route = `audit:${query.kind ?? ""}:${query.targetId ?? ""}:${query.since?.toISOString() ?? ""}:${query.limit}`;
-    const page = await storePage(route, query[TOKEN_PARAMETER], (continuationToken) =>
-      operations.listAudit({ limit: query.limit ?? 100, ...(query.kind ? { kind: query.kind } : {}), ...(query.targetId ? { targetId: query.targetId } : {}), ...(query.since ? { from: query.since } : {}), ...(continuationToken ? { continuationToken } : {}) }),
+    const page = await storePage(
+      route,
+      query[TOKEN_PARAMETER],
+      query.limit ?? 100,
+      operations.listAudit({ ...(query.kind ? { kind: query.kind } : {}), ...(query.targetId ? { targetId: query.targetId } : {}), ...(query.since ? { from: query.since } : {}) }),
     );
     return { body: page, headers: { "cache-control": "no-store" } };
   },
