@@ -7,7 +7,7 @@
 import { getEntry } from "../catalog";
 import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
-import { collect, firstItem } from "../store";
+import { collect, firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
 import { clusterArmIdOf } from "./views";

@@ -71,17 +71,7 @@ export function fluxDetail(facts: Record<string, string> = {}): FluxDetailBody {
 }
 
 export function componentView(c: ComponentRecord): ComponentBody {
-  const {
-    clusterId: _c,
-    clusterName: _n,
-    clusterKind: _k,
-    subscriptionId: _s,
-    resourceGroup: _r,
-    lastSeenSweepId: _w,
-    armId: _a,
-    location: _l,
-    ...rest
-  } = c;
+  const { clusterId: _c, clusterName: _n, clusterKind: _k, subscriptionId: _s, resourceGroup: _r, lastSeenSweepId: _w, armId: _a, location: _l, ...rest } = c;
   const armId = armIdOf(c);
   return { ...rest, armId, ...(c.kind === "flux" ? { flux: fluxDetail(c.facts) } : {}), links: linksOf(armId, c.kind) };
 }

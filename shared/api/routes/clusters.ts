@@ -9,7 +9,7 @@
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
 import { tagsOfFacts } from "../../health/facts";
-import { collect } from "../../store";
+import { collect } from "../../store/paging";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
