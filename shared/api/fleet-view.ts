@@ -5,7 +5,6 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
-import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
 import { collect, firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
@@ -93,7 +92,6 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   const clusters: ClusterRow[] = [];
   for (const [clusterId, group] of groups) {
     const own = group.find((c) => c.kind === "cluster") ?? group[0];
-    const tags = own.kind === "cluster" ? tagsOfFacts(own.facts) : undefined;
     const row: ClusterRow = {
       id: clusterId,
       armId: clusterArmIdOf(own),
@@ -103,6 +101,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       ...(subscriptionNames[own.subscriptionId] ? { subscriptionName: subscriptionNames[own.subscriptionId] } : {}),
       resourceGroup: own.resourceGroup,
       ...(own.location ? { location: own.location } : {}),
+      ...(own.tags ? { tags: own.tags } : {}),
       state: worstState(group.map((c) => c.state)),
       components: group.length,
       openFailures: 0,
@@ -110,7 +109,6 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       catalogIds: [...new Set(group.flatMap((c) => (c.catalogId && isOpenFailure(c.state) ? [c.catalogId] : [])))].sort(),
       lastSeenAt: group.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
       dark: Boolean(own.dark),
-      ...(tags ? { tags } : {}),
     };
     for (const c of group) {
       if (!isOpenFailure(c.state)) continue;

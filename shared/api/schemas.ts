@@ -319,7 +319,16 @@ const catalogEntry = Type.Object({
   steps: Type.Array(RemediationStep),
   docUrl: str(),
   origin: oneOf(["documented", "field"] as const),
-  sources: opt(Type.Array(Type.Object({ seed: str(), section: str() }))),
+  sources: opt(
+    Type.Array(
+      Type.Object({
+        title: str("The troubleshooting document's own title"),
+        language: str("BCP 47 language of that title"),
+        url: str("The Microsoft Learn page"),
+        section: str("The section of the document the entry was written from"),
+      }),
+    ),
+  ),
   examples: Type.Array(Type.String()),
   nearMisses: opt(Type.Array(Type.String())),
   anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),

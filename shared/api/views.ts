@@ -6,7 +6,7 @@
 import { FLUX_SOURCE_URLS } from "../health/configuration";
 import type { ComponentRecord } from "../store/types";
 import type { ComponentBody, FluxDetailBody, LinksBody, OpenFailureBody } from "./schemas";
-import { remedyFor } from "./routes/remedy";
+import { fixTargetOf, remedyFor } from "./routes/remedy";
 
 const PORTAL = "https://portal.azure.com";
 
@@ -71,7 +71,18 @@ export function fluxDetail(facts: Record<string, string> = {}): FluxDetailBody {
 }
 
 export function componentView(c: ComponentRecord): ComponentBody {
-  const { clusterId: _c, clusterName: _n, clusterKind: _k, subscriptionId: _s, resourceGroup: _r, lastSeenSweepId: _w, armId: _a, location: _l, ...rest } = c;
+  const {
+    clusterId: _c,
+    clusterName: _n,
+    clusterKind: _k,
+    subscriptionId: _s,
+    resourceGroup: _r,
+    lastSeenSweepId: _w,
+    armId: _a,
+    location: _l,
+    tags: _t,
+    ...rest
+  } = c;
   const armId = armIdOf(c);
   return { ...rest, armId, ...(c.kind === "flux" ? { flux: fluxDetail(c.facts) } : {}), links: linksOf(armId, c.kind) };
 }
@@ -95,7 +106,7 @@ export function openFailureView(c: ComponentRecord, clusterArmId: string, subscr
     ...(c.firstSeenFailingAt ? { since: c.firstSeenFailingAt } : {}),
     catalogId: c.catalogId,
     ...(c.fingerprint ? { fingerprint: c.fingerprint } : {}),
-    entry: remedyFor(c.catalogId),
+    entry: remedyFor(c.catalogId, fixTargetOf(c)),
     links: linksOf(armId, c.kind),
   };
 }

@@ -146,6 +146,7 @@ function observe(input: ClusterChangeInput, key: string, previous: StoredCompone
     ...(health.facts ? { facts: health.facts } : {}),
     ...armCasing(health.id),
     ...(health.kind === "cluster" && cluster.location ? { location: cluster.location } : {}),
+    ...(health.kind === "cluster" && cluster.tags ? { tags: cluster.tags } : {}),
   };
   const transitions: TransitionRecord[] = [];
   if (previous?.dark && !dark) {

@@ -127,7 +127,7 @@ function pick<T extends object>(value: Record<string, unknown>, fields: Readonly
 const COMPONENT_FIELDS: ReadonlyArray<keyof StoredComponent> = [
   "id", "clusterId", "clusterName", "clusterKind", "subscriptionId", "resourceGroup", "kind", "name", "extensionType", "parentId",
   "state", "reason", "message", "evidence", "catalogId", "confidence", "fingerprint", "firstSeenFailingAt", "lastTransitionAt", "dark", "darkSince", "facts",
-  "armId", "location",
+  "armId", "location", "tags",
 ];
 
 const TRANSITION_FIELDS: ReadonlyArray<keyof TransitionRecord> = [

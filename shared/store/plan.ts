@@ -121,8 +121,8 @@ export function sweepRecord(snapshot: FleetSnapshot, transitions: number, tableO
     components,
     byState,
     armRequests: snapshot.armRequests,
-    ...(snapshot.subscriptionNames ? { subscriptionNames: snapshot.subscriptionNames } : {}),
     tableOperations,
     transitions,
+    ...(snapshot.subscriptionNames ? { subscriptionNames: snapshot.subscriptionNames } : {}),
   };
 }

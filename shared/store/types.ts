@@ -37,8 +37,9 @@ export interface ComponentRecord {
   facts?: Record<string, string>;
   /** The ARM id in Azure's own casing, when it differs from `id`. */
   armId?: string;
-  /** The cluster's region, on the cluster's own component (its tags are facts `tag:<name>`). */
+  /** The cluster's region and tags, on the cluster's own component. */
   location?: string;
+  tags?: Record<string, string>;
 }
 
 export const TRANSITION_EVENTS = ["appeared", "new-failure", "changed-failure", "state-changed", "recovered", "deleted", "went-dark", "came-back"] as const;

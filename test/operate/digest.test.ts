@@ -77,10 +77,10 @@ describe("a digest with silenced and acknowledged failures", () => {
 });
 
 describe("a tag-scoped silence in the digest", () => {
-  it("matches the failures of clusters whose cluster component carries the tag", () => {
+  it("matches the failures of clusters whose cluster record carries the tag", () => {
     const tagged = input({
       openFailures: [failing("prod-1"), failing("dev-1")],
-      clusters: [clusterRecord("prod-1", { facts: { "tag:env": "prod" } }), clusterRecord("dev-1", { facts: { "tag:env": "dev" } })],
+      clusters: [clusterRecord("prod-1", { tags: { env: "prod" } }), clusterRecord("dev-1", { tags: { env: "dev" } })],
     });
     const d = composeWithOperations(tagged, { silences: [silence({ catalogId: "helm-timeout-ready", scope: { tag: { key: "ENV", value: "prod" } } })], acknowledgements: [] }, lookup, DEFAULT_LIMITS);
     expect(d.operations?.silenced.map((f) => f.clusterName)).toEqual(["prod-1"]);

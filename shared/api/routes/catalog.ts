@@ -5,6 +5,7 @@ import { badParameter, notFound } from "../errors";
 import { defineRoute } from "../http";
 import type { QuerySpec } from "../params";
 import { remedyFor } from "./remedy";
+import { sourceDocuments } from "../../catalog/sources";
 
 export const listCatalog = defineRoute({
   name: "listCatalog",
@@ -35,7 +36,8 @@ export const getCatalogEntry = defineRoute({
   async handle({ params }) {
     const entry = getEntry(params.id ?? "");
     if (!entry) throw notFound(`id: no catalog entry "${(params.id ?? "").slice(0, 80)}"`, "id");
-    return { body: entry };
+    // Sources as the documents a reader can open (title, language, link), not the seed files they were read from.
+    return { body: { ...entry, sources: sourceDocuments(entry) } };
   },
 });
 
@@ -61,6 +63,7 @@ export const classifyMessage = defineRoute({
   async handle({ req, body }) {
     const { message, context } = await parseClassifyBody(body, req.headers.get("content-type"));
     const result = classify(message, context);
-    return { body: { ...result, entry: remedyFor(result.catalogId) } };
+    // A pasted message names no cluster: only its kind, when given, narrows the steps.
+    return { body: { ...result, entry: remedyFor(result.catalogId, { clusterKind: context.clusterKind }) } };
   },
 });

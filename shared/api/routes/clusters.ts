@@ -8,7 +8,6 @@
  * one segment (`%2F`) is refused with a 404 by Azure's front end before the function runs.
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
-import { tagsOfFacts } from "../../health/facts";
 import { collect } from "../../store/paging";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
@@ -160,7 +159,7 @@ export const getCluster = defineRoute({
         ...(subscriptionName ? { subscriptionName } : {}),
         resourceGroup: own.resourceGroup,
         ...(own.location ? { location: own.location } : {}),
-        ...(own.kind === "cluster" && tagsOfFacts(own.facts) ? { tags: tagsOfFacts(own.facts) } : {}),
+        ...(own.tags ? { tags: own.tags } : {}),
         state: worstState(components.map((c) => c.state)),
         lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
         dark: Boolean(own.dark),

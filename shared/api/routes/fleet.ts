@@ -107,6 +107,11 @@ const INCIDENT_QUERY = {
   since: { type: "date", description: "Only problems first seen at or after (a platform change's time)" },
   category: { type: "enum", values: CATEGORIES, description: "Catalog category" },
   extensionType: { type: "string", description: "Extension type, e.g. `microsoft.flux`" },
+  catalog: {
+    type: "enum",
+    values: ["matched", "unmatched"],
+    description: "`unmatched`: only failures no catalog entry matches, one group per fingerprint, largest first (candidates for new entries); `matched`: only documented ones",
+  },
 } satisfies QuerySpec;
 
 
@@ -166,7 +171,9 @@ export const listIncidents = defineRoute({
     const view = await svc.view();
     const open = view.openFailures.filter((c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)));
     const since = query.since?.toISOString();
-    const items = groupIncidents(open).filter((i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since));
+    const items = groupIncidents(open).filter(
+      (i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since) && (!query.catalog || (query.catalog === "matched") === (i.catalogId !== null)),
+    );
     const mark = await incidentMarker(svc, view);
     return { body: { items: items.map(mark) } };
   },
