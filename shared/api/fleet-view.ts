@@ -10,6 +10,7 @@ import { collect, firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
 import { clusterArmIdOf } from "./views";
+import { FleetGaugeBuilder, type FleetGauges } from "../telemetry/gauges";
 
 /** A cluster as the view keeps it: the API's row without its links (added when sent). */
 export type ClusterRow = Omit<ClusterRowBody, "href" | "links">;
@@ -32,6 +33,8 @@ export interface FleetView {
   summary: FleetSummary;
   /** Subscription display names by lower-case id, from the latest sweeps that read them. */
   subscriptionNames: Readonly<Record<string, string>>;
+  /** The fleet gauges of `/metrics`, from the same pass. */
+  gauges: FleetGauges;
 }
 
 const OPEN_STATES: ReadonlySet<HealthState> = new Set(["failing", "degraded"]);
@@ -72,7 +75,9 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   const openFailures: ComponentRecord[] = [];
   // A partial latest sweep may lack some names: the last complete one fills them in.
   const subscriptionNames = { ...lastComplete?.subscriptionNames, ...latest?.subscriptionNames };
+  const gauges = new FleetGaugeBuilder(getEntry);
   for (const record of records) {
+    gauges.addComponent(record);
     let group = groups.get(record.clusterId);
     if (!group) groups.set(record.clusterId, (group = []));
     group.push(record);
@@ -116,6 +121,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       row.failingSince = minIso(row.failingSince, c.firstSeenFailingAt);
     }
     clusters.push(row);
+    gauges.addCluster({ kind: row.kind, state: row.state, facts: own.facts });
     summary.clusters.total++;
     summary.clusters.byState[row.state]++;
     bump(summary.clusters.byKind, row.kind, row.state);
@@ -125,7 +131,7 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   }
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   openFailures.sort((a, b) => (a.firstSeenFailingAt ?? "").localeCompare(b.firstSeenFailingAt ?? "") || a.id.localeCompare(b.id));
-  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary, subscriptionNames };
+  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary, subscriptionNames, gauges: gauges.result(summary.partialScopes.length) };
 }
 
 /**

@@ -79,6 +79,8 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaRef =
   response: R;
   /** A POST that creates answers 201 with this body. */
   created?: SchemaRef;
+  /** Media type of the 200 response when it is not JSON; the handler's body is then sent as the text it is. */
+  contentType?: string;
   /** Statuses besides 200 this route answers on purpose (404 for a missing cluster ...). */
   errors?: number[];
   handle(call: ApiCall<Q>): Promise<ApiResult<BodyOf<R>>>;
@@ -112,11 +114,11 @@ function errorResponse(err: ApiError): HttpResponseInit {
   return { status: err.status, jsonBody: err.toBody(), headers: { "cache-control": "no-store", ...err.headers } };
 }
 
-function jsonResponse(req: HttpRequest, result: ApiResult): HttpResponseInit {
+function jsonResponse(req: HttpRequest, result: ApiResult, contentType?: string): HttpResponseInit {
   const status = result.status ?? 200;
-  const text = JSON.stringify(result.body);
+  const text = contentType ? String(result.body) : JSON.stringify(result.body);
   const etag = etagOf(text);
-  const headers = { "content-type": "application/json; charset=utf-8", etag, "cache-control": "no-cache", ...result.headers };
+  const headers = { "content-type": contentType ?? "application/json; charset=utf-8", etag, "cache-control": "no-cache", ...result.headers };
   if (status === 200 && etagMatches(req.headers.get("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": "no-cache" } };
   return { status, body: text, headers };
 }
@@ -159,7 +161,7 @@ export function toHttpHandler(def: RouteDef, services: () => Promise<ApiServices
       if (declared > limit) throw tooLarge(limit);
       const query = parseQuery(req.query, def.query ?? {});
       const body = BODY_METHODS.includes(req.method.toUpperCase()) ? await readBody(req, limit) : undefined;
-      return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }));
+      return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }), def.contentType);
     } catch (err) {
       return errorResponse(err instanceof ApiError ? err : unexpected(err, ctx));
     }

@@ -32,7 +32,7 @@ function operation(def: RouteDef, method: RouteMethod) {
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {
-    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: schemaOf(def.response) } } },
+    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { [def.contentType ?? "application/json"]: { schema: schemaOf(def.response) } } },
     ...(def.created && method === "POST" ? { 201: { description: "Created; the Location header names it", content: { "application/json": { schema: schemaOf(def.created) } } } } : {}),
     ...(def.methods.includes("GET") ? { 304: { description: "Not modified: the ETag in If-None-Match still matches" } } : {}),
     400: errorResponse("A parameter or the body is invalid; `error.parameter` names it"),

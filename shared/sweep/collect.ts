@@ -45,12 +45,15 @@ export interface CollectResult {
   pages: number;
   /** Display names by lower-case subscription id, for the subscriptions whose names could be read. */
   subscriptionNames: Record<string, string>;
+  /** Time spent judging rows as pages arrived (ms), part of the read's wall time. */
+  judgeMs: number;
 }
 
 export async function collectFleet(options: CollectOptions): Promise<CollectResult> {
   const partial: ScopeError[] = [];
   const subscriptionNames: Record<string, string> = {};
   let pages = 0;
+  let judgeMs = 0;
   const budget = { isolation: options.maxIsolationQueries ?? 64 };
   const requests = options.requestCount;
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
@@ -60,7 +63,9 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
     let rows = 0;
     try {
       for await (const page of options.graph.pages(query, scope, options.signal)) {
+        const judging = performance.now();
         for (const row of page.rows) onRow(row);
+        judgeMs += performance.now() - judging;
         rows += page.rows.length;
         pages++;
         const names = scopeNames(scope);
@@ -118,7 +123,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
 
   await fetchMissingStatuses(options, progress);
   partial.push(...rejectedRows(options.assembler));
-  return { partialScopes: partial, pages, subscriptionNames };
+  return { partialScopes: partial, pages, subscriptionNames, judgeMs };
 }
 
 /** A failing Flux configuration whose Resource Graph row carries no per-object statuses: read it from ARM. */

@@ -17,6 +17,7 @@ import { ClassifyFn, FleetAssembler } from "../health/assembler";
 import { DEFAULT_JUDGE_OPTIONS, JudgeOptions } from "../health/cluster";
 import { FleetSnapshot, HEALTH_STATES, HealthState } from "../core/model";
 import type { FleetHistory } from "../store/types";
+import type { SweepStage } from "../telemetry";
 import { collectFleet, SweepProgress } from "./collect";
 import { confirmChanges, ConfirmResult } from "./confirm";
 
@@ -69,6 +70,8 @@ export interface SweepSummary {
   nothingRead: boolean;
   confirmation: ConfirmResult;
   transitions: number;
+  /** Elapsed time per stage (ms, real time even with a test clock); judging overlaps reading, so read excludes it. */
+  stageMs: Record<SweepStage, number>;
 }
 
 export interface SweepResult {
@@ -88,7 +91,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: counter.count });
   const scopes = options.scopes ?? [];
 
-  const { partialScopes, pages, subscriptionNames } = await collectFleet({
+  const readStart = performance.now();
+  const { partialScopes, pages, subscriptionNames, judgeMs } = await collectFleet({
     graph,
     configurations,
     assembler,
@@ -113,7 +117,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     subscriptionNames,
   });
 
+  const readEnd = performance.now();
   let snapshot = snapshotOf();
+  const judgeEnd = performance.now();
   progress("confirm", `confirm: comparing ${snapshot.clusters.length} clusters with the stored states`);
   const changes = await options.history.diffSnapshot(snapshot);
   const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000 });
@@ -122,14 +128,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     snapshot = snapshotOf();
   }
   progress("persist", `persist: recording sweep ${sweepId}`);
+  const recordStart = performance.now();
   const recorded = await options.history.recordSweep(snapshot);
-  const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length };
+  const stageMs = { read: readEnd - readStart - judgeMs, judge: judgeMs + judgeEnd - readEnd, confirm: recordStart - judgeEnd, record: performance.now() - recordStart };
+  const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length, stageMs };
   progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);
   return { summary, snapshot };
 }
 
 /** The counts of a snapshot. */
-export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions"> {
+export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions" | "stageMs"> {
   const byState = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
   const byCatalogId: Record<string, number> = {};
   let components = 0;

@@ -89,6 +89,9 @@ describe("every route's real answers match the served OpenAPI document", () => {
   it("fleet, clusters and their history", async () => {
     await call("health", "GET", "/api/health");
     const summary = await call("getSummary", "GET", "/api/summary");
+    const metrics = await call("getMetrics", "GET", "/api/metrics");
+    expect(metrics.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metrics.text).toContain("# TYPE ");
     const clusters = await allPages("listClusters", "/api/clusters?sort=state");
     expect(clusters.length).toBe(summary.json.clusters.total);
     expect(clusters.some((c) => c.dark)).toBe(true);

@@ -10,7 +10,7 @@ const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
   { name: "trigger adapters", folders: ["functions"] },
   { name: "use cases", folders: ["shared/sweep", "shared/digest", "shared/api"] },
   { name: "domain", folders: ["shared/health", "shared/catalog", "shared/operate"] },
-  { name: "Azure and storage adapters", folders: ["shared/azure", "shared/store"] },
+  { name: "Azure and storage adapters", folders: ["shared/azure", "shared/store", "shared/telemetry"] },
   { name: "core", folders: ["shared/core"] },
 ];
 

@@ -2,6 +2,7 @@
 import { getEntry } from "../../catalog";
 import { CATEGORIES } from "../../catalog/types";
 import type { ComponentRecord, TransitionRecord } from "../../store/types";
+import { incidentKey } from "../../telemetry/gauges";
 import { defineRoute } from "../http";
 import type { FleetView } from "../fleet-view";
 import { pageBody, pageByKey, sortedBy, storePage, type SortedList } from "../paging";
@@ -119,7 +120,7 @@ const INCIDENT_QUERY = {
 export function groupIncidents(open: readonly ComponentRecord[]): IncidentBody[] {
   const groups = new Map<string, { incident: IncidentBody; clusters: Set<string>; extensions: Set<string> }>();
   for (const c of open) {
-    const key = c.catalogId ? `catalog:${c.catalogId}` : c.fingerprint ? `fingerprint:${c.fingerprint}` : `reason:${c.kind}:${c.reason}`;
+    const key = incidentKey(c);
     let group = groups.get(key);
     if (!group) {
       const entry = c.catalogId ? getEntry(c.catalogId) : undefined;

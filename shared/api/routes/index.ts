@@ -9,7 +9,9 @@ import { classifyMessage, getCatalogEntry, listCatalog } from "./catalog";
 import { getCluster, getClusterHistory, listClusters } from "./clusters";
 import { getDigest, listDigests } from "./digests";
 import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
+import { getMetrics } from "./metrics";
 import { OPERATION_ROUTES } from "./operations";
+import { tracedHandler } from "../telemetry";
 
 const health = defineRoute({
   name: "health",
@@ -51,10 +53,11 @@ export const API_ROUTES: readonly RouteDef[] = [
   listSweeps,
   listDigests,
   getDigest,
+  getMetrics,
   ...OPERATION_ROUTES,
 ];
 
 /** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
 export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
-  return API_ROUTES.map((def) => [def.name, { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: toHttpHandler(def, services) }]);
+  return API_ROUTES.map((def) => [def.name, { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) }]);
 }
