@@ -2,9 +2,14 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 
 export async function digestTimer(timer: Timer, context: InvocationContext): Promise<void> {
-  const [{ describeDelivery, runScheduledDigest }, { flushTelemetry, recordDigestDelivery, startTelemetry }] = await Promise.all([import("../shared/digest"), import("../shared/telemetry")]);
+  const [{ describeDelivery, runScheduledDigest }, { flushTelemetry, recordDigestDelivery, startTelemetry }, { withRunDeadline }] = await Promise.all([
+    import("../shared/digest"),
+    import("../shared/telemetry"),
+    import("../shared/core/deadline"),
+  ]);
   await startTelemetry();
-  const result = await runScheduledDigest({ env: process.env, log: (line) => context.log(line) });
+  // FLEET_RUN_DEADLINE: deliveries still pending then fail, are stored so, and the next run retries them.
+  const result = await withRunDeadline(process.env, (abortSignal) => runScheduledDigest({ env: process.env, log: (line) => context.log(line), abortSignal }));
   for (const d of result.deliveries) {
     context.log(describeDelivery(d));
     recordDigestDelivery(d.target, d.result);

@@ -4,19 +4,23 @@ import type { SweepResult } from "../shared/sweep";
 
 export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
   // The worker's heap flags come from the languageWorkers__node__arguments app setting (shared/sweep/memory.ts).
-  const [{ runSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { sweepTelemetry }, { flushTelemetry, startTelemetry }] = await Promise.all([
+  const [{ runSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }, { sweepTelemetry }, { flushTelemetry, startTelemetry }, { withRunDeadline }] = await Promise.all([
     import("../shared/sweep"),
     import("../shared/sweep/from-env"),
     import("../shared/store"),
     import("../shared/sweep/telemetry"),
     import("../shared/telemetry"),
+    import("../shared/core/deadline"),
   ]);
   await startTelemetry();
   const telemetry = sweepTelemetry(context.traceContext?.traceParent);
   let result: SweepResult;
   try {
     const history = await openFleetHistory(fleetHistoryOptionsFromEnv(process.env));
-    result = await runSweep(await sweepOptionsFromEnv(process.env, { history, onProgress: (p) => (context.log(p.message), telemetry.onProgress(p)) }));
+    // FLEET_RUN_DEADLINE: stop reading in time to record a partial sweep before the host's functionTimeout.
+    result = await withRunDeadline(process.env, async (signal) =>
+      runSweep(await sweepOptionsFromEnv(process.env, { history, signal, onProgress: (p) => (context.log(p.message), telemetry.onProgress(p)) })),
+    );
   } catch (err) {
     telemetry.finish(undefined, err);
     await flushTelemetry();

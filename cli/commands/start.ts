@@ -5,7 +5,7 @@
  * prints a readable fleet summary and the digest of the last 24 hours (stored, not sent);
  * `--serve` then keeps the local host running (API under /api, timers) over the same environment.
  */
-import { setting, settingOrDefault } from "../../shared/core/config";
+import { intSetting, setting, settingOrDefault } from "../../shared/core/config";
 import { renderText, runDigestFromEnv } from "../../shared/digest";
 import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
@@ -13,8 +13,9 @@ import { firstItem, fleetHistoryOptionsFromEnv, openFleetHistory } from "../../s
 import { runSweep, type SweepResult } from "../../shared/sweep";
 import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
 import { preferSmallHeap } from "../../shared/sweep/memory";
+import { withRunDeadline } from "../../shared/core/deadline";
 import { type CliIo, parseArgs, UsageError } from "../io";
-import { run as serve } from "./serve";
+import { assertPortFree, run as serve } from "./serve";
 
 const DEFAULT_SIMULATED_CLUSTERS = 300;
 /** Share of the simulated fleet that changes between two runs, so the timeline has something to show. */
@@ -25,6 +26,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const clusters = options.clusters === undefined ? DEFAULT_SIMULATED_CLUSTERS : Number(options.clusters);
   if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100_000) throw new UsageError(`--clusters must be a whole number from 1 to 100000, got "${options.clusters}"`);
   const simulate = !azureConfigured(io.env);
+  // A busy port is found before the sweep, not after it (serve checks again when it listens).
+  if (options.serve) await assertPortFree(intSetting("port", io.env));
 
   const tables = await withEmbeddedTables(io.env);
   let simulator: ArmSimulator | undefined;
@@ -49,8 +52,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout("");
     io.stdout("Sweeping ...");
     preferSmallHeap();
-    const result = await runSweep(
-      await sweepOptionsFromEnv(env, { history, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
+    const result = await withRunDeadline(env, async (signal) =>
+      runSweep(await sweepOptionsFromEnv(env, { history, signal, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) })),
     );
     for (const line of formatSweep(result)) io.stdout(line);
     if (result.summary.nothingRead) return 1;

@@ -7,7 +7,7 @@ import type { ComponentRef, SimulatedFleet } from "./fleet";
 import { componentId } from "./fleet";
 import { API_VERSION_PATTERN, argError, base64urlJson, fromBase64urlJson, missingApiVersion, ok, type SimResponse } from "./http";
 import { KqlError, matches, parseQuery, type ParsedQuery } from "./kql";
-import { hhmmss, type QuotaWindows } from "./limits";
+import { hhmmss, type QuotaWindows, type ResetRounding } from "./limits";
 import { argRow, argType, subscriptionRow, type Json, type JsonObject, type RenderContext } from "./render";
 import type { FaultSpec, SimulatorStats } from "./types";
 
@@ -17,6 +17,7 @@ export interface ArgContext {
   faults(): FaultSpec;
   tenantSubscriptionLimit: number;
   quota?: QuotaWindows;
+  quotaRounding?: ResetRounding;
   stats: SimulatorStats;
 }
 
@@ -156,7 +157,7 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
 
   const now = Date.now();
   const quota = ctx.quota?.take(token, now);
-  const quotaHeaders: Record<string, string> = quota ? { "x-ms-user-quota-remaining": String(quota.remaining), "x-ms-user-quota-resets-after": hhmmss(quota.resetsInMs) } : {};
+  const quotaHeaders: Record<string, string> = quota ? { "x-ms-user-quota-remaining": String(quota.remaining), "x-ms-user-quota-resets-after": hhmmss(quota.resetsInMs, ctx.quotaRounding) } : {};
   if (quota && !quota.allowed) {
     ctx.stats.argThrottled++;
     const headers = ctx.faults().argRetryAfter ? { ...quotaHeaders, "retry-after": String(Math.max(1, Math.ceil(quota.resetsInMs / 1000))) } : quotaHeaders;

@@ -26,6 +26,7 @@ export const SETTINGS = {
   sweepSchedule: { name: "FLEET_SWEEP_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the sweep timer", default: "0 */15 * * * *" },
   digestSchedule: { name: "FLEET_DIGEST_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the digest timer", default: "0 0 7 * * *" },
   retentionDays: { name: "FLEET_RETENTION_DAYS", description: "Days of history kept; open failures are never deleted", default: "400" },
+  runDeadline: { name: "FLEET_RUN_DEADLINE", description: "Seconds a sweep, digest or retention run reads and sends before it stops and records what it has; under host.json's functionTimeout (600)", default: "480" },
   retentionSchedule: { name: "FLEET_RETENTION_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the retention cleanup timer", default: "0 30 3 * * *" },
   digestSkipEmpty: { name: "FLEET_DIGEST_SKIP_EMPTY", description: "true: send no digest when nothing changed and no data was missing", default: "false" },
   digestApiBaseUrl: { name: "FLEET_API_BASE_URL", description: "Public base URL of the API, linked from digests", default: "http://localhost:7071/api" },

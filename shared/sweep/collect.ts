@@ -34,6 +34,7 @@ export interface CollectOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** ARM requests sent so far by both readers (they share one counter). */
   requestCount: () => number;
+  /** The run's deadline: reads stop and what is unread becomes a partial scope (DeadlineExceeded). */
   signal?: AbortSignal;
 }
 
@@ -62,7 +63,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   async function read(query: string, scope: GraphScope, onRow: (row: unknown) => void, phase: SweepProgress["phase"], what: string): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
     let rows = 0;
     try {
-      for await (const page of options.graph.pages(query, scope, options.signal)) {
+      for await (const page of options.graph.pages(query, scope, { abortSignal: options.signal })) {
         const judging = performance.now();
         for (const row of page.rows) onRow(row);
         judgeMs += performance.now() - judging;
@@ -76,8 +77,9 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
       }
       return [];
     } catch (err) {
-      if (options.signal?.aborted) throw err;
-      const error = err instanceof ArmReadError ? err : new ArmReadError("ReadFailed", (err as Error).message ?? String(err));
+      // The run's deadline: what was read stands, the rest of this scope is missing (no splitting).
+      if (options.signal?.aborted) return [{ scope, error: new ArmReadError("DeadlineExceeded", `${what} of ${describe(scope)} not read in full: ${(options.signal.reason as Error)?.message ?? "the run was stopped"}`, undefined, { cause: err }) }];
+      const error = err instanceof ArmReadError ? err : new ArmReadError("ReadFailed", (err as Error).message ?? String(err), undefined, { cause: err });
       const halves = splitScope(scope);
       if (halves && budget.isolation >= 2) {
         budget.isolation -= 2;
@@ -121,7 +123,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
     }
   }
 
-  await fetchMissingStatuses(options, progress);
+  if (!options.signal?.aborted) await fetchMissingStatuses(options, progress);
   partial.push(...rejectedRows(options.assembler));
   return { partialScopes: partial, pages, subscriptionNames, judgeMs };
 }
@@ -134,7 +136,7 @@ async function fetchMissingStatuses(options: CollectOptions, progress: (phase: S
   await Promise.all(
     ids.map(async (id) => {
       try {
-        const body = await options.configurations.getConfiguration(id);
+        const body = await options.configurations.getConfiguration(id, { abortSignal: options.signal });
         if (body !== undefined) options.assembler.addConfiguration(body);
       } catch (err) {
         // The Resource Graph judgement stands; the objects stay unread.

@@ -50,6 +50,10 @@ export interface SweepOptions {
   judge?: Partial<Omit<JudgeOptions, "now">>;
   classify?: ClassifyFn;
   clock?: Clock;
+  /**
+   * The run's deadline (shared/core/deadline.ts): when it aborts, reads stop, what was not read
+   * becomes a partial scope (DeadlineExceeded, its clusters unknown) and the sweep is still recorded.
+   */
   signal?: AbortSignal;
 }
 
@@ -122,12 +126,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const judgeEnd = performance.now();
   progress("confirm", `confirm: comparing ${snapshot.clusters.length} clusters with the stored states`);
   const changes = await options.history.diffSnapshot(snapshot);
-  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000 });
+  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000, abortSignal: options.signal });
   if (confirmation.read) {
     progress("confirm", `confirm: ${confirmation.read} changed resources read from ARM, ${confirmation.corrected} differed from Resource Graph`);
     snapshot = snapshotOf();
   }
-  progress("persist", `persist: recording sweep ${sweepId}`);
+  progress("persist", `persist: recording sweep ${sweepId}${options.signal?.aborted ? " (partial: the run's deadline passed)" : ""}`);
+  // Not under the run deadline (nor is diffSnapshot above, whose result this write needs): the time
+  // left before the host's functionTimeout is for recording what was read. Were the host to kill it
+  // anyway, the store's lease lets the next sweep repair the half-done write.
   const recordStart = performance.now();
   const recorded = await options.history.recordSweep(snapshot);
   const stageMs = { read: readEnd - readStart - judgeMs, judge: judgeMs + judgeEnd - readEnd, confirm: recordStart - judgeEnd, record: performance.now() - recordStart };

@@ -14,7 +14,7 @@ export async function readSubscriptionNames(
   signal?: AbortSignal,
 ): Promise<Error | undefined> {
   try {
-    for await (const page of graph.pages(SUBSCRIPTIONS_QUERY, scope, signal)) {
+    for await (const page of graph.pages(SUBSCRIPTIONS_QUERY, scope, { abortSignal: signal })) {
       for (const row of page.rows) {
         const { subscriptionId, name } = row as { subscriptionId?: unknown; name?: unknown };
         if (typeof subscriptionId === "string" && typeof name === "string" && name.trim()) names[subscriptionId.toLowerCase()] = name;
