@@ -71,6 +71,7 @@ export async function run(args: string[], io: CliIo, options: { until?: Promise<
       throw inUse(err) ? new PortInUseError(port, { cause: err }) : err;
     });
     io.stdout(`fleet-health local host listening on ${host.url}/${routePrefix()} (${apiKey ? "key required: x-functions-key header or ?code=" : "no key configured: FLEET_API_KEY unset"}); Ctrl+C stops it`);
+    io.stdout(`Dashboard: ${host.url}/${routePrefix()}/dashboard/${apiKey ? " (it asks for FLEET_API_KEY once per browser tab)" : ""}`);
     const signal = await (options.until ?? untilSignal());
     io.stdout(`stopping${typeof signal === "string" ? ` (${signal})` : ""}`);
     await host.stop();

@@ -80,7 +80,7 @@ describe("targets", () => {
     await slackTarget(r.url, { apiBaseUrl: API, retry: FAST }).send(digest);
     const body = JSON.parse(r.requests[0].body);
     expect(slackProblem(body)).toBeUndefined();
-    expect(body.text).toContain("4 new failures");
+    expect(body.text).toContain("4 components started failing");
   });
 
   it("signs the generic webhook so the receiver can verify it", async () => {

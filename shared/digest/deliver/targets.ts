@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import type { EmailClientOptions } from "@azure/communication-email";
-import { ConfigError, type Env, SETTINGS, setting, settingOrDefault } from "../../core/config";
+import { apiBaseUrl, ConfigError, type Env, SETTINGS, setting } from "../../core/config";
 import type { Digest } from "../model";
 import { renderEmail } from "../render/email";
 import { renderSlack } from "../render/slack";
@@ -143,7 +143,7 @@ export interface TargetsFromEnvOptions {
 
 /** Every target the environment configures; a half-configured target is a ConfigError naming what is missing. */
 export function targetsFromEnv(env: Env, options: TargetsFromEnvOptions = {}): DigestTarget[] {
-  const base = { apiBaseUrl: settingOrDefault("digestApiBaseUrl", env), ...(options.retry ? { retry: options.retry } : {}) };
+  const base = { apiBaseUrl: apiBaseUrl(env), ...(options.retry ? { retry: options.retry } : {}) };
   const targets: DigestTarget[] = [];
   const teams = httpUrl("teamsWebhookUrl", env);
   if (teams) targets.push(teamsTarget(teams, base));
