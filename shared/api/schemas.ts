@@ -8,35 +8,15 @@
  * TypeBox is loaded by the first request that needs it (the document, a classify body), not by the
  * Functions entry point that every cold start imports.
  */
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import { CATEGORIES } from "../catalog/types";
 import { CONTEXT_FIELDS, MAX_CONTEXT_VALUE } from "../catalog/context";
 import { COMPONENT_KINDS, HEALTH_STATES } from "../core/model";
 import { TRANSITION_EVENTS } from "../store/types";
+import { count, dateTime, itemsOf, map, named, nullable, oneOf, opt, page, str } from "./schema-kit";
 
-/** The component schemas of the OpenAPI document, by name, in the order they are defined. */
-export const SCHEMAS: Record<string, TSchema> = {};
-
-/** Registers a component schema; the result is a `$ref` to it with the schema's static type. */
-function named<T extends TSchema>(name: string, schema: T) {
-  SCHEMAS[name] = schema;
-  return Type.Unsafe<Static<T>>({ $ref: `#/components/schemas/${name}` });
-}
-
-/** One of a list of strings, typed as their union. */
-const oneOf = <const V extends readonly string[]>(values: V) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<V[number]>>>;
-const str = (description?: string) => Type.String(description ? { description } : {});
-const dateTime = (description?: string) => Type.String({ format: "date-time", ...(description ? { description } : {}) });
-const count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const opt = Type.Optional;
-const map = <T extends TSchema>(value: T, description?: string) => Type.Record(Type.String(), value, description ? { description } : {});
-
-/** A page of items: `continuationToken` is absent on the last page. */
-export const page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), continuationToken: opt(str("Pass as `continuationToken` to get the next page")) });
-/** A list that is never paged. */
-export const itemsOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
+export { SCHEMAS } from "./schema-kit";
+export * from "./schemas-operations";
 
 export const ErrorBody = named(
   "Error",
