@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpRequest } from "@azure/functions";
 import { OperateInputError } from "../operate";
 import { OperationsError, type OperationKind, type OperationKinds, type Versioned } from "../store/operations";
+import { collect } from "../store/paging";
 import { ApiError, badParameter, notFound } from "./errors";
 import { defineRoute, type ApiCall, type ApiResult, type BodySpec, type RouteDef, type SchemaName, type SchemaRef } from "./http";
 import type { QuerySpec } from "./params";
@@ -110,7 +111,7 @@ export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: C
     async handle(call) {
       const svc = await call.services();
       if (call.req.method.toUpperCase() !== "POST") {
-        const records = await spec.list(await svc.operations.list(kind), call as ApiCall<Q>, svc);
+        const records = await spec.list(await collect(svc.operations.list(kind)), call as ApiCall<Q>, svc);
         return { body: { items: await Promise.all(records.map((r) => spec.view(r, svc))) }, headers: { "cache-control": "no-store" } };
       }
       const by = requireOperator(call.req, svc.auth);
