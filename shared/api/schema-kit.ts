@@ -21,6 +21,7 @@ export const dateTime = (description?: string) => Type.String({ format: "date-ti
 export const count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
 export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const opt = Type.Optional;
+export const clusterKind = oneOf(["arc", "aks"] as const);
 export const map = <T extends TSchema>(value: T, description?: string) => Type.Record(Type.String(), value, description ? { description } : {});
 
 /** A page of items: `continuationToken` is absent on the last page. */

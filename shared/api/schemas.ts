@@ -2,20 +2,22 @@
  * Every request and response shape of the API, defined once with TypeBox: each definition is a JSON
  * Schema (OpenAPI 3.1 dialect) at run time, so the document serves it as is, and a TypeScript type
  * through `Static`, so the handlers that build the bodies are checked against it. Request bodies are
- * validated against the same definitions (see ./body.ts).
+ * validated against the same definitions (see ./body.ts). The catalog's, the digests' and the operator
+ * resources' shapes live in ./schemas-*.ts and are re-exported here, so routes name any of them alike.
  *
  * Routes name their schemas (`response: "ClusterPage"`) and import this module only as a type, so
  * TypeBox is loaded by the first request that needs it (the document, a classify body), not by the
  * Functions entry point that every cold start imports.
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { CATEGORIES } from "../catalog/types";
-import { CONTEXT_FIELDS, MAX_CONTEXT_VALUE } from "../catalog/context";
 import { COMPONENT_KINDS, HEALTH_STATES } from "../core/model";
 import { TRANSITION_EVENTS } from "../store/types";
-import { count, dateTime, itemsOf, map, named, nullable, oneOf, opt, page, str } from "./schema-kit";
+import { clusterKind, count, dateTime, itemsOf, map, named, nullable, oneOf, opt, page, str } from "./schema-kit";
+import { Remedy } from "./schemas-catalog";
 
 export { SCHEMAS } from "./schema-kit";
+export * from "./schemas-catalog";
+export * from "./schemas-digest";
 export * from "./schemas-operations";
 
 export const ErrorBody = named(
@@ -24,7 +26,6 @@ export const ErrorBody = named(
 );
 
 const state = oneOf(HEALTH_STATES);
-const clusterKind = oneOf(["arc", "aks"] as const);
 export const StateCounts = named(
   "StateCounts",
   Type.Object(Object.fromEntries(HEALTH_STATES.map((s) => [s, count()])) as Record<(typeof HEALTH_STATES)[number], ReturnType<typeof count>>),
@@ -135,20 +136,6 @@ export const Component = named(
   }),
 );
 
-export const RemediationStep = named(
-  "RemediationStep",
-  Type.Object({
-    text: str(),
-    command: opt(str("The exact command(s), one per line, placeholders in <angle brackets>")),
-    clusterKinds: opt(Type.Array(clusterKind, { description: "The cluster kinds the step is for; absent: both" })),
-  }),
-);
-
-export const Remedy = named(
-  "Remedy",
-  Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(RemediationStep), docUrl: str() }),
-);
-
 /** Markers of the operator records that cover a failure or incident (see docs/operations.md). */
 export const SilenceMarker = named(
   "SilenceMarker",
@@ -238,7 +225,10 @@ export const ClusterHistory = named(
     transitions: Type.Array(Transition),
     episodes: Type.Array(Episode),
     notes: Type.Array(
-      Type.Object({ id: str(), clusterId: str(), componentId: opt(str()), by: str(), at: dateTime(), text: str() }, { description: "Operator notes on the cluster's timeline" }),
+      Type.Object(
+        { id: str(), clusterId: str(), componentId: opt(str()), by: str(), at: dateTime(), text: str() },
+        { description: "Operator notes on the cluster's timeline" },
+      ),
     ),
   }),
 );
@@ -278,78 +268,6 @@ export const Incident = named(
   }),
 );
 
-const category = oneOf(CATEGORIES);
-const severity = oneOf(["critical", "high", "medium", "low"] as const);
-const observable = oneOf(["extension", "flux", "cluster", "client"] as const);
-
-export const CatalogEntrySummary = named(
-  "CatalogEntrySummary",
-  Type.Object({
-    id: str(),
-    title: str(),
-    category,
-    severity,
-    observable: Type.Array(observable),
-    origin: oneOf(["documented", "field"] as const),
-    docUrl: str(),
-  }),
-);
-
-export const CatalogEntry = named(
-  "CatalogEntry",
-  Type.Object({
-    id: str(),
-    title: str(),
-    category,
-    severity,
-    observable: Type.Array(observable),
-    signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
-    context: opt(
-      Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
-    ),
-    cause: str(),
-    steps: Type.Array(RemediationStep),
-    docUrl: str(),
-    origin: oneOf(["documented", "field"] as const),
-    sources: opt(
-      Type.Array(
-        Type.Object({
-          title: str("The troubleshooting document's own title"),
-          language: str("BCP 47 language of that title"),
-          url: str("The Microsoft Learn page"),
-          section: str("The section of the document the entry was written from"),
-        }),
-      ),
-    ),
-    examples: Type.Array(Type.String()),
-    nearMisses: opt(Type.Array(Type.String())),
-    anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),
-    priority: opt(Type.Integer()),
-  }),
-);
-
-/** Context fields from the catalog's own rules, so the CLI, the API and this schema agree. */
-const contextField = (values: readonly string[] | null) => (values ? oneOf(values) : Type.String({ maxLength: MAX_CONTEXT_VALUE }));
-
-/** The classify body: the message, and optionally where it came from. */
-export const ClassifyRequestSchema = Type.Object(
-  {
-    message: Type.String({ minLength: 1, maxLength: 32 * 1024, pattern: "\\S", description: "The error text; longer pastes are almost always whole logs" }),
-    context: opt(
-      Type.Object(Object.fromEntries(Object.entries(CONTEXT_FIELDS).map(([name, values]) => [name, opt(contextField(values))])), {
-        additionalProperties: false,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export const ClassifyRequest = named("ClassifyRequest", ClassifyRequestSchema);
-
-export const ClassifyResult = named(
-  "ClassifyResult",
-  Type.Object({ catalogId: nullable(Type.String()), confidence: Type.Number(), fingerprint: str(), matched: opt(str()), entry: nullable(Remedy) }),
-);
-
 export const Sweep = named(
   "Sweep",
   Type.Object({
@@ -370,38 +288,6 @@ export const Sweep = named(
   }),
 );
 
-const DeliveryStatus = Type.Object({
-  target: oneOf(["teams", "slack", "webhook", "email"] as const),
-  status: oneOf(["pending", "sending", "delivered", "failed", "skipped"] as const),
-  attempts: count(),
-  lastAttemptAt: opt(dateTime()),
-  deliveredAt: opt(dateTime()),
-  httpStatus: opt(Type.Integer()),
-  error: opt(Type.Object({ code: str(), message: str() })),
-});
-const digestSummaryFields = {
-  id: str("`<from>_<to>` of the window"),
-  window: Type.Object({ from: dateTime(), to: dateTime() }),
-  generatedAt: dateTime(),
-  quiet: Type.Boolean(),
-  totals: Type.Object({
-    newFailures: count(),
-    stillFailing: count(),
-    recovered: count(),
-    failingClusters: count(),
-    incidents: count(),
-    unclassified: count(),
-    changes: count(),
-  }),
-  gaps: Type.Array(Type.String()),
-  deliveries: Type.Array(DeliveryStatus),
-};
-export const DigestSummary = named("DigestSummary", Type.Object(digestSummaryFields));
-export const Digest = named(
-  "Digest",
-  Type.Object({ ...digestSummaryFields, digest: Type.Object({}, { description: "The digest's content as sent; see docs/digest.md" }) }),
-);
-
 export const Health = named("Health", Type.Object({ status: Type.Literal("ok"), time: dateTime() }));
 export const OpenApi = named("OpenApi", Type.Object({}, { description: "This document" }));
 
@@ -409,9 +295,7 @@ export const OpenApi = named("OpenApi", Type.Object({}, { description: "This doc
 export const ClusterPage = page(ClusterRow);
 export const FailurePage = Type.Union([page(OpenFailure), page(ResolvedFailure)]);
 export const IncidentList = itemsOf(Incident);
-export const CatalogList = itemsOf(CatalogEntrySummary);
 export const SweepPage = page(Sweep);
-export const DigestPage = page(DigestSummary);
 
 export type ClusterRowBody = Static<typeof ClusterRow>;
 export type ComponentBody = Static<typeof Component>;
