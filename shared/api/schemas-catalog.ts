@@ -21,36 +21,29 @@ export const Remedy = named(
 const category = oneOf(CATEGORIES);
 const severity = oneOf(["critical", "high", "medium", "low"] as const);
 const observable = oneOf(["extension", "flux", "cluster", "client"] as const);
+/** What the summary and the whole entry share. */
+const entryFields = {
+  id: str(),
+  title: str(),
+  category,
+  severity,
+  observable: Type.Array(observable),
+  origin: oneOf(["documented", "field"] as const),
+  docUrl: str(),
+};
 
-export const CatalogEntrySummary = named(
-  "CatalogEntrySummary",
-  Type.Object({
-    id: str(),
-    title: str(),
-    category,
-    severity,
-    observable: Type.Array(observable),
-    origin: oneOf(["documented", "field"] as const),
-    docUrl: str(),
-  }),
-);
+export const CatalogEntrySummary = named("CatalogEntrySummary", Type.Object(entryFields));
 
 export const CatalogEntry = named(
   "CatalogEntry",
   Type.Object({
-    id: str(),
-    title: str(),
-    category,
-    severity,
-    observable: Type.Array(observable),
+    ...entryFields,
     signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
     context: opt(
       Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
     ),
     cause: str(),
     steps: Type.Array(RemediationStep),
-    docUrl: str(),
-    origin: oneOf(["documented", "field"] as const),
     sources: opt(
       Type.Array(
         Type.Object({
