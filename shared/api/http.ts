@@ -55,7 +55,7 @@ export const BODY_METHODS: readonly string[] = ["POST", "PATCH"];
 
 /** The name of a schema exported by ./schemas.ts. */
 export type SchemaName = { [K in keyof typeof Schemas]: (typeof Schemas)[K] extends TSchema ? K : never }[keyof typeof Schemas];
-/** A named schema, or a plain JSON Schema written inline (the operator routes' ./operations-schemas.ts). */
+/** A named schema, or a plain JSON Schema written inline. */
 export type SchemaRef = SchemaName | { readonly [keyword: string]: unknown };
 /** The TypeScript type of the body a named schema describes (`unknown` for an inline one). */
 export type BodyOf<N extends SchemaRef> = N extends SchemaName ? Named<N> : unknown;

@@ -8,8 +8,9 @@ import { randomUUID } from "node:crypto";
 import type { HttpRequest } from "@azure/functions";
 import { OperateInputError } from "../operate";
 import { OperationsError, type OperationKind, type OperationKinds, type Versioned } from "../store/operations";
+import { collect } from "../store/paging";
 import { ApiError, badParameter, notFound } from "./errors";
-import { defineRoute, type ApiCall, type ApiResult, type BodySpec, type RouteDef } from "./http";
+import { defineRoute, type ApiCall, type ApiResult, type BodySpec, type RouteDef, type SchemaName, type SchemaRef } from "./http";
 import type { QuerySpec } from "./params";
 import { requireOperator } from "./roles";
 import type { ApiServices } from "./services";
@@ -70,14 +71,14 @@ export interface CrudSpec<K extends OperationKind, Q extends QuerySpec> {
   summary: { collection: string; item: string };
   query: Q;
   body: { create: BodySpec; change?: BodySpec };
-  /** JSON Schema of one item as the API shows it. */
-  item: Record<string, unknown>;
+  /** Names in ./schemas.ts: one item as the API shows it, the list of them, and what an item route answers. */
+  schemas: { item: SchemaName; list: SchemaName; answer: SchemaName };
   /** The records the query selects, in the order shown. */
   list(records: Array<Versioned<OperationKinds[K]>>, call: ApiCall<Q>, services: ApiServices): Promise<Array<Versioned<OperationKinds[K]>>>;
   create(body: unknown, who: Who, services: ApiServices): Promise<OperationKinds[K]>;
   /** Absent: items cannot be changed, only deleted. */
   change?(stored: OperationKinds[K], body: unknown, who: Omit<Who, "id">): OperationKinds[K];
-  view(record: Versioned<OperationKinds[K]>, services: ApiServices): Promise<Record<string, unknown>>;
+  view(record: Versioned<OperationKinds[K]>, services: ApiServices): Promise<unknown>;
 }
 
 export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: CrudSpec<K, Q>): RouteDef[] {
@@ -103,13 +104,14 @@ export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: C
     summary: spec.summary.collection,
     query: spec.query,
     body: spec.body.create,
-    response: { type: "object", properties: { items: { type: "array", items: spec.item } }, required: ["items"] },
-    created: spec.item,
+    // Widened: each route types its `view` by the item's schema (e.g. `Promise<SilenceBody>`).
+    response: spec.schemas.list as SchemaRef,
+    created: spec.schemas.item,
     errors: [403, 409],
     async handle(call) {
       const svc = await call.services();
       if (call.req.method.toUpperCase() !== "POST") {
-        const records = await spec.list(await svc.operations.list(kind), call as ApiCall<Q>, svc);
+        const records = await spec.list(await collect(svc.operations.list(kind)), call as ApiCall<Q>, svc);
         return { body: { items: await Promise.all(records.map((r) => spec.view(r, svc))) }, headers: { "cache-control": "no-store" } };
       }
       const by = requireOperator(call.req, svc.auth);
@@ -131,8 +133,7 @@ export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: C
     summary: spec.summary.item,
     path: { id: { description: "The id the POST returned" } },
     ...(spec.body.change ? { body: spec.body.change } : {}),
-    // GET and PATCH answer the item; DELETE the record as it was stored.
-    response: { oneOf: [spec.item, { type: "object", properties: { deleted: { type: "object", description: "The record as it was stored" } }, required: ["deleted"] }] },
+    response: spec.schemas.answer as SchemaRef,
     errors: [403, 404, 412, 428],
     async handle(call) {
       const id = call.params.id ?? "";

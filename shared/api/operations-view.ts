@@ -4,6 +4,7 @@
  */
 import { ackFor, ackForIncident, silenceFor, subjectOf, type Operations } from "../operate";
 import type { Acknowledgement, Note } from "../store/operations";
+import { collect } from "../store/paging";
 import type { OpenFailureRef, FailureSubject } from "../operate";
 import type { ComponentRecord } from "../store/types";
 import type { FleetView } from "./fleet-view";
@@ -57,7 +58,7 @@ export async function incidentMarker(services: ApiServices, view: FleetView): Pr
 export async function clusterNotes(services: ApiServices, clusterId: string, window: { from?: Date; to?: Date }): Promise<Note[]> {
   const from = window.from?.toISOString() ?? "";
   const to = window.to?.toISOString() ?? "~";
-  return (await services.operations.list("note"))
+  return (await collect(services.operations.list("note")))
     .filter((n) => n.clusterId === clusterId && n.at >= from && n.at <= to)
     .map(({ etag: _e, ...note }) => note)
     .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));

@@ -2,41 +2,23 @@
  * Every request and response shape of the API, defined once with TypeBox: each definition is a JSON
  * Schema (OpenAPI 3.1 dialect) at run time, so the document serves it as is, and a TypeScript type
  * through `Static`, so the handlers that build the bodies are checked against it. Request bodies are
- * validated against the same definitions (see ./body.ts).
+ * validated against the same definitions (see ./body.ts). The catalog's, the digests' and the operator
+ * resources' shapes live in ./schemas-*.ts and are re-exported here, so routes name any of them alike.
  *
  * Routes name their schemas (`response: "ClusterPage"`) and import this module only as a type, so
  * TypeBox is loaded by the first request that needs it (the document, a classify body), not by the
  * Functions entry point that every cold start imports.
  */
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
-import { CATEGORIES } from "../catalog/types";
-import { CONTEXT_FIELDS, MAX_CONTEXT_VALUE } from "../catalog/context";
+import { Type, type Static } from "@sinclair/typebox";
 import { COMPONENT_KINDS, HEALTH_STATES } from "../core/model";
 import { TRANSITION_EVENTS } from "../store/types";
+import { clusterKind, count, dateTime, itemsOf, map, named, nullable, oneOf, opt, page, str } from "./schema-kit";
+import { Remedy } from "./schemas-catalog";
 
-/** The component schemas of the OpenAPI document, by name, in the order they are defined. */
-export const SCHEMAS: Record<string, TSchema> = {};
-
-/** Registers a component schema; the result is a `$ref` to it with the schema's static type. */
-function named<T extends TSchema>(name: string, schema: T) {
-  SCHEMAS[name] = schema;
-  return Type.Unsafe<Static<T>>({ $ref: `#/components/schemas/${name}` });
-}
-
-/** One of a list of strings, typed as their union. */
-const oneOf = <const V extends readonly string[]>(values: V) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<V[number]>>>;
-const str = (description?: string) => Type.String(description ? { description } : {});
-const dateTime = (description?: string) => Type.String({ format: "date-time", ...(description ? { description } : {}) });
-const count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const opt = Type.Optional;
-const map = <T extends TSchema>(value: T, description?: string) => Type.Record(Type.String(), value, description ? { description } : {});
-
-/** A page of items: `continuationToken` is absent on the last page. */
-export const page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), continuationToken: opt(str("Pass as `continuationToken` to get the next page")) });
-/** A list that is never paged. */
-export const itemsOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
+export { SCHEMAS } from "./schema-kit";
+export * from "./schemas-catalog";
+export * from "./schemas-digest";
+export * from "./schemas-operations";
 
 export const ErrorBody = named(
   "Error",
@@ -44,7 +26,6 @@ export const ErrorBody = named(
 );
 
 const state = oneOf(HEALTH_STATES);
-const clusterKind = oneOf(["arc", "aks"] as const);
 export const StateCounts = named(
   "StateCounts",
   Type.Object(Object.fromEntries(HEALTH_STATES.map((s) => [s, count()])) as Record<(typeof HEALTH_STATES)[number], ReturnType<typeof count>>),
@@ -154,20 +135,6 @@ export const Component = named(
     flux: opt(FluxDetail),
     links: Links,
   }),
-);
-
-export const RemediationStep = named(
-  "RemediationStep",
-  Type.Object({
-    text: str(),
-    command: opt(str("The exact command(s), one per line, placeholders in <angle brackets>")),
-    clusterKinds: opt(Type.Array(clusterKind, { description: "The cluster kinds the step is for; absent: both" })),
-  }),
-);
-
-export const Remedy = named(
-  "Remedy",
-  Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(RemediationStep), docUrl: str() }),
 );
 
 /** Markers of the operator records that cover a failure or incident (see docs/operations.md). */
@@ -301,67 +268,6 @@ export const Incident = named(
   }),
 );
 
-const category = oneOf(CATEGORIES);
-const severity = oneOf(["critical", "high", "medium", "low"] as const);
-const observable = oneOf(["extension", "flux", "cluster", "client"] as const);
-
-const catalogEntry = Type.Object({
-  id: str(),
-  title: str(),
-  category,
-  severity,
-  observable: Type.Array(observable),
-  signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
-  context: opt(
-    Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
-  ),
-  cause: str(),
-  steps: Type.Array(RemediationStep),
-  docUrl: str(),
-  origin: oneOf(["documented", "field"] as const),
-  sources: opt(
-    Type.Array(
-      Type.Object({
-        title: str("The troubleshooting document's own title"),
-        language: str("BCP 47 language of that title"),
-        url: str("The Microsoft Learn page"),
-        section: str("The section of the document the entry was written from"),
-      }),
-    ),
-  ),
-  examples: Type.Array(Type.String()),
-  nearMisses: opt(Type.Array(Type.String())),
-  anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),
-  priority: opt(Type.Integer()),
-});
-export const CatalogEntry = named("CatalogEntry", catalogEntry);
-export const CatalogEntrySummary = named(
-  "CatalogEntrySummary",
-  Type.Pick(catalogEntry, ["id", "title", "category", "severity", "observable", "origin", "docUrl"]),
-);
-
-/** Context fields from the catalog's own rules, so the CLI, the API and this schema agree. */
-const contextField = (values: readonly string[] | null) => (values ? oneOf(values) : Type.String({ maxLength: MAX_CONTEXT_VALUE }));
-
-/** The classify body: the message, and optionally where it came from. */
-export const ClassifyRequestSchema = Type.Object(
-  {
-    message: Type.String({ minLength: 1, maxLength: 32 * 1024, pattern: "\\S", description: "The error text; longer pastes are almost always whole logs" }),
-    context: opt(
-      Type.Object(Object.fromEntries(Object.entries(CONTEXT_FIELDS).map(([name, values]) => [name, opt(contextField(values))])), {
-        additionalProperties: false,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export const ClassifyRequest = named("ClassifyRequest", ClassifyRequestSchema);
-
-export const ClassifyResult = named(
-  "ClassifyResult",
-  Type.Object({ catalogId: nullable(Type.String()), confidence: Type.Number(), fingerprint: str(), matched: opt(str()), entry: nullable(Remedy) }),
-);
-
 export const Sweep = named(
   "Sweep",
   Type.Object({
@@ -382,38 +288,6 @@ export const Sweep = named(
   }),
 );
 
-const DeliveryStatus = Type.Object({
-  target: oneOf(["teams", "slack", "webhook", "email"] as const),
-  status: oneOf(["pending", "sending", "delivered", "failed", "skipped"] as const),
-  attempts: count(),
-  lastAttemptAt: opt(dateTime()),
-  deliveredAt: opt(dateTime()),
-  httpStatus: opt(Type.Integer()),
-  error: opt(Type.Object({ code: str(), message: str() })),
-});
-const digestSummaryFields = {
-  id: str("`<from>_<to>` of the window"),
-  window: Type.Object({ from: dateTime(), to: dateTime() }),
-  generatedAt: dateTime(),
-  quiet: Type.Boolean(),
-  totals: Type.Object({
-    newFailures: count(),
-    stillFailing: count(),
-    recovered: count(),
-    failingClusters: count(),
-    incidents: count(),
-    unclassified: count(),
-    changes: count(),
-  }),
-  gaps: Type.Array(Type.String()),
-  deliveries: Type.Array(DeliveryStatus),
-};
-export const DigestSummary = named("DigestSummary", Type.Object(digestSummaryFields));
-export const Digest = named(
-  "Digest",
-  Type.Object({ ...digestSummaryFields, digest: Type.Object({}, { description: "The digest's content as sent; see docs/digest.md" }) }),
-);
-
 export const Health = named("Health", Type.Object({ status: Type.Literal("ok"), time: dateTime() }));
 export const OpenApi = named("OpenApi", Type.Object({}, { description: "This document" }));
 
@@ -421,9 +295,7 @@ export const OpenApi = named("OpenApi", Type.Object({}, { description: "This doc
 export const ClusterPage = page(ClusterRow);
 export const FailurePage = Type.Union([page(OpenFailure), page(ResolvedFailure)]);
 export const IncidentList = itemsOf(Incident);
-export const CatalogList = itemsOf(CatalogEntrySummary);
 export const SweepPage = page(Sweep);
-export const DigestPage = page(DigestSummary);
 
 export type ClusterRowBody = Static<typeof ClusterRow>;
 export type ComponentBody = Static<typeof Component>;

@@ -1,4 +1,5 @@
-import { anchorEdits, Classifier } from "./classifier";
+import { anchorEdits } from "./anchors";
+import { Classifier } from "./classifier";
 import { normalizeMessage } from "./normalize";
 import { SOURCE_DOCUMENTS } from "./sources";
 import { CATEGORIES, type CatalogEntry } from "./types";

@@ -5,6 +5,7 @@
  */
 import type { ComponentRecord, FleetHistory } from "../store/types";
 import { type Acknowledgement, type OperationsStore, type Silence, type Versioned } from "../store/operations";
+import { collect } from "../store/paging";
 import { isAckActive, type OpenFailureRef } from "./acknowledgement";
 import { silenceExpiredBefore, type FailureSubject } from "./silence";
 
@@ -34,7 +35,7 @@ export interface Operations {
 }
 
 export async function loadOperations(store: OperationsStore): Promise<Operations> {
-  const [silences, acknowledgements] = await Promise.all([store.list("silence"), store.list("ack")]);
+  const [silences, acknowledgements] = await Promise.all([collect(store.list("silence")), collect(store.list("ack"))]);
   return { silences, acknowledgements };
 }
 

@@ -131,6 +131,10 @@ export interface AuditQuery {
   abortSignal?: AbortSignal;
 }
 
+export interface ListOperationsOptions {
+  abortSignal?: AbortSignal;
+}
+
 export class OperationsStore {
   private constructor(private readonly table: TableClient) {}
 
@@ -141,12 +145,12 @@ export class OperationsStore {
     return new OperationsStore(await openTable(options, OPERATIONS_TABLE));
   }
 
-  async list<K extends OperationKind>(kind: K): Promise<Array<Versioned<OperationKinds[K]>>> {
+  /** The records of one kind in id order (tombstones of unfinished deletes skipped); `byPage` pages with the table's tokens. */
+  list<K extends OperationKind>(kind: K, options: ListOperationsOptions = {}): PagedList<Versioned<OperationKinds[K]>> {
     const from = rowKey(kind, "");
     const filter = `PartitionKey eq '${PARTITION}' and RowKey ge '${from}' and RowKey lt '${prefixEnd(from)}'`;
-    const out: Array<Versioned<OperationKinds[K]>> = [];
-    for await (const row of this.table.listEntities<Row>({ queryOptions: { filter } })) if (!row.deleted) out.push(versioned(row));
-    return out;
+    const entities = this.table.listEntities<Row>({ queryOptions: { filter }, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+    return pagedList((settings) => tablePages(entities.byPage(settings), (row) => versioned<OperationKinds[K]>(row), (row) => !row.deleted));
   }
 
   async get<K extends OperationKind>(kind: K, id: string): Promise<Versioned<OperationKinds[K]> | undefined> {

@@ -4,7 +4,7 @@
  * next one (absent on the last page).
  */
 import type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
-import type { TableEntityResultPage } from "@azure/data-tables";
+import type { TableEntityResult, TableEntityResultPage } from "@azure/data-tables";
 import { FleetHistoryError } from "./errors";
 
 /** One page: its items, and the token that resumes after them (absent on the last page). */
@@ -32,9 +32,13 @@ export function pagedList<T>(pages: (settings: PageSettings) => AsyncIterableIte
   };
 }
 
-/** A table query's pages (the table's own continuation tokens) mapped to records. */
-export async function* tablePages<E extends object, T>(entityPages: AsyncIterableIterator<TableEntityResultPage<E>>, map: (entity: E) => T): AsyncIterableIterator<ContinuablePage<T>> {
-  for await (const page of entityPages) yield withToken(page.map(map), page.continuationToken);
+/** A table query's pages (the table's own continuation tokens) mapped to records, skipping entities `keep` refuses. */
+export async function* tablePages<E extends object, T>(
+  entityPages: AsyncIterableIterator<TableEntityResultPage<E>>,
+  map: (entity: TableEntityResult<E>) => T,
+  keep?: (entity: TableEntityResult<E>) => boolean,
+): AsyncIterableIterator<ContinuablePage<T>> {
+  for await (const page of entityPages) yield withToken((keep ? page.filter(keep) : page).map(map), page.continuationToken);
 }
 
 /**

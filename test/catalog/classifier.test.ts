@@ -4,7 +4,11 @@
  * entries-*.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { anchorEdits, anchorOf, anchorPieces, classify, Classifier, contextFit, requiredLiterals, signatureWeight, substringEditDistance } from "../../shared/catalog/classifier";
+import { anchorEdits, anchorPieces, substringEditDistance } from "../../shared/catalog/anchors";
+import { anchorOf } from "../../shared/catalog/bigrams";
+import { classify, Classifier } from "../../shared/catalog/classifier";
+import { requiredLiterals, signatureWeight } from "../../shared/catalog/literals";
+import { contextFit } from "../../shared/catalog/ranking";
 import type { CatalogEntry } from "../../shared/catalog/types";
 
 function entry(id: string, signatures: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry {

@@ -9,8 +9,8 @@ import { OPERATION_KINDS, type AckTarget } from "../../store/operations";
 import { badParameter } from "../errors";
 import { defineRoute } from "../http";
 import { crudRoutes, httpEtag } from "../operations-crud";
-import { ACK, ACK_CHANGE, ACK_CREATE, AUDIT_PAGE, NOTE, NOTE_CREATE, SILENCE, SILENCE_CHANGE, SILENCE_CREATE } from "../operations-schemas";
 import { openSubjects } from "../operations-view";
+import type { AcknowledgementBody, NoteBody, SilenceBody } from "../schemas";
 import { storePage } from "../paging";
 import type { QuerySpec } from "../params";
 import { TOKEN_PARAMETER } from "../token";
@@ -28,10 +28,10 @@ export const silenceRoutes = crudRoutes({
     catalogId: { type: "string", description: "Catalog entry id" },
   } satisfies QuerySpec,
   body: {
-    create: { description: "What to silence, where, why and until when", schema: SILENCE_CREATE },
-    change: { description: "The fields to change", schema: SILENCE_CHANGE },
+    create: { description: "What to silence, where, why and until when", schema: "SilenceCreate" },
+    change: { description: "The fields to change", schema: "SilenceChange" },
   },
-  item: SILENCE,
+  schemas: { item: "Silence", list: "SilenceList", answer: "SilenceAnswer" },
   async list(records, { query }) {
     const now = new Date();
     return records
@@ -42,7 +42,7 @@ export const silenceRoutes = crudRoutes({
     return newSilence(body, who);
   },
   change: changedSilence,
-  async view(s, svc) {
+  async view(s, svc): Promise<SilenceBody> {
     const now = new Date();
     const open = openSubjects(await svc.view());
     const { etag: _e, ...silence } = s;
@@ -68,10 +68,10 @@ export const acknowledgementRoutes = crudRoutes({
     clusterId: CLUSTER_FILTER,
   } satisfies QuerySpec,
   body: {
-    create: { description: "The failure (clusterId and componentId) or incident (incidentKey), and an optional note and ticket link", schema: ACK_CREATE },
-    change: { description: "A new note or ticket link", schema: ACK_CHANGE },
+    create: { description: "The failure (clusterId and componentId) or incident (incidentKey), and an optional note and ticket link", schema: "AckCreate" },
+    change: { description: "A new note or ticket link", schema: "AckChange" },
   },
-  item: ACK,
+  schemas: { item: "Acknowledgement", list: "AcknowledgementList", answer: "AcknowledgementAnswer" },
   async list(records, { query }, svc) {
     const open = openSubjects(await svc.view());
     const cluster = query.clusterId ? normalizeId(query.clusterId) : undefined;
@@ -86,7 +86,7 @@ export const acknowledgementRoutes = crudRoutes({
     return newAcknowledgement(body, who, isOpen);
   },
   change: changedAcknowledgement,
-  async view(a, svc) {
+  async view(a, svc): Promise<AcknowledgementBody> {
     const { etag: _e, ...ack } = a;
     return { ...ack, status: isAckActive(a, openSubjects(await svc.view())) ? "active" : "ended", etag: httpEtag(a.etag) };
   },
@@ -99,8 +99,8 @@ export const noteRoutes = crudRoutes({
   tag: "operations",
   summary: { collection: "Notes on a cluster's timeline (GET: list, newest first; POST: add, operator role)", item: "One note (GET; DELETE: operator role and If-Match)" },
   query: { clusterId: CLUSTER_FILTER } satisfies QuerySpec,
-  body: { create: { description: "The cluster, optionally the component, and the text", schema: NOTE_CREATE } },
-  item: NOTE,
+  body: { create: { description: "The cluster, optionally the component, and the text", schema: "NoteCreate" } },
+  schemas: { item: "Note", list: "NoteList", answer: "NoteAnswer" },
   async list(records, { query }) {
     const cluster = query.clusterId ? normalizeId(query.clusterId) : undefined;
     return records.filter((n) => !cluster || n.clusterId === cluster).sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
@@ -108,7 +108,7 @@ export const noteRoutes = crudRoutes({
   async create(body, who) {
     return newNote(body, who);
   },
-  async view(n) {
+  async view(n): Promise<NoteBody> {
     const { etag: _e, ...note } = n;
     return { ...note, etag: httpEtag(n.etag) };
   },
@@ -126,7 +126,7 @@ export const listAudit = defineRoute({
     limit: { type: "integer", min: 1, max: 1000, default: 100, description: "Page size" },
     [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" },
   } satisfies QuerySpec,
-  response: AUDIT_PAGE,
+  response: "AuditPage",
   async handle({ query, services }) {
     const { operations } = await services();
     if (query.targetId && !/^[0-9a-f-]{1,64}$/.test(query.targetId)) throw badParameter("targetId", "is not an id this API issued");
