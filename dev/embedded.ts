@@ -34,8 +34,9 @@ export async function withEmbeddedTables(env: Env, options: { location?: string 
   fs.mkdirSync(location, { recursive: true });
   const azurite = await startAzurite({ location });
   return {
-    env: { ...env, FLEET_TABLES_CONNECTION: azurite.connectionString },
-    notes: [`Table storage: embedded Azurite on 127.0.0.1:${azurite.port}, data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`],
+    // The same Azurite is the host storage, whose queues carry the shards of a large sweep (docs/sharding.md).
+    env: { ...env, FLEET_TABLES_CONNECTION: azurite.connectionString, AzureWebJobsStorage: env.AzureWebJobsStorage ?? azurite.connectionString },
+    notes: [`Table and queue storage: embedded Azurite on 127.0.0.1:${azurite.port} (queues ${azurite.queuePort}), data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`],
     stop: () => azurite.stop(),
   };
 }

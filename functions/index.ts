@@ -7,3 +7,4 @@ import "./api";
 import "./digest";
 import "./retention";
 import "./sweep";
+import "./sweep-shard";

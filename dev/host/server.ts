@@ -12,6 +12,8 @@ import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } f
 import type { Env } from "../../shared/core/config";
 import type { AppRegistrations, HttpRegistration } from "./registrations";
 import { compareRoutes, matchRoute, parseRouteTemplate, type RouteTemplate } from "./route-template";
+import { readQueueSettings, startQueueTriggers, type QueueSettings } from "./queues";
+import { projectRoot } from "./registrations";
 import { startTimers, type ScheduledTimer } from "./timers";
 
 /** The Functions host's default request body limit. */
@@ -27,6 +29,9 @@ export interface LocalHostOptions {
   apiKey?: string;
   /** Run the timer functions (default true). */
   timers?: boolean;
+  /** Run the queue-triggered functions (default true); settings from host.json when absent. */
+  queues?: boolean;
+  queueSettings?: Partial<QueueSettings>;
   env?: Env;
   log?: (line: string) => void;
   maxBodyBytes?: number;
@@ -97,6 +102,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
   const limit = options.maxBodyBytes ?? HOST_MAX_BODY_BYTES;
   const routes = compileRoutes(options.registrations.http);
   const timerRunner = options.timers === false ? undefined : startTimers(options.registrations.timers, { env: options.env, log });
+  const queueRunner = options.queues === false ? undefined : startQueueTriggers(options.registrations.queues, { env: options.env, log, settings: options.queueSettings ?? readQueueSettings(projectRoot()) });
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -178,7 +184,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     port,
     timers: timerRunner?.timers ?? [],
     async stop() {
-      await timerRunner?.stop();
+      await Promise.all([timerRunner?.stop(), queueRunner?.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -139,6 +139,14 @@ function asTable(rows: JsonObject[], columns: string[]): { columns: Array<{ name
   };
 }
 
+/** `summarize count() by subscriptionId`: one row per subscription, never paged. */
+function summarized(rows: ComponentRef[], format: string): Record<string, Json> {
+  const counts = new Map<string, number>();
+  for (const ref of rows) counts.set(ref.cluster.subscriptionId, (counts.get(ref.cluster.subscriptionId) ?? 0) + 1);
+  const data = [...counts].map(([subscriptionId, count]) => ({ subscriptionId, count_: count }));
+  return { totalRecords: data.length, count: data.length, resultTruncated: "false", facets: [], data: format === "table" ? asTable(data, ["subscriptionId", "count_"]) : data };
+}
+
 export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: string): SimResponse {
   const apiVersion = url.searchParams.get("api-version");
   if (!apiVersion) return missingApiVersion();
@@ -195,6 +203,7 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
     if (skip === undefined) start = after(rows, decoded.a, query.descending);
   }
 
+  if (query.summarize) return withQuota(ok(summarized(rows, format)));
   const pageable = !query.project || query.project.includes("id");
   const size = top ?? DEFAULT_TOP;
   const page = rows.slice(start, start + size);

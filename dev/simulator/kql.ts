@@ -10,6 +10,7 @@
  *   stage     := 'where' predicate ( 'or' predicate )*
  *              | 'project' column ( ',' column )*
  *              | ( 'order' | 'sort' ) 'by' 'id' [ 'asc' | 'desc' ]
+ *              | 'summarize' 'count' '(' ')' 'by' 'subscriptionId'   -- rows { subscriptionId, count_ }
  *   predicate := [ '(' ] field op value [ ')' ]
  *   field     := 'type' | 'subscriptionId' | 'resourceGroup' | 'name' | 'id'
  *   op        := '=~' (case-insensitive) | '==' (case-sensitive) | 'in~' | 'in'
@@ -40,6 +41,8 @@ export interface ParsedQuery {
   /** Projected columns in order; undefined when there is no `project`. */
   project?: string[];
   descending: boolean;
+  /** `summarize count() by <field>`: one row per value with its count in `count_`, as Resource Graph names it. */
+  summarize?: "subscriptionId";
 }
 
 export class KqlError extends Error {
@@ -115,13 +118,20 @@ export function parseQuery(query: string): ParsedQuery {
         columns.push(column());
       }
       parsed.project = columns;
+    } else if (stage === "summarize") {
+      word("count");
+      word("(");
+      word(")");
+      word("by");
+      word("subscriptionid");
+      parsed.summarize = "subscriptionId";
     } else if (stage === "order" || stage === "sort") {
       word("by");
       word("id");
       if (is("asc") || is("desc")) parsed.descending = word().toLowerCase() === "desc";
     } else {
       i--;
-      fail("Unsupported operator; the simulator accepts where, project and order by id");
+      fail("Unsupported operator; the simulator accepts where, project, summarize count() by subscriptionId and order by id");
     }
   }
   return parsed;

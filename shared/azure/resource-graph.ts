@@ -21,6 +21,8 @@ function byType(table: string, types: string[]): string {
 
 /** Arc connectedClusters and AKS managedClusters. */
 export const CLUSTERS_QUERY = byType("resources", CLUSTER_RESOURCE_TYPES);
+/** Clusters per subscription, one row each (`count_` is Resource Graph's name for `count()`): what the sweep planner sizes shards by. */
+export const CLUSTER_COUNT_QUERY = `resources | where type in~ (${CLUSTER_RESOURCE_TYPES.map((t) => `'${t}'`).join(", ")}) | summarize count() by subscriptionId`;
 /**
  * Extensions, Flux configurations and legacy sourceControlConfigurations, one query per type: the
  * pages are about as many as with one query, and the three page in parallel, so round trips overlap.

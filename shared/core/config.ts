@@ -24,6 +24,7 @@ export const SETTINGS = {
   apiKey: { name: "FLEET_API_KEY", description: "Key the local host requires (x-functions-key header or code= query); in Azure, function keys apply", secret: true },
   operatorKey: { name: "FLEET_OPERATOR_KEY", description: "Second key the local host's callers send as x-fleet-operator-key to change silences, acknowledgements and notes; in Azure, the FleetHealth.Operate app role applies", secret: true },
   sweepSchedule: { name: "FLEET_SWEEP_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the sweep timer", default: "0 */15 * * * *" },
+  shardClusters: { name: "FLEET_SHARD_CLUSTERS", description: "Clusters per shard: a fleet larger than this is swept in shards by queue-triggered workers (docs/sharding.md)", default: "5000" },
   digestSchedule: { name: "FLEET_DIGEST_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the digest timer", default: "0 0 7 * * *" },
   retentionDays: { name: "FLEET_RETENTION_DAYS", description: "Days of history kept; open failures are never deleted", default: "400" },
   retentionSchedule: { name: "FLEET_RETENTION_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the retention cleanup timer", default: "0 30 3 * * *" },

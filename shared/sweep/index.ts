@@ -16,7 +16,7 @@ import { ResourceGraphReader } from "../azure/resource-graph";
 import { ClassifyFn, FleetAssembler } from "../health/assembler";
 import { DEFAULT_JUDGE_OPTIONS, JudgeOptions } from "../health/cluster";
 import { FleetSnapshot, HEALTH_STATES, HealthState } from "../core/model";
-import type { FleetHistory } from "../store/types";
+import type { FleetHistory, ShardRef } from "../store/types";
 import { collectFleet, SweepProgress } from "./collect";
 import { confirmChanges, ConfirmResult } from "./confirm";
 
@@ -50,6 +50,8 @@ export interface SweepOptions {
   classify?: ClassifyFn;
   clock?: Clock;
   signal?: AbortSignal;
+  /** Sweep one shard of a sharded sweep (shared/sweep/sharded.ts): `scopes` are its subscriptions; the snapshot takes the sweep's id and start. */
+  shard?: ShardRef & { startedAt: string };
 }
 
 /** What a sweep found: the contract's `sweep --json` fields first. */
@@ -76,13 +78,23 @@ export interface SweepResult {
   snapshot: FleetSnapshot;
 }
 
+/** The Resource Graph reader of a sweep, counting into `counter`. */
+export function graphReader(options: SweepOptions, counter: RequestCounter): ResourceGraphReader {
+  const clock = options.clock ?? systemClock;
+  return new ResourceGraphReader({ ...connectionOf(options, counter), pageSize: options.pageSize, pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }) });
+}
+
+function connectionOf(options: SweepOptions, counter: RequestCounter) {
+  return { endpoint: options.armEndpoint, credential: options.credential, agent: options.agent, timeoutMs: options.timeoutMs, retry: options.retry, clock: options.clock ?? systemClock, counter };
+}
+
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const clock = options.clock ?? systemClock;
   const startedMs = clock.now();
   const startedAt = new Date(startedMs);
   const counter = new RequestCounter();
-  const connection = { endpoint: options.armEndpoint, credential: options.credential, agent: options.agent, timeoutMs: options.timeoutMs, retry: options.retry, clock, counter };
-  const graph = new ResourceGraphReader({ ...connection, pageSize: options.pageSize, pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }) });
+  const connection = connectionOf(options, counter);
+  const graph = graphReader(options, counter);
   const configurations = new ConfigurationReader({ ...connection, readBucket: options.readBucket });
   const assembler = new FleetAssembler({ ...DEFAULT_JUDGE_OPTIONS, ...options.judge, now: startedAt, classify: options.classify ?? classify });
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: counter.count });
@@ -100,10 +112,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     requestCount: () => counter.count,
     signal: options.signal,
   });
-  const sweepId = `${startedAt.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
+  const sweepId = options.shard?.sweepId ?? newSweepId(startedAt);
   const snapshotOf = (): FleetSnapshot => ({
     sweepId,
-    startedAt: startedAt.toISOString(),
+    startedAt: options.shard?.startedAt ?? startedAt.toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
     scopes: scopes.map((s) => s.scope),
     partial: partialScopes.length > 0,
@@ -121,10 +133,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     snapshot = snapshotOf();
   }
   progress("persist", `persist: recording sweep ${sweepId}`);
-  const recorded = await options.history.recordSweep(snapshot);
+  const shard = options.shard && { sweepId: options.shard.sweepId, index: options.shard.index, count: options.shard.count };
+  const recorded = await options.history.recordSweep(snapshot, { shard, abortSignal: options.signal });
   const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length };
   progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);
   return { summary, snapshot };
+}
+
+export function newSweepId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
 }
 
 /** The counts of a snapshot. */

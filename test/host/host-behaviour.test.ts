@@ -22,6 +22,7 @@ beforeAll(async () => {
     app.post("boom", { handler: async () => Promise.reject(new Error("kaboom")) });
     app.timer("tick", { schedule: "%FLEET_SWEEP_SCHEDULE%", handler: async () => undefined });
     app.storageQueue("queued", { queueName: "q", connection: "c", handler: async () => undefined });
+    app.storageBlob("blobbed", { path: "c/{name}", connection: "c", handler: async () => undefined });
   });
   host = await startLocalHost({ registrations, routePrefix: "api", apiKey: "k", timers: false, maxBodyBytes: 1024 });
 });
@@ -37,7 +38,8 @@ describe("registration capture", () => {
     expect(byName.defaults).toMatchObject({ route: "defaults", methods: ["GET", "POST"], authLevel: "anonymous" });
     expect(byName.files).toMatchObject({ route: "files/{kind:alpha}/{*rest}", authLevel: "function" });
     expect(registrations.timers).toEqual([expect.objectContaining({ name: "tick", schedule: "%FLEET_SWEEP_SCHEDULE%", runOnStartup: false })]);
-    expect(registrations.skipped).toEqual(["queued"]);
+    expect(registrations.queues).toEqual([expect.objectContaining({ name: "queued", queueName: "q", connection: "c" })]);
+    expect(registrations.skipped).toEqual(["blobbed"]);
   });
 
   it("puts app.http back afterwards", () => {
