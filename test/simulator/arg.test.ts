@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLUSTER_COUNT_QUERY } from "../../shared/azure/resource-graph";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
 import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, failure, graphClient, query, queryAll, rawRequest } from "./clients";
 
@@ -118,6 +119,14 @@ describe("Resource Graph paging", () => {
     expect(exact.response.totalRecords).toBe(0);
     const loose = await query(client, { query: "resources | where type =~ 'Microsoft.Kubernetes/connectedClusters' | project id" });
     expect(loose.response.totalRecords).toBe(sim.fleet.clusters.filter((c) => c.kind === "arc").length);
+  });
+
+  it("answers the planner's count of clusters per subscription", async () => {
+    const { response } = await query(graphClient(sim), { query: CLUSTER_COUNT_QUERY });
+    const rows = response.data as Array<{ subscriptionId: string; count_: number }>;
+    expect(rows.reduce((n, r) => n + r.count_, 0)).toBe(sim.fleet.clusters.length);
+    expect(new Set(rows.map((r) => r.subscriptionId)).size).toBe(rows.length);
+    expect(response.$skipToken).toBeUndefined();
   });
 
   it("rejects what it cannot parse with a 400 InvalidQuery body", async () => {

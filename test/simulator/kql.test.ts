@@ -29,9 +29,14 @@ describe("the simulator's KQL subset", () => {
     expect(matches(parseQuery("resources | where name in~ ('ARC-1')"), row)).toBe(true);
   });
 
+  it("parses the planner's count per subscription", () => {
+    expect(parseQuery("resources | where type in~ ('a') | summarize count() by subscriptionId")).toMatchObject({ summarize: "subscriptionId", where: [[{ field: "type", values: ["a"] }]] });
+  });
+
   it.each([
     ["an unknown table", "securityresources | project id", "securityresources"],
-    ["an unsupported operator", "resources | summarize count() by type", "summarize"],
+    ["an unsupported operator", "resources | distinct id", "distinct"],
+    ["a count by another column", "resources | summarize count() by type", "type"],
     ["an unknown column", "resources | project id, bogus", "bogus"],
     ["a filter on properties", "resources | where properties.provisioningState =~ 'Failed'", "properties.provisioningState"],
     ["a missing value", "resources | where type =~", "<EOF>"],
