@@ -26,23 +26,11 @@ import { runSweep, SweepOptions } from "../../shared/sweep";
 import { preferSmallHeap } from "../../shared/sweep/memory";
 import { planSweep, sweepShard } from "../../shared/sweep/sharded";
 import type { ShardMessage } from "../../shared/sweep/shards";
+import { benchEntry, option, rssMeter } from "./measure";
 
 const QUOTA = { perWindow: 15, windowMs: 5000 };
 const LATENCY_MS = 50;
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function rssMeter() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return () => {
-    clearInterval(timer);
-    return Math.round(Math.max(peak, process.memoryUsage().rss) / 1024 / 1024);
-  };
-}
 
 /** Part 1 measures reading and judging; persistence is part 2's. */
 const discardingHistory = {
@@ -169,25 +157,14 @@ async function importPart(clusters: number, workers: number, shardSize: number) 
 }
 
 async function main() {
-  const workers = option("workers", 4);
-  const shardSize = option("shard", 5000);
-  const clusters = option("clusters", 100_000);
-  const importClusters = option("import", 10_000);
+  const workers = option("workers", 4)!;
+  const shardSize = option("shard", 5000)!;
+  const clusters = option("clusters", 100_000)!;
+  const importClusters = option("import", 10_000)!;
   console.log(`bench:scale on ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
   if (clusters > 0) await quotaPart(clusters, workers, shardSize, !process.argv.includes("--no-single"));
   if (importClusters > 0) await importPart(importClusters, workers, shardSize);
   console.log(`\nload average at the end ${loadavg()[0].toFixed(1)}`);
 }
 
-if (process.argv.includes("--child")) {
-  process.once("message", (job: Job) => {
-    worker(job)
-      .then((result) => process.send!({ result }, () => process.exit(0)))
-      .catch((err: Error) => process.send!({ error: err.stack ?? String(err) }, () => process.exit(1)));
-  });
-} else {
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+benchEntry(worker, main);

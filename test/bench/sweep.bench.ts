@@ -21,6 +21,7 @@ import { runSweep } from "../../shared/sweep";
 import { preferSmallHeap } from "../../shared/sweep/memory";
 import type { FleetHistory, RecordSweepResult } from "../../shared/store/types";
 import type { FleetSnapshot } from "../../shared/core/model";
+import { benchEntry, option, rssMeter } from "./measure";
 
 const QUOTA = { perWindow: 15, windowMs: 5000 };
 const LATENCY_MS = 50;
@@ -35,20 +36,6 @@ interface SideResult {
 
 type Job = { side: "collector" | "baseline"; endpoint: string; token: string; fleet: Partial<FleetSpec>; sample?: number; concurrency: number };
 
-function option(name: string, fallback?: number): number | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-/** Peak resident set size of this process, sampled every 20 ms. */
-function rssMeter() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return () => {
-    clearInterval(timer);
-    return Math.round((Math.max(peak, process.memoryUsage().rss) / 1024 / 1024) * 10) / 10;
-  };
-}
 
 const cpuSeconds = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1e5) / 10;
 
@@ -160,15 +147,4 @@ async function main() {
   }
 }
 
-if (process.argv.includes("--child")) {
-  process.once("message", (job: Job) => {
-    (job.side === "collector" ? collectorSide(job) : baselineSide(job))
-      .then((result) => process.send!({ result }, () => process.exit(0)))
-      .catch((err: Error) => process.send!({ error: err.stack ?? String(err) }, () => process.exit(1)));
-  });
-} else {
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+benchEntry((job: Job) => (job.side === "collector" ? collectorSide(job) : baselineSide(job)), main);
