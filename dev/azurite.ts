@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 
@@ -49,6 +50,10 @@ function azuriteMain(service: "table" | "queue"): string {
  * its own database file in `location`) and resolves once both listen.
  * Telemetry is always off: Azurite would otherwise try to reach Application Insights.
  */
+function azuriteArgs(port: number, location: string | undefined): string[] {
+  return [azuriteMain("table"), "--tablePort", String(port), "--silent", "--disableTelemetry", "--skipApiVersionCheck", ...(location ? ["--location", location] : ["--inMemoryPersistence"])];
+}
+
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const port = options.port ?? (await freePort());
   const queuePort = options.queuePort ?? (await freePort());
@@ -111,4 +116,61 @@ function waitForStart(child: ChildProcess, port: number): Promise<void> {
     child.stderr?.on("data", onData);
     child.once("exit", onExit);
   });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** True when something accepts TCP connections on the port. */
+export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/**
+ * Azurite in its own process group, writing to `logFile`, that outlives the process that started it:
+ * several commands share it (dev/embedded.ts), and the last one out stops it with `stopAzuritePid`.
+ */
+export async function startDetachedAzurite(options: { location: string; logFile: string }): Promise<{ pid: number; port: number }> {
+  const port = await freePort();
+  const log = fs.openSync(options.logFile, "a");
+  const child = spawn(process.execPath, azuriteArgs(port, options.location), { stdio: ["ignore", log, log], detached: true });
+  fs.closeSync(log);
+  child.unref();
+  const pid = child.pid!;
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null || child.signalCode !== null || !pidAlive(pid)) throw new Error(`Azurite exited before it started; see ${options.logFile}`);
+    if (await portAnswers(port)) return { pid, port };
+    if (waited > 30_000) {
+      process.kill(pid, "SIGKILL");
+      throw new Error(`Azurite did not start on port ${port} within 30 s; see ${options.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stops an Azurite by pid with SIGINT (it flushes its database on SIGINT only) and waits until it is gone. */
+export async function stopAzuritePid(pid: number, timeoutMs = 20_000): Promise<void> {
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return;
+  }
+  for (let waited = 0; pidAlive(pid) && waited < timeoutMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  if (pidAlive(pid)) process.kill(pid, "SIGKILL");
 }

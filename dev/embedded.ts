@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Env, setting } from "../shared/core/config";
-import { startAzurite } from "./azurite";
+import { azuriteConnectionString } from "./azurite";
+import { acquireSharedAzurite } from "./azurite-share";
 
 export interface EmbeddedTables {
   /** The environment with `FLEET_TABLES_CONNECTION` filled in when it was missing. */
@@ -27,16 +28,19 @@ export function azureConfigured(env: Env): boolean {
   return Boolean(setting("scope", env) ?? setting("armEndpoint", env));
 }
 
-/** Starts the embedded Azurite when no Table storage is configured; otherwise changes nothing. */
+/**
+ * Uses the embedded Azurite when no Table storage is configured (joining the one already running on
+ * the folder, see dev/azurite-share.ts); otherwise changes nothing.
+ */
 export async function withEmbeddedTables(env: Env, options: { location?: string } = {}): Promise<EmbeddedTables> {
   if (tablesConfigured(env)) return { env, notes: [], stop: async () => undefined };
   const location = options.location ?? path.resolve(".azurite");
   fs.mkdirSync(location, { recursive: true });
-  const azurite = await startAzurite({ location });
+  const azurite = await acquireSharedAzurite(location);
+  const how = azurite.started ? "embedded Azurite" : `the embedded Azurite already running for another command (pid ${azurite.pid})`;
   return {
-    // The same Azurite is the host storage, whose queues carry the shards of a large sweep (docs/sharding.md).
-    env: { ...env, FLEET_TABLES_CONNECTION: azurite.connectionString, AzureWebJobsStorage: env.AzureWebJobsStorage ?? azurite.connectionString },
-    notes: [`Table and queue storage: embedded Azurite on 127.0.0.1:${azurite.port} (queues ${azurite.queuePort}), data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`],
-    stop: () => azurite.stop(),
+    env: { ...env, FLEET_TABLES_CONNECTION: azuriteConnectionString(azurite.port) },
+    notes: [`Table storage: ${how} on 127.0.0.1:${azurite.port}, data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`],
+    stop: () => azurite.release(),
   };
 }

@@ -4,6 +4,7 @@
  * invoked function needs.
  */
 import "./api";
+import "./dashboard";
 import "./digest";
 import "./retention";
 import "./sweep";

@@ -100,6 +100,13 @@ param entraAllowedAudiences string[] = []
 @description('Client (application) ids of the apps allowed to call the API besides the API registration itself (its own sign-in). Tokens issued to any other client are refused.')
 param entraAllowedClientApplications string[] = []
 
+@description('E-mail addresses alerted on fleet telemetry (docs/telemetry.md); empty: no action group and no alert rules.')
+param alertEmails string[] = []
+
+@minValue(1)
+@description('Alert when failing components rise by more than this from one sweep to the next.')
+param alertFailingRise int = 10
+
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var names = {
@@ -304,6 +311,19 @@ module appSettings 'modules/app-settings.bicep' = {
     appRoles
     keyVault
   ]
+}
+
+module alerts 'modules/alerts.bicep' = if (!empty(alertEmails)) {
+  name: 'alerts'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    location: location
+    tags: tags
+    emails: alertEmails
+    failingRiseThreshold: alertFailingRise
+    nameSuffix: resourceToken
+  }
 }
 
 module subscriptionReaders 'modules/subscription-reader.bicep' = [

@@ -17,8 +17,8 @@ const path = require("node:path");
 /** Relative to the project root; azure.yaml `dist` points here. */
 const STAGING_DIR = "dist/deploy";
 const ZIP_FILE = "dist/fleet-health.zip";
-/** What tsc emits for the app (tsconfig include); anything else under dist/ is not deployed. */
-const COMPILED_DIRS = ["dist/functions", "dist/shared"];
+/** What tsc and web/build.mjs emit for the app; anything else under dist/ is not deployed. */
+const COMPILED_DIRS = ["dist/functions", "dist/shared", "dist/web"];
 
 /**
  * Install paths (`node_modules/...`) of the packages a production install holds.

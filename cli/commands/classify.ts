@@ -31,7 +31,7 @@ export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
     try {
       request = JSON.parse(line);
     } catch (err) {
-      throw new Error(`not JSON: ${(err as Error).message}`);
+      throw new Error(`not JSON: ${(err as Error).message}`, { cause: err });
     }
     if (typeof request !== "object" || request === null || Array.isArray(request)) throw new Error(`expected a JSON object with a "message"`);
     const { message, context } = request as { message?: unknown; context?: unknown };
@@ -64,12 +64,44 @@ export function describe(classification: Classification, entry: CatalogEntry | u
   return lines;
 }
 
+/** Output is written in pieces of about this many characters: one write per line was a third of the run's time. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * `--jsonl`: one answer line per input line, in order. Answers are gathered and written together, when a
+ * piece is full or, at the latest, once the input lines already read are answered (a macrotask later), so
+ * a slow producer still sees each answer promptly.
+ */
+async function classifyLines(io: CliIo): Promise<void> {
+  let batch: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!batch.length) return;
+    io.stdout(batch.join("\n"));
+    batch = [];
+    size = 0;
+  };
+  for await (const line of io.stdin()) {
+    const answer = JSON.stringify(classifyLine(line));
+    batch.push(answer);
+    size += answer.length;
+    if (size >= BATCH_CHARS) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  }
+  flush();
+}
+
 /** `classify [--jsonl] [--component C] [--extension-type T] [MESSAGE]` */
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { options, positional } = parseArgs(args, { switches: ["jsonl"], values: ["component", "extension-type"] });
   if (options.jsonl) {
     if (positional.length) throw new UsageError("--jsonl reads messages from standard input; give no MESSAGE argument");
-    for await (const line of io.stdin()) io.stdout(JSON.stringify(classifyLine(line)));
+    await classifyLines(io);
     return 0;
   }
   const message = positional.join(" ");

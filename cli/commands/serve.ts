@@ -3,6 +3,7 @@
  * /api and the timers on their schedules, loading the app from package.json `main` like the real host.
  * With no Table storage configured it starts the embedded Azurite first (see dev/embedded).
  */
+import * as net from "node:net";
 import { intSetting, setting } from "../../shared/core/config";
 import { withEmbeddedTables } from "../../dev/embedded";
 import { loadApp, routePrefix } from "../../dev/host/registrations";
@@ -16,6 +17,35 @@ function untilSignal(): Promise<string> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+}
+
+/** The local host's port is taken: says which port and which setting changes it. */
+export class PortInUseError extends Error {
+  readonly code = "PortInUse";
+  constructor(readonly port: number, options?: ErrorOptions) {
+    super(`port ${port} on 127.0.0.1 is already in use; set FLEET_PORT to a free port (e.g. FLEET_PORT=${port + 1}) or stop what listens there`, options);
+    this.name = "PortInUseError";
+  }
+}
+
+function inUse(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE";
+}
+
+/** Fails early with PortInUseError when the port is taken (`start --serve` checks before it sweeps). */
+export async function assertPortFree(port: number): Promise<void> {
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once("error", reject);
+      probe.listen(port, "127.0.0.1", () => resolve());
+    });
+  } catch (err) {
+    if (inUse(err)) throw new PortInUseError(port, { cause: err });
+    throw err;
+  } finally {
+    await new Promise<void>((resolve) => (probe.listening ? probe.close(() => resolve()) : resolve()));
+  }
 }
 
 export async function run(args: string[], io: CliIo, options: { until?: Promise<unknown> } = {}): Promise<number> {
@@ -37,8 +67,11 @@ export async function run(args: string[], io: CliIo, options: { until?: Promise<
       timers: !flags["no-timers"],
       env: tables.env,
       log: (line) => io.stdout(`[${new Date().toISOString()}] ${line}`),
+    }).catch((err: unknown) => {
+      throw inUse(err) ? new PortInUseError(port, { cause: err }) : err;
     });
     io.stdout(`fleet-health local host listening on ${host.url}/${routePrefix()} (${apiKey ? "key required: x-functions-key header or ?code=" : "no key configured: FLEET_API_KEY unset"}); Ctrl+C stops it`);
+    io.stdout(`Dashboard: ${host.url}/${routePrefix()}/dashboard/${apiKey ? " (it asks for FLEET_API_KEY once per browser tab)" : ""}`);
     const signal = await (options.until ?? untilSignal());
     io.stdout(`stopping${typeof signal === "string" ? ` (${signal})` : ""}`);
     await host.stop();

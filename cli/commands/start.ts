@@ -5,7 +5,7 @@
  * prints a readable fleet summary and the digest of the last 24 hours (stored, not sent);
  * `--serve` then keeps the local host running (API under /api, timers) over the same environment.
  */
-import { setting, settingOrDefault } from "../../shared/core/config";
+import { apiBaseUrl, intSetting, setting, settingOrDefault } from "../../shared/core/config";
 import { renderText, runDigestFromEnv } from "../../shared/digest";
 import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
@@ -13,8 +13,9 @@ import { firstItem, fleetHistoryOptionsFromEnv, openFleetHistory } from "../../s
 import { runSweep, type SweepResult } from "../../shared/sweep";
 import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
 import { preferSmallHeap } from "../../shared/sweep/memory";
+import { withRunDeadline } from "../../shared/core/deadline";
 import { type CliIo, parseArgs, UsageError } from "../io";
-import { run as serve } from "./serve";
+import { assertPortFree, run as serve } from "./serve";
 
 const DEFAULT_SIMULATED_CLUSTERS = 300;
 /** Share of the simulated fleet that changes between two runs, so the timeline has something to show. */
@@ -25,6 +26,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const clusters = options.clusters === undefined ? DEFAULT_SIMULATED_CLUSTERS : Number(options.clusters);
   if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100_000) throw new UsageError(`--clusters must be a whole number from 1 to 100000, got "${options.clusters}"`);
   const simulate = !azureConfigured(io.env);
+  // A busy port is found before the sweep, not after it (serve checks again when it listens).
+  if (options.serve) await assertPortFree(intSetting("port", io.env));
 
   const tables = await withEmbeddedTables(io.env);
   let simulator: ArmSimulator | undefined;
@@ -49,15 +52,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout("");
     io.stdout("Sweeping ...");
     preferSmallHeap();
-    const result = await runSweep(
-      await sweepOptionsFromEnv(env, { history, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
+    const result = await withRunDeadline(env, async (signal) =>
+      runSweep(await sweepOptionsFromEnv(env, { history, signal, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) })),
     );
     for (const line of formatSweep(result)) io.stdout(line);
     if (result.summary.nothingRead) return 1;
 
     io.stdout("");
     const digest = await runDigestFromEnv({ env, send: false });
-    io.stdout(renderText(digest.stored.digest, { apiBaseUrl: settingOrDefault("digestApiBaseUrl", env) }));
+    io.stdout(renderText(digest.stored.digest, { apiBaseUrl: apiBaseUrl(env) }));
 
     // Functions read their settings from process.env, as in Azure; the host and its timers too.
     if (options.serve) {
@@ -65,7 +68,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return await serve([], { ...io, env });
     }
     io.stdout("");
-    io.stdout("Next: `npm start -- --serve` keeps the API on http://127.0.0.1:7071/api with the timers running;");
+    io.stdout(`Next: \`npm start -- --serve\` keeps the dashboard on http://127.0.0.1:${intSetting("port", env)}/api/dashboard/ and the API running, with the timers;`);
     io.stdout("      `npx fleet-health classify \"<error message>\"` explains one error; see README.md.");
     return 0;
   } finally {
@@ -77,13 +80,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 /** The readable fleet summary: what a platform engineer looks at first. */
 export function formatSweep({ summary, snapshot }: SweepResult): string[] {
   const kinds = { arc: 0, aks: 0 };
-  const unhealthyClusters = snapshot.clusters.filter((c) => c.state !== "healthy");
+  const failingClusters = snapshot.clusters.filter((c) => c.state === "failing" || c.state === "degraded").length;
+  const otherClusters = snapshot.clusters.filter((c) => c.state === "pending" || c.state === "unknown").length;
   for (const c of snapshot.clusters) kinds[c.kind]++;
   const lines = [
     "",
     `Fleet: ${summary.clusters} clusters (${kinds.arc} Arc, ${kinds.aks} AKS), ${summary.components} components, sweep ${summary.sweepId}`,
-    `  ${Object.entries(summary.byState).map(([state, n]) => `${state} ${n}`).join(" · ")}`,
-    `  ${unhealthyClusters.length} clusters need attention; ${summary.transitions} changes recorded; ${summary.armRequests} ARM requests in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `  Components by state: ${Object.entries(summary.byState).map(([state, n]) => `${state} ${n}`).join(" · ")}`,
+    `  Clusters with a failing or degraded component: ${failingClusters}; pending or unknown: ${otherClusters}`,
+    `  ${summary.transitions} component state changes recorded; ${summary.armRequests} ARM requests in ${(summary.durationMs / 1000).toFixed(1)} s`,
   ];
   if (summary.partial) {
     lines.push(`  PARTIAL: ${summary.partialScopes.length} scopes could not be read; their clusters are unknown, not healthy:`);
@@ -91,7 +96,7 @@ export function formatSweep({ summary, snapshot }: SweepResult): string[] {
   }
   const top = Object.entries(summary.byCatalogId).sort((a, b) => b[1] - a[1]);
   if (top.length) {
-    lines.push("", "Failures by documented problem:");
+    lines.push("", "Failing or degraded components by catalog entry:");
     for (const [id, n] of top.slice(0, 12)) lines.push(`  ${String(n).padStart(5)}  ${id}`);
     if (top.length > 12) lines.push(`  ... and ${top.length - 12} more entries`);
   }

@@ -8,6 +8,7 @@ import { withEmbeddedTables } from "../../dev/embedded";
 import { runSweep, SweepSummary } from "../../shared/sweep";
 import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
 import { preferSmallHeap } from "../../shared/sweep/memory";
+import { withRunDeadline } from "../../shared/core/deadline";
 import { CliIo, parseArgs, UsageError } from "../io";
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -18,8 +19,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     for (const note of tables.notes) io.stderr(note);
     const history = await openFleetHistory(fleetHistoryOptionsFromEnv(tables.env));
-    const sweep = await sweepOptionsFromEnv(tables.env, { history, onProgress: (p) => io.stderr(`sweep ${p.message}`) });
-    const { summary } = await runSweep(sweep);
+    const { summary } = await withRunDeadline(tables.env, async (signal) => runSweep(await sweepOptionsFromEnv(tables.env, { history, signal, onProgress: (p) => io.stderr(`sweep ${p.message}`) })));
     for (const line of describe(summary)) (options.json ? io.stderr : io.stdout)(line);
     if (options.json) io.stdout(JSON.stringify(contractSummary(summary)));
     return summary.nothingRead ? 1 : 0;

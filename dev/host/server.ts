@@ -101,8 +101,6 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
   const prefix = (options.routePrefix ?? "api").replace(/^\/+|\/+$/g, "");
   const limit = options.maxBodyBytes ?? HOST_MAX_BODY_BYTES;
   const routes = compileRoutes(options.registrations.http);
-  const timerRunner = options.timers === false ? undefined : startTimers(options.registrations.timers, { env: options.env, log });
-  const queueRunner = options.queues === false ? undefined : startQueueTriggers(options.registrations.queues, { env: options.env, log, settings: options.queueSettings ?? readQueueSettings(projectRoot()) });
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -171,10 +169,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     res.end(method === "HEAD" ? undefined : payload);
   }
 
+  // Listen before the timers start: a busy port must end the host, not leave timers keeping the process alive.
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.hostname ?? "127.0.0.1", () => resolve());
   });
+  const timerRunner = options.timers === false ? undefined : startTimers(options.registrations.timers, { env: options.env, log });
+  const queueRunner = options.queues === false ? undefined : startQueueTriggers(options.registrations.queues, { env: options.env, log, settings: options.queueSettings ?? readQueueSettings(projectRoot()) });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.hostname ?? "127.0.0.1"}:${port}`;
   for (const { reg } of routes) log(`${reg.name}: [${reg.methods.join(",")}] ${url}/${prefix ? `${prefix}/` : ""}${reg.route}${reg.authLevel === "anonymous" ? "" : options.apiKey ? " (key required)" : ""}`);

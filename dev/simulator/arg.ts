@@ -7,8 +7,8 @@ import type { ComponentRef, SimulatedFleet } from "./fleet";
 import { componentId } from "./fleet";
 import { API_VERSION_PATTERN, argError, base64urlJson, fromBase64urlJson, missingApiVersion, ok, type SimResponse } from "./http";
 import { KqlError, matches, parseQuery, type ParsedQuery } from "./kql";
-import { hhmmss, type QuotaWindows } from "./limits";
-import { argRow, argType, type Json, type JsonObject, type RenderContext } from "./render";
+import { hhmmss, type QuotaWindows, type ResetRounding } from "./limits";
+import { argRow, argType, subscriptionRow, type Json, type JsonObject, type RenderContext } from "./render";
 import type { FaultSpec, SimulatorStats } from "./types";
 
 export interface ArgContext {
@@ -17,6 +17,7 @@ export interface ArgContext {
   faults(): FaultSpec;
   tenantSubscriptionLimit: number;
   quota?: QuotaWindows;
+  quotaRounding?: ResetRounding;
   stats: SimulatorStats;
 }
 
@@ -67,20 +68,30 @@ function resolveScope(ctx: ArgContext, body: QueryBody): { subscriptions: string
   return { subscriptions: limitHit ? candidates.slice(0, ctx.tenantSubscriptionLimit) : candidates, limitHit };
 }
 
-const rowCache = new WeakMap<SimulatedFleet, Map<string, { version: number; rows: ComponentRef[] }>>();
+/** A resource row, or a `resourcecontainers` row rendered up front. */
+type RowRef = ComponentRef | { id: string; container: JsonObject };
+
+const rowCache = new WeakMap<SimulatedFleet, Map<string, { version: number; rows: RowRef[] }>>();
 
 /** The rows a query matches in its scope, sorted by id (ordinal), cached per fleet version. */
-function matchingRows(fleet: SimulatedFleet, query: ParsedQuery, key: string, subscriptions: string[]): ComponentRef[] {
+function matchingRows(fleet: SimulatedFleet, query: ParsedQuery, key: string, subscriptions: string[]): RowRef[] {
   let cache = rowCache.get(fleet);
   if (!cache) rowCache.set(fleet, (cache = new Map()));
   const hit = cache.get(key);
   if (hit && hit.version === fleet.version) return hit.rows;
   const inScope = new Set(subscriptions);
-  const rows: ComponentRef[] = [];
+  const rows: RowRef[] = [];
   const consider = (ref: ComponentRef) => {
     if (matches(query, { type: argType(ref), subscriptionId: ref.cluster.subscriptionId, resourceGroup: ref.cluster.resourceGroup.toLowerCase(), name: ref.component?.name ?? ref.cluster.name, id: ref.id })) rows.push(ref);
   };
-  for (const cluster of fleet.clusters) {
+  if (query.table === "resourcecontainers") {
+    fleet.subscriptions.forEach((subscriptionId, index) => {
+      const container = subscriptionRow(subscriptionId, index);
+      const fields = { type: String(container.type), subscriptionId, resourceGroup: "", name: String(container.name), id: String(container.id) };
+      if (inScope.has(subscriptionId.toLowerCase()) && matches(query, fields)) rows.push({ id: fields.id, container });
+    });
+  }
+  for (const cluster of query.table === "resourcecontainers" ? [] : fleet.clusters) {
     if (!inScope.has(cluster.subscriptionId.toLowerCase())) continue;
     if (query.table === "resources") consider({ id: cluster.id, cluster });
     else for (const component of cluster.components) consider({ id: componentId(cluster, component), cluster, component });
@@ -93,7 +104,7 @@ function matchingRows(fleet: SimulatedFleet, query: ParsedQuery, key: string, su
 }
 
 /** Index of the first row after `id` in the query's order. */
-function after(rows: ComponentRef[], id: string, descending: boolean): number {
+function after(rows: RowRef[], id: string, descending: boolean): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
@@ -154,7 +165,7 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
 
   const now = Date.now();
   const quota = ctx.quota?.take(token, now);
-  const quotaHeaders: Record<string, string> = quota ? { "x-ms-user-quota-remaining": String(quota.remaining), "x-ms-user-quota-resets-after": hhmmss(quota.resetsInMs) } : {};
+  const quotaHeaders: Record<string, string> = quota ? { "x-ms-user-quota-remaining": String(quota.remaining), "x-ms-user-quota-resets-after": hhmmss(quota.resetsInMs, ctx.quotaRounding) } : {};
   if (quota && !quota.allowed) {
     ctx.stats.argThrottled++;
     const headers = ctx.faults().argRetryAfter ? { ...quotaHeaders, "retry-after": String(Math.max(1, Math.ceil(quota.resetsInMs / 1000))) } : quotaHeaders;
@@ -209,7 +220,7 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
   const page = rows.slice(start, start + size);
   const render = ctx.render();
   const lag = ctx.faults().argLagMs;
-  const data = page.map((ref) => project(argRow(lag ? ctx.fleet.asOf(ref, render.now - lag) : ref, render), query.project));
+  const data = page.map((ref) => project("container" in ref ? ref.container : argRow(lag ? ctx.fleet.asOf(ref, render.now - lag) : ref, render), query.project));
   const more = start + page.length < rows.length;
   ctx.stats.argRowsServed += data.length;
   ctx.stats.pagesServed++;

@@ -211,7 +211,7 @@ export class SimulatedFleet {
       else if (which === 4) Object.assign(cluster, { provisioningState: "Failed", catalogId: "arc-service-timeout" });
       else Object.assign(cluster, { agentErrors: [...ARC_AGENT_FAILURES], catalogId: null });
     } else {
-      if (which <= 2) Object.assign(cluster, { powerState: "Stopped", catalogId: null });
+      if (which <= 2) Object.assign(cluster, { powerState: "Stopped", catalogId: "aks-cluster-stopped" });
       else Object.assign(cluster, { provisioningState: "Failed", catalogId: null });
     }
   }

@@ -6,7 +6,7 @@
  * Grammar (keywords and table names case-insensitive, strings in '...' or "..."):
  *
  *   query     := table ( '|' stage )*
- *   table     := 'resources' | 'kubernetesconfigurationresources'
+ *   table     := 'resources' | 'kubernetesconfigurationresources' | 'resourcecontainers' (subscriptions only)
  *   stage     := 'where' predicate ( 'or' predicate )*
  *              | 'project' column ( ',' column )*
  *              | ( 'order' | 'sort' ) 'by' 'id' [ 'asc' | 'desc' ]
@@ -21,7 +21,7 @@
  * which is what keeps $skipToken paging stable.
  */
 
-export const ARG_TABLES = ["resources", "kubernetesconfigurationresources"] as const;
+export const ARG_TABLES = ["resources", "kubernetesconfigurationresources", "resourcecontainers"] as const;
 export type ArgTable = (typeof ARG_TABLES)[number];
 
 export const ARG_COLUMNS = ["id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation"] as const;

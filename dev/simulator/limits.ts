@@ -30,9 +30,18 @@ export class QuotaWindows {
   }
 }
 
-/** `hh:mm:ss`, rounded up to whole seconds, as in `x-ms-user-quota-resets-after`. */
-export function hhmmss(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
+/**
+ * How `x-ms-user-quota-resets-after` is rounded to whole seconds. The documentation does not say, so
+ * the simulator can do each: a client must stay under the quota whichever a server picks.
+ */
+export type ResetRounding = "up" | "down" | "nearest";
+export const RESET_ROUNDINGS: readonly ResetRounding[] = ["up", "down", "nearest"];
+
+const ROUND: Record<ResetRounding, (x: number) => number> = { up: Math.ceil, down: Math.floor, nearest: Math.round };
+
+/** `hh:mm:ss` in whole seconds, as in `x-ms-user-quota-resets-after` (rounded up unless told otherwise). */
+export function hhmmss(ms: number, rounding: ResetRounding = "up"): string {
+  const total = Math.max(0, ROUND[rounding](ms / 1000));
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
 }

@@ -409,3 +409,25 @@ export function argRow(ref: ComponentRef, ctx: RenderContext): JsonObject {
   if (properties !== undefined) row.properties = properties;
   return row;
 }
+
+/** A subscription's row in the `resourcecontainers` table: there `name` is the display name. */
+export function subscriptionRow(subscriptionId: string, index: number): JsonObject {
+  return {
+    id: `/subscriptions/${subscriptionId}`,
+    name: `Fleet ${String(index + 1).padStart(2, "0")} (simulated)`,
+    type: "microsoft.resources/subscriptions",
+    tenantId: TENANT_ID,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId,
+    managedBy: "",
+    sku: null,
+    plan: null,
+    tags: {},
+    identity: null,
+    zones: null,
+    extendedLocation: null,
+    properties: { state: "Enabled", subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" } },
+  };
+}

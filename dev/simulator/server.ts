@@ -66,7 +66,7 @@ export class SimulatorHandler {
   private route(req: IncomingMessage, url: URL, body: string, token: string): SimResponse {
     const common = { fleet: this.fleet, render: () => this.render(), faults: () => this.faults.current, stats: this.stats };
     if (req.method === "POST" && /^\/providers\/Microsoft\.ResourceGraph\/resources\/?$/i.test(url.pathname)) {
-      return handleArg({ ...common, quota: this.quota, tenantSubscriptionLimit: this.options.tenantSubscriptionLimit ?? 10_000 }, token, url, body);
+      return handleArg({ ...common, quota: this.quota, quotaRounding: this.options.argQuota ? this.options.argQuota.rounding : undefined, tenantSubscriptionLimit: this.options.tenantSubscriptionLimit ?? 10_000 }, token, url, body);
     }
     if (req.method === "GET" && /^\/subscriptions\//i.test(url.pathname)) {
       return handleArm({ ...common, bucket: this.bucket, endpoint: () => this.endpoint, pageSize: this.options.armPageSize ?? 2 }, token, url);

@@ -3,6 +3,7 @@
  * what it counts. The simulator stands in for Azure Resource Graph and Microsoft.KubernetesConfiguration
  * so the real SDK clients can be exercised over HTTPS without reaching Azure.
  */
+import type { ResetRounding } from "./limits";
 
 export interface FleetSpec {
   /** Deterministic seed: the same spec gives the same fleet, byte for byte. */
@@ -85,8 +86,11 @@ export interface SimulatorOptions {
   fleet?: Partial<FleetSpec>;
   /** Added to every response (default 0). */
   latencyMs?: number;
-  /** ARG quota per bearer token; default 15 per 5000 ms (a fixed window from the first query). */
-  argQuota?: { perWindow: number; windowMs: number } | false;
+  /**
+   * ARG quota per bearer token; default 15 per 5000 ms (a fixed window from the first query), with
+   * `x-ms-user-quota-resets-after` rounded up to whole seconds unless `rounding` says otherwise.
+   */
+  argQuota?: { perWindow: number; windowMs: number; rounding?: ResetRounding } | false;
   /** ARM read token bucket per subscription; default 250 tokens, 25 per second. */
   armReadBucket?: { size: number; refillPerSecond: number } | false;
   faults?: FaultSpec;

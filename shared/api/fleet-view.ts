@@ -5,59 +5,21 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
-import { tagsOfFacts } from "../health/facts";
 import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
 import { collect, firstItem } from "../store";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
+import type { ClusterRowBody, SummaryBody } from "./schemas";
+import { clusterArmIdOf } from "./views";
+import { FleetGaugeBuilder, type FleetGauges } from "../telemetry/gauges";
 
-export interface ClusterRow {
-  id: string;
-  name: string;
-  kind: ClusterKind;
-  subscriptionId: string;
-  resourceGroup: string;
-  state: HealthState;
-  components: number;
-  /** Components failing or degraded. */
-  openFailures: number;
-  extensionTypes: string[];
-  catalogIds: string[];
-  /** Earliest start of a failure episode still open on the cluster. */
-  failingSince?: string;
-  lastSeenAt: string;
-  /** The cluster was not read in the latest sweeps; its state is the last known one. */
-  dark: boolean;
-  /** The cluster's Azure tags, as the latest sweep read them. */
-  tags?: Record<string, string>;
-}
+/** A cluster as the view keeps it: the API's row without its links (added when sent). */
+export type ClusterRow = Omit<ClusterRowBody, "href" | "links">;
 
 export type StateCounts = Record<HealthState, number>;
 
-export interface FleetSummary {
-  /** The latest recorded sweep, complete or not. */
-  latestSweep: SweepBrief | null;
-  /** Time of the last sweep that read every scope. */
-  lastCompleteSweep: SweepBrief | null;
-  partial: boolean;
-  partialScopes: SweepRecord["partialScopes"];
-  clusters: { total: number; byState: StateCounts; byKind: Record<ClusterKind, { total: number; byState: StateCounts }>; bySubscription: Record<string, { total: number; byState: StateCounts }>; dark: number };
-  components: { total: number; byState: StateCounts };
-  failures: {
-    open: number;
-    byCatalogId: Record<string, number>;
-    byCategory: Record<string, number>;
-    /** Open failures no catalog entry matched. */
-    unclassified: number;
-  };
-  extensions: Record<string, { total: number; byState: StateCounts }>;
-}
+export type FleetSummary = SummaryBody;
 
-export interface SweepBrief {
-  sweepId: string;
-  startedAt: string;
-  finishedAt: string;
-  partial: boolean;
-}
+type SweepBrief = NonNullable<FleetSummary["latestSweep"]>;
 
 export interface FleetView {
   /** Latest sweep id the view was built for (undefined before the first sweep). */
@@ -69,6 +31,10 @@ export interface FleetView {
   /** Components failing or degraded, oldest episode first. */
   openFailures: ComponentRecord[];
   summary: FleetSummary;
+  /** Subscription display names by lower-case id, from the latest sweeps that read them. */
+  subscriptionNames: Readonly<Record<string, string>>;
+  /** The fleet gauges of `/metrics`, from the same pass. */
+  gauges: FleetGauges;
 }
 
 const OPEN_STATES: ReadonlySet<HealthState> = new Set(["failing", "degraded"]);
@@ -107,7 +73,11 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
     extensions: {},
   };
   const openFailures: ComponentRecord[] = [];
+  // A partial latest sweep may lack some names: the last complete one fills them in.
+  const subscriptionNames = { ...lastComplete?.subscriptionNames, ...latest?.subscriptionNames };
+  const gauges = new FleetGaugeBuilder(getEntry);
   for (const record of records) {
+    gauges.addComponent(record);
     let group = groups.get(record.clusterId);
     if (!group) groups.set(record.clusterId, (group = []));
     group.push(record);
@@ -127,13 +97,16 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   const clusters: ClusterRow[] = [];
   for (const [clusterId, group] of groups) {
     const own = group.find((c) => c.kind === "cluster") ?? group[0];
-    const tags = own.kind === "cluster" ? tagsOfFacts(own.facts) : undefined;
     const row: ClusterRow = {
       id: clusterId,
+      armId: clusterArmIdOf(own),
       name: own.clusterName,
       kind: own.clusterKind,
       subscriptionId: own.subscriptionId,
+      ...(subscriptionNames[own.subscriptionId] ? { subscriptionName: subscriptionNames[own.subscriptionId] } : {}),
       resourceGroup: own.resourceGroup,
+      ...(own.location ? { location: own.location } : {}),
+      ...(own.tags ? { tags: own.tags } : {}),
       state: worstState(group.map((c) => c.state)),
       components: group.length,
       openFailures: 0,
@@ -141,7 +114,6 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       catalogIds: [...new Set(group.flatMap((c) => (c.catalogId && isOpenFailure(c.state) ? [c.catalogId] : [])))].sort(),
       lastSeenAt: group.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
       dark: Boolean(own.dark),
-      ...(tags ? { tags } : {}),
     };
     for (const c of group) {
       if (!isOpenFailure(c.state)) continue;
@@ -149,15 +121,17 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
       row.failingSince = minIso(row.failingSince, c.firstSeenFailingAt);
     }
     clusters.push(row);
+    gauges.addCluster({ kind: row.kind, state: row.state, facts: own.facts });
     summary.clusters.total++;
     summary.clusters.byState[row.state]++;
     bump(summary.clusters.byKind, row.kind, row.state);
     bump(summary.clusters.bySubscription, row.subscriptionId, row.state);
+    if (row.subscriptionName) summary.clusters.bySubscription[row.subscriptionId].name = row.subscriptionName;
     if (row.dark) summary.clusters.dark++;
   }
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   openFailures.sort((a, b) => (a.firstSeenFailingAt ?? "").localeCompare(b.firstSeenFailingAt ?? "") || a.id.localeCompare(b.id));
-  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary };
+  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary, subscriptionNames, gauges: gauges.result(summary.partialScopes.length) };
 }
 
 /**

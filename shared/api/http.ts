@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import type { HttpMethod, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { Static, TSchema } from "@sinclair/typebox";
+import type * as Schemas from "./schemas";
 import { ApiError } from "./errors";
 import { parseQuery, type ParsedQuery, type QuerySpec } from "./params";
 import type { ApiServices } from "./services";
@@ -18,18 +20,20 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface PathParamSpec {
   description: string;
+  /** The form the handler checks (a regular expression source), for the document. */
+  pattern?: string;
 }
 
 export interface BodySpec {
   description: string;
-  /** JSON Schema of the body, for OpenAPI. */
-  schema: Record<string, unknown>;
+  /** The body's schema in ./schemas.ts: the handler validates against it, the document shows it. */
+  schema: SchemaRef;
 }
 
 /** A handler's answer before serialization: JSON with 200 unless told otherwise. */
-export interface ApiResult {
+export interface ApiResult<B = unknown> {
   status?: number;
-  body: unknown;
+  body: B;
   headers?: Record<string, string>;
 }
 
@@ -49,7 +53,15 @@ export type RouteMethod = "GET" | "POST" | "PATCH" | "DELETE";
 /** Methods whose request carries a body. */
 export const BODY_METHODS: readonly string[] = ["POST", "PATCH"];
 
-export interface RouteDef<Q extends QuerySpec = QuerySpec> {
+/** The name of a schema exported by ./schemas.ts. */
+export type SchemaName = { [K in keyof typeof Schemas]: (typeof Schemas)[K] extends TSchema ? K : never }[keyof typeof Schemas];
+/** A named schema, or a plain JSON Schema written inline (the operator routes' ./operations-schemas.ts). */
+export type SchemaRef = SchemaName | { readonly [keyword: string]: unknown };
+/** The TypeScript type of the body a named schema describes (`unknown` for an inline one). */
+export type BodyOf<N extends SchemaRef> = N extends SchemaName ? Named<N> : unknown;
+type Named<N extends SchemaName> = Static<(typeof Schemas)[N]>;
+
+export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaRef = SchemaRef> {
   /** Function name in Azure. */
   name: string;
   /** Route template below the `api` prefix, in Functions syntax. */
@@ -63,17 +75,21 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec> {
   path?: Record<string, PathParamSpec>;
   query?: Q;
   body?: BodySpec;
-  /** JSON Schema of the 200 response. */
-  response: Record<string, unknown>;
+  /** Schema of the 200 response, by its name in ./schemas.ts: it types what `handle` returns. */
+  response: R;
+  /** A POST that creates answers 201 with this body. */
+  created?: SchemaRef;
+  /** Media type of the 200 response when it is not JSON; the handler's body is then sent as the text it is. */
+  contentType?: string;
   /** Statuses besides 200 this route answers on purpose (404 for a missing cluster ...). */
   errors?: number[];
-  handle(call: ApiCall<Q>): Promise<ApiResult>;
+  handle(call: ApiCall<Q>): Promise<ApiResult<BodyOf<R>>>;
 }
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
-/** Defines a route with its query type inferred; GET and function keys unless it says otherwise. */
-export function defineRoute<Q extends QuerySpec>(def: Omit<RouteDef<Q>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q>, "methods" | "authLevel">>): RouteDef {
+/** Defines a route with its query and response types inferred; GET and function keys unless it says otherwise. */
+export function defineRoute<Q extends QuerySpec, R extends SchemaRef>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
   return { methods: ["GET"], authLevel: "function", ...def } as unknown as RouteDef;
 }
 
@@ -98,11 +114,11 @@ function errorResponse(err: ApiError): HttpResponseInit {
   return { status: err.status, jsonBody: err.toBody(), headers: { "cache-control": "no-store", ...err.headers } };
 }
 
-function jsonResponse(req: HttpRequest, result: ApiResult): HttpResponseInit {
+function jsonResponse(req: HttpRequest, result: ApiResult, contentType?: string): HttpResponseInit {
   const status = result.status ?? 200;
-  const text = JSON.stringify(result.body);
+  const text = contentType ? String(result.body) : JSON.stringify(result.body);
   const etag = etagOf(text);
-  const headers = { "content-type": "application/json; charset=utf-8", etag, "cache-control": "no-cache", ...result.headers };
+  const headers = { "content-type": contentType ?? "application/json; charset=utf-8", etag, "cache-control": "no-cache", ...result.headers };
   if (status === 200 && etagMatches(req.headers.get("if-none-match"), etag)) return { status: 304, headers: { etag, "cache-control": "no-cache" } };
   return { status, body: text, headers };
 }
@@ -145,7 +161,7 @@ export function toHttpHandler(def: RouteDef, services: () => Promise<ApiServices
       if (declared > limit) throw tooLarge(limit);
       const query = parseQuery(req.query, def.query ?? {});
       const body = BODY_METHODS.includes(req.method.toUpperCase()) ? await readBody(req, limit) : undefined;
-      return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }));
+      return jsonResponse(req, await def.handle({ req, ctx, query, params: req.params, body, services }), def.contentType);
     } catch (err) {
       return errorResponse(err instanceof ApiError ? err : unexpected(err, ctx));
     }

@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the route table so it cannot drift from the routes. */
-import { allowedMethods, BODY_METHODS, MAX_BODY_BYTES, type RouteDef, type RouteMethod } from "./http";
+import { allowedMethods, BODY_METHODS, MAX_BODY_BYTES, type RouteDef, type RouteMethod, type SchemaRef } from "./http";
 import type { ParamSpec } from "./params";
-import { ref, SCHEMAS } from "./schemas";
+import * as schemas from "./schemas";
 
 /** `clusters/{id:int}` or `files/{*rest}` in Functions syntax to an OpenAPI path `/clusters/{id}`. */
 export function openApiPath(route: string): string {
@@ -21,15 +21,19 @@ function paramSchema(spec: ParamSpec): Record<string, unknown> {
   }
 }
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ref("Error") } } });
+/** A named schema from ./schemas.ts, or an inline one as given. */
+const schemaOf = (ref: SchemaRef) => (typeof ref === "string" ? schemas[ref] : ref);
+
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: schemas.ErrorBody } } });
 
 function operation(def: RouteDef, method: RouteMethod) {
   const parameters = [
-    ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string" } })),
+    ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string", ...(p.pattern ? { pattern: p.pattern } : {}) } })),
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {
-    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { "application/json": { schema: def.response } } },
+    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { [def.contentType ?? "application/json"]: { schema: schemaOf(def.response) } } },
+    ...(def.created && method === "POST" ? { 201: { description: "Created; the Location header names it", content: { "application/json": { schema: schemaOf(def.created) } } } } : {}),
     ...(def.methods.includes("GET") ? { 304: { description: "Not modified: the ETag in If-None-Match still matches" } } : {}),
     400: errorResponse("A parameter or the body is invalid; `error.parameter` names it"),
     ...(def.authLevel === "anonymous" ? {} : { 401: { description: "Missing or wrong function key" } }),
@@ -45,7 +49,7 @@ function operation(def: RouteDef, method: RouteMethod) {
     ...(def.description ? { description: def.description } : {}),
     tags: [def.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(def.body && BODY_METHODS.includes(method) ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: def.body.schema }, "text/plain": { schema: { type: "string" } } } } } : {}),
+    ...(def.body && BODY_METHODS.includes(method) ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: schemaOf(def.body.schema) }, "text/plain": { schema: { type: "string" } } } } } : {}),
     responses,
     ...(def.authLevel === "anonymous" ? { security: [] } : {}),
   };
@@ -70,7 +74,7 @@ export function openApiDocument(routes: readonly RouteDef[], options: { version?
     security: [{ functionKey: [] }, { functionKeyQuery: [] }],
     paths,
     components: {
-      schemas: SCHEMAS,
+      schemas: schemas.SCHEMAS,
       securitySchemes: {
         functionKey: { type: "apiKey", in: "header", name: "x-functions-key" },
         functionKeyQuery: { type: "apiKey", in: "query", name: "code" },

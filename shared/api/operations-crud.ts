@@ -103,7 +103,8 @@ export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: C
     summary: spec.summary.collection,
     query: spec.query,
     body: spec.body.create,
-    response: { oneOf: [{ type: "object", properties: { items: { type: "array", items: spec.item } }, required: ["items"] }, spec.item] },
+    response: { type: "object", properties: { items: { type: "array", items: spec.item } }, required: ["items"] },
+    created: spec.item,
     errors: [403, 409],
     async handle(call) {
       const svc = await call.services();
@@ -130,7 +131,8 @@ export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: C
     summary: spec.summary.item,
     path: { id: { description: "The id the POST returned" } },
     ...(spec.body.change ? { body: spec.body.change } : {}),
-    response: spec.item,
+    // GET and PATCH answer the item; DELETE the record as it was stored.
+    response: { oneOf: [spec.item, { type: "object", properties: { deleted: { type: "object", description: "The record as it was stored" } }, required: ["deleted"] }] },
     errors: [403, 404, 412, 428],
     async handle(call) {
       const id = call.params.id ?? "";

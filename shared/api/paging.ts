@@ -53,7 +53,9 @@ export function pageByKey<T>(list: SortedList<T>, options: { limit: number; cont
 }
 
 /** A page as the API sends it: `continuationToken` only when there is more. */
-export function pageBody<T, U = T>(page: Page<T>, map?: (item: T) => U): { items: Array<T | U>; continuationToken?: string } {
+export function pageBody<T>(page: Page<T>): { items: T[]; continuationToken?: string };
+export function pageBody<T, U>(page: Page<T>, map: (item: T) => U): { items: U[]; continuationToken?: string };
+export function pageBody<T, U>(page: Page<T>, map?: (item: T) => U): { items: Array<T | U>; continuationToken?: string } {
   return { items: map ? page.items.map(map) : page.items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
 }
 

@@ -1,123 +1,442 @@
-/** JSON Schemas (OpenAPI 3.1 dialect) of the API's bodies, shared by the route table and the document. */
+/**
+ * Every request and response shape of the API, defined once with TypeBox: each definition is a JSON
+ * Schema (OpenAPI 3.1 dialect) at run time, so the document serves it as is, and a TypeScript type
+ * through `Static`, so the handlers that build the bodies are checked against it. Request bodies are
+ * validated against the same definitions (see ./body.ts).
+ *
+ * Routes name their schemas (`response: "ClusterPage"`) and import this module only as a type, so
+ * TypeBox is loaded by the first request that needs it (the document, a classify body), not by the
+ * Functions entry point that every cold start imports.
+ */
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from "@sinclair/typebox";
 import { CATEGORIES } from "../catalog/types";
+import { CONTEXT_FIELDS, MAX_CONTEXT_VALUE } from "../catalog/context";
 import { COMPONENT_KINDS, HEALTH_STATES } from "../core/model";
 import { TRANSITION_EVENTS } from "../store/types";
 
-type Schema = Record<string, unknown>;
+/** The component schemas of the OpenAPI document, by name, in the order they are defined. */
+export const SCHEMAS: Record<string, TSchema> = {};
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const str: Schema = { type: "string" };
-const dateTime: Schema = { type: "string", format: "date-time" };
-const int: Schema = { type: "integer", minimum: 0 };
-const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: "null" }] });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: "object", properties, required });
-const map = (value: Schema): Schema => ({ type: "object", additionalProperties: value });
-const list = (items: Schema): Schema => ({ type: "array", items });
-const state: Schema = { type: "string", enum: [...HEALTH_STATES] };
-const stateCounts = obj(Object.fromEntries(HEALTH_STATES.map((s) => [s, int])));
-const counted = obj({ total: int, byState: ref("StateCounts") });
+/** Registers a component schema; the result is a `$ref` to it with the schema's static type. */
+function named<T extends TSchema>(name: string, schema: T) {
+  SCHEMAS[name] = schema;
+  return Type.Unsafe<Static<T>>({ $ref: `#/components/schemas/${name}` });
+}
+
+/** One of a list of strings, typed as their union. */
+const oneOf = <const V extends readonly string[]>(values: V) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<V[number]>>>;
+const str = (description?: string) => Type.String(description ? { description } : {});
+const dateTime = (description?: string) => Type.String({ format: "date-time", ...(description ? { description } : {}) });
+const count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const opt = Type.Optional;
+const map = <T extends TSchema>(value: T, description?: string) => Type.Record(Type.String(), value, description ? { description } : {});
 
 /** A page of items: `continuationToken` is absent on the last page. */
-export const page = (item: string): Schema => obj({ items: list(ref(item)), continuationToken: str }, ["items"]);
+export const page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), continuationToken: opt(str("Pass as `continuationToken` to get the next page")) });
+/** A list that is never paged. */
+export const itemsOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
 
-export { ref, list };
+export const ErrorBody = named(
+  "Error",
+  Type.Object({ error: Type.Object({ code: str(), message: str(), parameter: opt(str("The query or path parameter, header or body field at fault")) }) }),
+);
 
-export const SCHEMAS: Record<string, Schema> = {
-  Error: obj({ error: obj({ code: str, message: str, parameter: str }, ["code", "message"]) }),
-  StateCounts: stateCounts,
-  SweepBrief: obj({ sweepId: str, startedAt: dateTime, finishedAt: dateTime, partial: { type: "boolean" } }),
-  ScopeError: obj({ scope: str, code: str, message: str }),
-  Summary: obj({
-    latestSweep: nullable(ref("SweepBrief")),
-    lastCompleteSweep: nullable(ref("SweepBrief")),
-    partial: { type: "boolean" },
-    partialScopes: list(ref("ScopeError")),
-    clusters: obj({ total: int, byState: ref("StateCounts"), byKind: obj({ arc: counted, aks: counted }), bySubscription: map(counted), dark: int }),
-    components: obj({ total: int, byState: ref("StateCounts") }),
-    failures: obj({ open: int, byCatalogId: map(int), byCategory: map(int), unclassified: int }),
-    extensions: map(counted),
+const state = oneOf(HEALTH_STATES);
+const clusterKind = oneOf(["arc", "aks"] as const);
+export const StateCounts = named(
+  "StateCounts",
+  Type.Object(Object.fromEntries(HEALTH_STATES.map((s) => [s, count()])) as Record<(typeof HEALTH_STATES)[number], ReturnType<typeof count>>),
+);
+const Counted = named("Counted", Type.Object({ total: count(), byState: StateCounts }));
+
+export const SweepBrief = named("SweepBrief", Type.Object({ sweepId: str(), startedAt: dateTime(), finishedAt: dateTime(), partial: Type.Boolean() }));
+export const ScopeError = named("ScopeError", Type.Object({ scope: str(), code: str(), message: str() }));
+
+/** Links to the same data elsewhere: this API, the Azure portal and Resource Graph Explorer. */
+export const Links = named(
+  "Links",
+  Type.Object({
+    portalUrl: str("The resource in the Azure portal"),
+    resourceGraphUrl: str("Resource Graph Explorer with the query that returns the same Azure data"),
   }),
-  ClusterRow: obj(
-    {
-      id: str,
-      name: str,
-      kind: { type: "string", enum: ["arc", "aks"] },
-      subscriptionId: str,
-      resourceGroup: str,
-      state,
-      components: int,
-      openFailures: int,
-      extensionTypes: list(str),
-      catalogIds: list(str),
-      failingSince: dateTime,
-      lastSeenAt: dateTime,
-      dark: { type: "boolean" },
-      href: str,
-    },
-    ["id", "name", "kind", "subscriptionId", "resourceGroup", "state", "components", "openFailures", "extensionTypes", "catalogIds", "lastSeenAt", "dark", "href"],
-  ),
-  Evidence: obj({ field: str, value: str, code: str }, ["field", "value"]),
-  Component: obj(
-    {
-      id: str,
-      kind: { type: "string", enum: [...COMPONENT_KINDS] },
-      name: str,
-      extensionType: str,
-      parentId: str,
-      state,
-      reason: str,
-      message: str,
-      evidence: list(ref("Evidence")),
-      catalogId: nullable(str),
-      confidence: { type: "number" },
-      fingerprint: str,
-      firstSeenFailingAt: dateTime,
-      lastTransitionAt: dateTime,
-      lastSeenAt: dateTime,
-      dark: { type: "boolean" },
-      facts: map(str),
-    },
-    ["id", "kind", "name", "state", "reason", "message", "evidence", "catalogId", "lastTransitionAt", "lastSeenAt"],
-  ),
-  Remedy: obj({ id: str, title: str, category: str, severity: str, cause: str, steps: list(obj({ text: str, command: str }, ["text"])), docUrl: str }),
-  OpenFailure: obj(
-    { componentId: str, componentName: str, componentKind: str, clusterId: str, clusterName: str, subscriptionId: str, extensionType: str, state, reason: str, message: str, since: dateTime, catalogId: nullable(str), fingerprint: str, entry: nullable(ref("Remedy")) },
-    ["componentId", "componentName", "componentKind", "clusterId", "clusterName", "subscriptionId", "state", "reason", "message", "catalogId", "entry"],
-  ),
-  ClusterDetail: obj({ id: str, name: str, kind: str, subscriptionId: str, resourceGroup: str, state, lastSeenAt: dateTime, dark: { type: "boolean" }, components: list(ref("Component")), openFailures: list(ref("OpenFailure")) }),
-  Transition: obj(
-    { id: str, at: dateTime, sweepId: str, event: { type: "string", enum: [...TRANSITION_EVENTS] }, componentId: str, componentKind: str, componentName: str, clusterId: str, from: nullable(state), to: str, reason: str, message: str, catalogId: nullable(str), previousDurationMs: int, endedCatalogId: nullable(str) },
-    ["id", "at", "event", "componentId", "from", "to", "reason", "catalogId"],
-  ),
-  Episode: obj(
-    { componentId: str, componentName: str, catalogId: nullable(str), startedAt: nullable(dateTime), startedBeforeWindow: { type: "boolean" }, endedAt: nullable(dateTime), timeToRecoverMs: nullable(int) },
-    ["componentId", "componentName", "catalogId", "startedAt", "endedAt", "timeToRecoverMs"],
-  ),
-  ClusterHistory: obj({ clusterId: str, from: nullable(dateTime), to: nullable(dateTime), transitions: list(ref("Transition")), episodes: list(ref("Episode")) }),
-  ResolvedFailure: obj(
-    { componentId: str, componentName: str, componentKind: str, clusterId: str, clusterName: str, subscriptionId: str, extensionType: str, recoveredAt: dateTime, catalogId: nullable(str), timeToRecoverMs: int },
-    ["componentId", "componentName", "componentKind", "clusterId", "clusterName", "subscriptionId", "recoveredAt", "catalogId"],
-  ),
-  Incident: obj(
-    { key: str, catalogId: nullable(str), fingerprint: str, title: str, category: str, severity: str, clusterCount: int, componentCount: int, firstSeenAt: dateTime, extensionTypes: list(str), sampleMessage: str, sampleClusters: list(str) },
-    ["key", "catalogId", "title", "clusterCount", "componentCount", "firstSeenAt", "extensionTypes", "sampleMessage", "sampleClusters"],
-  ),
-  CatalogEntrySummary: obj({ id: str, title: str, category: { type: "string", enum: [...CATEGORIES] }, severity: str, observable: list(str), origin: str, docUrl: str }),
-  CatalogEntry: { type: "object", description: "The full entry: signatures, context, cause, steps with commands, doc link, sources, examples.", required: ["id", "title", "category", "severity", "cause", "steps", "docUrl"] },
-  ClassifyRequest: obj(
-    {
-      message: { type: "string", minLength: 1, maxLength: 32768 },
-      context: {
-        type: "object",
-        additionalProperties: false,
-        properties: { component: { type: "string", enum: ["extension", "flux", "cluster"] }, extensionType: str, code: str, provisioningState: str, clusterKind: { type: "string", enum: ["arc", "aks"] } },
-      },
-    },
-    ["message"],
-  ),
-  ClassifyResult: obj({ catalogId: nullable(str), confidence: { type: "number" }, fingerprint: str, matched: str, entry: nullable(ref("Remedy")) }, ["catalogId", "confidence", "fingerprint", "entry"]),
-  Sweep: { type: "object", description: "One sweep's bookkeeping: times, scopes, partial scopes, counts by state, ARM requests and table operations.", required: ["sweepId", "startedAt", "finishedAt", "partial"] },
-  Digest: { type: "object", description: "A stored digest." },
-  Health: obj({ status: { type: "string", enum: ["ok"] }, time: dateTime }),
-  OpenApi: { type: "object", description: "This document." },
+);
+
+export const Summary = named(
+  "Summary",
+  Type.Object({
+    latestSweep: nullable(SweepBrief),
+    lastCompleteSweep: nullable(SweepBrief),
+    partial: Type.Boolean(),
+    partialScopes: Type.Array(ScopeError),
+    clusters: Type.Object({
+      total: count(),
+      byState: StateCounts,
+      byKind: Type.Object({ arc: Counted, aks: Counted }),
+      bySubscription: map(
+        Type.Object({ total: count(), byState: StateCounts, name: opt(str("Display name, from Resource Graph's resourcecontainers table")) }),
+        "By subscription id (lower case)",
+      ),
+      dark: count("Arc clusters not read in the latest sweeps (offline or expired); their state is the last one known"),
+    }),
+    components: Type.Object({ total: count(), byState: StateCounts }),
+    failures: Type.Object({ open: count(), byCatalogId: map(count()), byCategory: map(count()), unclassified: count() }),
+    extensions: map(Counted, "By extension type (lower case)"),
+  }),
+);
+
+const clusterFields = {
+  id: str("Canonical (lower-case) ARM id; the store's key"),
+  armId: str("The ARM id in Azure's own casing"),
+  name: str(),
+  kind: clusterKind,
+  subscriptionId: str("Lower case"),
+  subscriptionName: opt(str("Display name, from Resource Graph's resourcecontainers table")),
+  resourceGroup: str(),
+  location: opt(str("Azure region")),
+  tags: opt(map(Type.String(), "Azure resource tags")),
+  state,
+  lastSeenAt: dateTime(),
+  dark: Type.Boolean(),
+  links: Links,
 };
+
+export const ClusterRow = named(
+  "ClusterRow",
+  Type.Object({
+    ...clusterFields,
+    components: count(),
+    openFailures: count("Components failing or degraded"),
+    extensionTypes: Type.Array(Type.String()),
+    catalogIds: Type.Array(Type.String(), { description: "Catalog entries of the open failures" }),
+    failingSince: opt(dateTime("Earliest start of a failure episode still open on the cluster")),
+    href: str("This cluster in the API"),
+  }),
+);
+
+export const Evidence = named("Evidence", Type.Object({ field: str(), value: str(), code: opt(str()) }));
+
+export const FluxDetail = named(
+  "FluxDetail",
+  Type.Object({
+    sourceKind: opt(str("GitRepository, Bucket, AzureBlob or OCIRepository")),
+    sourceUrl: opt(str("The source's URL (gitRepository.url, bucket.url, azureBlob.url or ociRepository.url), without user information")),
+    revisionApplied: opt(str("sourceSyncedCommitId: branch and/or SHA of the source commit synced with the cluster")),
+    sourceUpdatedAt: opt(dateTime()),
+    suspended: Type.Boolean(),
+  }),
+);
+
+export const Component = named(
+  "Component",
+  Type.Object({
+    id: str("Canonical (lower-case) ARM id; a Flux object's id is its configuration's id with /statuses/<kind>/<namespace>/<name>"),
+    armId: str("The id in Azure's own casing"),
+    kind: oneOf(COMPONENT_KINDS),
+    name: str(),
+    extensionType: opt(str()),
+    parentId: opt(str()),
+    state,
+    reason: str(),
+    message: str(),
+    evidence: Type.Array(Evidence),
+    catalogId: nullable(Type.String()),
+    confidence: opt(Type.Number()),
+    fingerprint: opt(str()),
+    firstSeenFailingAt: opt(dateTime()),
+    lastTransitionAt: dateTime(),
+    lastSeenAt: dateTime(),
+    dark: opt(Type.Boolean()),
+    darkSince: opt(dateTime()),
+    facts: opt(map(Type.String(), "Selected raw values as Azure sent them, by property path")),
+    flux: opt(FluxDetail),
+    links: Links,
+  }),
+);
+
+export const RemediationStep = named(
+  "RemediationStep",
+  Type.Object({
+    text: str(),
+    command: opt(str("The exact command(s), one per line, placeholders in <angle brackets>")),
+    clusterKinds: opt(Type.Array(clusterKind, { description: "The cluster kinds the step is for; absent: both" })),
+  }),
+);
+
+export const Remedy = named(
+  "Remedy",
+  Type.Object({ id: str(), title: str(), category: str(), severity: str(), cause: str(), steps: Type.Array(RemediationStep), docUrl: str() }),
+);
+
+/** Markers of the operator records that cover a failure or incident (see docs/operations.md). */
+export const SilenceMarker = named(
+  "SilenceMarker",
+  Type.Object({ id: str(), reason: str(), by: str(), until: dateTime() }, { description: "A silence in force covers it: listed, but kept out of headlines" }),
+);
+export const AckMarker = named(
+  "AckMarker",
+  Type.Object({ id: str(), by: str(), since: dateTime(), note: opt(str()), ticketUrl: opt(str()) }, { description: "Someone is on it" }),
+);
+
+export const OpenFailure = named(
+  "OpenFailure",
+  Type.Object({
+    componentId: str(),
+    componentArmId: str(),
+    componentName: str(),
+    componentKind: oneOf(COMPONENT_KINDS),
+    clusterId: str(),
+    clusterArmId: str(),
+    clusterName: str(),
+    subscriptionId: str(),
+    subscriptionName: opt(str()),
+    extensionType: opt(str()),
+    state,
+    reason: str(),
+    message: str(),
+    since: opt(dateTime()),
+    catalogId: nullable(Type.String()),
+    fingerprint: opt(str()),
+    entry: nullable(Remedy),
+    links: Links,
+    silenced: opt(SilenceMarker),
+    acknowledged: opt(AckMarker),
+  }),
+);
+
+export const ClusterDetail = named(
+  "ClusterDetail",
+  Type.Object({ ...clusterFields, components: Type.Array(Component), openFailures: Type.Array(OpenFailure) }),
+);
+
+export const Transition = named(
+  "Transition",
+  Type.Object({
+    id: str(),
+    at: dateTime(),
+    sweepId: str(),
+    event: oneOf(TRANSITION_EVENTS),
+    componentId: str(),
+    componentKind: oneOf(COMPONENT_KINDS),
+    componentName: str(),
+    clusterId: str(),
+    clusterName: str(),
+    subscriptionId: str(),
+    extensionType: opt(str()),
+    from: nullable(state),
+    to: Type.Union([state, Type.Literal("deleted")]),
+    reason: str(),
+    message: str(),
+    catalogId: nullable(Type.String()),
+    fingerprint: opt(str()),
+    previousDurationMs: opt(count("How long the state this transition ends lasted")),
+    endedCatalogId: opt(nullable(Type.String())),
+    failureDurationMs: opt(count()),
+  }),
+);
+
+export const Episode = named(
+  "Episode",
+  Type.Object({
+    componentId: str(),
+    componentName: str(),
+    catalogId: nullable(Type.String()),
+    startedAt: nullable(dateTime()),
+    startedBeforeWindow: Type.Boolean(),
+    endedAt: nullable(dateTime()),
+    timeToRecoverMs: nullable(count()),
+  }),
+);
+
+export const ClusterHistory = named(
+  "ClusterHistory",
+  Type.Object({
+    clusterId: str(),
+    from: nullable(dateTime()),
+    to: nullable(dateTime()),
+    transitions: Type.Array(Transition),
+    episodes: Type.Array(Episode),
+    notes: Type.Array(
+      Type.Object({ id: str(), clusterId: str(), componentId: opt(str()), by: str(), at: dateTime(), text: str() }, { description: "Operator notes on the cluster's timeline" }),
+    ),
+  }),
+);
+
+export const ResolvedFailure = named(
+  "ResolvedFailure",
+  Type.Object({
+    componentId: str(),
+    componentName: str(),
+    componentKind: oneOf(COMPONENT_KINDS),
+    clusterId: str(),
+    clusterName: str(),
+    subscriptionId: str(),
+    extensionType: opt(str()),
+    recoveredAt: dateTime(),
+    catalogId: nullable(Type.String()),
+    timeToRecoverMs: opt(count()),
+  }),
+);
+
+export const Incident = named(
+  "Incident",
+  Type.Object({
+    key: str("`catalog:<id>`, `fingerprint:<fingerprint>` or `reason:<kind>:<reason>`"),
+    catalogId: nullable(Type.String()),
+    fingerprint: opt(str()),
+    title: str(),
+    category: opt(str()),
+    severity: opt(str()),
+    clusterCount: count(),
+    componentCount: count(),
+    firstSeenAt: dateTime(),
+    extensionTypes: Type.Array(Type.String()),
+    sampleMessage: str(),
+    sampleClusters: Type.Array(Type.String()),
+    acknowledged: opt(AckMarker),
+  }),
+);
+
+const category = oneOf(CATEGORIES);
+const severity = oneOf(["critical", "high", "medium", "low"] as const);
+const observable = oneOf(["extension", "flux", "cluster", "client"] as const);
+
+export const CatalogEntrySummary = named(
+  "CatalogEntrySummary",
+  Type.Object({
+    id: str(),
+    title: str(),
+    category,
+    severity,
+    observable: Type.Array(observable),
+    origin: oneOf(["documented", "field"] as const),
+    docUrl: str(),
+  }),
+);
+
+export const CatalogEntry = named(
+  "CatalogEntry",
+  Type.Object({
+    id: str(),
+    title: str(),
+    category,
+    severity,
+    observable: Type.Array(observable),
+    signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
+    context: opt(
+      Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
+    ),
+    cause: str(),
+    steps: Type.Array(RemediationStep),
+    docUrl: str(),
+    origin: oneOf(["documented", "field"] as const),
+    sources: opt(
+      Type.Array(
+        Type.Object({
+          title: str("The troubleshooting document's own title"),
+          language: str("BCP 47 language of that title"),
+          url: str("The Microsoft Learn page"),
+          section: str("The section of the document the entry was written from"),
+        }),
+      ),
+    ),
+    examples: Type.Array(Type.String()),
+    nearMisses: opt(Type.Array(Type.String())),
+    anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),
+    priority: opt(Type.Integer()),
+  }),
+);
+
+/** Context fields from the catalog's own rules, so the CLI, the API and this schema agree. */
+const contextField = (values: readonly string[] | null) => (values ? oneOf(values) : Type.String({ maxLength: MAX_CONTEXT_VALUE }));
+
+/** The classify body: the message, and optionally where it came from. */
+export const ClassifyRequestSchema = Type.Object(
+  {
+    message: Type.String({ minLength: 1, maxLength: 32 * 1024, pattern: "\\S", description: "The error text; longer pastes are almost always whole logs" }),
+    context: opt(
+      Type.Object(Object.fromEntries(Object.entries(CONTEXT_FIELDS).map(([name, values]) => [name, opt(contextField(values))])), {
+        additionalProperties: false,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ClassifyRequest = named("ClassifyRequest", ClassifyRequestSchema);
+
+export const ClassifyResult = named(
+  "ClassifyResult",
+  Type.Object({ catalogId: nullable(Type.String()), confidence: Type.Number(), fingerprint: str(), matched: opt(str()), entry: nullable(Remedy) }),
+);
+
+export const Sweep = named(
+  "Sweep",
+  Type.Object({
+    sweepId: str(),
+    startedAt: dateTime(),
+    finishedAt: dateTime(),
+    durationMs: count(),
+    scopes: Type.Array(Type.String(), { description: "The scopes asked for; empty means every scope the identity can read" }),
+    partial: Type.Boolean(),
+    partialScopes: Type.Array(ScopeError),
+    clusters: count(),
+    components: count(),
+    byState: StateCounts,
+    armRequests: count(),
+    tableOperations: count(),
+    transitions: count(),
+    subscriptionNames: opt(map(Type.String(), "Display names of the subscriptions read, by lower-case id")),
+  }),
+);
+
+const DeliveryStatus = Type.Object({
+  target: oneOf(["teams", "slack", "webhook", "email"] as const),
+  status: oneOf(["pending", "sending", "delivered", "failed", "skipped"] as const),
+  attempts: count(),
+  lastAttemptAt: opt(dateTime()),
+  deliveredAt: opt(dateTime()),
+  httpStatus: opt(Type.Integer()),
+  error: opt(Type.Object({ code: str(), message: str() })),
+});
+const digestSummaryFields = {
+  id: str("`<from>_<to>` of the window"),
+  window: Type.Object({ from: dateTime(), to: dateTime() }),
+  generatedAt: dateTime(),
+  quiet: Type.Boolean(),
+  totals: Type.Object({
+    newFailures: count(),
+    stillFailing: count(),
+    recovered: count(),
+    failingClusters: count(),
+    incidents: count(),
+    unclassified: count(),
+    changes: count(),
+  }),
+  gaps: Type.Array(Type.String()),
+  deliveries: Type.Array(DeliveryStatus),
+};
+export const DigestSummary = named("DigestSummary", Type.Object(digestSummaryFields));
+export const Digest = named(
+  "Digest",
+  Type.Object({ ...digestSummaryFields, digest: Type.Object({}, { description: "The digest's content as sent; see docs/digest.md" }) }),
+);
+
+export const Health = named("Health", Type.Object({ status: Type.Literal("ok"), time: dateTime() }));
+export const OpenApi = named("OpenApi", Type.Object({}, { description: "This document" }));
+
+/** Whole response bodies that are not components of their own, named so routes can refer to them. */
+export const ClusterPage = page(ClusterRow);
+export const FailurePage = Type.Union([page(OpenFailure), page(ResolvedFailure)]);
+export const IncidentList = itemsOf(Incident);
+export const CatalogList = itemsOf(CatalogEntrySummary);
+export const SweepPage = page(Sweep);
+export const DigestPage = page(DigestSummary);
+
+export type ClusterRowBody = Static<typeof ClusterRow>;
+export type ComponentBody = Static<typeof Component>;
+export type OpenFailureBody = Static<typeof OpenFailure>;
+export type LinksBody = Static<typeof Links>;
+export type FluxDetailBody = Static<typeof FluxDetail>;
+export type SummaryBody = Static<typeof Summary>;
+export type IncidentBody = Static<typeof Incident>;

@@ -1,6 +1,7 @@
 import type { Agent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import type { Pipeline } from "@azure/core-rest-pipeline";
+import { armRequestPolicy } from "../telemetry/policies";
 import { DEFAULT_RETRY, RetryPolicy } from "./errors";
 import { Clock, systemClock } from "./pacing";
 
@@ -43,6 +44,7 @@ export function countRequests(pipeline: Pipeline, counter: RequestCounter): void
       return next(request);
     },
   });
+  pipeline.addPolicy(armRequestPolicy());
 }
 
 export function resolved(connection: ArmConnection) {

@@ -8,12 +8,13 @@
  * (`autoUpgradeMinorVersion`, `releaseTrain`, `isSystemExtension`) that must not pass as data.
  */
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
-import { createPipelineRequest, PipelinePolicy } from "@azure/core-rest-pipeline";
+import { createPipelineRequest, isRestError, PipelinePolicy, RestError } from "@azure/core-rest-pipeline";
 import type { FullOperationResponse, OperationOptions } from "@azure/core-client";
 import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
 import { ClusterRef, ConfigType, CONFIG_TYPES, parseClusterId, parseConfigId } from "../core/ids";
-import { parseRetryAfter, SubscriptionBuckets, TokenBucket, TokenBucketOptions } from "./pacing";
+import { parseRetryAfter } from "../core/retry";
+import { SubscriptionBuckets, TokenBucket, TokenBucketOptions } from "./pacing";
 
 /** ARM's documented per-subscription read bucket is 250 with 25/s; stay a little under it. */
 export const DEFAULT_READ_BUCKET: Omit<TokenBucketOptions, "clock"> = { size: 200, refillPerSecond: 20 };
@@ -24,6 +25,11 @@ const CLUSTER_API_VERSIONS: Record<string, string> = { connectedClusters: "2024-
 export interface ConfigurationReaderOptions extends ArmConnection {
   /** Per-subscription read bucket; at most 250 and 25/s (ARM's limits). */
   readBucket?: Omit<TokenBucketOptions, "clock">;
+}
+
+/** Per call, as the Azure SDK's operation options: the run's deadline ends waits and requests. */
+export interface ReadOptions {
+  abortSignal?: AbortSignal;
 }
 
 export interface ClusterRead {
@@ -50,10 +56,10 @@ export class ConfigurationReader {
   }
 
   /** One extension, Flux configuration or sourceControlConfiguration; undefined when it no longer exists. */
-  async getConfiguration(id: string): Promise<unknown | undefined> {
+  async getConfiguration(id: string, readOptions: ReadOptions = {}): Promise<unknown | undefined> {
     const ref = parseConfigId(id);
     const c = ref.cluster;
-    return this.read(c, async (client, options) => {
+    return this.read(c, readOptions, async (client, options) => {
       const args = [c.resourceGroup, c.provider, c.resourceType, c.name, ref.name, options] as const;
       if (ref.type === "extensions") await client.extensions.get(...args);
       else if (ref.type === "fluxConfigurations") await client.fluxConfigurations.get(...args);
@@ -62,70 +68,71 @@ export class ConfigurationReader {
   }
 
   /** The cluster resource; undefined when it no longer exists. */
-  async getCluster(clusterId: string): Promise<unknown | undefined> {
+  async getCluster(clusterId: string, readOptions: ReadOptions = {}): Promise<unknown | undefined> {
     const c = parseClusterId(clusterId);
     const url = `${sdkClientOptions(this.options).endpoint}${armPath(c)}?api-version=${CLUSTER_API_VERSIONS[c.resourceType]}`;
     const client = this.client(c.subscriptionId);
     return readWithRetries(
       async () => {
-        const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", timeout: this.settings.timeoutMs }));
+        const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", timeout: this.settings.timeoutMs, abortSignal: readOptions.abortSignal }));
         if (response.status === 404) return undefined;
-        if (response.status >= 400) throw Object.assign(new Error(errorMessage(response.bodyAsText)), { statusCode: response.status, code: errorCode(response.bodyAsText), response });
+        if (response.status >= 400) throw new RestError(errorMessage(response.bodyAsText), { statusCode: response.status, code: errorCode(response.bodyAsText), request: response.request, response });
         return parseBody(response.bodyAsText);
       },
-      this.hooks(c.subscriptionId),
+      this.hooks(c.subscriptionId, readOptions),
       this.settings.retry,
     );
   }
 
   /** Refreshes one cluster: its resource and every configuration under it, straight from ARM. */
-  async readCluster(clusterId: string): Promise<ClusterRead> {
+  async readCluster(clusterId: string, readOptions: ReadOptions = {}): Promise<ClusterRead> {
     const c = parseClusterId(clusterId);
-    const [cluster, ...lists] = await Promise.all([this.getCluster(clusterId), ...CONFIG_TYPES.map((type) => this.list(c, type))]);
+    const [cluster, ...lists] = await Promise.all([this.getCluster(clusterId, readOptions), ...CONFIG_TYPES.map((type) => this.list(c, type, readOptions))]);
     return { cluster, configurations: lists.flat() };
   }
 
   /** Every resource of one configuration type under a cluster, following nextLink. */
-  async list(c: ClusterRef, type: ConfigType): Promise<unknown[]> {
+  async list(c: ClusterRef, type: ConfigType, readOptions: ReadOptions = {}): Promise<unknown[]> {
     return readWithRetries(
       async () => {
         const items: unknown[] = [];
-        const options = { requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw: FullOperationResponse) => items.push(...valuesOf(raw.bodyAsText)) };
+        const options = { abortSignal: readOptions.abortSignal, requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw: FullOperationResponse) => items.push(...valuesOf(raw.bodyAsText)) };
         const client = this.client(c.subscriptionId);
         const args = [c.resourceGroup, c.provider, c.resourceType, c.name, options] as const;
         const pages = type === "extensions" ? client.extensions.list(...args) : type === "fluxConfigurations" ? client.fluxConfigurations.list(...args) : client.sourceControlConfigurations.list(...args);
         for await (const _page of pages.byPage()) void _page;
         return items;
       },
-      this.hooks(c.subscriptionId),
+      this.hooks(c.subscriptionId, readOptions),
       this.settings.retry,
     );
   }
 
-  private async read(c: ClusterRef, call: (client: SourceControlConfigurationClient, options: OperationOptions) => Promise<void>): Promise<unknown | undefined> {
+  private async read(c: ClusterRef, readOptions: ReadOptions, call: (client: SourceControlConfigurationClient, options: OperationOptions) => Promise<void>): Promise<unknown | undefined> {
     return readWithRetries(
       async () => {
         let body: string | undefined;
         try {
-          await call(this.client(c.subscriptionId), { requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw) => (body = raw.bodyAsText ?? undefined) });
+          await call(this.client(c.subscriptionId), { abortSignal: readOptions.abortSignal, requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw) => (body = raw.bodyAsText ?? undefined) });
         } catch (err) {
-          if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+          if (isRestError(err) && err.statusCode === 404) return undefined;
           throw err;
         }
         return parseBody(body);
       },
-      this.hooks(c.subscriptionId),
+      this.hooks(c.subscriptionId, readOptions),
       this.settings.retry,
     );
   }
 
-  private hooks(subscriptionId: string) {
+  private hooks(subscriptionId: string, { abortSignal }: ReadOptions) {
     const bucket = this.buckets.for(subscriptionId);
     return {
       // The pipeline policy takes the token for each request; nothing to wait for here.
       before: async () => {},
       throttled: (headers: Parameters<typeof parseRetryAfter>[0]) => bucket.pause(parseRetryAfter(headers) ?? 1000),
-      sleep: (ms: number) => this.settings.clock.sleep(ms),
+      sleep: (ms: number) => this.settings.clock.sleep(ms, abortSignal),
+      signal: abortSignal,
     };
   }
 
@@ -148,7 +155,8 @@ function bucketPolicy(bucket: TokenBucket, maxThrottles: number): PipelinePolicy
     name: "fleetArmReadBucket",
     async sendRequest(request, next) {
       for (let throttles = 0; ; throttles++) {
-        await bucket.take();
+        // The signal is the AbortSignal the read was given (the pipeline types it as AbortSignalLike).
+        await bucket.take(request.abortSignal as AbortSignal | undefined);
         const response = await next(request);
         if (response.status !== 429 || throttles >= maxThrottles) return response;
         bucket.pause(parseRetryAfter(response.headers) ?? 1000);

@@ -3,41 +3,21 @@
  * `QuotaPacer` follows Resource Graph's per-principal query quota from its response headers, and
  * `TokenBucket` keeps targeted ARM reads inside the per-subscription read bucket (250, 25/s).
  */
+import { HeaderSource, parseRetryAfter, sleep } from "../core/retry";
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
-
-/** Response headers as both SDK cores expose them. */
-export interface HeaderSource {
-  get(name: string): string | undefined | null;
-}
+export const systemClock: Clock = { now: () => Date.now(), sleep };
 
 /** `x-ms-user-quota-resets-after` is `hh:mm:ss` (fractions of a second allowed); milliseconds, or undefined. */
 export function parseResetsAfter(value: string | undefined | null): number | undefined {
   const m = /^\s*(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$/.exec(value ?? "");
   if (!m) return undefined;
   return Math.round((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000);
-}
-
-/** `Retry-After` in seconds or as an HTTP date, or `retry-after-ms` / `x-ms-retry-after-ms`; milliseconds, or undefined. */
-export function parseRetryAfter(headers: HeaderSource | undefined, now = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const ms = Number(headers.get(name));
-    if (headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
-  }
-  const raw = headers.get("retry-after")?.trim();
-  if (!raw) return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export interface QuotaPacerOptions {
@@ -52,14 +32,22 @@ export interface QuotaPacerOptions {
   random?: () => number;
 }
 
+/** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
+const PROBE_WAIT_MS = 2000;
+
+/**
+ * `resets-after` is whole seconds and the documentation does not say how it is rounded, so the reset
+ * may come as late as `resets-after` (rounded up), half a second later (to the nearest) or a whole
+ * second later (rounded down). The pacer starts with the first and moves one step stricter on each
+ * 429: at most two 429s teach it a server that rounds down (docs/reliability.md has the figures).
+ */
+export const ROUNDING_ALLOWANCES_MS = [0, 500, 1000] as const;
+
 /**
  * Resource Graph's quota: `x-ms-user-quota-remaining` queries left until `x-ms-user-quota-resets-after`.
  * `acquire()` before each query waits for the window when none are left; `observe()` every response;
  * `throttled()` on a 429, which real ARG often sends without Retry-After.
  */
-/** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
-const PROBE_WAIT_MS = 2000;
-
 export class QuotaPacer {
   private remaining: number | undefined;
   private probe: { startedAt: number; answered: Promise<void>; answer: () => void } | undefined;
@@ -67,6 +55,7 @@ export class QuotaPacer {
   /** When the query whose answer opened the current window was sent. */
   private windowOpenedBy = -Infinity;
   private resetAt = 0;
+  private allowanceStep = 0;
   private readonly clock: Clock;
   private readonly defaultWindowMs: number;
   /** Total time spent waiting for the quota (ms), for reporting. */
@@ -77,8 +66,9 @@ export class QuotaPacer {
     this.defaultWindowMs = options.defaultWindowMs ?? 5000;
   }
 
-  async acquire(): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      signal?.throwIfAborted();
       const now = this.clock.now();
       if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
       if (this.remaining === undefined) {
@@ -86,7 +76,7 @@ export class QuotaPacer {
         // quota headers, so parallel readers cannot overrun a window they know nothing about.
         if (this.unmetered) return;
         if (this.probe && now - this.probe.startedAt < PROBE_WAIT_MS) {
-          await Promise.race([this.probe.answered, this.clock.sleep(PROBE_WAIT_MS - (now - this.probe.startedAt))]);
+          await Promise.race([this.probe.answered, this.clock.sleep(PROBE_WAIT_MS - (now - this.probe.startedAt), signal)]);
           continue;
         }
         let answer = () => {};
@@ -99,15 +89,18 @@ export class QuotaPacer {
       }
       const wait = this.resetAt - now + Math.round((this.options.jitter ?? 0) * (this.options.random ?? Math.random)() * this.defaultWindowMs);
       this.waitedMs += wait;
-      await this.clock.sleep(wait);
+      await this.clock.sleep(wait, signal);
     }
   }
 
+  /** How much later than `resets-after` says the pacer currently expects a reset (see ROUNDING_ALLOWANCES_MS). */
+  get roundingAllowanceMs(): number {
+    return ROUNDING_ALLOWANCES_MS[this.allowanceStep];
+  }
+
   /**
-   * Reads the quota headers of a response to a query sent at `sentAt`. `resets-after` comes in whole
-   * seconds, rounded up, so each response only bounds the reset from above (`now + resetsAfter`);
-   * the tightest bound in a window is kept, and the first response of a window is exact to within
-   * its round trip, so waiting for it costs milliseconds, not the rounding second.
+   * Reads the quota headers of a response to a query sent at `sentAt`. Each response bounds the
+   * reset from above (`now + resetsAfter + allowance`); the tightest bound in a window is kept.
    */
   observe(headers: HeaderSource, sentAt?: number): void {
     const remaining = Number(headers.get("x-ms-user-quota-remaining") ?? NaN);
@@ -122,7 +115,7 @@ export class QuotaPacer {
     const sent = sentAt ?? now;
     // A late answer to a query sent before the current window opened describes the old window.
     if (sent < this.windowOpenedBy) return;
-    const upper = now + resetsAfter;
+    const upper = now + resetsAfter + this.roundingAllowanceMs;
     // Only a query sent after the known window ended opens a new one: a higher count than ours is
     // normal, since ours already counts the queries still in flight.
     const newWindow = this.remaining === undefined || now >= this.resetAt || sent >= this.resetAt;
@@ -142,9 +135,15 @@ export class QuotaPacer {
     this.probe = undefined;
   }
 
-  /** A 429: nothing more until the window resets (Retry-After when given, else the quota headers, else the default window). */
+  /**
+   * A 429: the window reset later than expected, so expect resets one rounding step later from now on,
+   * and send nothing until the later of Retry-After and the quota headers says (else the default window).
+   */
   throttled(headers?: HeaderSource): number {
-    const waitMs = parseRetryAfter(headers, this.clock.now()) ?? parseResetsAfter(headers?.get("x-ms-user-quota-resets-after")) ?? this.defaultWindowMs;
+    this.allowanceStep = Math.min(this.allowanceStep + 1, ROUNDING_ALLOWANCES_MS.length - 1);
+    const retryAfter = parseRetryAfter(headers, this.clock.now());
+    const resetsAfter = parseResetsAfter(headers?.get("x-ms-user-quota-resets-after"));
+    const waitMs = retryAfter === undefined && resetsAfter === undefined ? this.defaultWindowMs : Math.max(retryAfter ?? 0, resetsAfter === undefined ? 0 : resetsAfter + this.roundingAllowanceMs);
     this.remaining = 0;
     this.resetAt = this.clock.now() + Math.max(waitMs, 1);
     this.answerProbe();
@@ -175,14 +174,14 @@ export class TokenBucket {
     this.updatedAt = this.clock.now();
   }
 
-  async take(): Promise<void> {
+  async take(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now();
     this.tokens = Math.min(this.options.size, this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.options.refillPerSecond);
     this.updatedAt = now;
     this.tokens -= 1;
     const debtMs = this.tokens < 0 ? (-this.tokens / this.options.refillPerSecond) * 1000 : 0;
     const wait = Math.max(debtMs, this.pausedUntil - now);
-    if (wait > 0) await this.clock.sleep(wait);
+    if (wait > 0) await this.clock.sleep(wait, signal);
   }
 
   /** A 429 with Retry-After: no request leaves before it has passed, and the bucket starts empty. */

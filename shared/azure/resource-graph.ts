@@ -10,7 +10,8 @@ import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { CLUSTER_RESOURCE_TYPES, CONFIG_RESOURCE_TYPES } from "../core/ids";
 import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
-import { HeaderSource, QuotaPacer } from "./pacing";
+import type { HeaderSource } from "../core/retry";
+import { QuotaPacer } from "./pacing";
 import type { GraphScope } from "./scopes";
 
 const COLUMNS = "id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties";
@@ -28,6 +29,8 @@ export const CLUSTER_COUNT_QUERY = `resources | where type in~ (${CLUSTER_RESOUR
  * pages are about as many as with one query, and the three page in parallel, so round trips overlap.
  */
 export const CONFIGURATION_QUERIES = CONFIG_RESOURCE_TYPES.map((type) => byType("kubernetesconfigurationresources", [type]));
+/** Subscriptions: in `resourcecontainers` a subscription's `name` is its display name. */
+export const SUBSCRIPTIONS_QUERY = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, subscriptionId | order by id asc";
 
 export interface GraphPage {
   rows: unknown[];
@@ -63,9 +66,11 @@ export class ResourceGraphReader {
 
   /**
    * Every page of one query over one scope, in order. The next page is requested as soon as the
-   * current one arrives, so judging a page overlaps the round trip of the next.
+   * current one arrives, so judging a page overlaps the round trip of the next. `abortSignal` (the
+   * run's deadline) ends waits and requests; the iteration then throws its reason.
    */
-  async *pages(query: string, scope: GraphScope, signal?: AbortSignal): AsyncIterableIterator<GraphPage> {
+  async *pages(query: string, scope: GraphScope, options: { abortSignal?: AbortSignal } = {}): AsyncIterableIterator<GraphPage> {
+    const signal = options.abortSignal;
     let next: Promise<FetchedPage> | undefined = this.fetch(query, scope, undefined, signal);
     try {
       while (next) {
@@ -103,7 +108,11 @@ export class ResourceGraphReader {
         },
       );
     };
-    const response = await readWithRetries(send, { before: () => this.pacer.acquire(), throttled: (h) => this.pacer.throttled(h), failed: () => this.pacer.failed(), sleep: (ms) => this.settings.clock.sleep(ms) }, this.settings.retry);
+    const response = await readWithRetries(
+      send,
+      { before: () => this.pacer.acquire(signal), throttled: (h) => this.pacer.throttled(h), failed: () => this.pacer.failed(), sleep: (ms) => this.settings.clock.sleep(ms, signal), signal },
+      this.settings.retry,
+    );
     return {
       rows: rowsOf(response.data),
       subscriptionLimitHit: headers?.get("x-ms-tenant-subscription-limit-hit")?.toLowerCase() === "true",

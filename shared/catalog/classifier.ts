@@ -97,10 +97,12 @@ function consumingGroupContent(group: string): string | undefined {
 /**
  * A set of literals every match of a sequence (no top-level `|`) contains at least one of, and the
  * total literal characters the sequence requires (its specificity). Candidates are each required run of
- * plain characters and each required group (through the union of its alternatives' sets); the set whose
- * shortest literal is longest wins, because the prefilter is only as selective as its shortest literal.
+ * plain characters and each required group (through the union of its alternatives' sets). Given how
+ * common each literal is (`commonness`), the set whose most common literal is rarest wins: "deployment"
+ * is in half a fleet's wrapped messages, "osm-controller" in few. Otherwise, and among equally rare sets,
+ * the set whose shortest literal is longest wins: the prefilter is only as selective as its shortest literal.
  */
-function sequenceLiterals(source: string): { set: string[]; weight: number } {
+function sequenceLiterals(source: string, commonness?: Commonness): { set: string[]; weight: number } {
   const candidates: string[][] = [];
   let weight = 0;
   let run = "";
@@ -133,7 +135,7 @@ function sequenceLiterals(source: string): { set: string[]; weight: number } {
       if (q) flush(); // `x+`: one x is required, what follows may be more x's
     }
     if (group !== undefined && !q?.optional) {
-      const inner = alternativesLiterals(group);
+      const inner = alternativesLiterals(group, commonness);
       if (inner.set.length) candidates.push(inner.set);
       weight += inner.weight;
     }
@@ -141,13 +143,20 @@ function sequenceLiterals(source: string): { set: string[]; weight: number } {
   }
   flush();
   const shortest = (set: string[]) => Math.min(...set.map((l) => l.trim().length));
-  const best = candidates.reduce<string[]>((a, b) => (shortest(b) > (a.length ? shortest(a) : -1) ? b : a), []);
-  return { set: best, weight };
+  const longest = candidates.reduce<string[]>((a, b) => (shortest(b) > (a.length ? shortest(a) : -1) ? b : a), []);
+  const usable = candidates.filter((set) => shortest(set) >= MIN_LITERAL);
+  if (!commonness || !usable.length) return { set: longest, weight };
+  const common = (set: string[]) => Math.max(...set.map(commonness));
+  const rarest = usable.reduce((a, b) => (common(b) < common(a) || (common(b) === common(a) && shortest(b) > shortest(a)) ? b : a));
+  return { set: rarest, weight };
 }
 
+/** How common a literal is in typical text (higher: found in more messages). */
+type Commonness = (literal: string) => number;
+
 /** Literal set and weight of a pattern with alternatives: every alternative must contribute. */
-function alternativesLiterals(source: string): { set: string[]; weight: number } {
-  const parts = topLevelAlternatives(source).map(sequenceLiterals);
+function alternativesLiterals(source: string, commonness?: Commonness): { set: string[]; weight: number } {
+  const parts = topLevelAlternatives(source).map((part) => sequenceLiterals(part, commonness));
   if (parts.some((p) => !p.set.length)) return { set: [], weight: Math.min(...parts.map((p) => p.weight)) };
   return { set: [...new Set(parts.flatMap((p) => p.set))], weight: Math.min(...parts.map((p) => p.weight)) };
 }
@@ -156,8 +165,8 @@ function alternativesLiterals(source: string): { set: string[]; weight: number }
  * The literals a prefilter may look for (every match contains one of them), or `null` when no set of
  * literals of useful length exists (that signature then runs on every message).
  */
-export function requiredLiterals(source: string): string[] | null {
-  const { set } = alternativesLiterals(source);
+export function requiredLiterals(source: string, commonness?: Commonness): string[] | null {
+  const { set } = alternativesLiterals(source, commonness);
   return set.length && set.every((l) => l.trim().length >= MIN_LITERAL) ? set : null;
 }
 
@@ -278,6 +287,17 @@ interface Best {
   genericFit: number;
 }
 
+/** Recent answers kept per classifier, and the longest message worth keeping (longer ones are logs, rarely repeated). */
+const MEMO_SIZE = 4096;
+const MEMO_MAX_MESSAGE = 2048;
+
+/** The memo key: the message alone when no context was given (the common case costs no concatenation). */
+function memoKey(message: string, context: ClassifyContext): string {
+  const { component, extensionType, clusterKind, code, provisioningState } = context;
+  if (!component && !extensionType && !clusterKind && !code && !provisioningState) return message;
+  return `${message}\u0000${component ?? ""}\u0000${extensionType ?? ""}\u0000${clusterKind ?? ""}\u0000${code ?? ""}\u0000${provisioningState ?? ""}`;
+}
+
 /** The classifier over one set of entries; `classify` below uses the whole catalog. */
 export class Classifier {
   private readonly signatures: CompiledSignature[] = [];
@@ -294,6 +314,7 @@ export class Classifier {
   /** Per-call marks of which signatures already ran, reused to avoid a Set per message. */
   private readonly seen: Uint32Array;
   private stamp = 0;
+  private readonly memo = new Map<string, Classification>();
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
@@ -303,10 +324,19 @@ export class Classifier {
       if (!found) literals.set(text, (found = { signatures: [], pieces: [] }));
       return found;
     };
+    const sample = entries.flatMap((entry) => entry.examples.map(normalizeMessage));
+    const counts = bigramCounts(sample);
+    // A literal is as common as the number of the catalog's (wrapped, real-shaped) examples that contain it.
+    const seen = new Map<string, number>();
+    const commonness = (literal: string) => {
+      let n = seen.get(literal);
+      if (n === undefined) seen.set(literal, (n = sample.reduce((count, text) => (text.includes(literal) ? count + 1 : count), 0)));
+      return n;
+    };
     entries.forEach((entry, e) => {
       for (const source of entry.signatures) {
         const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i"), weight: signatureWeight(source) }) - 1;
-        const required = requiredLiterals(source);
+        const required = requiredLiterals(source, commonness);
         if (!required) this.unfiltered.push(index);
         else for (const text of required) literal(text).signatures.push(index);
       }
@@ -317,7 +347,6 @@ export class Classifier {
         for (const piece of anchorPieces(text, maxEdits)) literal(piece.text).pieces.push({ sentence, offset: piece.offset });
       }
     });
-    const counts = bigramCounts(entries.flatMap((entry) => entry.examples.map(normalizeMessage)));
     for (const [text, { signatures, pieces }] of literals) {
       const anchor = anchorOf(text, counts);
       if (anchor < 0) {
@@ -331,7 +360,23 @@ export class Classifier {
     this.seen = new Uint32Array(this.signatures.length);
   }
 
+  /**
+   * The classification of a message, remembered for messages seen recently: a fleet shows the same
+   * status text again at every sweep. The memo is bounded (emptied when full, long messages never kept)
+   * and hands out copies, so a caller changing an answer cannot change the next one.
+   */
   classify(message: string, context: ClassifyContext = {}): Classification {
+    if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
+    const key = memoKey(message, context);
+    const known = this.memo.get(key);
+    if (known) return { ...known };
+    const result = this.classifyFresh(message, context);
+    if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+    this.memo.set(key, result);
+    return { ...result };
+  }
+
+  private classifyFresh(message: string, context: ClassifyContext): Classification {
     const normalized = normalizeMessage(message);
     const text = context.code ? `${context.code.toLowerCase()}: ${normalized}` : normalized;
     const fingerprint = fingerprintOf(normalized);
@@ -476,7 +521,7 @@ function confidenceOf(matched: string, contextScore: number): number {
 let defaultClassifier: Classifier | undefined;
 
 /** The classifier over the whole catalog, built on first use. */
-function catalogClassifier(): Classifier {
+export function catalogClassifier(): Classifier {
   return (defaultClassifier ??= new Classifier(catalogEntries));
 }
 

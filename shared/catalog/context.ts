@@ -45,3 +45,4 @@ export function parseClassifyContext(raw: unknown): ClassifyContext {
   }
   return context as ClassifyContext;
 }
+export { FIELDS as CONTEXT_FIELDS, MAX_VALUE as MAX_CONTEXT_VALUE };

@@ -1,6 +1,7 @@
 /**
  * The documented error catalog and its classifier: the one import the rest of the service needs.
  */
+import { catalogClassifier } from "./classifier";
 import { catalogEntries } from "./entries";
 import { CatalogError, validateCatalog } from "./validate";
 import type { CatalogEntry } from "./types";
@@ -24,6 +25,6 @@ export function getEntry(id: string): CatalogEntry | undefined {
 // Outside production a broken entry fails at load, so a bad edit cannot ship unnoticed; the required-id
 // coverage is the catalog test's job (see test/catalog), not a load-time failure.
 if (process.env.NODE_ENV !== "production") {
-  const problems = validateCatalog(catalog);
+  const problems = validateCatalog(catalog, [], catalogClassifier);
   if (problems.length) throw new CatalogError(problems);
 }

@@ -77,7 +77,7 @@ function tryParse(text: string): unknown {
 
 /** JSON string escapes left in a message that was itself cut out of JSON. */
 function unescape(text: string): string {
-  return text.includes("\\") ? text.replace(/\\+(["'nrt\/])/g, (_, c: string) => (c === "n" || c === "r" || c === "t" ? " " : c)) : text;
+  return text.includes("\\") ? text.replace(/\\+(["'nrt/])/g, (_, c: string) => (c === "n" || c === "r" || c === "t" ? " " : c)) : text;
 }
 
 /** `text` with JSON inside it read out, after `reparses` JSON parses already made on the way here. */
@@ -248,7 +248,7 @@ function variableWord(word: string): string {
 }
 
 /** A character only a variable word has: a digit, a quote or a slash. */
-const VARIABLE_CHAR = /[0-9'"\/]/g;
+const VARIABLE_CHAR = /[0-9'"/]/g;
 
 /**
  * `variableWord` applied to each space-separated word that can hold a variable part. The scan jumps

@@ -1,5 +1,6 @@
 import { anchorEdits, Classifier } from "./classifier";
 import { normalizeMessage } from "./normalize";
+import { SOURCE_DOCUMENTS } from "./sources";
 import { CATEGORIES, type CatalogEntry } from "./types";
 
 /** One thing wrong with the catalog, named by entry so a reviewer can find it. */
@@ -49,6 +50,7 @@ function entryProblems(entry: CatalogEntry): string[] {
   }
   if (!entry.examples?.length) problems.push("no examples");
   if (entry.origin === "documented" && !entry.sources?.length) problems.push("documented entry without sources");
+  for (const { seed } of entry.sources ?? []) if (!SOURCE_DOCUMENTS[seed]) problems.push(`source ${seed} is not a known document (sources.ts)`);
   return problems;
 }
 
@@ -57,7 +59,7 @@ function entryProblems(entry: CatalogEntry): string[] {
  * every entry complete with compiling signatures and normalized anchors, every example and anchor
  * classifying to its own entry, no near miss classifying to it, and no example claimed by two entries.
  */
-export function validateCatalog(entries: readonly CatalogEntry[], requiredIds: readonly string[] = []): CatalogProblem[] {
+export function validateCatalog(entries: readonly CatalogEntry[], requiredIds: readonly string[] = [], built?: () => Classifier): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
   const add = (entryId: string, problem: string) => problems.push({ entryId, problem });
   const seen = new Set<string>();
@@ -69,7 +71,8 @@ export function validateCatalog(entries: readonly CatalogEntry[], requiredIds: r
   for (const id of requiredIds) if (!seen.has(id)) add(id, "required id (catalog-ids.json) missing from the catalog");
   if (problems.length) return problems; // examples cannot be judged with broken signatures
 
-  const classifier = new Classifier(entries);
+  // The catalog at load passes the classifier it uses anyway (built once, only once the signatures compile).
+  const classifier = built ? built() : new Classifier(entries);
   const owners = new Map<string, string>();
   for (const entry of entries) {
     for (const example of entry.examples) {

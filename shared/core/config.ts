@@ -27,9 +27,10 @@ export const SETTINGS = {
   shardClusters: { name: "FLEET_SHARD_CLUSTERS", description: "Clusters per shard: a fleet larger than this is swept in shards by queue-triggered workers (docs/sharding.md)", default: "5000" },
   digestSchedule: { name: "FLEET_DIGEST_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the digest timer", default: "0 0 7 * * *" },
   retentionDays: { name: "FLEET_RETENTION_DAYS", description: "Days of history kept; open failures are never deleted", default: "400" },
+  runDeadline: { name: "FLEET_RUN_DEADLINE", description: "Seconds a sweep, digest or retention run reads and sends before it stops and records what it has; under host.json's functionTimeout (600)", default: "480" },
   retentionSchedule: { name: "FLEET_RETENTION_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the retention cleanup timer", default: "0 30 3 * * *" },
   digestSkipEmpty: { name: "FLEET_DIGEST_SKIP_EMPTY", description: "true: send no digest when nothing changed and no data was missing", default: "false" },
-  digestApiBaseUrl: { name: "FLEET_API_BASE_URL", description: "Public base URL of the API, linked from digests", default: "http://localhost:7071/api" },
+  digestApiBaseUrl: { name: "FLEET_API_BASE_URL", description: "Public base URL of the API; digests link to the dashboard under it (<url>/dashboard)", default: "http://localhost:<FLEET_PORT>/api" },
   teamsWebhookUrl: { name: "FLEET_DIGEST_TEAMS_URL", description: "Teams Workflows webhook URL (Adaptive Card)", secret: true },
   slackWebhookUrl: { name: "FLEET_DIGEST_SLACK_URL", description: "Slack incoming webhook URL (Block Kit)", secret: true },
   webhookUrl: { name: "FLEET_DIGEST_WEBHOOK_URL", description: "Generic JSON webhook URL", secret: true },
@@ -69,6 +70,11 @@ export function intSetting(key: SettingKey, env: Env = process.env): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(SETTINGS[key].name, `expected a positive whole number, got "${raw}"`);
   return value;
+}
+
+/** FLEET_API_BASE_URL, or the local host on FLEET_PORT: digest links must reach the server that is running. */
+export function apiBaseUrl(env: Env = process.env): string {
+  return (setting("digestApiBaseUrl", env) ?? `http://localhost:${intSetting("port", env)}/api`).replace(/\/+$/, "");
 }
 
 export function boolSetting(key: SettingKey, env: Env = process.env): boolean {

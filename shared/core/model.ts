@@ -109,6 +109,8 @@ export interface FleetSnapshot {
   clusters: ClusterHealth[];
   /** Requests sent to ARM (Resource Graph and resource provider reads together). */
   armRequests: number;
+  /** Display names of the subscriptions read, by lower-case id; for people, never for health. */
+  subscriptionNames?: Record<string, string>;
 }
 
 const STATE_RANK: Record<HealthState, number> = { healthy: 0, pending: 1, degraded: 2, unknown: 3, failing: 4 };

@@ -73,8 +73,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-function apiUrl(base: string, path: string, query: Record<string, string> = {}): string {
-  const url = new URL(`${base.replace(/\/+$/, "")}/${path}`);
+/**
+ * A dashboard page (web/router.ts reads the same paths) under the public API base: people open
+ * digests in a browser, so links go to pages, not to JSON.
+ */
+export function dashboardUrl(apiBase: string, path: string, query: Record<string, string> = {}): string {
+  const url = new URL(`${apiBase.replace(/\/+$/, "")}/dashboard/${path}`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return url.toString();
 }
@@ -95,14 +99,15 @@ export function headline(digest: Digest): string {
   const t = digest.totals;
   if (digest.quiet) return "Quiet window: nothing failed, recovered or changed, and every scope was read.";
   const known = digest.operations;
+  // Every count names what it counts (components or clusters) so the sections below add up to it.
   const parts = [
-    plural(t.newFailures, "new failure"),
-    `${t.stillFailing.toLocaleString("en-US")} still failing`,
+    `${plural(t.newFailures, "component")} started failing`,
+    `${t.stillFailing.toLocaleString("en-US")} failing since before the window`,
     `${t.recovered.toLocaleString("en-US")} recovered`,
     ...(known?.acknowledged.length ? [`${known.acknowledged.length.toLocaleString("en-US")} acknowledged`] : []),
     ...(known?.silenced.length ? [`${known.silenced.length.toLocaleString("en-US")} silenced`] : []),
   ];
-  const reach = t.failingClusters > 0 ? ` on ${plural(t.failingClusters, "cluster")} of ${digest.coverage.clustersSeen.toLocaleString("en-US")}` : "";
+  const reach = t.failingClusters > 0 ? `, on ${plural(t.failingClusters, "cluster")} of ${digest.coverage.clustersSeen.toLocaleString("en-US")} seen` : "";
   const incidents = t.incidents > 0 ? `; ${plural(t.incidents, "fleet-wide incident")}` : "";
   return `${parts.join(", ")}${reach}${incidents}.`;
 }
@@ -120,11 +125,12 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
       `${g.acknowledged ? `${acknowledged(g.acknowledged)}; ` : ""}${plural(g.clusters, "cluster")}, ${plural(g.components, "component")} (${g.newComponents} new), first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`,
       maxDetail,
     ),
-    link: { label: "open failures", url: g.catalogId ? apiUrl(apiBaseUrl, "failures", { status: "open", catalogId: g.catalogId }) : apiUrl(apiBaseUrl, "incidents") },
+    link: { label: "open failures", url: g.catalogId ? dashboardUrl(apiBaseUrl, "failures", { status: "open", catalogId: g.catalogId }) : dashboardUrl(apiBaseUrl, "") },
   });
   const failure = (f: FailureItem, withAge: boolean): LayoutItem => ({
     head: subject(f),
     detail: clip(`${problemName(f.catalogId, f.title)}; ${f.state} (${f.reason}) ${withAge ? since(f.since, f.ageMs) : `since ${formatTime(f.since)}`}: "${f.message}"`, maxDetail),
+    link: { label: "cluster", url: dashboardUrl(apiBaseUrl, `clusters${f.clusterId}`) },
   });
   const known = (f: FailureItem): LayoutItem => ({
     head: subject(f),
@@ -152,7 +158,9 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
     const total = list.length + ((digest.omitted as Partial<Record<string, number>>)[id] ?? 0);
     if (total === 0) return undefined;
     const items = list.slice(0, maxItems).map(render);
-    return { id, title: `${title} (${total.toLocaleString("en-US")})`, items, ...(total > items.length ? { more: { count: total - items.length, link } } : {}) };
+    const inIncidents = id === "newFailures" ? digest.totals.newFailures - total : id === "stillFailing" ? digest.totals.stillFailing - total : 0;
+    const counted = `${title} (${total.toLocaleString("en-US")}${inIncidents > 0 ? ` more besides the ${inIncidents.toLocaleString("en-US")} in the incidents above` : ""})`;
+    return { id, title: counted, items, ...(total > items.length ? { more: { count: total - items.length, link } } : {}) };
   };
 
   const c = digest.coverage;
@@ -166,19 +174,19 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
       { head: "Scopes not read", detail: c.partialScopes.length > 0 ? c.partialScopes.map((s) => `${s.scope} (${s.code}: ${clip(s.message, 120)})`).join("; ") : "none" },
     ],
   };
-  const digestLink = { label: "full digest", url: apiUrl(apiBaseUrl, `digests/${digest.id}`) };
+  const digestLink = { label: "full digest", url: dashboardUrl(apiBaseUrl, `digests/${digest.id}`) };
   const sections = [
-    section("incidents", "Fleet-wide incidents", digest.incidents, incident, { label: "all incidents", url: apiUrl(apiBaseUrl, "incidents") }),
-    section("newFailures", "New failures", digest.newFailures, (f) => failure(f, false), { label: "all new failures", url: apiUrl(apiBaseUrl, "failures", { status: "open", since: from }) }),
-    section("stillFailing", "Still failing", digest.stillFailing, (f) => failure(f, true), { label: "all open failures", url: apiUrl(apiBaseUrl, "failures", { status: "open" }) }),
+    section("incidents", "Fleet-wide incidents", digest.incidents, incident, { label: "all incidents", url: dashboardUrl(apiBaseUrl, "") }),
+    section("newFailures", "New failures", digest.newFailures, (f) => failure(f, false), { label: "all new failures", url: dashboardUrl(apiBaseUrl, "failures", { status: "open", since: from }) }),
+    section("stillFailing", "Still failing", digest.stillFailing, (f) => failure(f, true), { label: "all open failures", url: dashboardUrl(apiBaseUrl, "failures", { status: "open" }) }),
     section("recentUnderSilence", "New under a silence in its last day: check for regressions", digest.operations?.recentUnderSilence ?? [], known, digestLink),
     section("acknowledged", "Acknowledged", digest.operations?.acknowledged ?? [], known, digestLink),
-    section("recovered", "Recovered", digest.recovered, recovery, { label: "all recoveries", url: apiUrl(apiBaseUrl, "failures", { status: "resolved", since: from }) }),
+    section("recovered", "Recovered", digest.recovered, recovery, { label: "all recoveries", url: dashboardUrl(apiBaseUrl, "failures", { status: "resolved", since: from }) }),
     digest.topEntries.length > 0 && maxItems > 0
       ? { id: "topEntries" as const, title: "Top catalog entries and their fix", items: digest.topEntries.slice(0, Math.max(1, Math.min(maxItems, digest.topEntries.length))).map(topEntry) }
       : undefined,
     section("unclassified", "Unclassified failures by fingerprint", digest.unclassified, unclassified, digestLink),
-    section("silenced", "Silenced", digest.operations?.silenced ?? [], known, { label: "silences", url: apiUrl(apiBaseUrl, "silences") }),
+    section("silenced", "Silenced", digest.operations?.silenced ?? [], known, digestLink),
     coverage,
   ].filter((s): s is LayoutSection => s !== undefined);
 

@@ -4,7 +4,6 @@
  * since instead of as news, and silenced failures that began in their silence's last day are listed
  * so a silence does not hide a regression. Pure, like model.ts.
  */
-import { tagsOfFacts } from "../health/facts";
 import { ackFor, ackForIncident, recentUnderSilence, silenceFor, subjectOf, type FailureSubject, type OpenFailureRef } from "../operate";
 import type { Acknowledgement, Silence } from "../store/operations";
 import { composeDigest, isFailureState, toFailureItem, type AckMark, type CatalogLookup, type Digest, type DigestInput, type DigestLimits, type FailureItem } from "./model";
@@ -26,7 +25,7 @@ function refOf(f: FailureItem): OpenFailureRef {
 /** Builds the digest of `input` with the operators' silences and acknowledgements applied. */
 export function composeWithOperations(input: DigestInput, ops: DigestOperations, lookup: CatalogLookup, limits: DigestLimits): Digest {
   const now = input.now;
-  const tags = new Map(input.clusters.map((c) => [c.clusterId, tagsOfFacts(c.facts)]));
+  const tags = new Map(input.clusters.map((c) => [c.clusterId, c.tags]));
   const open = input.openFailures.filter((c) => isFailureState(c.state));
   const silencedBy = new Map<string, Silence>();
   const subjects = new Map<string, FailureSubject>();

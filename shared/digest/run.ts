@@ -26,6 +26,8 @@ export interface RunDigestOptions extends Omit<BuildDigestOptions, "history"> {
   /** How far back failed deliveries of earlier digests are retried (default 7 days). */
   retryWindowMs?: number;
   log?: (line: string) => void;
+  /** The run's deadline: deliveries not made by then are stored as failed and retried by the next run. */
+  abortSignal?: AbortSignal;
 }
 
 export type DeliveryResult =
@@ -41,13 +43,13 @@ export interface RunDigestResult {
   deliveries: DeliveryResult[];
 }
 
-async function deliverOne(store: DigestStore, target: DigestTarget, digestId: string, content: () => Promise<Digest | undefined>, now: Date): Promise<DeliveryResult> {
+async function deliverOne(store: DigestStore, target: DigestTarget, digestId: string, content: () => Promise<Digest | undefined>, now: Date, abortSignal?: AbortSignal): Promise<DeliveryResult> {
   const claim = await store.claimDelivery(digestId, target.name, { now });
   if (!claim) return { digestId, target: target.name, result: "not-claimed" };
   try {
     const digest = await content();
     if (!digest) throw Object.assign(new Error(`digest ${digestId} is no longer stored`), { code: "DigestMissing" });
-    const sent = await target.send(digest);
+    const sent = await target.send(digest, { abortSignal });
     await store.completeDelivery(claim, { ok: true, ...(sent.httpStatus !== undefined ? { httpStatus: sent.httpStatus } : {}) });
     return { digestId, target: target.name, result: "delivered", attempts: sent.attempts, ...(sent.httpStatus !== undefined ? { httpStatus: sent.httpStatus } : {}) };
   } catch (err) {
@@ -92,7 +94,7 @@ export async function runDigest(options: RunDigestOptions): Promise<RunDigestRes
     if (!contents.has(id)) contents.set(id, store.get(id).then((s) => s?.digest));
     return contents.get(id)!;
   };
-  const deliveries = await Promise.all(work.map((w) => deliverOne(store, byName.get(w.target)!, w.digestId, content(w.digestId), now)));
+  const deliveries = await Promise.all(work.map((w) => deliverOne(store, byName.get(w.target)!, w.digestId, content(w.digestId), now, options.abortSignal)));
   return { stored: (await store.get(stored.id)) ?? stored, created, deliveries };
 }
 
@@ -104,6 +106,8 @@ export interface RunDigestFromEnvOptions {
   since?: number;
   now?: Date;
   log?: (line: string) => void;
+  /** The run's deadline (shared/core/deadline.ts). */
+  abortSignal?: AbortSignal;
   /** Retry timing and the e-mail credential, for tests. */
   targetOptions?: TargetsFromEnvOptions;
 }
@@ -126,6 +130,7 @@ export async function runDigestFromEnv(options: RunDigestFromEnvOptions): Promis
     ...(options.since !== undefined ? { since: options.since } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
   });
 }
 

@@ -52,19 +52,36 @@ export interface DeliveryClaim {
 
 export type DeliveryOutcome = { ok: true; httpStatus?: number } | { ok: false; httpStatus?: number; error: { code: string; message: string } };
 
+export interface ClaimDeliveryOptions extends StoreOperationOptions {
+  now?: Date;
+  leaseMs?: number;
+}
+
+export interface CompleteDeliveryOptions extends StoreOperationOptions {
+  now?: Date;
+}
+
+export interface UndeliveredOptions extends StoreOperationOptions {
+  since: Date;
+  now?: Date;
+  /** At most this many (50 when absent). */
+  limit?: number;
+}
+
+/** Every call takes an options bag with an `abortSignal`, passed to each table request. */
 export interface DigestStore {
   /** Stored digests, newest window first, without their content; pages of 20 unless `byPage` names a `maxPageSize`. */
   list(options?: StoreOperationOptions): PagedList<DigestSummary>;
   /** One digest with its content and delivery status; `undefined` when not stored. Throws `InvalidDigestId` for text that is no digest id. */
-  get(id: string): Promise<StoredDigest | undefined>;
+  get(id: string, options?: StoreOperationOptions): Promise<StoredDigest | undefined>;
   /** Stores the digest unless one with its id exists; either way returns what is stored (the first content wins). */
-  save(digest: Digest): Promise<{ stored: StoredDigest; created: boolean }>;
+  save(digest: Digest, options?: StoreOperationOptions): Promise<{ stored: StoredDigest; created: boolean }>;
   /** Adds a delivery row per target that has none yet. */
-  addDeliveries(id: string, targets: readonly DeliveryTarget[], status: "pending" | "skipped"): Promise<void>;
+  addDeliveries(id: string, targets: readonly DeliveryTarget[], status: "pending" | "skipped", options?: StoreOperationOptions): Promise<void>;
   /** Claims a delivery unless it is delivered, skipped, or leased by another run. */
-  claimDelivery(id: string, target: DeliveryTarget, options?: { now?: Date; leaseMs?: number }): Promise<DeliveryClaim | undefined>;
+  claimDelivery(id: string, target: DeliveryTarget, options?: ClaimDeliveryOptions): Promise<DeliveryClaim | undefined>;
   /** Records the outcome; false when the lease was lost to another run meanwhile. */
-  completeDelivery(claim: DeliveryClaim, outcome: DeliveryOutcome, now?: Date): Promise<boolean>;
+  completeDelivery(claim: DeliveryClaim, outcome: DeliveryOutcome, options?: CompleteDeliveryOptions): Promise<boolean>;
   /** Deliveries not yet done (pending, failed, or with an expired lease) of digests whose window ended after `since`, newest first. */
-  undelivered(options: { since: Date; now?: Date; limit?: number }): Promise<Array<{ digestId: string; target: DeliveryTarget }>>;
+  undelivered(options: UndeliveredOptions): Promise<Array<{ digestId: string; target: DeliveryTarget }>>;
 }

@@ -37,7 +37,18 @@ import {
   toStatus,
   toSummary,
 } from "./store-rows";
-import type { DeliveryClaim, DeliveryOutcome, DeliveryStatus, DeliveryTarget, DigestStore, StoredDigest, DigestSummary } from "./store-types";
+import type {
+  ClaimDeliveryOptions,
+  CompleteDeliveryOptions,
+  DeliveryClaim,
+  DeliveryOutcome,
+  DeliveryStatus,
+  DeliveryTarget,
+  DigestStore,
+  DigestSummary,
+  StoredDigest,
+  UndeliveredOptions,
+} from "./store-types";
 
 export * from "./store-types";
 export { DigestStoreError, type DigestStoreErrorCode } from "./errors";
@@ -73,15 +84,15 @@ export class TableDigestStore implements DigestStore {
     return rows.length > limit ? Object.assign(summaries, { continuationToken: encodeToken(items[items.length - 1].rowKey) }) : summaries;
   }
 
-  async get(id: string): Promise<StoredDigest | undefined> {
+  async get(id: string, { abortSignal }: StoreOperationOptions = {}): Promise<StoredDigest | undefined> {
     const rowKey = rowKeyOfId(id);
-    const entity = await this.find<DigestEntity>(rowKey);
+    const entity = await this.find<DigestEntity>(rowKey, abortSignal);
     if (!entity) return undefined;
-    const deliveries = await this.deliveriesBetween(rowKey, rowKey);
+    const deliveries = await this.deliveriesBetween(rowKey, rowKey, abortSignal);
     return { ...toSummary(entity, deliveries.get(id) ?? []), digest: decodeBody(entity) };
   }
 
-  async save(digest: Digest): Promise<{ stored: StoredDigest; created: boolean }> {
+  async save(digest: Digest, { abortSignal }: StoreOperationOptions = {}): Promise<{ stored: StoredDigest; created: boolean }> {
     const entity: DigestEntity = {
       partitionKey: PK,
       rowKey: digestRowKey(digest.id, digest.window),
@@ -97,31 +108,31 @@ export class TableDigestStore implements DigestStore {
     };
     let created = true;
     try {
-      await this.table.createEntity(entity);
+      await this.table.createEntity(entity, { abortSignal });
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
       created = false;
     }
-    const stored = await this.get(digest.id);
+    const stored = await this.get(digest.id, { abortSignal });
     if (!stored) throw new Error(`digest ${digest.id} vanished right after it was stored`);
     return { stored, created };
   }
 
-  async addDeliveries(id: string, targets: readonly DeliveryTarget[], status: "pending" | "skipped"): Promise<void> {
+  async addDeliveries(id: string, targets: readonly DeliveryTarget[], status: "pending" | "skipped", { abortSignal }: StoreOperationOptions = {}): Promise<void> {
     const digestRk = rowKeyOfId(id);
     for (const target of targets) {
       const row: DeliveryEntity = { partitionKey: PK, rowKey: deliveryRowKey(digestRk, target), kind: "delivery", digestId: id, target, status, attempts: 0 };
       try {
-        await this.table.createEntity(row);
+        await this.table.createEntity(row, { abortSignal });
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
     }
   }
 
-  async claimDelivery(id: string, target: DeliveryTarget, options: { now?: Date; leaseMs?: number } = {}): Promise<DeliveryClaim | undefined> {
+  async claimDelivery(id: string, target: DeliveryTarget, options: ClaimDeliveryOptions = {}): Promise<DeliveryClaim | undefined> {
     const now = options.now ?? new Date();
-    const row = await this.find<DeliveryEntity>(deliveryRowKey(rowKeyOfId(id), target));
+    const row = await this.find<DeliveryEntity>(deliveryRowKey(rowKeyOfId(id), target), options.abortSignal);
     if (!row || !isOpen(row, now)) return undefined;
     const next: DeliveryEntity = {
       ...plainDelivery(row),
@@ -131,7 +142,7 @@ export class TableDigestStore implements DigestStore {
       lastAttemptAt: now.toISOString(),
     };
     try {
-      const result = await this.table.updateEntity(next, "Replace", { etag: row.etag });
+      const result = await this.table.updateEntity(next, "Replace", { etag: row.etag, abortSignal: options.abortSignal });
       return { digestId: id, target, attempts: next.attempts, etag: result.etag ?? "" };
     } catch (err) {
       if (statusOf(err) === 412) return undefined;
@@ -139,7 +150,7 @@ export class TableDigestStore implements DigestStore {
     }
   }
 
-  async completeDelivery(claim: DeliveryClaim, outcome: DeliveryOutcome, now = new Date()): Promise<boolean> {
+  async completeDelivery(claim: DeliveryClaim, outcome: DeliveryOutcome, { now = new Date(), abortSignal }: CompleteDeliveryOptions = {}): Promise<boolean> {
     const row: DeliveryEntity = {
       partitionKey: PK,
       rowKey: deliveryRowKey(rowKeyOfId(claim.digestId), claim.target),
@@ -153,7 +164,7 @@ export class TableDigestStore implements DigestStore {
       ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
     };
     try {
-      await this.table.updateEntity(row, "Replace", { etag: claim.etag });
+      await this.table.updateEntity(row, "Replace", { etag: claim.etag, abortSignal });
       return true;
     } catch (err) {
       if (statusOf(err) === 412) return false;
@@ -161,23 +172,23 @@ export class TableDigestStore implements DigestStore {
     }
   }
 
-  async undelivered(options: { since: Date; now?: Date; limit?: number }): Promise<Array<{ digestId: string; target: DeliveryTarget }>> {
+  async undelivered(options: UndeliveredOptions): Promise<Array<{ digestId: string; target: DeliveryTarget }>> {
     const now = options.now ?? new Date();
     const limit = options.limit ?? 50;
     // Newer windows have smaller inverted keys: everything below the bound ended after `since`.
     const bound = inverted(options.since.toISOString());
     const filter = odata`PartitionKey eq ${PK} and RowKey lt ${bound} and kind eq 'delivery' and status ne 'delivered' and status ne 'skipped'`;
     const found: Array<{ digestId: string; target: DeliveryTarget }> = [];
-    for await (const row of this.table.listEntities<DeliveryEntity>({ queryOptions: { filter } })) {
+    for await (const row of this.table.listEntities<DeliveryEntity>({ queryOptions: { filter }, abortSignal: options.abortSignal })) {
       if (isOpen(row, now)) found.push({ digestId: row.digestId, target: row.target });
       if (found.length >= limit) break;
     }
     return found;
   }
 
-  private async find<T extends object>(rowKey: string): Promise<TableEntityResult<T> | undefined> {
+  private async find<T extends object>(rowKey: string, abortSignal: AbortSignal | undefined): Promise<TableEntityResult<T> | undefined> {
     try {
-      return await this.table.getEntity<T>(PK, rowKey);
+      return await this.table.getEntity<T>(PK, rowKey, { abortSignal });
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;

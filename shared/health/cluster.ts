@@ -7,7 +7,7 @@ import { component } from "./component";
 import type { ClusterHealth } from "../core/model";
 import { Prop } from "./properties";
 import { combine, EnumOutcome, evidenceOf, judgeEnum, verdict, Verdict } from "./verdict";
-import { factsOf, withTagFacts } from "./facts";
+import { factsOf } from "./facts";
 import { intern } from "./intern";
 
 export interface JudgeOptions {
@@ -60,7 +60,7 @@ export function judgeCluster(row: unknown, options: JudgeOptions): ClusterHealth
   const verdicts = ref.kind === "arc" ? arcVerdicts(props, options) : [judgeEnum(props.at("powerState.code"), POWER, (v) => `the cluster is ${v}`)];
   verdicts.push(judgeEnum(props.get("provisioningState"), PROVISIONING, (v) => `provisioningState is ${v}`));
   const tags = stringRecord(root.get("tags").value);
-  const facts = withTagFacts(factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS), tags);
+  const facts = factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS);
   const own = component({ id: rawId.trim(), clusterId: intern(ref.id), kind: "cluster", name: root.get("name").nonEmpty() ?? ref.name, facts }, combine(verdicts));
   return {
     id: own.clusterId,

@@ -30,7 +30,9 @@ const SOURCE_CONTROL_COMPLIANCE: Record<string, EnumOutcome> = {
 };
 
 const EXTENSION_FACTS = ["extensionType", "provisioningState", "version", "currentVersion", "releaseTrain", "installState"];
-const FLUX_FACTS = ["complianceState", "provisioningState", "sourceKind", "sourceSyncedCommitId", "statusUpdatedAt", "suspend"];
+/** Per the fluxConfigurations spec: the source's URL sits under the property named after its sourceKind. */
+export const FLUX_SOURCE_URLS = { GitRepository: "gitRepository.url", Bucket: "bucket.url", AzureBlob: "azureBlob.url", OCIRepository: "ociRepository.url" } as const;
+const FLUX_FACTS = ["complianceState", "provisioningState", "sourceKind", "sourceSyncedCommitId", "sourceUpdatedAt", "statusUpdatedAt", "suspend", ...Object.values(FLUX_SOURCE_URLS)];
 const OBJECT_FACTS = ["kind", "namespace", "complianceState", "helmReleaseProperties.lastRevisionApplied"];
 const SOURCE_CONTROL_FACTS = ["provisioningState", "complianceStatus.complianceState", "repositoryUrl", "operatorType"];
 const HELM_COUNTS = ["failureCount", "installFailureCount", "upgradeFailureCount"];

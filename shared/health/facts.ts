@@ -3,7 +3,7 @@ import type { Prop } from "./properties";
 
 const FACT_LIMIT = 500;
 /** Facts that differ on every resource (times, commits): sharing them would only fill the intern table. */
-const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "statusUpdatedAt"]);
+const UNIQUE = new Set(["lastConnectivityTime", "managedIdentityCertificateExpirationTime", "sourceSyncedCommitId", "sourceUpdatedAt", "statusUpdatedAt"]);
 
 /**
  * Selected raw values for display, keyed by their canonical camelCase path. Only values Azure
@@ -21,18 +21,3 @@ export function factsOf(props: Prop, paths: string[]): Record<string, string> | 
   return keys.some((k) => UNIQUE.has(k)) ? facts : internShared(`f\u0000${keys.map((k) => `${k}\u0000${facts[k]}`).join("\u0001")}`, () => facts);
 }
 
-/** Cluster tags travel as facts `tag:<name>`: the history keeps facts, and tag-scoped silences need the tags. */
-export const TAG_FACT_PREFIX = "tag:";
-
-export function withTagFacts(facts: Record<string, string> | undefined, tags: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!tags || !Object.keys(tags).length) return facts;
-  const tagged = { ...facts };
-  for (const [name, value] of Object.entries(tags)) tagged[`${TAG_FACT_PREFIX}${name}`] = value.length > FACT_LIMIT ? value.slice(0, FACT_LIMIT) : value;
-  return tagged;
-}
-
-/** The tags a cluster component's facts carry; undefined when none were recorded. */
-export function tagsOfFacts(facts: Record<string, string> | undefined): Record<string, string> | undefined {
-  const tags = Object.entries(facts ?? {}).filter(([k]) => k.startsWith(TAG_FACT_PREFIX));
-  return tags.length ? Object.fromEntries(tags.map(([k, v]) => [k.slice(TAG_FACT_PREFIX.length), v])) : undefined;
-}

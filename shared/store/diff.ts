@@ -144,6 +144,9 @@ function observe(input: ClusterChangeInput, key: string, previous: StoredCompone
     // The cluster's own component is judged on fresh data even while dark (it says why it is dark).
     ...(dark ? { dark: true, darkSince: previous?.dark ? previous.darkSince : at } : {}),
     ...(health.facts ? { facts: health.facts } : {}),
+    ...armCasing(health.id),
+    ...(health.kind === "cluster" && cluster.location ? { location: cluster.location } : {}),
+    ...(health.kind === "cluster" && cluster.tags ? { tags: cluster.tags } : {}),
   };
   const transitions: TransitionRecord[] = [];
   if (previous?.dark && !dark) {
@@ -158,6 +161,12 @@ function observe(input: ClusterChangeInput, key: string, previous: StoredCompone
   if (dark && !previous?.dark) transitions.push(transition(input, key, "went-dark", previous, next, {}));
   if (transitions.length === 0 && previous && sameStored(previous, next)) return undefined;
   return { componentKey: key, previous, next, health, transitions };
+}
+
+/** The id as Azure spelled it, kept only when it differs from the canonical one. */
+function armCasing(id: string): { armId?: string } {
+  const armId = id.trim().replace(/\/+$/, "");
+  return armId === normalizeId(id) ? {} : { armId };
 }
 
 /** A component of a cluster that went dark: its last known state, marked dark. */

@@ -127,6 +127,7 @@ function pick<T extends object>(value: Record<string, unknown>, fields: Readonly
 const COMPONENT_FIELDS: ReadonlyArray<keyof StoredComponent> = [
   "id", "clusterId", "clusterName", "clusterKind", "subscriptionId", "resourceGroup", "kind", "name", "extensionType", "parentId",
   "state", "reason", "message", "evidence", "catalogId", "confidence", "fingerprint", "firstSeenFailingAt", "lastTransitionAt", "dark", "darkSince", "facts",
+  "armId", "location", "tags",
 ];
 
 const TRANSITION_FIELDS: ReadonlyArray<keyof TransitionRecord> = [
@@ -191,6 +192,7 @@ export function sweepEntity(partitionKey: string, rowKey: string, s: SweepRecord
   };
   putText(entity, "scopes", JSON.stringify(s.scopes));
   putText(entity, "partialScopes", JSON.stringify(s.partialScopes.map((e) => ({ ...e, message: truncateText(e.message, MESSAGE_CHARS) }))));
+  if (s.subscriptionNames) putText(entity, "subscriptionNames", JSON.stringify(s.subscriptionNames));
   return entity;
 }
 
@@ -209,5 +211,6 @@ export function sweepFromEntity(entity: Record<string, unknown>): SweepRecord {
     armRequests: num(entity.armRequests) ?? 0,
     tableOperations: num(entity.tableOperations) ?? 0,
     transitions: num(entity.transitions) ?? 0,
+    ...(getText(entity, "subscriptionNames") !== undefined ? { subscriptionNames: json<Record<string, string>>(entity, "subscriptionNames", {}) } : {}),
   };
 }

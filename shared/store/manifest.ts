@@ -77,15 +77,15 @@ export type ClusterView = "read" | "partial" | "dark";
 
 /**
  * Hash of what a sweep would apply to a cluster: identity, and per component only what the store
- * keeps (state, reason, catalog entry, fingerprint or message, facts). Evidence text, digits of an
+ * keeps (state, reason, catalog entry, fingerprint or message, facts, id casing, location, tags). Evidence text, digits of an
  * unclassified message and time facts (`lastConnectivityTime`) are left out on purpose: they change
  * every sweep while the health stays the same, and would turn every sweep into a full rewrite.
  */
 export function clusterContentHash(cluster: ClusterHealth, view: ClusterView): string {
   const components = cluster.components
-    .map((c) => [c.id.toLowerCase(), c.kind, c.name, c.extensionType ?? "", c.parentId ?? "", c.state, c.reason, c.classification?.catalogId ?? "", c.classification?.fingerprint ?? c.message.replace(/\d+/g, "#"), stableFacts(c.facts)])
+    .map((c) => [c.id.toLowerCase(), c.id, c.kind, c.name, c.extensionType ?? "", c.parentId ?? "", c.state, c.reason, c.classification?.catalogId ?? "", c.classification?.fingerprint ?? c.message.replace(/\d+/g, "#"), stableFacts(c.facts)])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-  return shortHash(JSON.stringify([view, cluster.name, cluster.kind, cluster.subscriptionId, cluster.resourceGroup, components]), 6);
+  return shortHash(JSON.stringify([view, cluster.name, cluster.kind, cluster.subscriptionId, cluster.resourceGroup, cluster.location ?? "", Object.entries(cluster.tags ?? {}).sort(), components]), 6);
 }
 
 function stableFacts(facts: Record<string, string> | undefined): Array<[string, string]> {

@@ -123,5 +123,6 @@ export function sweepRecord(snapshot: FleetSnapshot, transitions: number, tableO
     armRequests: snapshot.armRequests,
     tableOperations,
     transitions,
+    ...(snapshot.subscriptionNames ? { subscriptionNames: snapshot.subscriptionNames } : {}),
   };
 }

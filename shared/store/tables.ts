@@ -9,6 +9,7 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
 import { Env, intSetting, setting, settingOrDefault } from "../core/config";
+import { tableOperationPolicy } from "../telemetry/policies";
 import { FleetHistoryError } from "./errors";
 import { TABLES } from "./keys";
 
@@ -88,7 +89,7 @@ export function tableName(options: Pick<FleetHistoryOptions, "tablePrefix">, nam
 /** A TableClient on one table (prefix applied), without creating it. */
 export function tableClient(options: FleetHistoryOptions, name: string): TableClient {
   const table = tableName(options, name);
-  const clientOptions: TableServiceClientOptions = { additionalPolicies: [{ policy: countingPolicy, position: "perCall" }] };
+  const clientOptions: TableServiceClientOptions = { additionalPolicies: [{ policy: countingPolicy, position: "perCall" }, { policy: tableOperationPolicy(name), position: "perRetry" }] };
   if (options.connectionString) {
     // Azurite serves plain http; the SDK refuses it unless told (UseDevelopmentStorage=true sets this itself).
     const insecure = /TableEndpoint=http:/i.test(options.connectionString) || /DefaultEndpointsProtocol=http;/i.test(options.connectionString);

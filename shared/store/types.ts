@@ -35,6 +35,11 @@ export interface ComponentRecord {
   /** When the cluster went dark (set with `dark`). */
   darkSince?: string;
   facts?: Record<string, string>;
+  /** The ARM id in Azure's own casing, when it differs from `id`. */
+  armId?: string;
+  /** The cluster's region and tags, on the cluster's own component. */
+  location?: string;
+  tags?: Record<string, string>;
 }
 
 export const TRANSITION_EVENTS = ["appeared", "new-failure", "changed-failure", "state-changed", "recovered", "deleted", "went-dark", "came-back"] as const;
@@ -83,6 +88,8 @@ export interface SweepRecord {
   /** Table operations this sweep's persistence cost. */
   tableOperations: number;
   transitions: number;
+  /** Display names of the subscriptions read, by lower-case id (Resource Graph `resourcecontainers`). */
+  subscriptionNames?: Record<string, string>;
 }
 
 /**

@@ -12,7 +12,7 @@
  *    the row it read), packs the older transitions of a cluster past `compactAfter` loose rows
  *    (packs.ts), then the index copies (open failures, events by day, catalog entry, extension);
  * 6. commits the manifest, the sweep record and the lease release in one transaction.
- * A crash anywhere leaves the lease with its dirty list; the next sweep re-reads those clusters and
+ * A crash (or an abort) anywhere leaves the lease with its dirty list; the next sweep re-reads those clusters and
  * rewrites their index copies from the transitions already in their partitions (deterministic keys),
  * so nothing is lost or doubled.
  */

@@ -1,6 +1,6 @@
 /**
- * Reads the fleet: two paged Resource Graph queries per scope batch (clusters, then their
- * configuration resources), judged row by row as pages arrive so memory holds judgements, not raw
+ * Reads the fleet: paged Resource Graph queries per scope batch (clusters, their configuration
+ * resources, and the subscriptions' display names), judged row by row as pages arrive so memory holds judgements, not raw
  * rows. A batch that fails is split to isolate the subscription that fails it; what cannot be read
  * becomes a partial scope with its error, and the rest of the fleet continues.
  */
@@ -12,6 +12,7 @@ import { CONFIG_TYPES } from "../core/ids";
 import { batchScopes, GraphScope, scopeNames, splitScope, TENANT_SCOPE } from "../azure/scopes";
 import type { FleetAssembler } from "../health/assembler";
 import type { ScopeError } from "../core/model";
+import { readSubscriptionNames } from "./subscription-names";
 
 export interface SweepProgress {
   phase: "clusters" | "configurations" | "statuses" | "confirm" | "persist" | "done";
@@ -33,6 +34,7 @@ export interface CollectOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** ARM requests sent so far by both readers (they share one counter). */
   requestCount: () => number;
+  /** The run's deadline: reads stop and what is unread becomes a partial scope (DeadlineExceeded). */
   signal?: AbortSignal;
 }
 
@@ -42,11 +44,17 @@ export interface CollectResult {
   partialScopes: ScopeError[];
   /** Resource Graph pages read; 0 means nothing could be read at all. */
   pages: number;
+  /** Display names by lower-case subscription id, for the subscriptions whose names could be read. */
+  subscriptionNames: Record<string, string>;
+  /** Time spent judging rows as pages arrived (ms), part of the read's wall time. */
+  judgeMs: number;
 }
 
 export async function collectFleet(options: CollectOptions): Promise<CollectResult> {
   const partial: ScopeError[] = [];
+  const subscriptionNames: Record<string, string> = {};
   let pages = 0;
+  let judgeMs = 0;
   const budget = { isolation: options.maxIsolationQueries ?? 64 };
   const requests = options.requestCount;
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
@@ -55,8 +63,10 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   async function read(query: string, scope: GraphScope, onRow: (row: unknown) => void, phase: SweepProgress["phase"], what: string): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
     let rows = 0;
     try {
-      for await (const page of options.graph.pages(query, scope, options.signal)) {
+      for await (const page of options.graph.pages(query, scope, { abortSignal: options.signal })) {
+        const judging = performance.now();
         for (const row of page.rows) onRow(row);
+        judgeMs += performance.now() - judging;
         rows += page.rows.length;
         pages++;
         const names = scopeNames(scope);
@@ -67,8 +77,9 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
       }
       return [];
     } catch (err) {
-      if (options.signal?.aborted) throw err;
-      const error = err instanceof ArmReadError ? err : new ArmReadError("ReadFailed", (err as Error).message ?? String(err));
+      // The run's deadline: what was read stands, the rest of this scope is missing (no splitting).
+      if (options.signal?.aborted) return [{ scope, error: new ArmReadError("DeadlineExceeded", `${what} of ${describe(scope)} not read in full: ${(options.signal.reason as Error)?.message ?? "the run was stopped"}`, undefined, { cause: err }) }];
+      const error = err instanceof ArmReadError ? err : new ArmReadError("ReadFailed", (err as Error).message ?? String(err), undefined, { cause: err });
       const halves = splitScope(scope);
       if (halves && budget.isolation >= 2) {
         budget.isolation -= 2;
@@ -83,7 +94,11 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   // rows may arrive before their cluster's row, the assembler joins them at the end.
   for (const batch of batchScopes(options.scopes, options.subscriptionsPerQuery)) {
     const subscriptionsRead = new Set<string>();
-    const [failedClusters, ...failedByType] = await Promise.all([
+    const names = readSubscriptionNames(options.graph, batch, subscriptionNames, options.signal).then((err) => {
+      if (err) progress("clusters", `subscription names of ${describe(batch)} could not be read (${(err as { code?: string }).code ?? err.message}); ids are shown without names`);
+    });
+    const [, failedClusters, ...failedByType] = await Promise.all([
+      names,
       read(CLUSTERS_QUERY, batch, (row) => {
         const cluster = options.assembler.addCluster(row);
         if (cluster) subscriptionsRead.add(cluster.subscriptionId);
@@ -108,9 +123,9 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
     }
   }
 
-  await fetchMissingStatuses(options, progress);
+  if (!options.signal?.aborted) await fetchMissingStatuses(options, progress);
   partial.push(...rejectedRows(options.assembler));
-  return { partialScopes: partial, pages };
+  return { partialScopes: partial, pages, subscriptionNames, judgeMs };
 }
 
 /** A failing Flux configuration whose Resource Graph row carries no per-object statuses: read it from ARM. */
@@ -121,7 +136,7 @@ async function fetchMissingStatuses(options: CollectOptions, progress: (phase: S
   await Promise.all(
     ids.map(async (id) => {
       try {
-        const body = await options.configurations.getConfiguration(id);
+        const body = await options.configurations.getConfiguration(id, { abortSignal: options.signal });
         if (body !== undefined) options.assembler.addConfiguration(body);
       } catch (err) {
         // The Resource Graph judgement stands; the objects stay unread.

@@ -37,17 +37,19 @@ export function confirmationTargets(changes: ComponentChange[]): Target[] {
   return [...targets.values()];
 }
 
-export async function confirmChanges(changes: ComponentChange[], options: { configurations: ConfigurationReader; assembler: FleetAssembler; max: number }): Promise<ConfirmResult> {
+/** With `abortSignal` aborted (the run's deadline), reads stop and the rest keep Resource Graph's judgement. */
+export async function confirmChanges(changes: ComponentChange[], options: { configurations: ConfigurationReader; assembler: FleetAssembler; max: number; abortSignal?: AbortSignal }): Promise<ConfirmResult> {
   const all = confirmationTargets(changes);
   const targets = all.slice(0, options.max);
   const result: ConfirmResult = { read: 0, corrected: 0, failed: 0, skipped: all.length - targets.length };
   const { assembler, configurations } = options;
+  const read = { abortSignal: options.abortSignal };
   await Promise.all(
     targets.map(async ({ kind, id }) => {
       const resource =
         kind === "cluster"
-          ? { state: () => assembler.clusterState(id), read: () => configurations.getCluster(id), remove: () => assembler.removeCluster(id), add: (body: unknown) => assembler.addCluster(body) }
-          : { state: () => assembler.configuration(id)?.[0]?.state, read: () => configurations.getConfiguration(id), remove: () => assembler.removeConfiguration(id), add: (body: unknown) => assembler.addConfiguration(body) };
+          ? { state: () => assembler.clusterState(id), read: () => configurations.getCluster(id, read), remove: () => assembler.removeCluster(id), add: (body: unknown) => assembler.addCluster(body) }
+          : { state: () => assembler.configuration(id)?.[0]?.state, read: () => configurations.getConfiguration(id, read), remove: () => assembler.removeConfiguration(id), add: (body: unknown) => assembler.addConfiguration(body) };
       try {
         const before = resource.state();
         const body = await resource.read();

@@ -17,6 +17,7 @@ import { ClassifyFn, FleetAssembler } from "../health/assembler";
 import { DEFAULT_JUDGE_OPTIONS, JudgeOptions } from "../health/cluster";
 import { FleetSnapshot, HEALTH_STATES, HealthState } from "../core/model";
 import type { FleetHistory, ShardRef } from "../store/types";
+import type { SweepStage } from "../telemetry";
 import { collectFleet, SweepProgress } from "./collect";
 import { confirmChanges, ConfirmResult } from "./confirm";
 
@@ -49,6 +50,10 @@ export interface SweepOptions {
   judge?: Partial<Omit<JudgeOptions, "now">>;
   classify?: ClassifyFn;
   clock?: Clock;
+  /**
+   * The run's deadline (shared/core/deadline.ts): when it aborts, reads stop, what was not read
+   * becomes a partial scope (DeadlineExceeded, its clusters unknown) and the sweep is still recorded.
+   */
   signal?: AbortSignal;
   /** Sweep one shard of a sharded sweep (shared/sweep/sharded.ts): `scopes` are its subscriptions; the snapshot takes the sweep's id and start. */
   shard?: ShardRef & { startedAt: string };
@@ -71,6 +76,8 @@ export interface SweepSummary {
   nothingRead: boolean;
   confirmation: ConfirmResult;
   transitions: number;
+  /** Elapsed time per stage (ms, real time even with a test clock); judging overlaps reading, so read excludes it. */
+  stageMs: Record<SweepStage, number>;
 }
 
 export interface SweepResult {
@@ -100,7 +107,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: counter.count });
   const scopes = options.scopes ?? [];
 
-  const { partialScopes, pages } = await collectFleet({
+  const readStart = performance.now();
+  const { partialScopes, pages, subscriptionNames, judgeMs } = await collectFleet({
     graph,
     configurations,
     assembler,
@@ -122,20 +130,28 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     partialScopes,
     clusters: assembler.clusters(),
     armRequests: counter.count,
+    subscriptionNames,
   });
 
+  const readEnd = performance.now();
   let snapshot = snapshotOf();
+  const judgeEnd = performance.now();
   progress("confirm", `confirm: comparing ${snapshot.clusters.length} clusters with the stored states`);
   const changes = await options.history.diffSnapshot(snapshot);
-  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000 });
+  const confirmation = await confirmChanges(changes, { configurations, assembler, max: options.maxConfirmations ?? 1000, abortSignal: options.signal });
   if (confirmation.read) {
     progress("confirm", `confirm: ${confirmation.read} changed resources read from ARM, ${confirmation.corrected} differed from Resource Graph`);
     snapshot = snapshotOf();
   }
-  progress("persist", `persist: recording sweep ${sweepId}`);
+  progress("persist", `persist: recording sweep ${sweepId}${options.signal?.aborted ? " (partial: the run's deadline passed)" : ""}`);
+  // Not under the run deadline (nor is diffSnapshot above, whose result this write needs): the time
+  // left before the host's functionTimeout is for recording what was read. Were the host to kill it
+  // anyway, the store's lease lets the next sweep repair the half-done write.
+  const recordStart = performance.now();
   const shard = options.shard && { sweepId: options.shard.sweepId, index: options.shard.index, count: options.shard.count };
-  const recorded = await options.history.recordSweep(snapshot, { shard, abortSignal: options.signal });
-  const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length };
+  const recorded = await options.history.recordSweep(snapshot, { shard });
+  const stageMs = { read: readEnd - readStart - judgeMs, judge: judgeMs + judgeEnd - readEnd, confirm: recordStart - judgeEnd, record: performance.now() - recordStart };
+  const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length, stageMs };
   progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);
   return { summary, snapshot };
 }
@@ -145,7 +161,7 @@ export function newSweepId(startedAt: Date): string {
 }
 
 /** The counts of a snapshot. */
-export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions"> {
+export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions" | "stageMs"> {
   const byState = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
   const byCatalogId: Record<string, number> = {};
   let components = 0;

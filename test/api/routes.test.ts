@@ -98,6 +98,11 @@ describe("GET /clusters/{ARM id}", () => {
     expect(failure).toMatchObject({ componentName: "flux", catalogId: "flux-extension-install", state: "failing" });
     expect(failure.entry.docUrl).toMatch(/^https:\/\/learn\.microsoft\.com\//);
     expect(failure.entry.steps.length).toBeGreaterThan(0);
+    // Ready to run on this cluster: its own names, the Arc cluster type, no placeholder it could fill.
+    const commands = failure.entry.steps.map((s: { command?: string }) => s.command ?? "").join("\n");
+    expect(commands).toContain("-c alpha");
+    expect(commands).toContain("-t connectedClusters");
+    expect(commands).not.toMatch(/<CLUSTER_NAME>|<RESOURCE_GROUP>|<connectedClusters or managedClusters>|managedClusters/);
   });
 
   it("takes the id in any case, as ARM ids are case-insensitive", async () => {
@@ -156,6 +161,9 @@ describe("GET /failures and /incidents", () => {
     const res = await get("/api/incidents");
     expect(res.json.items).toEqual([expect.objectContaining({ key: "catalog:flux-extension-install", clusterCount: 2, componentCount: 2, firstSeenAt: "2026-11-01T00:00:00.000Z", extensionTypes: ["microsoft.flux"] })]);
     expect((await get("/api/incidents?minClusters=3")).json.items).toEqual([]);
+    expect((await get("/api/incidents?catalog=matched")).json.items).toHaveLength(1);
+    expect((await get("/api/incidents?catalog=unmatched&minClusters=1")).json.items).toEqual([]); // every open failure here is documented
+    expectError(await get("/api/incidents?catalog=maybe"), 400, "catalog");
     expectError(await get("/api/incidents?status=open"), 400, "status");
     expectError(await get("/api/failures?status=closed"), 400, "status");
   });
@@ -178,6 +186,9 @@ describe("catalog and classify", () => {
     expect(list.json.items.every((e: { category: string }) => e.category === "helm")).toBe(true);
     const entry = await get("/api/catalog/helm-timeout-ready");
     expect(entry.json).toMatchObject({ id: "helm-timeout-ready", category: "helm" });
+    // Sources are documents a reader can open, not the seed files the entry was written from.
+    expect(entry.json.sources[0]).toEqual({ title: expect.stringMatching(/estensioni del cluster/), language: "it", url: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\//), section: expect.any(String) });
+    expect(JSON.stringify(entry.json.sources)).not.toMatch(/\.txt/);
     expectError(await get("/api/catalog/no-such-entry"), 404, "id");
   });
 

@@ -38,6 +38,7 @@ export interface Answer {
   status: number;
   headers: Headers;
   json: any;
+  text: string;
 }
 
 /** Calls the API in-process: routed like the local host does, handled like Azure does. */
@@ -48,11 +49,12 @@ export function apiClient(services: ApiServices | (() => Promise<ApiServices>)) 
     // Bytes, not a string: fetch would add a text/plain content type to a string body.
     const url = new URL(pathAndQuery, "http://localhost");
     const match = resolveRoute(routes, url.pathname.replace(/^\/api/, ""), method);
-    if (!match) return { status: 404, headers: new Headers(), json: undefined };
+    if (!match) return { status: 404, headers: new Headers(), json: undefined, text: "" };
     const req = new HttpRequest({ method, url: url.toString(), params: match.params, headers: init.headers, body: init.body === undefined ? undefined : { bytes: Buffer.from(init.body) } });
     const init2 = await match.reg.handler(req, new InvocationContext({ functionName: match.reg.name, logHandler: () => undefined }));
     const res = init2 instanceof HttpResponse ? init2 : new HttpResponse(init2 ?? {});
     const text = await res.text();
-    return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+    const json = text && !res.headers.get("content-type")?.startsWith("text/plain") ? JSON.parse(text) : undefined;
+    return { status: res.status, headers: res.headers, json, text };
   };
 }

@@ -7,10 +7,11 @@ import { cycles, importGraph, type ImportEdge } from "./imports";
  */
 const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
   { name: "dev tools", folders: ["cli", "dev"] },
+  { name: "dashboard (browser)", folders: ["web"] },
   { name: "trigger adapters", folders: ["functions"] },
   { name: "use cases", folders: ["shared/sweep", "shared/digest", "shared/api"] },
   { name: "domain", folders: ["shared/health", "shared/catalog", "shared/operate"] },
-  { name: "Azure and storage adapters", folders: ["shared/azure", "shared/store"] },
+  { name: "Azure and storage adapters", folders: ["shared/azure", "shared/store", "shared/telemetry"] },
   { name: "core", folders: ["shared/core"] },
 ];
 
@@ -23,7 +24,7 @@ function rank(file: string): number {
   return LAYERS.findIndex((l) => folder !== undefined && l.folders.includes(folder));
 }
 
-const EDGES = importGraph(["functions", "shared", "cli", "dev"]);
+const EDGES = importGraph(["functions", "shared", "cli", "dev", "web"]);
 
 /** Imports that break the layering, as `from -> to`. */
 function upwardImports(edges: readonly ImportEdge[]): string[] {
@@ -48,6 +49,11 @@ describe("layers", () => {
   it("no cycles between folders (a folder's files may import each other)", () => {
     const folderEdges = EDGES.filter((e) => e.to && folderOf(e.from) !== folderOf(e.to)).map((e) => ({ from: folderOf(e.from)!, to: folderOf(e.to)!, typeOnly: e.typeOnly }));
     expect(cycles(folderEdges)).toEqual([]);
+  });
+
+  it("the dashboard (web/) takes only types from the service: its bundle runs in the browser", () => {
+    expect(EDGES.filter((e) => e.from.startsWith("web/") && !e.to.startsWith("web/") && !e.typeOnly).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+    expect(EDGES.filter((e) => !e.from.startsWith("web/") && e.to.startsWith("web/"))).toEqual([]);
   });
 
   it("core/ids.ts (ARM id parsing) imports nothing of ours", () => {

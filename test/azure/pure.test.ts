@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScopes } from "../../shared/core/config";
 import { parseClusterId, parseConfigId } from "../../shared/core/ids";
-import { Clock, parseResetsAfter, parseRetryAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { Clock, parseResetsAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { parseRetryAfter } from "../../shared/core/retry";
 import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, rowsOf } from "../../shared/azure/resource-graph";
 import { readWithRetries } from "../../shared/azure/errors";
@@ -110,13 +111,32 @@ describe("QuotaPacer", () => {
   it("a 429 without Retry-After waits for the quota reset, or the default window", async () => {
     const clock = fakeClock();
     const pacer = new QuotaPacer({ clock, defaultWindowMs: 5000 });
-    expect(pacer.throttled(headers({ "x-ms-user-quota-resets-after": "00:00:02" }))).toBe(2000);
+    // Each 429 makes the pacer expect resets-after to be rounded one step coarser (0.5 s, then 1 s later).
+    expect(pacer.throttled(headers({ "x-ms-user-quota-resets-after": "00:00:02" }))).toBe(2500);
     await pacer.acquire();
     expect(pacer.throttled(undefined)).toBe(5000);
     await pacer.acquire();
     expect(pacer.throttled(headers({ "retry-after": "1" }))).toBe(1000);
     await pacer.acquire();
-    expect(clock.slept).toEqual([2000, 5000, 1000]);
+    expect(pacer.throttled(headers({ "retry-after": "1", "x-ms-user-quota-resets-after": "00:00:02" }))).toBe(3000);
+    await pacer.acquire();
+    expect(clock.slept).toEqual([2500, 5000, 1000, 3000]);
+  });
+
+  it("after a 429, expects every later reset up to a second after resets-after says", async () => {
+    const clock = fakeClock();
+    const pacer = new QuotaPacer({ clock });
+    expect(pacer.roundingAllowanceMs).toBe(0);
+    pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
+    pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
+    pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
+    expect(pacer.roundingAllowanceMs).toBe(1000);
+    await pacer.acquire(); // the probe after the 429s
+    const sentAt = clock.now();
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:04" }), sentAt);
+    const before = clock.now();
+    await pacer.acquire();
+    expect(clock.now() - before).toBe(5000);
   });
 
   it("adds jitter for parallel workers", async () => {

@@ -8,19 +8,29 @@
  * names and correlation ids; failures the catalog does not know; and healthy noise (status messages
  * of extensions and Flux objects that are fine).
  *
- * Options (environment): BENCH_MESSAGES (120000), BENCH_ROUNDS (3, best round reported).
+ * End to end, in the same run: `fleet-health classify --jsonl` (the built CLI, in its own process) on
+ * BENCH_LINES real-shaped JSON lines (the corpus above with every tenth line a message users really
+ * reported, test/catalog/corpus) against a naive keyword matcher (naive-classify.js: one regular
+ * expression per catalog phrase, JSON in and out through readline), wall clock and CPU time of each process.
+ *
+ * Options (environment): BENCH_MESSAGES (120000), BENCH_LINES (100000), BENCH_ROUNDS (3, best round reported).
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
+import { join } from "node:path";
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
 import { catalog, Classifier, normalizeMessage } from "../../shared/catalog";
 import { anchorEdits, contextFit, substringEditDistance } from "../../shared/catalog/classifier";
 import { fingerprintOf } from "../../shared/catalog/normalize";
 import type { ClassifyContext } from "../../shared/catalog/types";
+import { loadCorpus } from "../catalog/corpus/score";
 import { WRAPPERS, clusterName } from "../catalog/wrappers";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 120_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 
 interface Sample {
   message: string;
@@ -143,6 +153,53 @@ function measure(samples: Sample[], fn: (s: Sample) => unknown): { perSecond: nu
   return { perSecond: samples.length / wall, perCpuSecond: samples.length / cpu, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] };
 }
 
+/** Wall seconds and CPU seconds (user + system) of one shell command, from the shell's waited-for children. */
+function timeProcess(command: string): { wall: number; cpu: number } {
+  const t0 = process.hrtime.bigint();
+  // After `wait`, /proc/$$/stat of the shell holds its children's CPU ticks (fields 16 and 17).
+  const stat = execFileSync("sh", ["-c", `${command}; cat /proc/$$/stat`], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  return { wall, cpu: (Number(fields[13]) + Number(fields[14])) / ticks };
+}
+
+/** Best-of-rounds wall and CPU time of `command`. */
+function bestOf(command: string): { wall: number; cpu: number } {
+  let best = { wall: Infinity, cpu: Infinity };
+  for (let round = 0; round < ROUNDS; round++) {
+    const t = timeProcess(command);
+    best = { wall: Math.min(best.wall, t.wall), cpu: Math.min(best.cpu, t.cpu) };
+  }
+  return best;
+}
+
+/** `fleet-health classify --jsonl` against the naive matcher, each in its own process, on the same lines. */
+function endToEnd(): void {
+  const dir = mkdtempSync(join(os.tmpdir(), "bench-classify-"));
+  try {
+    const real = loadCorpus();
+    const lines = corpus(LINES).map((s, i) => JSON.stringify(i % 10 === 0 ? { message: real[i % real.length].message } : { message: s.message, ...(s.context ? { context: s.context } : {}) }));
+    const input = join(dir, "in.jsonl");
+    writeFileSync(input, lines.join("\n") + "\n");
+    const phrases = join(dir, "phrases.json");
+    writeFileSync(phrases, JSON.stringify(catalog.flatMap((e) => e.signatures.map((source) => ({ id: e.id, source })))));
+    // The CLI as it ships: built once, then run with node like the installed bin.
+    execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
+    const cli = bestOf(`node dist/cli/main.js classify --jsonl < ${input} > ${join(dir, "cli.out")}`);
+    const naive = bestOf(`node test/bench/naive-classify.js ${phrases} < ${input} > ${join(dir, "naive.out")}`);
+    const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+    const row = (label: string, t: { wall: number; cpu: number }) => `  ${label}  ${fmt(LINES / t.wall).padStart(8)} lines/s wall   ${fmt(LINES / t.cpu).padStart(8)} lines/CPU-s   (${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU)`;
+    console.log(`end to end - ${fmt(LINES)} JSON lines (${(lines.reduce((n, l) => n + l.length + 1, 0) / 1e6).toFixed(1)} MB, every tenth a real reported message), best of ${ROUNDS}, each in its own Node process`);
+    console.log(row("fleet-health classify --jsonl:", cli));
+    console.log(row("naive (regex per phrase):     ", naive));
+    const ratio = naive.cpu / cli.cpu;
+    console.log(`  speed-up ${(naive.wall / cli.wall).toFixed(2)}x wall, ${ratio.toFixed(2)}x CPU; target 1.5x the naive matcher: ${ratio >= 1.5 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
   const samples = corpus(MESSAGES);
   const chars = samples.reduce((sum, s) => sum + s.message.length, 0);
@@ -188,6 +245,7 @@ function main(): void {
   console.log(`  catalog examples classified to their own entry: ${fmt(byKind.catalog - wrong)}/${fmt(byKind.catalog)}; unknown matched: ${fmt(matchedByKind.unknown)}/${fmt(byKind.unknown)}; noise matched: ${fmt(matchedByKind.noise)}/${fmt(byKind.noise)}`);
   console.log(`  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (only a bounded word cache)`);
   if (disagreements || wrong) process.exitCode = 1;
+  endToEnd();
 }
 
 main();

@@ -35,6 +35,13 @@ describe("requiredLiterals", () => {
     expect(requiredLiterals("(?:upgrade )?failed: time+out")).toEqual(["failed: time"]);
   });
 
+  it("given how common each literal is, picks the rarest set (the longest among equally rare ones)", () => {
+    const source = String.raw`\bdeployment\W+osm-(?:controller|injector)\W`;
+    expect(requiredLiterals(source)).toEqual(["deployment"]);
+    const common = (literal: string) => (literal === "deployment" ? 40 : 2);
+    expect(requiredLiterals(source, common)).toEqual(["controller", "injector"]);
+  });
+
   it("uses a required group's alternatives when they are more selective than the plain runs", () => {
     expect(requiredLiterals(String.raw`(?<![\w-])(?:config-agent|kube-aad-proxy)-[a-z0-9]+ \d+/\d+`)).toEqual(["config-agent", "kube-aad-proxy"]);
   });
@@ -236,5 +243,16 @@ describe("anchors (approximate sentences)", () => {
   it("lose to any signature, and respect the entry's context", () => {
     expect(catalog.classify("Unable to get response from the Agent in time at last").catalogId).toBe("exact");
     expect(catalog.classify("Unable to get response from the Agent in time", { component: "flux" }).catalogId).toBeNull();
+  });
+});
+
+describe("remembered answers", () => {
+  it("answer a repeated message the same, as a copy, and tell contexts apart", () => {
+    const classifier = new Classifier([entry("scoped", ["gadget melted"], { context: { components: ["flux"] } })]);
+    const first = classifier.classify("gadget melted");
+    first.catalogId = "changed by a caller";
+    expect(classifier.classify("gadget melted").catalogId).toBe("scoped");
+    expect(classifier.classify("gadget melted", { component: "extension" }).catalogId).toBeNull();
+    expect(classifier.classify("gadget melted", { component: "flux" }).catalogId).toBe("scoped");
   });
 });

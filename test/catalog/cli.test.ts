@@ -70,8 +70,9 @@ describe("classify --jsonl", () => {
     ];
     const { code, out } = await cli(["classify", "--jsonl"], stdin);
     expect(code).toBe(0);
-    expect(out).toHaveLength(stdin.length);
-    const answers = out.map((line) => JSON.parse(line));
+    const lines = out.join("\n").split("\n");
+    expect(lines).toHaveLength(stdin.length);
+    const answers = lines.map((line) => JSON.parse(line));
     expect(answers.map((a) => a.catalogId)).toEqual(["arc-helm-upgrade-timeout", null, "ext-agent-no-response", null, null, null, null, null, null, null, null]);
     expect(answers[0]).toMatchObject({
       confidence: 0.9,
@@ -89,6 +90,15 @@ describe("classify --jsonl", () => {
     expect(answers[8].error.message).toBe('"context.extension_type" is not a context field; use component, extensionType, code, provisioningState, clusterKind');
     expect(answers[9]).toEqual({ catalogId: null, confidence: 0, fingerprint: "gadget <n> melted" });
     expect(answers[10].error).toBeUndefined();
+  });
+
+  it("writes the answers in few large pieces, not one write per line, and in order", async () => {
+    const message = JSON.stringify({ message: "Unable to get a response from the Agent in time" });
+    const { out } = await cli(["classify", "--jsonl"], Array.from({ length: 3000 }, () => message));
+    const lines = out.join("\n").split("\n");
+    expect(lines).toHaveLength(3000);
+    expect(out.length).toBeLessThan(lines.length / 100);
+    expect(new Set(lines.map((l) => JSON.parse(l).catalogId))).toEqual(new Set(["ext-agent-no-response"]));
   });
 
   it("answers nothing for no input", async () => {

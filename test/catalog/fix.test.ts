@@ -3,20 +3,37 @@ import { describe, expect, it } from "vitest";
 import { catalog, getEntry } from "../../shared/catalog";
 import { fillCommand, renderFix, stepClusterKinds } from "../../shared/catalog/fix";
 
-const arc = { clusterKind: "arc" as const, clusterName: "edge-042", resourceGroup: "rg-stores", subscriptionId: "sub-1", configurationName: "cluster-config", namespace: "apps" };
+const arc = {
+  clusterKind: "arc" as const,
+  clusterName: "edge-042",
+  resourceGroup: "rg-stores",
+  subscriptionId: "sub-1",
+  configurationName: "cluster-config",
+  namespace: "apps",
+};
 
 describe("fillCommand", () => {
   it("fills every spelling the source documents use for the same value", () => {
-    expect(fillCommand("az connectedk8s connect --resource-group <resource-group> --name <cluster-name>", arc)).toBe("az connectedk8s connect --resource-group rg-stores --name edge-042");
-    expect(fillCommand("az k8s-extension show -g <RESOURCE_GROUP> -c <CLUSTER_NAME> -n flux", arc)).toBe("az k8s-extension show -g rg-stores -c edge-042 -n flux");
-    expect(fillCommand("az aks get-credentials --resource-group <MyClusterResourceGroup> --name <MyCluster>", arc)).toBe("az aks get-credentials --resource-group rg-stores --name edge-042");
-    expect(fillCommand("az connectedk8s enable-features -n $CLUSTER_NAME -g $RESOURCE_GROUP", arc)).toBe("az connectedk8s enable-features -n edge-042 -g rg-stores");
+    expect(fillCommand("az connectedk8s connect --resource-group <resource-group> --name <cluster-name>", arc)).toBe(
+      "az connectedk8s connect --resource-group rg-stores --name edge-042",
+    );
+    expect(fillCommand("az k8s-extension show -g <RESOURCE_GROUP> -c <CLUSTER_NAME> -n flux", arc)).toBe(
+      "az k8s-extension show -g rg-stores -c edge-042 -n flux",
+    );
+    expect(fillCommand("az aks get-credentials --resource-group <MyClusterResourceGroup> --name <MyCluster>", arc)).toBe(
+      "az aks get-credentials --resource-group rg-stores --name edge-042",
+    );
+    expect(fillCommand("az connectedk8s enable-features -n $CLUSTER_NAME -g $RESOURCE_GROUP", arc)).toBe(
+      "az connectedk8s enable-features -n edge-042 -g rg-stores",
+    );
   });
 
   it("names the cluster type the az k8s-* commands take for this cluster's kind", () => {
     const command = "az k8s-configuration flux show -g <resource-group> -c <cluster-name> -n <config-name> -t <connectedClusters or managedClusters>";
     expect(fillCommand(command, arc)).toBe("az k8s-configuration flux show -g rg-stores -c edge-042 -n cluster-config -t connectedClusters");
-    expect(fillCommand(command, { clusterKind: "aks" })).toBe("az k8s-configuration flux show -g <resource-group> -c <cluster-name> -n <config-name> -t managedClusters");
+    expect(fillCommand(command, { clusterKind: "aks" })).toBe(
+      "az k8s-configuration flux show -g <resource-group> -c <cluster-name> -n <config-name> -t managedClusters",
+    );
     expect(fillCommand("-t <managedClusters OR connectedClusters>", { clusterKind: "aks" })).toBe("-t managedClusters");
   });
 

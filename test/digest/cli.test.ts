@@ -42,7 +42,7 @@ describe("fleet-health digest", () => {
     expect(text).toMatch(/^Fleet health digest, /);
     expect(text).toContain("[helm-timeout-ready]");
     expect(text).toContain("[ext-agent-no-response]");
-    expect(text).toContain("2 new failures");
+    expect(text).toContain("2 components started failing");
     expect(text).toContain("Sweeps in window: 1");
     expect(cli.err.join("\n")).toMatch(/digest \d{8}T\d{6}Z_\d{8}T\d{6}Z stored/);
   });

@@ -2,7 +2,8 @@ import type { TokenCredential } from "@azure/core-auth";
 import * as https from "node:https";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../shared/core/config";
-import { DeliveryError, postJson, retryAfterMs } from "../../shared/digest/deliver/http";
+import { DeliveryError, postJson } from "../../shared/digest/deliver/http";
+import { parseRetryAfter } from "../../shared/core/retry";
 import { emailTarget, idempotencyUuid, slackTarget, targetsFromEnv, teamsTarget, webhookTarget } from "../../shared/digest/deliver/targets";
 import { slackProblem } from "../../shared/digest/render/slack";
 import { verifyWebhook } from "../../shared/digest/render/webhook";
@@ -33,7 +34,7 @@ describe("postJson retries", () => {
     const started = Date.now();
     await postJson(r.url, "{}", {}, { ...FAST, maxDelayMs: 5_000 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(retryAfterMs("Wed, 21 Oct 2015 07:28:05 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(5000);
+    expect(parseRetryAfter(new Headers({ "retry-after": "Wed, 21 Oct 2015 07:28:05 GMT" }), Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(5000);
   });
 
   it("does not retry a 400, and reports the status without the URL's secret path", async () => {
@@ -79,7 +80,7 @@ describe("targets", () => {
     await slackTarget(r.url, { apiBaseUrl: API, retry: FAST }).send(digest);
     const body = JSON.parse(r.requests[0].body);
     expect(slackProblem(body)).toBeUndefined();
-    expect(body.text).toContain("4 new failures");
+    expect(body.text).toContain("4 components started failing");
   });
 
   it("signs the generic webhook so the receiver can verify it", async () => {

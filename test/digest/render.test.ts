@@ -43,7 +43,7 @@ describe("digest renderers: golden examples", () => {
 
   it("e-mail subject, text and HTML", () => {
     const email = renderEmail(digest, { apiBaseUrl: API });
-    expect(email.subject).toBe("[data missing] Fleet health 2026-11-22: 4 new failures, 3 still failing, 1 recovered on 7 clusters of 20; 1 fleet-wide incident");
+    expect(email.subject).toBe("[data missing] Fleet health 2026-11-22: 4 components started failing, 3 failing since before the window, 1 recovered, on 7 clusters of 20 seen; 1 fleet-wide incident");
     expect(email.html).toBe(golden("email.html", email.html));
     expect(email.plainText).toBe(renderText(digest, { apiBaseUrl: API }));
   });
@@ -52,14 +52,14 @@ describe("digest renderers: golden examples", () => {
 describe("digest renderers: limits", () => {
   const large = composeDigest(largeFleetInput(), lookup);
 
-  it("fits a large fleet into a Teams card under the documented ~28 KB, summarizing with API links", () => {
+  it("fits a large fleet into a Teams card under the documented ~28 KB, summarizing with dashboard links", () => {
     const { payload } = renderTeams(large, { apiBaseUrl: API });
     expect(teamsBytes(payload)).toBeLessThanOrEqual(TEAMS_LIMITS.bytes);
     expect(TEAMS_LIMITS.bytes).toBeLessThan(28 * 1024);
     const text = JSON.stringify(payload);
     expect(text).toContain("more:");
-    expect(text).toContain(`${API}/failures?status=open`);
-    expect(text).toContain("1,000 new failures, 1,000 still failing, 500 recovered on 2,000 clusters of 10,000");
+    expect(text).toContain(`${API}/dashboard/failures?status=open`);
+    expect(text).toContain("1,000 components started failing, 1,000 failing since before the window, 500 recovered, on 2,000 clusters of 10,000 seen");
   });
 
   it("fits a large fleet into Slack's 50 blocks, 3000 characters per section and the message total", () => {
@@ -76,12 +76,12 @@ describe("digest renderers: limits", () => {
     const slack = renderSlack(huge, { apiBaseUrl: API });
     expect(slackProblem(slack.payload)).toBeUndefined();
     expect(slack.maxItems).toBe(0);
-    expect(slack.payload.text).toContain("1,000 still failing");
+    expect(slack.payload.text).toContain("1,000 failing since before the window");
     for (const f of huge.stillFailing) f.componentName = "c".repeat(30_000);
     const teams = renderTeams(huge, { apiBaseUrl: API });
     expect(teamsBytes(teams.payload)).toBeLessThanOrEqual(TEAMS_LIMITS.bytes);
     expect(teams.maxItems).toBe(0);
-    expect(JSON.stringify(teams.payload)).toContain("1,000 still failing");
+    expect(JSON.stringify(teams.payload)).toContain("1,000 failing since before the window");
   });
 
   it("keeps a layout's sections to maxItems and counts the rest", () => {

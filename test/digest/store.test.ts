@@ -108,6 +108,24 @@ describe("digest store (Azurite)", () => {
     expect((await store.get(digest.id))?.deliveries).toEqual([{ target: "slack", status: "skipped", attempts: 0 }]);
   });
 
+  it("stops every call on an aborted signal, writing nothing", async () => {
+    const abortSignal = AbortSignal.abort();
+    const digest = exampleDigest();
+    await expect(store.save(digest, { abortSignal })).rejects.toMatchObject({ name: "AbortError" });
+    expect(await all(store.list())).toEqual([]);
+    await store.save(digest);
+    for (const call of [
+      () => store.get(digest.id, { abortSignal }),
+      () => all(store.list({ abortSignal })),
+      () => store.addDeliveries(digest.id, ["teams"], "pending", { abortSignal }),
+      () => store.claimDelivery(digest.id, "teams", { abortSignal }),
+      () => store.undelivered({ since: new Date(0), abortSignal }),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ name: "AbortError" });
+    }
+    expect((await store.get(digest.id))?.deliveries).toEqual([]);
+  });
+
   it("lives in its own table under the configured prefix", async () => {
     await store.save(failingDigest());
     const table = TableClient.fromConnectionString(tablesConnection(), `${prefix}digests`, { allowInsecureConnection: true });

@@ -142,7 +142,7 @@ describe(`azd package for service ${serviceName}`, () => {
   it("the zip holds host.json, package.json, the compiled code and production node_modules only", () => {
     expect(readdirSync(extracted).sort()).toEqual(["dist", "host.json", "node_modules", "package.json"]);
     expect(readFileSync(join(extracted, "host.json"), "utf8")).toBe(readFileSync(join(root, "host.json"), "utf8"));
-    expect(readdirSync(join(extracted, "dist")).sort()).toEqual(["functions", "shared"]);
+    expect(readdirSync(join(extracted, "dist")).sort()).toEqual(["functions", "shared", "web"]);
     console.log(`azd zip: ${(zipBytes / 1024 / 1024).toFixed(1)} MB (${zipBytes} bytes)`);
   });
 

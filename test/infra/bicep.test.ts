@@ -56,6 +56,7 @@ describe("syntax", () => {
     expect([...infra.keys()].sort()).toEqual([
       "main.bicep",
       "management-group-reader.bicep",
+      "modules/alerts.bicep",
       "modules/app-roles.bicep",
       "modules/app-settings.bicep",
       "modules/function-app.bicep",
@@ -100,7 +101,7 @@ describe("modules", () => {
         ).toEqual([]);
       }
     }
-    expect(calls).toBe(7);
+    expect(calls).toBe(8);
   });
 
   it("main deploys at subscription scope; Reader modules target subscriptions and management groups", () => {
@@ -134,6 +135,8 @@ describe("resources", () => {
     "Microsoft.KeyVault/vaults/secrets": "2023-07-01",
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
     "Microsoft.Authorization/roleDefinitions": "2022-04-01",
+    "Microsoft.Insights/actionGroups": "2023-01-01",
+    "Microsoft.Insights/scheduledQueryRules": "2023-12-01",
   };
 
   it("declares every resource at top level (children use parent:), so each type and API version is explicit", () => {

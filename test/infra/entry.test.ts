@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SETTINGS } from "../../shared/core/config";
 
-const { FUNCTION_SPECIFIC } = require("../bench/import.bench.js") as { FUNCTION_SPECIFIC: string[] };
+const { FUNCTION_SPECIFIC, TELEMETRY } = require("../bench/import.bench.js") as { FUNCTION_SPECIFIC: string[]; TELEMETRY: string[] };
 
 const root = resolve(__dirname, "../..");
 
@@ -67,5 +67,9 @@ describe("Functions entry point", () => {
   it("loads no SDK that only some functions use: handlers load their use case on first call", () => {
     expect(loaded.packages).toContain("@azure/functions");
     expect(FUNCTION_SPECIFIC.filter((name) => loaded.packages.includes(name))).toEqual([]);
+  });
+
+  it("loads no telemetry package: not even the OpenTelemetry API before the first invocation", () => {
+    expect(TELEMETRY.filter((name) => loaded.packages.includes(name))).toEqual([]);
   });
 });

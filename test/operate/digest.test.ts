@@ -65,7 +65,7 @@ describe("a digest with silenced and acknowledged failures", () => {
 
   it("renders the markers in every channel's layout", () => {
     const text = renderText(digest, { apiBaseUrl: "https://fleet.example/api" });
-    expect(text).toContain("2 new failures, 3 still failing, 0 recovered, 1 acknowledged, 2 silenced on 6 clusters of 20");
+    expect(text).toContain("2 components started failing, 3 failing since before the window, 0 recovered, 1 acknowledged, 2 silenced, on 6 clusters of 20 seen");
     expect(text).toContain("acknowledged by carol since 2026-11-21 00:00 UTC");
     expect(text).toMatch(/Acknowledged \(1\)\n {2}- charlie \/ flux: .*acknowledged by bob since 2026-11-21 11:00 UTC \(INC-7\)/);
     expect(text).toMatch(/Silenced \(2\)\n {2}- alpha \/ flux: .*silenced by ann until 2026-11-25 00:00 UTC: upgrade window/);
@@ -77,10 +77,10 @@ describe("a digest with silenced and acknowledged failures", () => {
 });
 
 describe("a tag-scoped silence in the digest", () => {
-  it("matches the failures of clusters whose cluster component carries the tag", () => {
+  it("matches the failures of clusters whose cluster record carries the tag", () => {
     const tagged = input({
       openFailures: [failing("prod-1"), failing("dev-1")],
-      clusters: [clusterRecord("prod-1", { facts: { "tag:env": "prod" } }), clusterRecord("dev-1", { facts: { "tag:env": "dev" } })],
+      clusters: [clusterRecord("prod-1", { tags: { env: "prod" } }), clusterRecord("dev-1", { tags: { env: "dev" } })],
     });
     const d = composeWithOperations(tagged, { silences: [silence({ catalogId: "helm-timeout-ready", scope: { tag: { key: "ENV", value: "prod" } } })], acknowledgements: [] }, lookup, DEFAULT_LIMITS);
     expect(d.operations?.silenced.map((f) => f.clusterName)).toEqual(["prod-1"]);

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiServices } from "../../shared/api/services";
 import { DEFAULT_JUDGE_OPTIONS, judgeCluster } from "../../shared/health/cluster";
-import { tagsOfFacts } from "../../shared/health/facts";
 import { openFleetHistory } from "../../shared/store";
 import { apiClient, FLUX_FAIL } from "../api/support";
 import { arcRow, NOW } from "../health/fixtures";
@@ -9,12 +8,10 @@ import { cluster, clusterId, snapshot } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 describe("cluster tags reach the history", () => {
-  it("the cluster component keeps its tags as facts tag:<name>, read back by tagsOfFacts", () => {
+  it("the judged cluster keeps its string tags; none when Azure sends none", () => {
     const judged = judgeCluster({ ...arcRow(), tags: { Env: "prod", owner: "team-a", count: 3 } }, { ...DEFAULT_JUDGE_OPTIONS, now: NOW });
-    const own = judged.components[0];
-    expect(own.facts).toMatchObject({ "tag:Env": "prod", "tag:owner": "team-a", agentVersion: "1.20.1" });
-    expect(tagsOfFacts(own.facts)).toEqual({ Env: "prod", owner: "team-a" });
-    expect(tagsOfFacts(judgeCluster({ ...arcRow(), tags: null }, { ...DEFAULT_JUDGE_OPTIONS, now: NOW }).components[0].facts)).toBeUndefined();
+    expect(judged.tags).toEqual({ Env: "prod", owner: "team-a" });
+    expect(judgeCluster({ ...arcRow(), tags: null }, { ...DEFAULT_JUDGE_OPTIONS, now: NOW }).tags).toBeUndefined();
   });
 });
 
@@ -26,7 +23,7 @@ describe("a tag-scoped silence over the API (Azurite)", () => {
     const options = { connectionString: tablesConnection(), tablePrefix: uniquePrefix("optag") };
     const history = await openFleetHistory(options);
     await history.recordSweep(
-      snapshot([cluster("prod-1", { cluster: { reason: "Connected", facts: { "tag:Env": "prod" } }, flux: FLUX_FAIL }), cluster("dev-1", { cluster: { reason: "Connected", facts: { "tag:Env": "dev" } }, flux: FLUX_FAIL }), cluster("untagged", { flux: FLUX_FAIL })], { minute: 0, sweepId: "s1" }),
+      snapshot([{ ...cluster("prod-1", { flux: FLUX_FAIL }), tags: { Env: "prod" } }, { ...cluster("dev-1", { flux: FLUX_FAIL }), tags: { Env: "dev" } }, cluster("untagged", { flux: FLUX_FAIL })], { minute: 0, sweepId: "s1" }),
     );
     api = apiClient(await openApiServices(options, { refreshMs: 0, auth: { easyAuth: false, operatorKey: "k" } }));
   });

@@ -16,6 +16,10 @@ describe("Resource Graph quota windows", () => {
     expect(hhmmss(2001)).toBe("00:00:03");
     expect(hhmmss(3_723_000)).toBe("01:02:03");
   });
+
+  it("rounds resets-after down or to the nearest second when told to", () => {
+    expect([hhmmss(2999, "down"), hhmmss(2499, "nearest"), hhmmss(2500, "nearest"), hhmmss(2001, "up")]).toEqual(["00:00:02", "00:00:02", "00:00:03", "00:00:03"]);
+  });
 });
 
 describe("ARM read token buckets", () => {

@@ -33,7 +33,7 @@ describe("runSweep against the simulator and Azurite", () => {
     const { summary, snapshot } = await sweep();
     const fleet = sim.fleet.summary();
     expect(summary).toMatchObject({ clusters: fleet.clusters, partial: false, nothingRead: false });
-    expect(sim.stats.argQueries).toBe(4); // one page of clusters, one per configuration type
+    expect(sim.stats.argQueries).toBe(5); // one page of clusters, one per configuration type, one of subscription names
     const components = all(snapshot.clusters);
     const configs = components.filter((c) => c.kind !== "cluster" && c.kind !== "fluxObject");
     expect(configs.length).toBe(fleet.components);

@@ -9,7 +9,6 @@
  */
 import { HEALTH_STATES, normalizeId, worstState, type HealthState } from "../../core/model";
 import { collect } from "../../store";
-import type { ComponentRecord } from "../../store/types";
 import { failureEpisodes } from "../episodes";
 import { badParameter, notFound } from "../errors";
 import { isOpenFailure, type ClusterRow, type FleetView } from "../fleet-view";
@@ -17,9 +16,8 @@ import { defineRoute, type PathParamSpec } from "../http";
 import { clusterNotes, failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
-import { page, ref } from "../schemas";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
-import { remedyFor } from "./remedy";
+import { clusterArmIdOf, componentView, linksOf, openFailureView } from "../views";
 
 const STATE_RANK = new Map<HealthState, number>(HEALTH_STATES.map((s, i) => [s, i]));
 
@@ -30,8 +28,10 @@ const CLUSTER_TYPES: Record<string, string> = {
 
 export const CLUSTER_ROUTE = "clusters/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/{provider}/{clusterType}/{clusterName}";
 
+const GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
 const CLUSTER_PATH: Record<string, PathParamSpec> = {
-  subscriptionId: { description: "Subscription id (GUID) from the cluster's ARM id" },
+  subscriptionId: { description: "Subscription id (GUID) from the cluster's ARM id", pattern: GUID },
   resourceGroup: { description: "Resource group from the cluster's ARM id" },
   provider: { description: "`Microsoft.Kubernetes` (Arc) or `Microsoft.ContainerService` (AKS)" },
   clusterType: { description: "`connectedClusters` (Arc) or `managedClusters` (AKS)" },
@@ -41,7 +41,7 @@ const CLUSTER_PATH: Record<string, PathParamSpec> = {
 /** The canonical cluster id from the route values; a 400 naming the part that cannot be an ARM cluster id. */
 export function clusterIdFromParams(params: Record<string, string>): string {
   const { subscriptionId = "", resourceGroup = "", provider = "", clusterType = "", clusterName = "" } = params;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subscriptionId)) throw badParameter("subscriptionId", `"${subscriptionId.slice(0, 40)}" is not a subscription id (GUID)`, "InvalidClusterId");
+  if (!new RegExp(GUID).test(subscriptionId)) throw badParameter("subscriptionId", `"${subscriptionId.slice(0, 40)}" is not a subscription id (GUID)`, "InvalidClusterId");
   if (!CLUSTER_TYPES[`${provider}/${clusterType}`.toLowerCase()]) {
     throw badParameter("clusterType", `"${provider}/${clusterType}" is not a cluster type; use Microsoft.Kubernetes/connectedClusters or Microsoft.ContainerService/managedClusters`, "InvalidClusterId");
   }
@@ -65,11 +65,21 @@ const LIST_QUERY = {
   kind: { type: "enum", values: ["arc", "aks"], description: "`arc` (connectedClusters) or `aks` (managedClusters)" },
   extensionType: { type: "string", description: "Clusters with an extension of this type, e.g. `microsoft.flux`" },
   catalogId: { type: "string", description: "Clusters with an open failure classified as this catalog entry" },
+  location: { type: "string", maxLength: 64, description: "Azure region, e.g. `westeurope` (case-insensitive)" },
+  tag: { type: "string", maxLength: 512, pattern: /^[^=]+(=[\s\S]*)?$/, description: "`name=value`: clusters with this tag (name case-insensitive, value exact); `name`: with the tag at any value" },
   search: { type: "string", maxLength: 128, description: "Case-insensitive substring of the cluster name" },
   sort: { type: "enum", values: SORTS, description: "`name` (default), `state` (worst first), `id`, or `failingSince` (longest failing first)" },
   limit: { type: "integer", min: 1, max: 1000, default: 100, description: "Page size" },
   [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" },
 } satisfies QuerySpec;
+
+/** `name=value` or `name`: Azure tag names compare case-insensitively, values exactly. */
+function tagFilter(raw: string): (tags: Record<string, string> | undefined) => boolean {
+  const at = raw.indexOf("=");
+  const name = (at < 0 ? raw : raw.slice(0, at)).toLowerCase();
+  const value = at < 0 ? undefined : raw.slice(at + 1);
+  return (tags) => Object.entries(tags ?? {}).some(([k, v]) => k.toLowerCase() === name && (value === undefined || v === value));
+}
 
 /** Sort keys are strings so a page boundary is one comparable value; the id makes each unique. */
 const SORT_KEYS: Record<(typeof SORTS)[number], (row: ClusterRow) => string> = {
@@ -95,7 +105,7 @@ export const listClusters = defineRoute({
   tag: "clusters",
   summary: "Clusters, filtered, sorted and paged",
   query: LIST_QUERY,
-  response: page("ClusterRow"),
+  response: "ClusterPage",
   async handle({ query, services }) {
     const view = await (await services()).view();
     const states = query.state ? new Set(query.state) : undefined;
@@ -103,6 +113,8 @@ export const listClusters = defineRoute({
     const sub = query.subscription?.toLowerCase();
     const ext = query.extensionType?.toLowerCase();
     const search = query.search?.toLowerCase();
+    const location = query.location?.toLowerCase();
+    const tag = query.tag === undefined ? undefined : tagFilter(query.tag);
     const keep = (r: ClusterRow) =>
       (!states || states.has(r.state)) &&
       (!sub || r.subscriptionId.toLowerCase() === sub) &&
@@ -110,36 +122,14 @@ export const listClusters = defineRoute({
       (!query.kind || r.kind === query.kind) &&
       (!ext || r.extensionTypes.includes(ext)) &&
       (!query.catalogId || r.catalogIds.includes(query.catalogId)) &&
-      (!search || r.name.toLowerCase().includes(search));
+      (!search || r.name.toLowerCase().includes(search)) &&
+      (!location || r.location?.toLowerCase() === location) &&
+      (!tag || tag(r.tags));
     const { [TOKEN_PARAMETER]: token, limit, ...filters } = query;
     const result = pageByKey(clustersSorted(view, query.sort ?? "name"), { keep, limit: limit ?? 100, continuationToken: token, query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }) });
-    return { body: pageBody(result, (row) => ({ ...row, href: clusterHref(row.id) })) };
+    return { body: pageBody(result, (row) => ({ ...row, href: clusterHref(row.id), links: linksOf(row.armId, "cluster") })) };
   },
 });
-
-function componentView(c: ComponentRecord) {
-  const { clusterId: _c, clusterName: _n, clusterKind: _k, subscriptionId: _s, resourceGroup: _r, lastSeenSweepId: _w, ...rest } = c;
-  return rest;
-}
-
-export function openFailureView(c: ComponentRecord) {
-  return {
-    componentId: c.id,
-    componentName: c.name,
-    componentKind: c.kind,
-    clusterId: c.clusterId,
-    clusterName: c.clusterName,
-    subscriptionId: c.subscriptionId,
-    ...(c.extensionType ? { extensionType: c.extensionType } : {}),
-    state: c.state,
-    reason: c.reason,
-    message: c.message,
-    ...(c.firstSeenFailingAt ? { since: c.firstSeenFailingAt } : {}),
-    catalogId: c.catalogId,
-    ...(c.fingerprint ? { fingerprint: c.fingerprint } : {}),
-    entry: remedyFor(c.catalogId),
-  };
-}
 
 export const getCluster = defineRoute({
   name: "getCluster",
@@ -148,7 +138,7 @@ export const getCluster = defineRoute({
   summary: "One cluster: every component with state, reason and evidence, and each open failure with its catalog entry",
   description: "The cluster's ARM id is the path after `/api/clusters`, slashes included.",
   path: CLUSTER_PATH,
-  response: ref("ClusterDetail"),
+  response: "ClusterDetail",
   errors: [404],
   async handle({ params, services }) {
     const id = clusterIdFromParams(params);
@@ -157,18 +147,25 @@ export const getCluster = defineRoute({
     if (!components?.length) throw unknownCluster(id);
     const mark = await failureMarker(svc);
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
+    const armId = clusterArmIdOf(own);
+    const subscriptionName = (await svc.view()).subscriptionNames[own.subscriptionId];
     return {
       body: {
         id,
+        armId,
         name: own.clusterName,
         kind: own.clusterKind,
         subscriptionId: own.subscriptionId,
+        ...(subscriptionName ? { subscriptionName } : {}),
         resourceGroup: own.resourceGroup,
+        ...(own.location ? { location: own.location } : {}),
+        ...(own.tags ? { tags: own.tags } : {}),
         state: worstState(components.map((c) => c.state)),
         lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
         dark: Boolean(own.dark),
+        links: linksOf(armId, "cluster"),
         components: components.map(componentView),
-        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c), c)),
+        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c, armId, subscriptionName), c)),
       },
     };
   },
@@ -186,7 +183,7 @@ export const getClusterHistory = defineRoute({
   summary: "One cluster's timeline, with time to recover per failure episode",
   path: CLUSTER_PATH,
   query: HISTORY_QUERY,
-  response: ref("ClusterHistory"),
+  response: "ClusterHistory",
   errors: [404],
   async handle({ params, query, services }) {
     const id = clusterIdFromParams(params);

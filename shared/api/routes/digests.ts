@@ -3,7 +3,6 @@ import { DigestStoreError } from "../../digest/errors";
 import { badParameter, notFound } from "../errors";
 import { defineRoute } from "../http";
 import type { QuerySpec } from "../params";
-import { page, ref } from "../schemas";
 import { storePage } from "../paging";
 import { TOKEN_PARAMETER } from "../token";
 
@@ -21,7 +20,7 @@ export const listDigests = defineRoute({
   tag: "digests",
   summary: "Stored digests, newest window first, with delivery status per target (without content)",
   query: { limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" }, [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" } } satisfies QuerySpec,
-  response: page("Digest"),
+  response: "DigestPage",
   async handle({ query, services }) {
     const { digests } = await services();
     return { body: await storePage("digests", query[TOKEN_PARAMETER], query.limit ?? 20, digests.list()) };
@@ -34,7 +33,7 @@ export const getDigest = defineRoute({
   tag: "digests",
   summary: "One stored digest with its content and delivery status",
   path: { id: { description: "Digest id: `<from>_<to>` of its window, e.g. `20261121T070000Z_20261122T070000Z`" } },
-  response: ref("Digest"),
+  response: "Digest",
   errors: [404],
   async handle({ params, services }) {
     const id = params.id ?? "";

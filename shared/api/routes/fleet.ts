@@ -2,21 +2,22 @@
 import { getEntry } from "../../catalog";
 import { CATEGORIES } from "../../catalog/types";
 import type { ComponentRecord, TransitionRecord } from "../../store/types";
+import { incidentKey } from "../../telemetry/gauges";
 import { defineRoute } from "../http";
 import type { FleetView } from "../fleet-view";
 import { pageBody, pageByKey, sortedBy, storePage, type SortedList } from "../paging";
 import { parseDateParam, type QuerySpec } from "../params";
-import { page, ref } from "../schemas";
+import type { IncidentBody } from "../schemas";
 import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
 import { failureMarker, incidentMarker } from "../operations-view";
-import { openFailureView } from "./clusters";
+import { clusterArmIdOf, openFailureView } from "../views";
 
 export const getSummary = defineRoute({
   name: "getSummary",
   route: "summary",
   tag: "fleet",
   summary: "Counts by state, catalog entry and category, extension type, subscription and cluster kind; the last complete sweep; partial scopes",
-  response: ref("Summary"),
+  response: "Summary",
   async handle({ services }) {
     return { body: (await (await services()).view()).summary };
   },
@@ -64,7 +65,7 @@ export const listFailures = defineRoute({
   tag: "fleet",
   summary: "Failures open now or resolved in a window, each with its catalog entry",
   query: FAILURE_QUERY,
-  response: { oneOf: [page("OpenFailure"), page("ResolvedFailure")] },
+  response: "FailurePage",
   async handle({ query, services }) {
     const { [TOKEN_PARAMETER]: token, limit = 100, ...filters } = query;
     const digest = queryDigest({ route: "failures", ...filters, since: filters.since?.toISOString() });
@@ -76,9 +77,10 @@ export const listFailures = defineRoute({
     if ((query.status ?? "open") === "open") {
       const since = query.since?.toISOString();
       const keep = (c: ComponentRecord) => matches(c.catalogId, c.extensionType) && (!since || (c.firstSeenFailingAt ?? "") >= since);
-      const result = pageByKey(openFailuresSorted(await svc.view()), { keep, limit, continuationToken: token, query: digest });
+      const view = await svc.view();
+      const result = pageByKey(openFailuresSorted(view), { keep, limit, continuationToken: token, query: digest });
       const mark = await failureMarker(svc);
-      return { body: pageBody(result, (c) => mark(openFailureView(c), c)) };
+      return { body: pageBody(result, (c) => mark(openFailureView(c, view.byId.get(c.clusterId)?.armId ?? clusterArmIdOf(c), view.subscriptionNames[c.subscriptionId]), c)) };
     }
     // Resolved: recoveries from the store's transitions, oldest first, resumed after the last one sent.
     const from = query.since ?? parseDateParam("since", "7d");
@@ -106,28 +108,19 @@ const INCIDENT_QUERY = {
   since: { type: "date", description: "Only problems first seen at or after (a platform change's time)" },
   category: { type: "enum", values: CATEGORIES, description: "Catalog category" },
   extensionType: { type: "string", description: "Extension type, e.g. `microsoft.flux`" },
+  catalog: {
+    type: "enum",
+    values: ["matched", "unmatched"],
+    description: "`unmatched`: only failures no catalog entry matches, one group per fingerprint, largest first (candidates for new entries); `matched`: only documented ones",
+  },
 } satisfies QuerySpec;
 
-interface Incident {
-  key: string;
-  catalogId: string | null;
-  fingerprint?: string;
-  title: string;
-  category?: string;
-  severity?: string;
-  clusterCount: number;
-  componentCount: number;
-  firstSeenAt: string;
-  extensionTypes: string[];
-  sampleMessage: string;
-  sampleClusters: string[];
-}
 
 /** Open failures grouped by catalog entry, or by fingerprint when no entry matched. */
-export function groupIncidents(open: readonly ComponentRecord[]): Incident[] {
-  const groups = new Map<string, { incident: Incident; clusters: Set<string>; extensions: Set<string> }>();
+export function groupIncidents(open: readonly ComponentRecord[]): IncidentBody[] {
+  const groups = new Map<string, { incident: IncidentBody; clusters: Set<string>; extensions: Set<string> }>();
   for (const c of open) {
-    const key = c.catalogId ? `catalog:${c.catalogId}` : c.fingerprint ? `fingerprint:${c.fingerprint}` : `reason:${c.kind}:${c.reason}`;
+    const key = incidentKey(c);
     let group = groups.get(key);
     if (!group) {
       const entry = c.catalogId ? getEntry(c.catalogId) : undefined;
@@ -172,14 +165,16 @@ export const listIncidents = defineRoute({
   tag: "fleet",
   summary: "The same catalog entry or fingerprint failing on many clusters at once, with first seen and cluster count",
   query: INCIDENT_QUERY,
-  response: { type: "object", properties: { items: { type: "array", items: ref("Incident") } }, required: ["items"] },
+  response: "IncidentList",
   async handle({ query, services }) {
     const ext = query.extensionType?.toLowerCase();
     const svc = await services();
     const view = await svc.view();
     const open = view.openFailures.filter((c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)));
     const since = query.since?.toISOString();
-    const items = groupIncidents(open).filter((i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since));
+    const items = groupIncidents(open).filter(
+      (i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since) && (!query.catalog || (query.catalog === "matched") === (i.catalogId !== null)),
+    );
     const mark = await incidentMarker(svc, view);
     return { body: { items: items.map(mark) } };
   },
@@ -191,7 +186,7 @@ export const listSweeps = defineRoute({
   tag: "fleet",
   summary: "Recorded sweeps, newest first",
   query: { limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" }, [TOKEN_PARAMETER]: TOKEN } satisfies QuerySpec,
-  response: page("Sweep"),
+  response: "SweepPage",
   async handle({ query, services }) {
     const { history } = await services();
     return { body: await storePage("sweeps", query[TOKEN_PARAMETER], query.limit ?? 20, history.listSweeps()) };

@@ -4,14 +4,14 @@
  */
 import type { HttpFunctionOptions } from "@azure/functions";
 import { ALL_METHODS, defineRoute, toHttpHandler, type RouteDef } from "../http";
-import { openApiDocument } from "../openapi";
-import { ref } from "../schemas";
 import type { ApiServices } from "../services";
 import { classifyMessage, getCatalogEntry, listCatalog } from "./catalog";
 import { getCluster, getClusterHistory, listClusters } from "./clusters";
 import { getDigest, listDigests } from "./digests";
 import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
+import { getMetrics } from "./metrics";
 import { OPERATION_ROUTES } from "./operations";
+import { tracedHandler } from "../telemetry";
 
 const health = defineRoute({
   name: "health",
@@ -19,9 +19,9 @@ const health = defineRoute({
   authLevel: "anonymous",
   tag: "meta",
   summary: "Liveness; needs no key and reads no storage",
-  response: ref("Health"),
+  response: "Health",
   async handle() {
-    return { body: { status: "ok", time: new Date().toISOString() }, headers: { "cache-control": "no-store" } };
+    return { body: { status: "ok" as const, time: new Date().toISOString() }, headers: { "cache-control": "no-store" } };
   },
 });
 
@@ -30,8 +30,10 @@ const openapi = defineRoute({
   route: "openapi.json",
   tag: "meta",
   summary: "This OpenAPI 3.1 document",
-  response: ref("OpenApi"),
+  response: "OpenApi",
   async handle() {
+    // Loaded on first use: the document needs the schemas, which no cold start should pay for.
+    const { openApiDocument } = await import("../openapi");
     return { body: openApiDocument(API_ROUTES) };
   },
 });
@@ -51,10 +53,11 @@ export const API_ROUTES: readonly RouteDef[] = [
   listSweeps,
   listDigests,
   getDigest,
+  getMetrics,
   ...OPERATION_ROUTES,
 ];
 
 /** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
 export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
-  return API_ROUTES.map((def) => [def.name, { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: toHttpHandler(def, services) }]);
+  return API_ROUTES.map((def) => [def.name, { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) }]);
 }

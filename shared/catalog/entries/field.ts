@@ -6,7 +6,6 @@ import type { CatalogEntry } from "../types";
  * fluxConfigurations statuses, extension statuses, ARM errors and the collector's cluster judgements.
  */
 const FLUX_TROUBLESHOOTING = "https://fluxcd.io/flux/cheatsheets/troubleshooting/";
-const FLUX_EXTENSION_DOC = "https://learn.microsoft.com/azure/azure-arc/kubernetes/extensions-troubleshooting";
 const FLUX_ONLY: CatalogEntry["context"] = { components: ["flux"] };
 
 const SHOW_FLUX_CONFIG = "az k8s-configuration flux show -g <resource-group> -c <cluster-name> -n <config-name> -t <connectedClusters or managedClusters>";

@@ -1,9 +1,11 @@
 /**
  * POSTing JSON with retries. Retried: 408, 429 and 5xx answers, network errors and timeouts, with
  * exponential backoff and jitter, honouring `Retry-After` (seconds or an HTTP date; Teams and Slack
- * both send 429 with it when a webhook posts too fast). Not retried: other 4xx, which a retry cannot fix.
+ * both send 429 with it when a webhook posts too fast). Not retried: other 4xx, which a retry cannot
+ * fix, an untrusted certificate, and anything once the run's signal has aborted. The rules are
+ * shared/core/retry.ts, as for the Azure reads.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { abortReason, backoffMs, isPermanentNetworkError, isRetryableStatus, parseRetryAfter, sleep } from "../../core/retry";
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 4). */
@@ -14,6 +16,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Per attempt (default 30 s). */
   timeoutMs?: number;
+  /** The run's deadline: aborting it ends the delivery (no further attempt, no wait). */
+  signal?: AbortSignal;
 }
 
 export type DeliveryErrorCode = "HttpError" | "NetworkError" | "Timeout" | "EmailFailed" | "InvalidTarget";
@@ -24,8 +28,9 @@ export class DeliveryError extends Error {
     message: string,
     readonly httpStatus?: number,
     readonly attempts = 1,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "DeliveryError";
   }
 }
@@ -34,23 +39,6 @@ export interface PostResult {
   httpStatus: number;
   attempts: number;
   body: string;
-}
-
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-
-/** Milliseconds a `Retry-After` header asks for, or undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-export function backoffMs(attempt: number, base: number, max: number): number {
-  const exp = Math.min(max, base * 2 ** (attempt - 1));
-  return exp / 2 + Math.random() * (exp / 2);
 }
 
 /** Where a URL points, without the secret path or query a webhook URL carries. */
@@ -67,28 +55,36 @@ export async function postJson(url: string, body: string, headers: Record<string
   const maxAttempts = options.maxAttempts ?? 4;
   const base = options.baseDelayMs ?? 1000;
   const max = options.maxDelayMs ?? 30_000;
+  const signal = options.signal;
   for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw new DeliveryError("Timeout", `${redactUrl(url)}: the run's deadline passed before attempt ${attempt}`, undefined, attempt - 1, { cause: abortReason(signal) });
     let failure: DeliveryError;
     let wait: number | undefined;
     try {
+      const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json; charset=utf-8", ...headers },
         body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const text = await response.text();
       if (response.ok) return { httpStatus: response.status, attempts: attempt, body: text };
       failure = new DeliveryError("HttpError", `${redactUrl(url)} answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`, response.status, attempt);
       if (!isRetryableStatus(response.status)) throw failure;
-      wait = retryAfterMs(response.headers.get("retry-after"));
+      wait = parseRetryAfter(response.headers);
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
-      const e = err as Error;
+      const e = err as Error & { cause?: Error & { code?: string } };
       const timeout = e.name === "TimeoutError" || e.name === "AbortError";
-      failure = new DeliveryError(timeout ? "Timeout" : "NetworkError", `${redactUrl(url)}: ${timeout ? "no answer in time" : (e.cause as Error | undefined)?.message ?? e.message}`, undefined, attempt);
+      failure = new DeliveryError(timeout ? "Timeout" : "NetworkError", `${redactUrl(url)}: ${timeout ? "no answer in time" : e.cause?.message ?? e.message}`, undefined, attempt, { cause: err });
+      if (signal?.aborted || isPermanentNetworkError(e.cause?.code)) throw failure;
     }
     if (attempt >= maxAttempts) throw failure;
-    await sleep(Math.min(max, wait ?? backoffMs(attempt, base, max)));
+    try {
+      await sleep(Math.min(max, wait ?? backoffMs(attempt, base, max)), signal);
+    } catch {
+      throw failure;
+    }
   }
 }

@@ -6,13 +6,14 @@
 import { createHash } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import type { EmailClientOptions } from "@azure/communication-email";
-import { ConfigError, type Env, SETTINGS, setting, settingOrDefault } from "../../core/config";
+import { apiBaseUrl, ConfigError, type Env, SETTINGS, setting } from "../../core/config";
 import type { Digest } from "../model";
 import { renderEmail } from "../render/email";
 import { renderSlack } from "../render/slack";
 import { renderTeams } from "../render/teams";
 import { renderWebhook, signWebhook } from "../render/webhook";
 import type { DeliveryTarget } from "../store";
+import { isRestError } from "@azure/core-rest-pipeline";
 import { DeliveryError, postJson, type RetryOptions } from "./http";
 
 export interface SendResult {
@@ -24,7 +25,8 @@ export interface SendResult {
 
 export interface DigestTarget {
   name: DeliveryTarget;
-  send(digest: Digest): Promise<SendResult>;
+  /** `abortSignal`: the run's deadline; a delivery it ends fails (and the next run retries it). */
+  send(digest: Digest, options?: { abortSignal?: AbortSignal }): Promise<SendResult>;
 }
 
 export interface TargetOptions {
@@ -45,9 +47,9 @@ export function idempotencyUuid(key: string): string {
 function fittedTarget<P>(name: "teams" | "slack", url: string, options: TargetOptions, render: (digest: Digest, o: TargetOptions) => { payload: P; maxItems: number }): DigestTarget {
   return {
     name,
-    send: async (digest) => {
+    send: async (digest, sendOptions) => {
       const { payload, maxItems } = render(digest, options);
-      const r = await postJson(url, JSON.stringify(payload), {}, options.retry);
+      const r = await postJson(url, JSON.stringify(payload), {}, { ...options.retry, signal: sendOptions?.abortSignal });
       return { httpStatus: r.httpStatus, attempts: r.attempts, maxItems };
     },
   };
@@ -59,7 +61,7 @@ export const slackTarget = (url: string, options: TargetOptions): DigestTarget =
 export function webhookTarget(url: string, secret: string, options: TargetOptions & { clock?: () => number }): DigestTarget {
   return {
     name: "webhook",
-    send: async (digest) => {
+    send: async (digest, sendOptions) => {
       const body = JSON.stringify(renderWebhook(digest, options));
       const timestamp = Math.floor((options.clock ?? Date.now)() / 1000);
       const headers = {
@@ -68,7 +70,7 @@ export function webhookTarget(url: string, secret: string, options: TargetOption
         "x-fleet-signature": signWebhook(body, secret, timestamp),
         "idempotency-key": `${digest.id}:webhook`,
       };
-      const r = await postJson(url, body, headers, options.retry);
+      const r = await postJson(url, body, headers, { ...options.retry, signal: sendOptions?.abortSignal });
       return { httpStatus: r.httpStatus, attempts: r.attempts };
     },
   };
@@ -93,7 +95,8 @@ export interface EmailTargetOptions extends TargetOptions {
 export function emailTarget(options: EmailTargetOptions): DigestTarget {
   return {
     name: "email",
-    send: async (digest) => {
+    send: async (digest, sendOptions) => {
+      const abortSignal = sendOptions?.abortSignal;
       const { EmailClient } = await import("@azure/communication-email");
       const credential = options.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
       const retryOptions = options.retry ? { maxRetries: (options.retry.maxAttempts ?? 4) - 1, retryDelayInMs: options.retry.baseDelayMs, maxRetryDelayInMs: options.retry.maxDelayMs } : undefined;
@@ -102,15 +105,16 @@ export function emailTarget(options: EmailTargetOptions): DigestTarget {
       try {
         const poller = await client.beginSend(
           { senderAddress: options.from, content, recipients: { to: options.to.map((address) => ({ address })) } },
-          { operationId: idempotencyUuid(`${digest.id}:email`), ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
+          { abortSignal, operationId: idempotencyUuid(`${digest.id}:email`), ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
         );
-        const result = await poller.pollUntilDone();
+        const result = await poller.pollUntilDone({ abortSignal });
         if (result.status !== "Succeeded") throw new DeliveryError("EmailFailed", `ACS e-mail ${result.id} ended ${result.status}: ${result.error?.message ?? "no detail"}`);
         return { attempts: 1 };
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        const e = err as { statusCode?: number; code?: string; message?: string };
-        throw new DeliveryError(e.statusCode ? "HttpError" : "NetworkError", `ACS e-mail: ${e.code ? `${e.code}: ` : ""}${e.message ?? String(err)}`, e.statusCode);
+        const status = isRestError(err) ? err.statusCode : undefined;
+        const code = (err as { code?: string } | undefined)?.code;
+        throw new DeliveryError(status ? "HttpError" : "NetworkError", `ACS e-mail: ${code ? `${code}: ` : ""}${err instanceof Error ? err.message : String(err)}`, status, 1, { cause: err });
       }
     },
   };
@@ -139,7 +143,7 @@ export interface TargetsFromEnvOptions {
 
 /** Every target the environment configures; a half-configured target is a ConfigError naming what is missing. */
 export function targetsFromEnv(env: Env, options: TargetsFromEnvOptions = {}): DigestTarget[] {
-  const base = { apiBaseUrl: settingOrDefault("digestApiBaseUrl", env), ...(options.retry ? { retry: options.retry } : {}) };
+  const base = { apiBaseUrl: apiBaseUrl(env), ...(options.retry ? { retry: options.retry } : {}) };
   const targets: DigestTarget[] = [];
   const teams = httpUrl("teamsWebhookUrl", env);
   if (teams) targets.push(teamsTarget(teams, base));

@@ -1,0 +1,63 @@
+/**
+ * Trust follows Node's standard setting: a sweep against an HTTPS Resource Graph we did not write,
+ * with its own freshly made self-signed certificate, succeeds when NODE_EXTRA_CA_CERTS names that
+ * certificate and fails with a certificate error when it does not (issue 13 item 1).
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_MAIN, finished, spawnTs } from "../support/child";
+import { tablesConnection, uniquePrefix } from "../support/tables";
+
+const CLUSTER = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c1";
+let dir: string;
+let server: Server;
+let endpoint: string;
+let queries = 0;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "fh-trust-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=independent-arg", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "ca.pem")], { stdio: "ignore" });
+  server = createServer({ key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "ca.pem")) }, (req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      queries++;
+      const query = (JSON.parse(body || "{}") as { query?: string }).query ?? "";
+      const rows = query.includes("connectedclusters")
+        ? [{ id: CLUSTER, name: "c1", type: "microsoft.kubernetes/connectedclusters", location: "westeurope", subscriptionId: "00000000-0000-0000-0000-000000000001", resourceGroup: "rg", tags: {}, properties: { provisioningState: "Succeeded", connectivityStatus: "Connected" } }]
+        : [];
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ totalRecords: rows.length, count: rows.length, resultTruncated: "false", data: rows, facets: [] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function sweep(extraCa: string | undefined) {
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: extraCa, FLEET_ARM_ENDPOINT: endpoint, FLEET_ARM_TOKEN: "independent", FLEET_SCOPE: "", FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: uniquePrefix("trust") };
+  return finished(spawnTs(CLI_MAIN, ["sweep", "--json"], { env }));
+}
+
+describe("TLS trust against an independent server", () => {
+  it("succeeds with the server's certificate in NODE_EXTRA_CA_CERTS", async () => {
+    const before = queries;
+    const result = await sweep(path.join(dir, "ca.pem"));
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toMatchObject({ clusters: 1, partial: false });
+    expect(queries).toBeGreaterThan(before);
+  }, 60_000);
+
+  it("fails with a certificate error without it", async () => {
+    const before = queries;
+    const result = await sweep(undefined);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/self[- ]signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT/i);
+    expect(queries).toBe(before);
+  }, 60_000);
+});

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:dashboard`: the dashboard in a real browser (Debian chromium) against the local host
+ * on a 10,000-cluster fleet in its own Azurite. Measures, from navigation start:
+ * - overview: until the fleet's numbers are on screen;
+ * - cluster page: until the timeline chart and its episodes are drawn, for a cluster with 10,000
+ *   recorded transitions;
+ * each against a baseline in the same run: the browser loading the raw JSON the page is built from
+ * (`/api/summary`, the cluster's `/history`). Target (issue 11): <= 1 s each. Also prints the shipped
+ * JavaScript, gzipped (budget 150 KB).
+ *
+ * Options (environment): BENCH_CLUSTERS (10000), BENCH_TIMELINE (10000 transitions), BENCH_RUNS (7),
+ * BENCH_AZURITE_DIR (keep the seeded Azurite there and reuse it: seeding takes minutes).
+ */
+import { readFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
+import { startAzurite } from "../../dev/azurite";
+import { loadApp } from "../../dev/host/registrations";
+import { startLocalHost } from "../../dev/host/server";
+import type { ComponentHealth } from "../../shared/core/model";
+import { openFleetHistory } from "../../shared/store";
+import type { FleetHistory } from "../../shared/store/types";
+import { launchChromium } from "../support/browser";
+import { cluster, snapshot } from "../store/fixtures";
+
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 10_000);
+const TIMELINE = Number(process.env.BENCH_TIMELINE ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const SUBSCRIPTIONS = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-0000000000${String(i).padStart(2, "0")}`);
+const TIMELINE_SUB = "00000000-0000-0000-0000-0000000000ff";
+/** Components of the timeline cluster; all but four flip every sweep. */
+const TIMELINE_COMPONENTS = 100;
+
+const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
+const HELM_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "Timed out waiting for the resource to come to a ready/completed state.", catalogId: "helm-timeout-ready" };
+
+/** One cluster with TIMELINE_COMPONENTS extensions, half of them failing, the other half on the next sweep. */
+function timelineCluster(sweep: number) {
+  const c = cluster("timeline", {}, { sub: TIMELINE_SUB });
+  const template = c.components[1];
+  const extra: ComponentHealth[] = Array.from({ length: TIMELINE_COMPONENTS - c.components.length }, (_, i) => {
+    const failing = (sweep + i) % 2 === 0;
+    return {
+      ...template,
+      id: `${template.id}-${i}`,
+      name: `ext-${i}`,
+      state: failing ? "failing" : "healthy",
+      reason: failing ? HELM_FAIL.reason : "Succeeded",
+      message: failing ? HELM_FAIL.message : "Succeeded",
+      ...(failing ? { classification: { catalogId: HELM_FAIL.catalogId, confidence: 0.9, fingerprint: "fp:helm" } } : { classification: undefined }),
+    };
+  });
+  return { ...c, components: [...c.components, ...extra], state: "failing" as const };
+}
+
+async function seed(history: FleetHistory): Promise<void> {
+  const latest = (await history.listSweeps({ limit: 1 })).items[0];
+  if (latest?.sweepId === "fleet-0") return console.log("  store already seeded: reusing it");
+  const t0 = Date.now();
+  // The first sweep observes every component; each later one flips all but the fixture's own four.
+  const sweeps = 1 + Math.ceil((TIMELINE - TIMELINE_COMPONENTS) / (TIMELINE_COMPONENTS - 4));
+  // A run stopped while seeding the fleet resumes there.
+  if (latest?.sweepId !== `timeline-${sweeps - 1}`) for (let s = 0; s < sweeps; s++) await history.recordSweep(snapshot([timelineCluster(s)], { minute: s * 15, sweepId: `timeline-${s}`, scopes: [`/subscriptions/${TIMELINE_SUB}`] }));
+  console.log(`  timeline cluster: ${sweeps} sweeps x ${TIMELINE_COMPONENTS} components in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const t1 = Date.now();
+  const fleet = Array.from({ length: CLUSTERS }, (_, i) =>
+    cluster(`c${String(i).padStart(5, "0")}`, { flux: i % 5 === 0 ? FLUX_FAIL : undefined, monitor: i % 7 === 2 ? HELM_FAIL : undefined }, { sub: SUBSCRIPTIONS[i % SUBSCRIPTIONS.length], kind: i % 5 === 4 ? "aks" : "arc" }),
+  );
+  await history.recordSweep(snapshot(fleet, { minute: sweeps * 15, sweepId: "fleet-0", scopes: SUBSCRIPTIONS.map((s) => `/subscriptions/${s}`) }));
+  console.log(`  fleet: ${CLUSTERS} clusters in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+}
+
+const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** ms from navigation start until `ready` holds, measured by the page's own clock. */
+async function timeTo(page: Page, url: string, ready: (p: Page) => Promise<unknown>): Promise<number> {
+  await page.goto("about:blank");
+  await page.goto(url, { waitUntil: "commit" });
+  await ready(page);
+  return page.evaluate(() => performance.now());
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:dashboard on ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  const dir = process.env.BENCH_AZURITE_DIR;
+  const azurite = await startAzurite(dir ? { location: path.resolve(dir) } : {});
+  const prefix = `benchdash${CLUSTERS}x${TIMELINE}`;
+  const browser = await launchChromium();
+  try {
+    await seed(await openFleetHistory({ connectionString: azurite.connectionString, tablePrefix: prefix }));
+    process.env.FLEET_TABLES_CONNECTION = azurite.connectionString;
+    process.env.FLEET_TABLE_PREFIX = prefix;
+    const registrations = await loadApp(path.resolve(__dirname, "../../functions/index.ts"), () => require("../../functions/index"));
+    const host = await startLocalHost({ registrations, timers: false });
+    try {
+      const timeline = `/subscriptions/${TIMELINE_SUB}/resourcegroups/rg-fleet/providers/microsoft.kubernetes/connectedclusters/timeline`;
+      const t0 = Date.now();
+      const summary = (await (await fetch(`${host.url}/api/summary`)).json()) as { clusters: { total: number } };
+      console.log(`  first /api/summary (builds the read model): ${Date.now() - t0} ms; ${summary.clusters.total} clusters`);
+      const history = (await (await fetch(`${host.url}/api/clusters${timeline}/history`)).json()) as { transitions: unknown[]; episodes: unknown[] };
+      console.log(`  timeline cluster: ${history.transitions.length} transitions, ${history.episodes.length} episodes`);
+
+      const apiMs: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const t = performance.now();
+        await (await fetch(`${host.url}/api/clusters${timeline}/history`)).arrayBuffer();
+        apiMs.push(performance.now() - t);
+      }
+      console.log(`  /history answered by the API (Node fetch, no browser): median ${Math.round(median(apiMs))} ms`);
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      const rows: Array<[string, number[]]> = [
+        ["overview: numbers on screen", []],
+        ["  baseline: /api/summary JSON loaded", []],
+        ["cluster: timeline chart and episodes drawn", []],
+        ["  baseline: /history JSON loaded", []],
+      ];
+      let rendered = 0;
+      for (let run = 0; run < RUNS; run++) {
+        rows[0][1].push(await timeTo(page, `${host.url}/api/dashboard/`, (p) => p.locator('[data-count="clusters-total"]').waitFor()));
+        rows[1][1].push(await timeTo(page, `${host.url}/api/summary`, (p) => p.waitForLoadState("load")));
+        rows[2][1].push(await timeTo(page, `${host.url}/api/dashboard/clusters${timeline}`, (p) => p.locator('section[aria-labelledby="timeline"] figure.chart canvas').waitFor({ timeout: 60_000 }).then(() => p.locator('section[aria-labelledby="timeline"] table').waitFor())));
+        rendered = await page.locator('section[aria-labelledby="timeline"] tbody tr').count();
+        rows[3][1].push(await timeTo(page, `${host.url}/api/clusters${timeline}/history`, (p) => p.waitForLoadState("load")));
+      }
+      console.log(`\n${RUNS} runs each, ms from navigation start (median, min, max):`);
+      for (const [label, values] of rows) console.log(`  ${label.padEnd(46)} ${String(Math.round(median(values))).padStart(6)} ${String(Math.round(Math.min(...values))).padStart(6)} ${String(Math.round(Math.max(...values))).padStart(6)}`);
+      console.log(`  episode rows rendered on the cluster page: ${rendered} of ${history.episodes.length} (50 per "show more")`);
+      for (const [label, i] of [["overview", 0], ["cluster page", 2]] as const) console.log(`  target <= 1000 ms, ${label}: ${median(rows[i][1]) <= 1000 ? "met" : "NOT met"}`);
+      const js = readFileSync(path.resolve(__dirname, "../../dist/web/app.js"));
+      console.log(`  JavaScript shipped: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js, { level: 9 }).length / 1024).toFixed(1)} KB gzip (budget 150 KB gzip)`);
+    } finally {
+      await host.stop();
+    }
+  } finally {
+    await browser.close();
+    await azurite.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

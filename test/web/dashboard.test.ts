@@ -1,0 +1,222 @@
+/**
+ * The dashboard in a real browser (Debian chromium via playwright-core) against the local host, on a
+ * simulated fleet swept into Azurite: the numbers match the API, a failure can be followed to its
+ * fix, digest links land on the right page, failures are told plainly, and axe-core finds no serious
+ * or critical violation. Writes a screenshot of each page to docs/images/.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FleetSummary } from "../../shared/api/fleet-view";
+import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { startLocalHost, type RunningHost } from "../../dev/host/server";
+import type { ArmSimulator } from "../../dev/simulator";
+import { buildDigest, renderText } from "../../shared/digest";
+import { openFleetHistory } from "../../shared/store";
+import type { FleetHistory } from "../../shared/store/types";
+import { runSweep } from "../../shared/sweep";
+import { simulator } from "../azure/simulator";
+import { launchChromium } from "../support/browser";
+import { tablesConnection, uniquePrefix } from "../support/tables";
+
+const KEY = "dashboard-test-key";
+const SOURCE_AUTH_ERROR = "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config.git': authentication required";
+const IMAGES = path.resolve("docs/images");
+let sim: ArmSimulator;
+let history: FleetHistory;
+let host: RunningHost;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const requested: string[] = [];
+const cspErrors: string[] = [];
+const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX };
+
+const dash = (p = "") => `${host.url}/api/dashboard/${p}`;
+const apiJson = async <T>(p: string): Promise<T> => (await (await fetch(`${host.url}/api/${p}`, { headers: { "x-functions-key": KEY } })).json()) as T;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ["web/build.mjs", "--no-check"], { stdio: "pipe" });
+  const started = await simulator({ fleet: { clusters: 24, subscriptions: 2, extensionsPerCluster: 3, fluxPerCluster: 1, sourceControlRatio: 0, failureRate: 0.3, seed: 1103 } });
+  sim = started.sim;
+  const prefix = uniquePrefix("web");
+  history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
+  const sweep = () => runSweep({ armEndpoint: started.connection.endpoint, credential: started.connection.credential, agent: started.connection.agent, history, timeoutMs: 2000, retry: started.connection.retry });
+  await sweep();
+  sim.fleet.churn(0.2, 7);
+  await sweep();
+  process.env.FLEET_TABLES_CONNECTION = tablesConnection();
+  process.env.FLEET_TABLE_PREFIX = prefix;
+  const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
+  host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on("request", (r) => requested.push(r.url()));
+  page.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop().catch(() => undefined);
+  await sim?.stop();
+  for (const [name, value] of [["FLEET_TABLES_CONNECTION", saved.connection], ["FLEET_TABLE_PREFIX", saved.prefix]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(IMAGES, `dashboard-${name}.png`), fullPage: false });
+}
+
+/** axe-core in a context that lets the script in (the page's own CSP forbids inline script). */
+async function axeViolations(url: string, prepare?: (p: Page) => Promise<void>): Promise<string[]> {
+  const ctx = await browser.newContext({ bypassCSP: true });
+  try {
+    const p = await ctx.newPage();
+    await p.addInitScript((key) => sessionStorage.setItem("fleet-health.api-key", key), KEY);
+    await p.goto(url);
+    await p.locator("main h1").first().waitFor();
+    await p.waitForFunction(() => !document.querySelector('[role="status"].loading'));
+    await prepare?.(p);
+    await p.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+    const result = (await p.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+  } finally {
+    await ctx.close();
+  }
+}
+
+describe("the dashboard in a browser", () => {
+  it("asks for the key once, keeps it out of every URL, and shows the same numbers as /api/summary", async () => {
+    const html = await fetch(dash());
+    // Not imported from functions/dashboard: importing it before loadApp would register it outside the app.
+    expect(html.headers.get("content-security-policy")).toMatch(/^default-src 'none'; script-src 'self';/);
+    expect(await html.text()).not.toMatch(/<script>|https?:\/\/(?!127\.0\.0\.1)/);
+    await page.goto(dash());
+    await page.getByRole("heading", { name: "API key needed" }).waitFor();
+    await shot("key");
+    await page.getByLabel("API key (FLEET_API_KEY)").fill(KEY);
+    await page.getByRole("button", { name: "Use this key" }).click();
+    await page.locator('[data-count="clusters-total"]').waitFor();
+    const summary = await apiJson<FleetSummary>("summary");
+    const count = async (name: string) => Number((await page.locator(`[data-count="${name}"]`).first().innerText()).replace(/,/g, ""));
+    expect(summary.clusters.total).toBe(24);
+    expect(await count("clusters-total")).toBe(summary.clusters.total);
+    expect(await count("components-total")).toBe(summary.components.total);
+    expect(await count("failures-open")).toBe(summary.failures.open);
+    expect(await count("failures-unclassified")).toBe(summary.failures.unclassified);
+    expect(await count("clusters-dark")).toBe(summary.clusters.dark);
+    for (const state of ["failing", "degraded", "unknown", "pending", "healthy"] as const) {
+      expect(await count(`clusters-${state}`), state).toBe(summary.clusters.byState[state]);
+      expect(await count(`components-${state}`), state).toBe(summary.components.byState[state]);
+    }
+    expect(summary.failures.open).toBeGreaterThan(0);
+    await page.getByRole("heading", { name: "Last 30 days" }).waitFor();
+    await page.locator("figure.chart canvas").first().waitFor();
+    await shot("overview");
+    expect(requested.length).toBeGreaterThan(3);
+    expect(requested.filter((u) => u.includes(KEY))).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it("follows a failing catalog entry, then a cluster, to that cluster's failure and its fix", async () => {
+    await page.goto(dash());
+    const entry = page.locator('section[aria-labelledby="open"] tbody a').first();
+    const entryHref = await entry.getAttribute("href");
+    const catalogId = new URL(entryHref!, host.url).searchParams.get("catalogId")!;
+    await entry.click();
+    await page.waitForURL(/\/dashboard\/failures\?catalogId=/);
+    await page.locator("section.group").first().waitFor();
+    await expect.poll(() => page.locator("section.group h2").first().innerText()).toBeTruthy();
+    await shot("failures");
+    const clusterLink = page.locator("section.group tbody a").first();
+    const clusterName = await clusterLink.innerText();
+    await clusterLink.click();
+    await page.waitForURL(/\/dashboard\/clusters\/subscriptions\//);
+    await page.getByRole("heading", { name: new RegExp(`Cluster ${clusterName}`) }).waitFor();
+    const failures = page.locator('section[aria-labelledby="open-failures"]');
+    await failures.waitFor();
+    const detail = await apiJson<{ openFailures: Array<{ catalogId: string; entry: { title: string; cause: string } }> }>(new URL(page.url()).pathname.replace(/^\/api\/dashboard\//, ""));
+    const failure = detail.openFailures.find((f) => f.catalogId === catalogId)!;
+    expect(failure).toBeDefined();
+    await expect.poll(() => failures.innerText()).toContain(failure.entry.title);
+    expect(await failures.innerText()).toContain(failure.entry.cause);
+    expect(await page.locator('a[href^="https://portal.azure.com/#resource/subscriptions/"]').count()).toBe(1);
+    await page.locator("figure.chart canvas").waitFor();
+    await shot("cluster");
+  });
+
+  it("opens the page a digest links to", async () => {
+    const digest = await buildDigest({ history, since: 86_400_000 });
+    const text = renderText(digest, { apiBaseUrl: `${host.url}/api` });
+    const links = [...text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]).filter((u) => u.startsWith(host.url));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((u) => u.startsWith(`${host.url}/api/dashboard/`))).toBe(true);
+    const clusterLink = links.find((u) => u.includes("/dashboard/clusters/"));
+    expect(clusterLink).toBeDefined();
+    await page.goto(clusterLink!);
+    await page.getByRole("heading", { name: /^Cluster / }).waitFor();
+    const failuresLink = links.find((u) => u.includes("/dashboard/failures?"))!;
+    await page.goto(failuresLink);
+    await page.getByRole("heading", { name: "Open failures" }).waitFor();
+  });
+
+  it("says plainly when a page does not exist, and when the API is down", async () => {
+    await page.goto(dash("no/such/page"));
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    await shot("not-found");
+    await page.goto(dash("clusters/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/ghost"));
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    expect(await page.locator("main").innerText()).toContain("no cluster");
+  });
+
+  it("has no serious or critical axe-core violations on any page", async () => {
+    const pages: Array<[string, ((p: Page) => Promise<void>)?]> = [
+      [dash()],
+      [dash("failures")],
+      [dash("clusters?state=failing")],
+      [dash("catalog")],
+      [
+        dash("classify"),
+        async (p) => {
+          await p.getByLabel(/Error message/).fill(SOURCE_AUTH_ERROR);
+          await p.getByRole("button", { name: "Classify" }).click();
+          await p.locator("section.result h2").waitFor();
+        },
+      ],
+      [dash("no-such-page")],
+    ];
+    const cluster = (await apiJson<{ items: Array<{ id: string }> }>("clusters?state=failing&limit=1")).items[0];
+    pages.push([`${host.url}/api/dashboard/clusters${cluster.id}`]);
+    for (const [url, prepare] of pages) expect(await axeViolations(url, prepare), url).toEqual([]);
+  }, 120_000);
+
+  it("catalog and classify work from the keyboard", async () => {
+    await page.goto(dash("catalog"));
+    await page.getByLabel("Search entries").fill("flux");
+    await expect.poll(() => page.getByRole("status").innerText()).toMatch(/^\d+ of \d+ entries\.$/);
+    await shot("catalog");
+    await page.goto(dash("classify"));
+    await page.getByLabel(/Error message/).focus();
+    await page.keyboard.type(SOURCE_AUTH_ERROR);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.locator("section.result h2").waitFor();
+    expect(await page.locator("section.result h2").innerText()).toBe("Flux cannot authenticate to the Git repository");
+    expect(await page.locator("section.result").innerText()).toContain("Cause:");
+    await shot("classify");
+  });
+
+  it("tells the user when the API stops answering", async () => {
+    await page.goto(dash());
+    await page.locator('[data-count="clusters-total"]').waitFor();
+    await host.stop();
+    await page.getByRole("link", { name: "Failures" }).click();
+    await page.getByRole("heading", { name: "The API is not answering" }).waitFor();
+    expect(await page.getByRole("alert").first().innerText()).toContain("could not be reached");
+    await shot("api-down");
+  });
+});
