@@ -151,9 +151,12 @@ function asTable(rows: JsonObject[], columns: string[]): { columns: Array<{ name
 }
 
 /** `summarize count() by subscriptionId`: one row per subscription, never paged. */
-function summarized(rows: ComponentRef[], format: string): Record<string, Json> {
+function summarized(rows: RowRef[], format: string): Record<string, Json> {
   const counts = new Map<string, number>();
-  for (const ref of rows) counts.set(ref.cluster.subscriptionId, (counts.get(ref.cluster.subscriptionId) ?? 0) + 1);
+  for (const ref of rows) {
+    const subscriptionId = "cluster" in ref ? ref.cluster.subscriptionId : String(ref.container.subscriptionId);
+    counts.set(subscriptionId, (counts.get(subscriptionId) ?? 0) + 1);
+  }
   const data = [...counts].map(([subscriptionId, count]) => ({ subscriptionId, count_: count }));
   return { totalRecords: data.length, count: data.length, resultTruncated: "false", facets: [], data: format === "table" ? asTable(data, ["subscriptionId", "count_"]) : data };
 }

@@ -52,7 +52,7 @@ async function countClusters(options: SweepOptions, counter: RequestCounter): Pr
   const counts: SubscriptionCount[] = scopes.filter((s) => s.kind === "subscription").map((s) => ({ subscriptionId: s.id, clusters: 0 }));
   try {
     for (const batch of batchScopes(scopes, options.subscriptionsPerQuery)) {
-      for await (const page of graph.pages(CLUSTER_COUNT_QUERY, batch, options.signal)) {
+      for await (const page of graph.pages(CLUSTER_COUNT_QUERY, batch, { abortSignal: options.signal })) {
         if (page.subscriptionLimitHit) return undefined;
         for (const row of page.rows as Array<{ subscriptionId?: unknown; count_?: unknown }>) {
           if (typeof row.subscriptionId === "string" && typeof row.count_ === "number") counts.push({ subscriptionId: row.subscriptionId, clusters: row.count_ });
