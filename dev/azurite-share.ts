@@ -66,7 +66,8 @@ async function withMutex<T>(location: string, fn: () => Promise<T>): Promise<T> 
       const owner = Number(readJson<number>(path.join(dir, "pid")));
       const age = Date.now() - (fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (owner ? !pidAlive(owner) : age > ORPHAN_MUTEX_MS) fs.rmSync(dir, { recursive: true, force: true });
-      else if (waited > MUTEX_WAIT_MS) throw new Error(`another fleet-health command (pid ${owner || "?"}) has held ${dir} for over a minute; if none is running, remove that folder`);
+      else if (waited > MUTEX_WAIT_MS)
+        throw new Error(`another fleet-health command (pid ${owner || "?"}) has held ${dir} for over a minute; if none is running, remove that folder`, { cause: err });
       else await sleep(25);
     }
   }

@@ -119,6 +119,8 @@ function parseSegment(text: string, template: string, isLast: boolean): Segment 
   if (!unescaped.includes("{") && !unescaped.includes("}")) return { kind: "literal", text: text.replace(/\{\{/g, "{").replace(/\}\}/g, "}") };
   const match = /^\{([^{}]*)\}$/.exec(unescaped);
   if (!match) throw new RouteTemplateError(template, `segment "${text}" mixes text and parameters, which the local host does not support`);
+  // \u0001/\u0002 stand for escaped braces ({{ and }}) while the segment is split.
+  // eslint-disable-next-line no-control-regex
   const body = match[1].replace(/\u0001/g, "{").replace(/\u0002/g, "}");
   const [head, ...constraintSpecs] = splitConstraints(body);
   let name = head;

@@ -5,8 +5,8 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
-import { HEALTH_STATES, worstState, type ClusterKind, type HealthState } from "../core/model";
-import { collect, firstItem } from "../store";
+import { HEALTH_STATES, worstState, type HealthState } from "../core/model";
+import { collect, firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
 import { clusterArmIdOf } from "./views";

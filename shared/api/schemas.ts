@@ -128,6 +128,9 @@ export const FluxDetail = named(
   }),
 );
 
+/** A judgement in Flux's condition style: state, reason code, one readable line. */
+const condition = { state, reason: str("A stable reason code in PascalCase"), message: str() };
+
 export const Component = named(
   "Component",
   Type.Object({
@@ -137,9 +140,7 @@ export const Component = named(
     name: str(),
     extensionType: opt(str()),
     parentId: opt(str()),
-    state,
-    reason: str(),
-    message: str(),
+    ...condition,
     evidence: Type.Array(Evidence),
     catalogId: nullable(Type.String()),
     confidence: opt(Type.Number()),
@@ -192,9 +193,7 @@ export const OpenFailure = named(
     subscriptionId: str(),
     subscriptionName: opt(str()),
     extensionType: opt(str()),
-    state,
-    reason: str(),
-    message: str(),
+    ...condition,
     since: opt(dateTime()),
     catalogId: nullable(Type.String()),
     fingerprint: opt(str()),
@@ -249,6 +248,12 @@ export const Episode = named(
   }),
 );
 
+/** An operator's note on the cluster's timeline (see docs/operations.md). */
+export const TimelineNote = named(
+  "TimelineNote",
+  Type.Object({ id: str(), clusterId: str(), componentId: opt(str("The component the note is about")), by: str(), at: dateTime(), text: str() }),
+);
+
 export const ClusterHistory = named(
   "ClusterHistory",
   Type.Object({
@@ -257,9 +262,7 @@ export const ClusterHistory = named(
     to: nullable(dateTime()),
     transitions: Type.Array(Transition),
     episodes: Type.Array(Episode),
-    notes: Type.Array(
-      Type.Object({ id: str(), clusterId: str(), componentId: opt(str()), by: str(), at: dateTime(), text: str() }, { description: "Operator notes on the cluster's timeline" }),
-    ),
+    notes: Type.Array(TimelineNote),
   }),
 );
 
@@ -302,50 +305,39 @@ const category = oneOf(CATEGORIES);
 const severity = oneOf(["critical", "high", "medium", "low"] as const);
 const observable = oneOf(["extension", "flux", "cluster", "client"] as const);
 
+const catalogEntry = Type.Object({
+  id: str(),
+  title: str(),
+  category,
+  severity,
+  observable: Type.Array(observable),
+  signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
+  context: opt(
+    Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
+  ),
+  cause: str(),
+  steps: Type.Array(RemediationStep),
+  docUrl: str(),
+  origin: oneOf(["documented", "field"] as const),
+  sources: opt(
+    Type.Array(
+      Type.Object({
+        title: str("The troubleshooting document's own title"),
+        language: str("BCP 47 language of that title"),
+        url: str("The Microsoft Learn page"),
+        section: str("The section of the document the entry was written from"),
+      }),
+    ),
+  ),
+  examples: Type.Array(Type.String()),
+  nearMisses: opt(Type.Array(Type.String())),
+  anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),
+  priority: opt(Type.Integer()),
+});
+export const CatalogEntry = named("CatalogEntry", catalogEntry);
 export const CatalogEntrySummary = named(
   "CatalogEntrySummary",
-  Type.Object({
-    id: str(),
-    title: str(),
-    category,
-    severity,
-    observable: Type.Array(observable),
-    origin: oneOf(["documented", "field"] as const),
-    docUrl: str(),
-  }),
-);
-
-export const CatalogEntry = named(
-  "CatalogEntry",
-  Type.Object({
-    id: str(),
-    title: str(),
-    category,
-    severity,
-    observable: Type.Array(observable),
-    signatures: Type.Array(Type.String(), { description: "Regular expressions (case-insensitive) over the normalized message" }),
-    context: opt(
-      Type.Object({ components: opt(Type.Array(Type.String())), extensionTypes: opt(Type.Array(Type.String())), clusterKinds: opt(Type.Array(clusterKind)) }),
-    ),
-    cause: str(),
-    steps: Type.Array(RemediationStep),
-    docUrl: str(),
-    origin: oneOf(["documented", "field"] as const),
-    sources: opt(
-      Type.Array(
-        Type.Object({
-          title: str("The troubleshooting document's own title"),
-          language: str("BCP 47 language of that title"),
-          url: str("The Microsoft Learn page"),
-          section: str("The section of the document the entry was written from"),
-        }),
-      ),
-    ),
-    examples: Type.Array(Type.String()),
-    nearMisses: opt(Type.Array(Type.String())),
-    anchors: opt(Type.Array(Type.String(), { description: "Sentences matched within a small edit distance when no signature matches" })),
-    priority: opt(Type.Integer()),
-  }),
+  Type.Pick(catalogEntry, ["id", "title", "category", "severity", "observable", "origin", "docUrl"]),
 );
 
 /** Context fields from the catalog's own rules, so the CLI, the API and this schema agree. */

@@ -38,6 +38,8 @@ export function text(body: Json, field: string, max: number, options: { required
   const trimmed = value.trim();
   if (!trimmed) throw new OperateInputError(name, "must not be empty");
   if (trimmed.length > max) throw new OperateInputError(name, `longer than ${max} characters`);
+  // Control characters are what this check is for.
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed.replace(/[\n\t]/g, ""))) throw new OperateInputError(name, "holds control characters");
   if (options.pattern && !options.pattern.test(trimmed)) throw new OperateInputError(name, `"${trimmed.slice(0, 60)}" does not have the expected form`);
   return trimmed;

@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { TableEntity } from "@azure/data-tables";
-import type { ClusterKind, ComponentKind, Evidence, HealthState } from "../core/model";
-import type { ComponentRecord, SweepRecord, TransitionEvent, TransitionRecord } from "./types";
+import type { Evidence } from "../core/model";
+import type { ComponentRecord, SweepRecord, TransitionRecord } from "./types";
 
 export type Entity = TableEntity<Record<string, unknown>>;
 

@@ -13,7 +13,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from "@azure/d
 import { statusOf } from "./errors";
 import { prefixEnd } from "./keys";
 import { pagedList, tablePages, type PagedList } from "./paging";
-import { openTable, type FleetHistoryOptions } from "./tables";
+import type { FleetHistoryOptions } from "./tables";
 
 export const OPERATIONS_TABLE = "operations";
 const PARTITION = "ops";
@@ -136,6 +136,8 @@ export class OperationsStore {
 
   /** Opens (and on first use creates) `<prefix>operations`. */
   static async open(options: FleetHistoryOptions): Promise<OperationsStore> {
+    // Loaded on first use: the API's routes import this module, and the Table SDK must not load at cold start.
+    const { openTable } = await import("./tables");
     return new OperationsStore(await openTable(options, OPERATIONS_TABLE));
   }
 

@@ -40,21 +40,24 @@ export async function* tablePages<E extends object, T>(entityPages: AsyncIterabl
 /**
  * Pages of items the store reads in key order but merges or sorts itself (a table token would point
  * into the middle of the merge): the token is the key of the last item sent, and `read(after)`
- * resumes with the items whose keys sort after it.
+ * resumes with the items whose keys sort after it. `read` yields keyed items in chunks (a table page,
+ * a day, a sorted timeline), so a 10,000-item list costs a few awaits, not one per item.
  */
-export async function* keysetPages<T>(settings: PageSettings, read: (after: string | undefined) => AsyncIterable<[string, T]>): AsyncIterableIterator<ContinuablePage<T>> {
+export async function* keysetPages<T>(settings: PageSettings, read: (after: string | undefined) => AsyncIterable<Array<[string, T]>>): AsyncIterableIterator<ContinuablePage<T>> {
   const size = settings.maxPageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1) throw new FleetHistoryError("InvalidArgument", `maxPageSize must be a positive whole number, got ${size}`);
   let page: T[] = [];
   let last = "";
   let sent = false;
-  for await (const [key, item] of read(settings.continuationToken === undefined ? undefined : decodeKey(settings.continuationToken))) {
-    if (page.length === size) {
-      yield withToken(page, encodeKey(last));
-      [page, sent] = [[], true];
+  for await (const chunk of read(settings.continuationToken === undefined ? undefined : decodeKey(settings.continuationToken))) {
+    for (const [key, item] of chunk) {
+      if (page.length === size) {
+        yield withToken(page, encodeKey(last));
+        [page, sent] = [[], true];
+      }
+      page.push(item);
+      last = key;
     }
-    page.push(item);
-    last = key;
   }
   if (page.length > 0 || !sent) yield withToken(page, undefined);
 }
@@ -65,10 +68,11 @@ export async function firstItem<T>(list: PagedList<T>): Promise<T | undefined> {
   return value?.[0];
 }
 
-/** Every item of a list (for lists the caller knows to be bounded). */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+/** Every item of a list (for lists the caller knows to be bounded), a page at a time when it pages. */
+export async function collect<T>(items: AsyncIterable<T> | PagedList<T>): Promise<T[]> {
   const out: T[] = [];
-  for await (const item of items) out.push(item);
+  if ("byPage" in items) for await (const page of items.byPage()) out.push(...page);
+  else for await (const item of items) out.push(item);
   return out;
 }
 

@@ -86,7 +86,7 @@ export class HistoryReader {
     const key = keys.clusterKey(clusterId);
     const to = options.to?.toISOString();
     const clusters = this.tables.clusters;
-    const read = async function* (after: string | undefined): AsyncIterable<[string, TransitionRecord]> {
+    const read = async function* (after: string | undefined): AsyncIterable<Array<[string, TransitionRecord]>> {
       if (after !== undefined && !after.startsWith(keys.TRANSITION_PREFIX)) throw invalidContinuationToken();
       const afterAt = after?.slice(keys.TRANSITION_PREFIX.length).split("~")[0] ?? "";
       const requested = options.from?.toISOString() ?? "";
@@ -102,7 +102,7 @@ export class HistoryReader {
       }
       // In loose-row key order: by time, then component and event.
       rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      yield* after === undefined ? rows : rows.filter((row) => row[0] > after);
+      yield after === undefined ? rows : rows.filter((row) => row[0] > after);
     };
     return pagedList((settings) => keysetPages(settings, read));
   }
@@ -111,7 +111,7 @@ export class HistoryReader {
   listTransitions(options: ListTransitionsOptions = {}): PagedList<TransitionRecord> {
     const { abortSignal, ...query } = options;
     const index = this.tables.index;
-    const read = async function* (after: string | undefined): AsyncIterable<[string, TransitionRecord]> {
+    const read = async function* (after: string | undefined): AsyncIterable<Array<[string, TransitionRecord]>> {
       if (after !== undefined && !/^\d{4}-\d{2}-\d{2}T[^~]*~/.test(after)) throw invalidContinuationToken();
       const low = query.from?.toISOString() ?? "";
       const high = query.to?.toISOString() ?? "~";
@@ -120,10 +120,10 @@ export class HistoryReader {
       if (query.catalogId) conditions.push(odata`PartitionKey eq ${keys.catalogPartition(query.catalogId)}`);
       if (query.extensionType) conditions.push(odata`extensionType eq ${query.extensionType.toLowerCase()}`);
       if (!query.catalogId && query.extensionType) conditions.push(odata`PartitionKey eq ${keys.extensionPartition(query.extensionType.toLowerCase())}`);
-      const entities = () => index.listEntities<Entity>({ queryOptions: { filter: conditions.join(" and ") }, abortSignal });
+      const pages = () => index.listEntities<Entity>({ queryOptions: { filter: conditions.join(" and ") }, abortSignal }).byPage();
       const keyed = (entity: Entity): [string, TransitionRecord] => [entity.rowKey, transitionFromEntity(entity)];
       if (query.catalogId || query.extensionType) {
-        for await (const entity of entities()) yield keyed(entity);
+        for await (const page of pages()) yield page.map(keyed);
         return;
       }
       const start = after !== undefined && after > low ? after : low;
@@ -133,15 +133,17 @@ export class HistoryReader {
       let day = "";
       let rows: Entity[] = [];
       const flush = () => rows.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1)).map(keyed);
-      for await (const entity of entities()) {
-        const entityDay = entity.partitionKey.slice(0, keys.DAY_PREFIX.length + 10);
-        if (entityDay !== day) {
-          yield* flush();
-          [day, rows] = [entityDay, []];
+      for await (const page of pages()) {
+        for (const entity of page) {
+          const entityDay = entity.partitionKey.slice(0, keys.DAY_PREFIX.length + 10);
+          if (entityDay !== day) {
+            yield flush();
+            [day, rows] = [entityDay, []];
+          }
+          rows.push(entity);
         }
-        rows.push(entity);
       }
-      yield* flush();
+      yield flush();
     };
     return pagedList((settings) => keysetPages(settings, read));
   }

@@ -3,7 +3,7 @@ import { classify } from "../../shared/catalog";
 import { EXTENSION_TYPES, FleetError, SimulatedFleet, componentId } from "../../dev/simulator";
 import { argRow, armDocument, pascalize } from "../../dev/simulator/render";
 
-const ctx = (fleet: SimulatedFleet) => ({ now: Date.UTC(2026, 10, 22), malformed: new Map() });
+const ctx = (_fleet: SimulatedFleet) => ({ now: Date.UTC(2026, 10, 22), malformed: new Map() });
 
 describe("the synthetic fleet", () => {
   it("is deterministic for a seed, document for document", () => {

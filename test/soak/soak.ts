@@ -6,6 +6,7 @@
  * Prints lost, duplicated and false transitions, false recoveries, API 5xx, partial sweeps and any
  * secret seen in a log line. Bounded: --sweeps N (default 200) and --minutes M (default 30), whichever
  * comes first. Needs a build (the script runs one): sweeps run `node dist/cli/main.js sweep --json`.
+ * SOAK_DEBUG=1 also prints the stored transitions behind the first faults it reports.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -40,14 +41,18 @@ const log = (line: string) => logLines.push(line);
 
 /** The cluster's own state has a problem (dark, stale, failed, stopped): its components' statuses are not current. */
 const troubled = (c: SimCluster) =>
-  c.provisioningState !== "Succeeded" || !!c.catalogId || !!c.agentErrors?.length || (c.kind === "arc" ? c.connectivityStatus !== "Connected" || (c.lastSeenAgoMs ?? 0) > DEFAULT_JUDGE_OPTIONS.staleHeartbeatMs / 2 : c.powerState === "Stopped");
+  c.provisioningState !== "Succeeded" ||
+  !!c.catalogId ||
+  !!c.agentErrors?.length ||
+  (c.kind === "arc" ? c.connectivityStatus !== "Connected" || (c.lastSeenAgoMs ?? 0) > DEFAULT_JUDGE_OPTIONS.staleHeartbeatMs / 2 : c.powerState === "Stopped");
 
 function truthOf(clusters: SimCluster[]): EpochTruth {
   const states = new Map<string, Truth>();
   for (const c of clusters) {
     const dark = troubled(c);
     states.set(c.id.toLowerCase(), dark ? "bad" : "good");
-    for (const comp of c.components) states.set(componentId(c, comp).toLowerCase(), dark || comp.status === "pending" ? "dark" : comp.status === "ok" ? "good" : "bad");
+    for (const comp of c.components)
+      states.set(componentId(c, comp).toLowerCase(), dark || comp.status === "pending" ? "dark" : comp.status === "ok" ? "good" : "bad");
   }
   return { states };
 }
@@ -59,7 +64,11 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fh-soak-"));
   let azurite: RunningAzurite = await startAzurite({ location: dir });
   const port = azurite.port;
-  const sim = await startArmSimulator({ fleet: { clusters: 40, subscriptions: 4, seed: SEED, pendingRate: 0, failureRate: 0.1 }, token: secrets.armToken, argQuota: { perWindow: 15, windowMs: 5000, rounding: "down" } });
+  const sim = await startArmSimulator({
+    fleet: { clusters: 40, subscriptions: 4, seed: SEED, pendingRate: 0, failureRate: 0.1 },
+    token: secrets.armToken,
+    argQuota: { perWindow: 15, windowMs: 5000, rounding: "down" },
+  });
   const scopes = sim.fleet.subscriptions.map((s) => `/subscriptions/${s}`).join(",");
   const prefix = `soak${randomBytes(3).toString("hex")}`;
   const receiver = http.createServer((req, res) => {
@@ -163,7 +172,15 @@ async function main() {
     if (storm !== undefined) {
       faults.storms++;
       // Another client of the same principal burns the quota while the sweep runs.
-      void Promise.all(Array.from({ length: 20 }, () => fetch(`${sim.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01`, { method: "POST", headers: { authorization: `Bearer ${secrets.armToken}`, "content-type": "application/json" }, body: JSON.stringify({ query: "resources | limit 1" }) }).catch(() => undefined)));
+      void Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${sim.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${secrets.armToken}`, "content-type": "application/json" },
+            body: JSON.stringify({ query: "resources | limit 1" }),
+          }).catch(() => undefined),
+        ),
+      );
     }
     const timers: NodeJS.Timeout[] = [];
     let killed = false;
@@ -209,7 +226,22 @@ async function main() {
   const transitions: StoredTransition[] = [];
   const full: Array<Record<string, unknown>> = [];
   for await (const t of history.listTransitions()) full.push(t as unknown as Record<string, unknown>);
-  for (const t of full as unknown as Array<{ sweepId: string; componentId: string; to: string; event: string; from: string; reason: string; catalogId: string; fingerprint?: string }>) transitions.push({ sweepId: t.sweepId, componentId: t.componentId, to: t.to, key: `${t.event}|${t.from}|${t.reason}|${t.catalogId}|${t.fingerprint ?? ""}` });
+  for (const t of full as unknown as Array<{
+    sweepId: string;
+    componentId: string;
+    to: string;
+    event: string;
+    from: string;
+    reason: string;
+    catalogId: string;
+    fingerprint?: string;
+  }>)
+    transitions.push({
+      sweepId: t.sweepId,
+      componentId: t.componentId,
+      to: t.to,
+      key: `${t.event}|${t.from}|${t.reason}|${t.catalogId}|${t.fingerprint ?? ""}`,
+    });
   // Sweeps run one at a time: a recorded sweep belongs to the last run spawned before it started.
   const recorded: RecordedSweep[] = sweeps.map((s) => ({
     sweepId: s.sweepId,
@@ -223,7 +255,9 @@ async function main() {
   const faultedPartial = partialRuns.filter((r) => r.fault !== "none");
   const minutes = (Date.now() - started) / 60_000;
   console.log("");
-  console.log(`soak: ${runs.length} sweeps in ${minutes.toFixed(1)} min (asked ${SWEEPS}, at most ${MINUTES} min), fleet ~${sim.fleet.clusters.length} clusters over ${sim.fleet.subscriptions.length} subscriptions`);
+  console.log(
+    `soak: ${runs.length} sweeps in ${minutes.toFixed(1)} min (asked ${SWEEPS}, at most ${MINUTES} min), fleet ~${sim.fleet.clusters.length} clusters over ${sim.fleet.subscriptions.length} subscriptions`,
+  );
   const byFault = new Map<string, { n: number; ok: number; partial: number; failed: number }>();
   for (const r of runs) {
     const e = byFault.get(r.fault) ?? { n: 0, ok: 0, partial: 0, failed: 0 };
@@ -233,17 +267,28 @@ async function main() {
     else e.failed++;
     byFault.set(r.fault, e);
   }
-  for (const [fault, e] of byFault) console.log(`  ${fault.padEnd(24)} ${String(e.n).padStart(4)} sweeps: ${e.ok} complete, ${e.partial} recorded partial, ${e.failed} not recorded (killed or failed)`);
+  for (const [fault, e] of byFault)
+    console.log(
+      `  ${fault.padEnd(24)} ${String(e.n).padStart(4)} sweeps: ${e.ok} complete, ${e.partial} recorded partial, ${e.failed} not recorded (killed or failed)`,
+    );
   console.log(`recorded sweeps ${sweeps.length}; transitions stored ${transitions.length}; observations compared ${verdict.comparisons}`);
-  console.log(`lost transitions ${verdict.lost}; duplicated transitions ${verdict.duplicated}; false transitions ${verdict.falseTransitions} (false recoveries ${verdict.falseRecoveries})`);
+  console.log(
+    `lost transitions ${verdict.lost}; duplicated transitions ${verdict.duplicated}; false transitions ${verdict.falseTransitions} (false recoveries ${verdict.falseRecoveries})`,
+  );
   console.log(`sweeps recorded partial ${partialRuns.length} (${faultedPartial.length} of them under an injected fault, where data was missing)`);
-  console.log(`API: ${api.requests} requests by 8 clients, 5xx ${api.status5xx} (${api.during} while Azurite restarted, ${api.unavailable} of them 503 StorageUnavailable)`);
-  console.log(`faults: ${faults.killed} sweeps SIGKILLed, ${faults.azuriteRestarts} Azurite restarts, ${faults.storms} 429 storms; simulator 429s ${sim.stats.argThrottled}, faults injected ${sim.stats.faultsInjected}`);
+  console.log(
+    `API: ${api.requests} requests by 8 clients, 5xx ${api.status5xx} (${api.during} while Azurite restarted, ${api.unavailable} of them 503 StorageUnavailable)`,
+  );
+  console.log(
+    `faults: ${faults.killed} sweeps SIGKILLed, ${faults.azuriteRestarts} Azurite restarts, ${faults.storms} 429 storms; simulator 429s ${sim.stats.argThrottled}, faults injected ${sim.stats.faultsInjected}`,
+  );
   console.log(`secrets in ${logLines.length} log lines: ${leaked.length ? `LEAKED ${leaked.map(([k]) => k).join(", ")}` : "none"}`);
   for (const e of verdict.examples) console.log(`  ${e}`);
   if (process.env.SOAK_DEBUG) {
     const ids = verdict.examples.slice(0, 3).map((e) => e.split(" ")[1]);
-    for (const id of ids) for (const t of full.filter((x) => String(x.componentId).toLowerCase() === id)) console.log(JSON.stringify({ ...t, message: undefined, componentName: undefined, clusterName: undefined }));
+    for (const id of ids)
+      for (const t of full.filter((x) => String(x.componentId).toLowerCase() === id))
+        console.log(JSON.stringify({ ...t, message: undefined, componentName: undefined, clusterName: undefined }));
     console.log(JSON.stringify(recorded.map((r) => [r.sweepId, r.epoch, [...r.partialSubscriptions]])));
   }
   const pass = verdict.lost === 0 && verdict.duplicated === 0 && verdict.falseRecoveries === 0 && leaked.length === 0;

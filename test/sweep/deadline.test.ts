@@ -7,8 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ArmSimulator } from "../../dev/simulator";
 import { SETTINGS } from "../../shared/core/config";
 import { runDeadline, RunDeadlineError } from "../../shared/core/deadline";
-import { openFleetHistory } from "../../shared/store";
-import { firstItem } from "../../shared/store/paging";
+import { firstItem, openFleetHistory } from "../../shared/store";
 import type { TransitionRecord } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
 import { simulator } from "../azure/simulator";
@@ -37,7 +36,17 @@ describe("the run deadline", () => {
     const { sim, connection } = await simulator({ fleet: { clusters: 60, subscriptions: 2, failureRate: 0.3, seed: 8 } });
     running = sim;
     const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("deadline") });
-    const sweep = (signal?: AbortSignal) => runSweep({ armEndpoint: connection.endpoint, credential: connection.credential, agent: connection.agent, history, timeoutMs: 5000, retry: connection.retry, pageSize: 5, signal });
+    const sweep = (signal?: AbortSignal) =>
+      runSweep({
+        armEndpoint: connection.endpoint,
+        credential: connection.credential,
+        agent: connection.agent,
+        history,
+        timeoutMs: 5000,
+        retry: connection.retry,
+        pageSize: 5,
+        signal,
+      });
     const first = await sweep();
     expect(first.summary.partial).toBe(false);
 
@@ -52,7 +61,8 @@ describe("the run deadline", () => {
     expect(slow.summary.nothingRead).toBe(false);
 
     // Recorded, and marked partial.
-    expect(await firstItem(history.listSweeps())).toMatchObject({ sweepId: slow.summary.sweepId, partial: true });
+    const latest = await firstItem(history.listSweeps());
+    expect(latest).toMatchObject({ sweepId: slow.summary.sweepId, partial: true });
     // Nothing the deadline left unread is reported gone or healthy again.
     const changes: TransitionRecord[] = [];
     for await (const t of history.listTransitions()) if (t.sweepId === slow.summary.sweepId) changes.push(t);

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ArmSimulator, SimulatorOptions } from "../../dev/simulator";
 import { firstItem, openFleetHistory } from "../../shared/store";
-import type { FleetHistory } from "../../shared/store/types";
 import { parseScopes } from "../../shared/core/config";
 import { runSweep, SweepOptions, SweepProgress } from "../../shared/sweep";
 import type { ComponentHealth } from "../../shared/core/model";

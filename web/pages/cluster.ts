@@ -86,7 +86,10 @@ export function failingOverTime(transitions: readonly TransitionRecord[]): Serie
     else open.delete(t.componentId);
     const at = Date.parse(t.at) / 1000;
     if (x.at(-1) === at) y[y.length - 1] = open.size;
-    else (x.push(at), y.push(open.size));
+    else {
+      x.push(at);
+      y.push(open.size);
+    }
   }
   return { label: "failing or degraded components", x, y, stepped: true };
 }
