@@ -51,7 +51,15 @@ function azuriteMain(service: "table" | "queue"): string {
  * Telemetry is always off: Azurite would otherwise try to reach Application Insights.
  */
 function azuriteArgs(port: number, location: string | undefined): string[] {
-  return [azuriteMain("table"), "--tablePort", String(port), "--silent", "--disableTelemetry", "--skipApiVersionCheck", ...(location ? ["--location", location] : ["--inMemoryPersistence"])];
+  return [
+    azuriteMain("table"),
+    "--tablePort",
+    String(port),
+    "--silent",
+    "--disableTelemetry",
+    "--skipApiVersionCheck",
+    ...(location ? ["--location", location] : ["--inMemoryPersistence"]),
+  ];
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
@@ -69,7 +77,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     await Promise.all(stops.map((stop) => stop()));
     throw failed.reason;
   }
-  return { port, queuePort, connectionString: azuriteConnectionString(port, queuePort), stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+  return {
+    port,
+    queuePort,
+    connectionString: azuriteConnectionString(port, queuePort),
+    stop: async () => void (await Promise.all(stops.map((stop) => stop()))),
+  };
 }
 
 async function startService(args: string[], port: number): Promise<() => Promise<void>> {

@@ -21,7 +21,9 @@ export async function sweepShardHandler(message: unknown, context: InvocationCon
   const { parseShardMessage, sharded, options } = await open(context);
   const shard = parseShardMessage(message);
   const { result, failed, progress } = await sharded.sweepShard(shard, await options());
-  context.log(`shard ${shard.index + 1}/${shard.count} of ${shard.sweepId}: ${result ? `${result.summary.clusters} clusters, ${result.summary.transitions} transitions` : `not recorded (${failed?.[0]?.code})`}; ${progress.recorded}/${progress.shards} shards recorded${progress.sweep ? ", sweep complete" : ""}`);
+  context.log(
+    `shard ${shard.index + 1}/${shard.count} of ${shard.sweepId}: ${result ? `${result.summary.clusters} clusters, ${result.summary.transitions} transitions` : `not recorded (${failed?.[0]?.code})`}; ${progress.recorded}/${progress.shards} shards recorded${progress.sweep ? ", sweep complete" : ""}`,
+  );
 }
 
 export async function poisonedShardHandler(message: unknown, context: InvocationContext): Promise<void> {

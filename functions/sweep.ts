@@ -8,7 +8,16 @@ import { SHARD_QUEUE } from "../shared/sweep/shards";
 
 export async function sweepTimer(timer: Timer, context: InvocationContext): Promise<void> {
   // The worker's heap flags come from the languageWorkers__node__arguments app setting (shared/sweep/memory.ts).
-  const [{ planSweep }, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }, queues, { intSetting }, { sweepTelemetry }, { flushTelemetry, startTelemetry }, { withRunDeadline }] = await Promise.all([
+  const [
+    { planSweep },
+    { sweepOptionsFromEnv },
+    { fleetHistoryOptionsFromEnv, openFleetHistory },
+    queues,
+    { intSetting },
+    { sweepTelemetry },
+    { flushTelemetry, startTelemetry },
+    { withRunDeadline },
+  ] = await Promise.all([
     import("../shared/sweep/sharded"),
     import("../shared/sweep/from-env"),
     import("../shared/store"),
@@ -45,7 +54,10 @@ export async function sweepTimer(timer: Timer, context: InvocationContext): Prom
   await flushTelemetry();
   const { summary } = planned.result;
   // Nothing read at all is a failed run, visible in the Functions monitor; a partial sweep is a result.
-  if (summary.nothingRead) throw new Error(`sweep ${summary.sweepId} read nothing: ${summary.partialScopes.map((p) => `${p.scope} [${p.code}]`).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`);
+  if (summary.nothingRead)
+    throw new Error(
+      `sweep ${summary.sweepId} read nothing: ${summary.partialScopes.map((p) => `${p.scope} [${p.code}]`).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`,
+    );
 }
 
 app.timer("sweep", { schedule: "%FLEET_SWEEP_SCHEDULE%", handler: sweepTimer });

@@ -29,7 +29,14 @@ export interface QueueSettings {
   holdMs: number;
 }
 
-export const QUEUE_DEFAULTS: QueueSettings = { batchSize: 16, maxDequeueCount: 5, visibilityTimeoutMs: 0, maxPollingIntervalMs: 60_000, messageEncoding: "base64", holdMs: 10 * 60_000 };
+export const QUEUE_DEFAULTS: QueueSettings = {
+  batchSize: 16,
+  maxDequeueCount: 5,
+  visibilityTimeoutMs: 0,
+  maxPollingIntervalMs: 60_000,
+  messageEncoding: "base64",
+  holdMs: 10 * 60_000,
+};
 
 /** `hh:mm:ss` (host.json's TimeSpan) or a number of milliseconds, as host.json accepts both for maxPollingInterval. */
 function duration(value: unknown, fallback: number): number {
@@ -101,7 +108,11 @@ export function startQueueTriggers(registrations: QueueRegistration[], options: 
     while (!signal.aborted) {
       try {
         await queue.createIfNotExists({ abortSignal: signal });
-        const { receivedMessageItems: items } = await queue.receiveMessages({ numberOfMessages: settings.batchSize, visibilityTimeout: Math.ceil(settings.holdMs / 1000), abortSignal: signal });
+        const { receivedMessageItems: items } = await queue.receiveMessages({
+          numberOfMessages: settings.batchSize,
+          visibilityTimeout: Math.ceil(settings.holdMs / 1000),
+          abortSignal: signal,
+        });
         if (items.length) {
           wait = options.minPollingIntervalMs ?? 100;
           await Promise.all(items.map((item) => invoke(reg, queue, poison, item)));
@@ -116,11 +127,23 @@ export function startQueueTriggers(registrations: QueueRegistration[], options: 
     }
   }
 
-  async function invoke(reg: QueueRegistration, queue: QueueClient, poison: QueueClient, item: { messageId: string; popReceipt: string; messageText: string; dequeueCount: number; insertedOn: Date; expiresOn: Date; nextVisibleOn: Date }): Promise<void> {
+  async function invoke(
+    reg: QueueRegistration,
+    queue: QueueClient,
+    poison: QueueClient,
+    item: { messageId: string; popReceipt: string; messageText: string; dequeueCount: number; insertedOn: Date; expiresOn: Date; nextVisibleOn: Date },
+  ): Promise<void> {
     const ctx = new InvocationContext({
       invocationId: randomUUID(),
       functionName: reg.name,
-      triggerMetadata: { id: item.messageId, dequeueCount: item.dequeueCount, insertionTime: item.insertedOn, expirationTime: item.expiresOn, nextVisibleTime: item.nextVisibleOn, popReceipt: item.popReceipt },
+      triggerMetadata: {
+        id: item.messageId,
+        dequeueCount: item.dequeueCount,
+        insertionTime: item.insertedOn,
+        expirationTime: item.expiresOn,
+        nextVisibleTime: item.nextVisibleOn,
+        popReceipt: item.popReceipt,
+      },
       logHandler: (level, ...args) => log(`[${reg.name}] ${level}: ${args.map(String).join(" ")}`),
     });
     log(`Executing 'Functions.${reg.name}' (Reason='New queue message detected on '${reg.queueName}'.', Id=${ctx.invocationId})`);

@@ -43,7 +43,19 @@ export interface AppRegistrations {
 type Recorder = Record<string, (...args: never[]) => void>;
 
 const HTTP_SHORTHANDS: Record<string, HttpMethod> = { get: "GET", put: "PUT", post: "POST", patch: "PATCH", deleteRequest: "DELETE" };
-const OTHER_TRIGGERS = ["storageBlob", "serviceBusQueue", "serviceBusTopic", "eventHub", "eventGrid", "cosmosDB", "warmup", "sql", "mySql", "webPubSub", "generic"];
+const OTHER_TRIGGERS = [
+  "storageBlob",
+  "serviceBusQueue",
+  "serviceBusTopic",
+  "eventHub",
+  "eventGrid",
+  "cosmosDB",
+  "warmup",
+  "sql",
+  "mySql",
+  "webPubSub",
+  "generic",
+];
 
 type HttpOptions = { handler: HttpHandler; methods?: HttpMethod[]; authLevel?: HttpRegistration["authLevel"]; route?: string };
 

@@ -24,7 +24,24 @@
 export const ARG_TABLES = ["resources", "kubernetesconfigurationresources", "resourcecontainers"] as const;
 export type ArgTable = (typeof ARG_TABLES)[number];
 
-export const ARG_COLUMNS = ["id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation"] as const;
+export const ARG_COLUMNS = [
+  "id",
+  "name",
+  "type",
+  "tenantId",
+  "kind",
+  "location",
+  "resourceGroup",
+  "subscriptionId",
+  "managedBy",
+  "sku",
+  "plan",
+  "properties",
+  "tags",
+  "identity",
+  "zones",
+  "extendedLocation",
+] as const;
 const FIELDS = ["type", "subscriptionId", "resourceGroup", "name", "id"] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -47,7 +64,11 @@ export interface ParsedQuery {
 
 export class KqlError extends Error {
   readonly code = "InvalidQuery";
-  constructor(message: string, readonly position: number, readonly token: string) {
+  constructor(
+    message: string,
+    readonly position: number,
+    readonly token: string,
+  ) {
     super(message);
     this.name = "KqlError";
   }

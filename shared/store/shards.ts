@@ -13,14 +13,26 @@ import * as keys from "./keys";
 import type { ShardedSweepPlan, ShardedSweepProgress, ShardRef, StoreOperationOptions, SweepRecord } from "./types";
 
 export async function planShardedSweep(table: TableClient, plan: ShardedSweepPlan, { abortSignal }: StoreOperationOptions = {}): Promise<void> {
-  if (!Number.isInteger(plan.shards) || plan.shards < 1) throw new FleetHistoryError("InvalidSnapshot", `sweep ${plan.sweepId}: a sharded sweep needs at least one shard, got ${plan.shards}`);
-  const entity: Entity = { partitionKey: keys.META_PARTITION, rowKey: keys.planRowKey(plan.sweepId), sweepId: plan.sweepId, startedAt: new Date(plan.startedAt), shards: plan.shards };
+  if (!Number.isInteger(plan.shards) || plan.shards < 1)
+    throw new FleetHistoryError("InvalidSnapshot", `sweep ${plan.sweepId}: a sharded sweep needs at least one shard, got ${plan.shards}`);
+  const entity: Entity = {
+    partitionKey: keys.META_PARTITION,
+    rowKey: keys.planRowKey(plan.sweepId),
+    sweepId: plan.sweepId,
+    startedAt: new Date(plan.startedAt),
+    shards: plan.shards,
+  };
   putText(entity, "scopes", JSON.stringify(plan.scopes));
   await table.upsertEntity(entity, "Replace", { abortSignal });
 }
 
 /** A shard that will never be swept: an empty record whose scopes are partial, so the sweep can complete. */
-export async function recordFailedShard(table: TableClient, shard: ShardRef, partialScopes: ScopeError[], { abortSignal }: StoreOperationOptions = {}): Promise<void> {
+export async function recordFailedShard(
+  table: TableClient,
+  shard: ShardRef,
+  partialScopes: ScopeError[],
+  { abortSignal }: StoreOperationOptions = {},
+): Promise<void> {
   const plan = await readPlan(table, shard.sweepId, abortSignal);
   const now = new Date().toISOString();
   const record: SweepRecord = {
@@ -87,7 +99,12 @@ export function mergeShards(plan: ShardedSweepPlan, shards: SweepRecord[]): Swee
 async function readPlan(table: TableClient, sweepId: string, abortSignal: AbortSignal | undefined): Promise<ShardedSweepPlan> {
   try {
     const entity = await table.getEntity<Entity>(keys.META_PARTITION, keys.planRowKey(sweepId), { abortSignal });
-    return { sweepId, startedAt: new Date(entity.startedAt as Date | string).toISOString(), shards: Number(entity.shards), scopes: JSON.parse(getText(entity, "scopes") ?? "[]") as string[] };
+    return {
+      sweepId,
+      startedAt: new Date(entity.startedAt as Date | string).toISOString(),
+      shards: Number(entity.shards),
+      scopes: JSON.parse(getText(entity, "scopes") ?? "[]") as string[],
+    };
   } catch (err) {
     if (statusOf(err) === 404) throw new FleetHistoryError("NotFound", `sweep ${sweepId} was not planned as a sharded sweep`, { cause: err });
     throw err;

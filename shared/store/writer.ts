@@ -74,7 +74,8 @@ export class SweepWriter {
 
   async record(input: FleetSnapshot, options: RecordSweepOptions = {}): Promise<RecordSweepResult> {
     const snapshot = checkedSnapshot(input);
-    if (options.shard && options.shard.sweepId !== snapshot.sweepId) throw new FleetHistoryError("InvalidSnapshot", `shard of sweep ${options.shard.sweepId} given a snapshot of sweep ${snapshot.sweepId}`);
+    if (options.shard && options.shard.sweepId !== snapshot.sweepId)
+      throw new FleetHistoryError("InvalidSnapshot", `shard of sweep ${options.shard.sweepId} given a snapshot of sweep ${snapshot.sweepId}`);
     // A scope of its own, so the sweep record counts this sweep's requests only.
     return (await countOperations(() => this.write(snapshot, options.shard, options.abortSignal))).result;
   }
@@ -91,7 +92,10 @@ export class SweepWriter {
       if (done) return { sweep: done, transitions: [] };
     }
     if (manifest.lastStartedAt && snapshot.startedAt < manifest.lastStartedAt) {
-      throw new FleetHistoryError("SnapshotSuperseded", `sweep ${snapshot.sweepId} started at ${snapshot.startedAt}, before the last recorded sweep ${manifest.lastSweepId} (${manifest.lastStartedAt}); recording it would undo newer observations`);
+      throw new FleetHistoryError(
+        "SnapshotSuperseded",
+        `sweep ${snapshot.sweepId} started at ${snapshot.startedAt}, before the last recorded sweep ${manifest.lastSweepId} (${manifest.lastStartedAt}); recording it would undo newer observations`,
+      );
     }
     assertLeaseFree(lease, owner);
     const plan = planSweep(snapshot, meta);
@@ -109,7 +113,10 @@ export class SweepWriter {
     for (const work of plan.work.values()) {
       const stored = rows.get(work.key)!;
       const plans = planWork(work, stored, snapshot);
-      clusterActions.set(work.key, plans.map((p) => componentActions(work.key, p, stored.current.get(p.componentKey)?.etag)));
+      clusterActions.set(
+        work.key,
+        plans.map((p) => componentActions(work.key, p, stored.current.get(p.componentKey)?.etag)),
+      );
       for (const p of plans) transitions.push(...p.transitions);
       loose.set(work.key, (meta.manifest.clusters.get(work.key)?.loose ?? 0) + plans.reduce((n, p) => n + p.transitions.length, 0));
       indexActions.addPlans(work.key, plans, stored);
@@ -123,9 +130,11 @@ export class SweepWriter {
     await mapLimit([...clusterActions], this.concurrency, async ([key, units]) => {
       await writeUnits(this.tables.clusters, key, units, beforeBatch(this.tables.clusters, key), abortSignal);
       // Under the lease, so no other sweep writes the partition meanwhile.
-      if (loose.get(key)! >= this.compactAfter) loose.set(key, await compact(this.tables.clusters, key, meta.manifest.lastStartedAt, beforeBatch(this.tables.clusters, key), abortSignal));
+      if (loose.get(key)! >= this.compactAfter)
+        loose.set(key, await compact(this.tables.clusters, key, meta.manifest.lastStartedAt, beforeBatch(this.tables.clusters, key), abortSignal));
     });
-    const batch = (table: TableClient, partitionKey: string, units: Action[][]) => writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey), abortSignal);
+    const batch = (table: TableClient, partitionKey: string, units: Action[][]) =>
+      writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey), abortSignal);
     await mapLimit([...indexActions.byPartition()], this.concurrency, ([pk, units]) => batch(this.tables.index, pk, units));
 
     const next = nextManifest(plan, snapshot, loose);

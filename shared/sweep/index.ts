@@ -88,11 +88,23 @@ export interface SweepResult {
 /** The Resource Graph reader of a sweep, counting into `counter`. */
 export function graphReader(options: SweepOptions, counter: RequestCounter): ResourceGraphReader {
   const clock = options.clock ?? systemClock;
-  return new ResourceGraphReader({ ...connectionOf(options, counter), pageSize: options.pageSize, pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }) });
+  return new ResourceGraphReader({
+    ...connectionOf(options, counter),
+    pageSize: options.pageSize,
+    pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }),
+  });
 }
 
 function connectionOf(options: SweepOptions, counter: RequestCounter) {
-  return { endpoint: options.armEndpoint, credential: options.credential, agent: options.agent, timeoutMs: options.timeoutMs, retry: options.retry, clock: options.clock ?? systemClock, counter };
+  return {
+    endpoint: options.armEndpoint,
+    credential: options.credential,
+    agent: options.agent,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    clock: options.clock ?? systemClock,
+    counter,
+  };
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
@@ -150,9 +162,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const recordStart = performance.now();
   const shard = options.shard && { sweepId: options.shard.sweepId, index: options.shard.index, count: options.shard.count };
   const recorded = await options.history.recordSweep(snapshot, { shard });
-  const stageMs = { read: readEnd - readStart - judgeMs, judge: judgeMs + judgeEnd - readEnd, confirm: recordStart - judgeEnd, record: performance.now() - recordStart };
+  const stageMs = {
+    read: readEnd - readStart - judgeMs,
+    judge: judgeMs + judgeEnd - readEnd,
+    confirm: recordStart - judgeEnd,
+    record: performance.now() - recordStart,
+  };
   const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length, stageMs };
-  progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);
+  progress(
+    "done",
+    `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`,
+  );
   return { summary, snapshot };
 }
 
@@ -161,7 +181,11 @@ export function newSweepId(startedAt: Date): string {
 }
 
 /** The counts of a snapshot. */
-export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions" | "stageMs"> {
+export function summarize(
+  snapshot: FleetSnapshot,
+  startedMs: number,
+  finishedMs: number,
+): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions" | "stageMs"> {
   const byState = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
   const byCatalogId: Record<string, number> = {};
   let components = 0;

@@ -22,7 +22,8 @@ export interface PlanSweepOptions extends SweepOptions {
   enqueue?: (messages: ShardMessage[]) => Promise<void>;
 }
 
-export type PlannedSweep = { mode: "inline"; result: SweepResult } | { mode: "sharded"; sweepId: string; startedAt: string; shards: Shard[]; armRequests: number };
+export type PlannedSweep =
+  { mode: "inline"; result: SweepResult } | { mode: "sharded"; sweepId: string; startedAt: string; shards: Shard[]; armRequests: number };
 
 export async function planSweep(options: PlanSweepOptions): Promise<PlannedSweep> {
   const inline = async (): Promise<PlannedSweep> => ({ mode: "inline", result: await runSweep(options) });
@@ -40,7 +41,11 @@ export async function planSweep(options: PlanSweepOptions): Promise<PlannedSweep
   const scopes = (options.scopes ?? []).map((s) => s.scope);
   await options.history.planShardedSweep({ sweepId, startedAt: startedAt.toISOString(), scopes, shards: shards.length }, { abortSignal: options.signal });
   await options.enqueue(shardMessages(sweepId, startedAt.toISOString(), shards));
-  options.onProgress?.({ phase: "done", message: `planned: sweep ${sweepId} in ${shards.length} shards (${shards.map((s) => s.clusters).join(", ")} clusters)`, armRequests: counter.count });
+  options.onProgress?.({
+    phase: "done",
+    message: `planned: sweep ${sweepId} in ${shards.length} shards (${shards.map((s) => s.clusters).join(", ")} clusters)`,
+    armRequests: counter.count,
+  });
   return { mode: "sharded", sweepId, startedAt: startedAt.toISOString(), shards, armRequests: counter.count };
 }
 
@@ -55,13 +60,18 @@ async function countClusters(options: SweepOptions, counter: RequestCounter): Pr
       for await (const page of graph.pages(CLUSTER_COUNT_QUERY, batch, { abortSignal: options.signal })) {
         if (page.subscriptionLimitHit) return undefined;
         for (const row of page.rows as Array<{ subscriptionId?: unknown; count_?: unknown }>) {
-          if (typeof row.subscriptionId === "string" && typeof row.count_ === "number") counts.push({ subscriptionId: row.subscriptionId, clusters: row.count_ });
+          if (typeof row.subscriptionId === "string" && typeof row.count_ === "number")
+            counts.push({ subscriptionId: row.subscriptionId, clusters: row.count_ });
         }
       }
     }
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    options.onProgress?.({ phase: "clusters", message: `plan: counting clusters failed (${(err as Error).message}); sweeping inline`, armRequests: counter.count });
+    options.onProgress?.({
+      phase: "clusters",
+      message: `plan: counting clusters failed (${(err as Error).message}); sweeping inline`,
+      armRequests: counter.count,
+    });
     return undefined;
   }
   return counts;

@@ -92,7 +92,8 @@ export function parseShardMessage(input: unknown): ShardMessage {
   if (typeof m !== "object" || m === null || m.v !== 1) throw new ShardMessageError("a shard message has v: 1");
   if (typeof m.sweepId !== "string" || !m.sweepId) throw new ShardMessageError("a shard message names its sweepId");
   if (typeof m.startedAt !== "string" || Number.isNaN(Date.parse(m.startedAt))) throw new ShardMessageError(`shard of ${m.sweepId}: startedAt is not a date`);
-  if (!Number.isInteger(m.count) || m.count! < 1 || !Number.isInteger(m.index) || m.index! < 0 || m.index! >= m.count!) throw new ShardMessageError(`shard of ${m.sweepId}: index ${m.index} of ${m.count} is out of range`);
+  if (!Number.isInteger(m.count) || m.count! < 1 || !Number.isInteger(m.index) || m.index! < 0 || m.index! >= m.count!)
+    throw new ShardMessageError(`shard of ${m.sweepId}: index ${m.index} of ${m.count} is out of range`);
   if (!Array.isArray(m.subscriptions) || m.subscriptions.length === 0 || !m.subscriptions.every((s) => typeof s === "string" && GUID.test(s))) {
     throw new ShardMessageError(`shard ${m.index} of ${m.sweepId}: subscriptions must be lower-case subscription ids`);
   }

@@ -31,11 +31,13 @@ import { benchEntry, option, rssMeter } from "./measure";
 const QUOTA = { perWindow: 15, windowMs: 5000 };
 const LATENCY_MS = 50;
 
-
 /** Part 1 measures reading and judging; persistence is part 2's. */
 const discardingHistory = {
   diffSnapshot: async () => [],
-  recordSweep: async (snapshot: FleetSnapshot): Promise<RecordSweepResult> => ({ sweep: { sweepId: snapshot.sweepId } as RecordSweepResult["sweep"], transitions: [] }),
+  recordSweep: async (snapshot: FleetSnapshot): Promise<RecordSweepResult> => ({
+    sweep: { sweepId: snapshot.sweepId } as RecordSweepResult["sweep"],
+    transitions: [],
+  }),
   listSweeps: () => collectable([]),
   planShardedSweep: async () => undefined,
   finishShardedSweep: async (sweepId: string) => ({ sweepId, recorded: 0, shards: 0 }),
@@ -45,14 +47,25 @@ function collectable<T>(items: T[]) {
   const it = (async function* () {
     yield* items;
   })();
-  return Object.assign(it, { byPage: () => (async function* () { yield items; })() });
+  return Object.assign(it, {
+    byPage: () =>
+      (async function* () {
+        yield items;
+      })(),
+  });
 }
 
 type Job = { endpoint: string; token: string; tables?: string; prefix?: string; messages?: ShardMessage[]; whole?: boolean };
 type JobResult = { requests: number; wallMs: number; peakRssMb: number; clusters: number; shards: number; transitions: number };
 
 function sweepOptions(job: Job, history: FleetHistory): SweepOptions {
-  return { armEndpoint: job.endpoint, credential: staticTokenCredential(job.token), agent: new Agent({ ca: simulatorCa(), keepAlive: true, maxSockets: 32 }), history, quotaJitter: 0.2 };
+  return {
+    armEndpoint: job.endpoint,
+    credential: staticTokenCredential(job.token),
+    agent: new Agent({ ca: simulatorCa(), keepAlive: true, maxSockets: 32 }),
+    history,
+    quotaJitter: 0.2,
+  };
 }
 
 /** A worker process: sweeps the shards it is given one after another (one message at a time, as host.json's batchSize 1 makes it), or the whole fleet. */
@@ -101,12 +114,22 @@ async function plan(job: Job, history: FleetHistory, targetClusters: number): Pr
   return { messages, countRequests: planned.armRequests };
 }
 
-const row = (name: string, r: JobResult) => `${name.padEnd(12)} ${String(r.shards).padStart(6)} ${String(r.clusters).padStart(8)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(9)} ${String(r.peakRssMb).padStart(14)}`;
+const row = (name: string, r: JobResult) =>
+  `${name.padEnd(12)} ${String(r.shards).padStart(6)} ${String(r.clusters).padStart(8)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(9)} ${String(r.peakRssMb).padStart(14)}`;
 const header = `${"process".padEnd(12)} ${"shards".padStart(6)} ${"clusters".padStart(8)} ${"requests".padStart(9)} ${"wall (s)".padStart(9)} ${"peak RSS (MB)".padStart(14)}`;
 
 async function quotaPart(clusters: number, workers: number, shardSize: number, single: boolean) {
-  const fleet: Partial<FleetSpec> = { clusters, arcRatio: 0.5, extensionsPerCluster: 5, fluxPerCluster: 2, subscriptions: Math.max(4, Math.round(clusters / 400)), seed: 42 };
-  console.log(`part 1: ${clusters} clusters in ${fleet.subscriptions} subscriptions, quota ${QUOTA.perWindow}/${QUOTA.windowMs / 1000} s for one identity, latency ${LATENCY_MS} ms; ${workers} workers, ${shardSize} clusters per shard`);
+  const fleet: Partial<FleetSpec> = {
+    clusters,
+    arcRatio: 0.5,
+    extensionsPerCluster: 5,
+    fluxPerCluster: 2,
+    subscriptions: Math.max(4, Math.round(clusters / 400)),
+    seed: 42,
+  };
+  console.log(
+    `part 1: ${clusters} clusters in ${fleet.subscriptions} subscriptions, quota ${QUOTA.perWindow}/${QUOTA.windowMs / 1000} s for one identity, latency ${LATENCY_MS} ms; ${workers} workers, ${shardSize} clusters per shard`,
+  );
   const sim = await startArmSimulatorProcess({ fleet, latencyMs: LATENCY_MS, argQuota: QUOTA });
   try {
     const job = { endpoint: sim.endpoint, token: sim.token };
@@ -119,7 +142,9 @@ async function quotaPart(clusters: number, workers: number, shardSize: number, s
     console.log(header);
     results.forEach((r, i) => console.log(row(`worker ${i + 1}`, r)));
     const total = countRequests + results.reduce((n, r) => n + r.requests, 0);
-    console.log(`sharded: ${messages.length} shards, ${total} requests (${countRequests} to count), ${stats.argQueries} Resource Graph queries served, ${stats.argThrottled} answered 429; wall ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(2)}× the quota floor of ${(floorMs / 1000).toFixed(1)} s; peak RSS per worker ≤ ${Math.max(...results.map((r) => r.peakRssMb))} MB (target ≤ 256 MB)`);
+    console.log(
+      `sharded: ${messages.length} shards, ${total} requests (${countRequests} to count), ${stats.argQueries} Resource Graph queries served, ${stats.argThrottled} answered 429; wall ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(2)}× the quota floor of ${(floorMs / 1000).toFixed(1)} s; peak RSS per worker ≤ ${Math.max(...results.map((r) => r.peakRssMb))} MB (target ≤ 256 MB)`,
+    );
     if (single) {
       const before = await sim.stats();
       const one = await runChild({ ...job, whole: true });
@@ -127,7 +152,9 @@ async function quotaPart(clusters: number, workers: number, shardSize: number, s
       const queries = after.argQueries - before.argQueries;
       const oneFloor = (Math.ceil(queries / QUOTA.perWindow) - 1) * QUOTA.windowMs;
       console.log(row("single", { ...one, shards: 1 }));
-      console.log(`single invocation: ${one.requests} requests, ${after.argThrottled - before.argThrottled} answered 429, wall ${(one.wallMs / 1000).toFixed(1)} s = ${(one.wallMs / oneFloor).toFixed(2)}× its floor; sharded/single requests = ${(total / one.requests).toFixed(2)}`);
+      console.log(
+        `single invocation: ${one.requests} requests, ${after.argThrottled - before.argThrottled} answered 429, wall ${(one.wallMs / 1000).toFixed(1)} s = ${(one.wallMs / oneFloor).toFixed(2)}× its floor; sharded/single requests = ${(total / one.requests).toFixed(2)}`,
+      );
     }
   } finally {
     await sim.stop();
@@ -135,8 +162,17 @@ async function quotaPart(clusters: number, workers: number, shardSize: number, s
 }
 
 async function importPart(clusters: number, workers: number, shardSize: number) {
-  const fleet: Partial<FleetSpec> = { clusters, arcRatio: 0.5, extensionsPerCluster: 5, fluxPerCluster: 2, subscriptions: Math.max(4, Math.round(clusters / 400)), seed: 43 };
-  console.log(`\npart 2: first sweep of ${clusters} clusters into a fresh Azurite (no quota), one invocation vs ${workers} workers with ${shardSize} clusters per shard`);
+  const fleet: Partial<FleetSpec> = {
+    clusters,
+    arcRatio: 0.5,
+    extensionsPerCluster: 5,
+    fluxPerCluster: 2,
+    subscriptions: Math.max(4, Math.round(clusters / 400)),
+    seed: 43,
+  };
+  console.log(
+    `\npart 2: first sweep of ${clusters} clusters into a fresh Azurite (no quota), one invocation vs ${workers} workers with ${shardSize} clusters per shard`,
+  );
   const [sim, azurite] = await Promise.all([startArmSimulatorProcess({ fleet, argQuota: false }), startAzurite()]);
   try {
     const job = { endpoint: sim.endpoint, token: sim.token, tables: azurite.connectionString };
@@ -150,7 +186,9 @@ async function importPart(clusters: number, workers: number, shardSize: number) 
     console.log(header);
     console.log(row("single", { ...single, shards: 1 }));
     results.forEach((r, i) => console.log(row(`worker ${i + 1}`, r)));
-    console.log(`import: single ${(single.wallMs / 1000).toFixed(1)} s (${single.transitions} transitions); sharded ${(wallMs / 1000).toFixed(1)} s in ${messages.length} shards (${results.reduce((n, r) => n + r.transitions, 0)} transitions, sweep ${sweep?.sweepId === messages[0]?.sweepId ? "complete" : "NOT complete"}, ${sweep?.clusters ?? 0} clusters)`);
+    console.log(
+      `import: single ${(single.wallMs / 1000).toFixed(1)} s (${single.transitions} transitions); sharded ${(wallMs / 1000).toFixed(1)} s in ${messages.length} shards (${results.reduce((n, r) => n + r.transitions, 0)} transitions, sweep ${sweep?.sweepId === messages[0]?.sweepId ? "complete" : "NOT complete"}, ${sweep?.clusters ?? 0} clusters)`,
+    );
   } finally {
     await Promise.all([sim.stop(), azurite.stop()]);
   }

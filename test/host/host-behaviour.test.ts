@@ -29,7 +29,8 @@ beforeAll(async () => {
 
 afterAll(() => host?.stop());
 
-const call = (p: string, init: RequestInit = {}) => fetch(`${host.url}${p}`, { ...init, headers: { "x-functions-key": "k", ...(init.headers as Record<string, string>) } });
+const call = (p: string, init: RequestInit = {}) =>
+  fetch(`${host.url}${p}`, { ...init, headers: { "x-functions-key": "k", ...(init.headers as Record<string, string>) } });
 
 describe("registration capture", () => {
   it("records http shorthands, the library's defaults, timers and skipped triggers", () => {
@@ -105,7 +106,17 @@ describe("timers", () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date("2026-11-22T00:07:00Z"));
     const fired: Array<{ at: string; isPastDue: boolean }> = [];
-    const runner = startTimers([{ name: "sweep", schedule: "%FLEET_SWEEP_SCHEDULE%", runOnStartup: false, handler: async (timer) => void fired.push({ at: new Date().toISOString(), isPastDue: timer.isPastDue }) }], { env: {} });
+    const runner = startTimers(
+      [
+        {
+          name: "sweep",
+          schedule: "%FLEET_SWEEP_SCHEDULE%",
+          runOnStartup: false,
+          handler: async (timer) => void fired.push({ at: new Date().toISOString(), isPastDue: timer.isPastDue }),
+        },
+      ],
+      { env: {} },
+    );
     const [timer] = runner.timers;
     expect(timer.next()?.toISOString()).toBe("2026-11-22T00:15:00.000Z");
     await vi.advanceTimersByTimeAsync(8 * 60_000);

@@ -17,8 +17,20 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 
 describe("queue triggers on the local host", () => {
   it("reads host.json's queue settings with the documented defaults", () => {
-    expect(queueSettings({})).toEqual({ batchSize: 16, maxDequeueCount: 5, visibilityTimeoutMs: 0, maxPollingIntervalMs: 60_000, messageEncoding: "base64", holdMs: 600_000 });
-    expect(queueSettings({ functionTimeout: "00:05:00", extensions: { queues: { batchSize: 1, maxDequeueCount: 3, visibilityTimeout: "00:00:30", maxPollingInterval: 2000, messageEncoding: "none" } } })).toEqual({
+    expect(queueSettings({})).toEqual({
+      batchSize: 16,
+      maxDequeueCount: 5,
+      visibilityTimeoutMs: 0,
+      maxPollingIntervalMs: 60_000,
+      messageEncoding: "base64",
+      holdMs: 600_000,
+    });
+    expect(
+      queueSettings({
+        functionTimeout: "00:05:00",
+        extensions: { queues: { batchSize: 1, maxDequeueCount: 3, visibilityTimeout: "00:00:30", maxPollingInterval: 2000, messageEncoding: "none" } },
+      }),
+    ).toEqual({
       batchSize: 1,
       maxDequeueCount: 3,
       visibilityTimeoutMs: 30_000,
@@ -31,7 +43,7 @@ describe("queue triggers on the local host", () => {
   it("decodes base64 and hands JSON over parsed, other text as a string", () => {
     expect(decodeMessage(encodeMessage({ a: 1 }), "base64")).toEqual({ a: 1 });
     expect(decodeMessage(Buffer.from("plain").toString("base64"), "base64")).toBe("plain");
-    expect(decodeMessage("{\"a\":1}", "none")).toEqual({ a: 1 });
+    expect(decodeMessage('{"a":1}', "none")).toEqual({ a: 1 });
     expect(() => decodeMessage("not base64!", "base64")).toThrow(/base64/);
   });
 

@@ -22,7 +22,8 @@ async function plan(history: FleetHistory, sweepId: string, minute: number) {
   };
 }
 
-const events = async (history: FleetHistory, name: string, sub = SUB_A) => (await collect(history.listClusterTransitions(clusterId(name, sub)))).map((t) => `${t.componentName}:${t.event}`);
+const events = async (history: FleetHistory, name: string, sub = SUB_A) =>
+  (await collect(history.listClusterTransitions(clusterId(name, sub)))).map((t) => `${t.componentName}:${t.event}`);
 
 describe("sharded sweeps", () => {
   it("appear in the sweep list only once every shard is recorded; a late shard never makes the others' clusters missing", async () => {
@@ -67,7 +68,10 @@ describe("sharded sweeps", () => {
     expect(again.sweep).toEqual(first.sweep);
     for (let i = 0; i < 6; i++) {
       const timeline = await events(history, `a${i}`);
-      expect(timeline.filter((e) => e === "flux:new-failure"), `a${i}`).toHaveLength(1);
+      expect(
+        timeline.filter((e) => e === "flux:new-failure"),
+        `a${i}`,
+      ).toHaveLength(1);
       expect(new Set(timeline).size, `a${i}`).toBe(timeline.length);
     }
     const open_ = await collect(history.listComponents({ state: "failing" }));

@@ -15,10 +15,19 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const { sim, connection } = await simulator({ fleet: { clusters: 40, subscriptions: 6, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.2, seed: 7 } });
+  const { sim, connection } = await simulator({
+    fleet: { clusters: 40, subscriptions: 6, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.2, seed: 7 },
+  });
   running = sim;
   const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("sharded") });
-  const base = { armEndpoint: connection.endpoint, credential: connection.credential, agent: connection.agent, history, timeoutMs: 2000, retry: connection.retry };
+  const base = {
+    armEndpoint: connection.endpoint,
+    credential: connection.credential,
+    agent: connection.agent,
+    history,
+    timeoutMs: 2000,
+    retry: connection.retry,
+  };
   const queued: ShardMessage[] = [];
   const plan = (targetClusters: number) => planSweep({ ...base, targetClusters, enqueue: async (messages) => void queued.push(...messages) });
   return { sim, history, base, queued, plan };

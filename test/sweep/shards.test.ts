@@ -6,7 +6,11 @@ const sub = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, "0"
 describe("the shard planner", () => {
   it("packs an uneven fleet into shards near the target, never splitting a subscription", () => {
     // One giant subscription, a few large, many small ones: 20,000 + 3×3,000 + 200×25 = 34,000 clusters.
-    const counts = [{ subscriptionId: sub(0), clusters: 20_000 }, ...[1, 2, 3].map((n) => ({ subscriptionId: sub(n), clusters: 3_000 })), ...Array.from({ length: 200 }, (_, i) => ({ subscriptionId: sub(100 + i), clusters: 25 }))];
+    const counts = [
+      { subscriptionId: sub(0), clusters: 20_000 },
+      ...[1, 2, 3].map((n) => ({ subscriptionId: sub(n), clusters: 3_000 })),
+      ...Array.from({ length: 200 }, (_, i) => ({ subscriptionId: sub(100 + i), clusters: 25 })),
+    ];
     const shards = planShards(counts, { targetClusters: 5_000 });
     expect(shards.reduce((n, s) => n + s.clusters, 0)).toBe(34_000);
     expect(new Set(shards.flatMap((s) => s.subscriptions)).size).toBe(204);
@@ -19,7 +23,15 @@ describe("the shard planner", () => {
   it("caps the subscriptions of a shard so its message fits a queue message, and merges ids case-insensitively", () => {
     const counts = Array.from({ length: 1_500 }, (_, i) => ({ subscriptionId: sub(i), clusters: 1 }));
     expect(planShards(counts, { targetClusters: 5_000 }).map((s) => s.subscriptions.length)).toEqual([600, 600, 300]);
-    expect(planShards([{ subscriptionId: sub(1).toUpperCase(), clusters: 2 }, { subscriptionId: sub(1), clusters: 3 }], { targetClusters: 10 })).toEqual([{ subscriptions: [sub(1)], clusters: 5 }]);
+    expect(
+      planShards(
+        [
+          { subscriptionId: sub(1).toUpperCase(), clusters: 2 },
+          { subscriptionId: sub(1), clusters: 3 },
+        ],
+        { targetClusters: 10 },
+      ),
+    ).toEqual([{ subscriptions: [sub(1)], clusters: 5 }]);
     const message = JSON.stringify(shardMessages("s", new Date(0).toISOString(), planShards(counts, { targetClusters: 5_000 }))[0]);
     expect(Buffer.from(message).toString("base64").length).toBeLessThan(64 * 1024);
   });
