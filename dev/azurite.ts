@@ -10,22 +10,26 @@ export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2U
 export interface AzuriteOptions {
   /** Folder for the table database; in memory when absent. */
   location?: string;
-  /** Port to listen on; a free one when absent. */
+  /** Table port; a free one when absent. */
   port?: number;
+  /** Queue port; a free one when absent. */
+  queuePort?: number;
 }
 
 export interface RunningAzurite {
   port: number;
-  /** A full connection string (not `UseDevelopmentStorage=true`, which pins port 10002). */
+  queuePort: number;
+  /** A full connection string naming both services (not `UseDevelopmentStorage=true`, which pins ports 10001/10002). */
   connectionString: string;
   stop(): Promise<void>;
 }
 
-export function azuriteConnectionString(port: number): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`;
+export function azuriteConnectionString(port: number, queuePort?: number): string {
+  const queue = queuePort ? `QueueEndpoint=http://127.0.0.1:${queuePort}/${AZURITE_ACCOUNT};` : "";
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};${queue}`;
 }
 
-/** Azurite cannot report the port it bound for `--tablePort 0`, so ask the OS for a free one first. */
+/** Azurite cannot report the port it bound for `--tablePort 0` (nor `--queuePort 0`), so ask the OS for a free one first. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -37,32 +41,62 @@ function freePort(): Promise<number> {
   });
 }
 
-function azuriteMain(): string {
-  return path.join(path.dirname(require.resolve("azurite/package.json")), "dist", "src", "table", "main.js");
+function azuriteMain(service: "table" | "queue"): string {
+  return path.join(path.dirname(require.resolve("azurite/package.json")), "dist", "src", service, "main.js");
 }
 
 /**
- * Starts the Azurite Table service as a child process and resolves once it listens.
+ * Starts the Azurite Table and Queue services (one child process each, as Azurite ships them; each keeps
+ * its own database file in `location`) and resolves once both listen.
  * Telemetry is always off: Azurite would otherwise try to reach Application Insights.
  */
 function azuriteArgs(port: number, location: string | undefined): string[] {
-  return [azuriteMain(), "--tablePort", String(port), "--silent", "--disableTelemetry", "--skipApiVersionCheck", ...(location ? ["--location", location] : ["--inMemoryPersistence"])];
+  return [
+    azuriteMain("table"),
+    "--tablePort",
+    String(port),
+    "--silent",
+    "--disableTelemetry",
+    "--skipApiVersionCheck",
+    ...(location ? ["--location", location] : ["--inMemoryPersistence"]),
+  ];
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, azuriteArgs(port, options.location), { stdio: ["ignore", "pipe", "pipe"] });
+  const queuePort = options.queuePort ?? (await freePort());
+  const persistence = options.location ? ["--location", options.location] : ["--inMemoryPersistence"];
+  const common = ["--silent", "--disableTelemetry", "--skipApiVersionCheck", ...persistence];
+  const started = await Promise.allSettled([
+    startService([azuriteMain("table"), "--tablePort", String(port), ...common], port),
+    startService([azuriteMain("queue"), "--queuePort", String(queuePort), ...common], queuePort),
+  ]);
+  const stops = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await Promise.all(stops.map((stop) => stop()));
+    throw failed.reason;
+  }
+  return {
+    port,
+    queuePort,
+    connectionString: azuriteConnectionString(port, queuePort),
+    stop: async () => void (await Promise.all(stops.map((stop) => stop()))),
+  };
+}
+
+async function startService(args: string[], port: number): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   await waitForStart(child, port);
+  // A leaked child keeps the port and breaks the next run.
+  process.once("exit", () => child.kill("SIGINT"));
   // Azurite flushes its database on SIGINT only (SIGTERM loses up to 5 s of writes), so stop with SIGINT and wait.
-  const stop = () =>
+  return () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGINT");
     });
-  // A leaked child keeps the port and breaks the next run.
-  process.once("exit", () => child.kill("SIGINT"));
-  return { port, connectionString: azuriteConnectionString(port), stop };
 }
 
 function waitForStart(child: ChildProcess, port: number): Promise<void> {
@@ -71,7 +105,7 @@ function waitForStart(child: ChildProcess, port: number): Promise<void> {
     const timer = setTimeout(() => fail(new Error(`Azurite did not start on port ${port} within 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("successfully started")) {
+      if (/successfully (started|listens)/.test(output)) {
         cleanup();
         resolve();
       }

@@ -8,3 +8,4 @@ import "./dashboard";
 import "./digest";
 import "./retention";
 import "./sweep";
+import "./sweep-shard";

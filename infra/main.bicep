@@ -162,6 +162,9 @@ var tablesEndpoint = 'https://${names.storage}.table.${environment().suffixes.st
 // The tables of the history (shared/store) and digest (shared/digest) stores, named with the prefix.
 var historyTables = map(['clusters', 'index', 'sweeps', 'digests'], table => '${tablePrefix}${table}')
 
+// The shard queue of sharded sweeps and the poison queue the Functions host moves failed shards to (shared/sweep/shards.ts).
+var shardQueues = ['fleet-sweep-shards', 'fleet-sweep-shards-poison']
+
 // Digest secrets go to Key Vault only; the app settings hold references to them.
 var digestSecrets = filter(
   [
@@ -234,6 +237,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     deploymentContainerName: names.deploymentContainer
     tableNames: historyTables
+    queueNames: shardQueues
   }
 }
 

@@ -1,11 +1,11 @@
 /**
  * Loads the Functions app the way the Functions host does (package.json `main`) and captures what it
- * registers. Outside the host, `app.http`/`app.timer` are no-ops in test mode, so they are swapped for
+ * registers. Outside the host, `app.http`/`app.timer`/`app.storageQueue` are no-ops in test mode, so they are swapped for
  * recorders while the entry point loads, then put back.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { app, type HttpHandler, type HttpMethod, type TimerHandler } from "@azure/functions";
+import { app, type HttpHandler, type HttpMethod, type StorageQueueHandler, type TimerHandler } from "@azure/functions";
 
 export interface HttpRegistration {
   name: string;
@@ -24,9 +24,18 @@ export interface TimerRegistration {
   handler: TimerHandler;
 }
 
+export interface QueueRegistration {
+  name: string;
+  queueName: string;
+  /** The app setting holding the storage connection (`AzureWebJobsStorage` when the app gave none). */
+  connection: string;
+  handler: StorageQueueHandler;
+}
+
 export interface AppRegistrations {
   http: HttpRegistration[];
   timers: TimerRegistration[];
+  queues: QueueRegistration[];
   /** Functions of trigger types the local host does not run (queues, blobs ...), by name. */
   skipped: string[];
 }
@@ -34,13 +43,25 @@ export interface AppRegistrations {
 type Recorder = Record<string, (...args: never[]) => void>;
 
 const HTTP_SHORTHANDS: Record<string, HttpMethod> = { get: "GET", put: "PUT", post: "POST", patch: "PATCH", deleteRequest: "DELETE" };
-const OTHER_TRIGGERS = ["storageBlob", "storageQueue", "serviceBusQueue", "serviceBusTopic", "eventHub", "eventGrid", "cosmosDB", "warmup", "sql", "mySql", "webPubSub", "generic"];
+const OTHER_TRIGGERS = [
+  "storageBlob",
+  "serviceBusQueue",
+  "serviceBusTopic",
+  "eventHub",
+  "eventGrid",
+  "cosmosDB",
+  "warmup",
+  "sql",
+  "mySql",
+  "webPubSub",
+  "generic",
+];
 
 type HttpOptions = { handler: HttpHandler; methods?: HttpMethod[]; authLevel?: HttpRegistration["authLevel"]; route?: string };
 
 /** Runs `load` with app.* replaced by recorders and returns what it registered. */
 export async function captureRegistrations(load: () => unknown): Promise<AppRegistrations> {
-  const captured: AppRegistrations = { http: [], timers: [], skipped: [] };
+  const captured: AppRegistrations = { http: [], timers: [], queues: [], skipped: [] };
   const target = app as unknown as Recorder;
   const recordHttp = (name: string, options: HttpOptions) =>
     captured.http.push({
@@ -55,6 +76,8 @@ export async function captureRegistrations(load: () => unknown): Promise<AppRegi
     http: recordHttp as never,
     timer: ((name: string, options: { schedule: string; runOnStartup?: boolean; handler: TimerHandler }) =>
       captured.timers.push({ name, schedule: options.schedule, runOnStartup: options.runOnStartup ?? false, handler: options.handler })) as never,
+    storageQueue: ((name: string, options: { queueName: string; connection?: string; handler: StorageQueueHandler }) =>
+      captured.queues.push({ name, queueName: options.queueName, connection: options.connection || "AzureWebJobsStorage", handler: options.handler })) as never,
   };
   for (const [shorthand, method] of Object.entries(HTTP_SHORTHANDS)) {
     recorders[shorthand] = ((name: string, options: HttpOptions | HttpHandler) =>

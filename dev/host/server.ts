@@ -12,6 +12,8 @@ import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } f
 import type { Env } from "../../shared/core/config";
 import type { AppRegistrations, HttpRegistration } from "./registrations";
 import { compareRoutes, matchRoute, parseRouteTemplate, type RouteTemplate } from "./route-template";
+import { readQueueSettings, startQueueTriggers, type QueueSettings } from "./queues";
+import { projectRoot } from "./registrations";
 import { startTimers, type ScheduledTimer } from "./timers";
 
 /** The Functions host's default request body limit. */
@@ -27,6 +29,9 @@ export interface LocalHostOptions {
   apiKey?: string;
   /** Run the timer functions (default true). */
   timers?: boolean;
+  /** Run the queue-triggered functions (default true); settings from host.json when absent. */
+  queues?: boolean;
+  queueSettings?: Partial<QueueSettings>;
   env?: Env;
   log?: (line: string) => void;
   maxBodyBytes?: number;
@@ -78,7 +83,11 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** Finds the function for a path and method: undefined when none matches (a 404). */
-export function resolveRoute(routes: ReadonlyArray<{ reg: HttpRegistration; template: RouteTemplate }>, path: string, method: string): { reg: HttpRegistration; params: Record<string, string> } | undefined {
+export function resolveRoute(
+  routes: ReadonlyArray<{ reg: HttpRegistration; template: RouteTemplate }>,
+  path: string,
+  method: string,
+): { reg: HttpRegistration; params: Record<string, string> } | undefined {
   for (const { reg, template } of routes) {
     if (!reg.methods.includes(method as never)) continue;
     const params = matchRoute(template, path);
@@ -138,7 +147,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
       res.writeHead(413, { connection: "close" }).end();
       return;
     }
-    const request = new HttpRequest({ method, url: url.toString(), headers: flatHeaders(req.headers), params, body: body.length ? { bytes: body } : undefined });
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers: flatHeaders(req.headers),
+      params,
+      body: body.length ? { bytes: body } : undefined,
+    });
     const ctx = new InvocationContext({
       invocationId: randomUUID(),
       functionName: reg.name,
@@ -170,16 +185,23 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     server.listen(options.port ?? 0, options.hostname ?? "127.0.0.1", () => resolve());
   });
   const timerRunner = options.timers === false ? undefined : startTimers(options.registrations.timers, { env: options.env, log });
+  const queueRunner =
+    options.queues === false
+      ? undefined
+      : startQueueTriggers(options.registrations.queues, { env: options.env, log, settings: options.queueSettings ?? readQueueSettings(projectRoot()) });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.hostname ?? "127.0.0.1"}:${port}`;
-  for (const { reg } of routes) log(`${reg.name}: [${reg.methods.join(",")}] ${url}/${prefix ? `${prefix}/` : ""}${reg.route}${reg.authLevel === "anonymous" ? "" : options.apiKey ? " (key required)" : ""}`);
+  for (const { reg } of routes)
+    log(
+      `${reg.name}: [${reg.methods.join(",")}] ${url}/${prefix ? `${prefix}/` : ""}${reg.route}${reg.authLevel === "anonymous" ? "" : options.apiKey ? " (key required)" : ""}`,
+    );
   for (const name of options.registrations.skipped) log(`${name}: trigger type not run by the local host, skipped`);
   return {
     url,
     port,
     timers: timerRunner?.timers ?? [],
     async stop() {
-      await timerRunner?.stop();
+      await Promise.all([timerRunner?.stop(), queueRunner?.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

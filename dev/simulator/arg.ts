@@ -52,14 +52,26 @@ function resolveScope(ctx: ArgContext, body: QueryBody): { subscriptions: string
   if (subscriptions?.length) {
     // Real ARG refuses the whole query when one named subscription cannot be read.
     const denied = subscriptions.filter((s) => forbidden.has(s.toLowerCase()) || !known.has(s.toLowerCase()));
-    if (denied.length) return argError(403, "AccessDenied", [{ code: "AccessDenied", message: `Access is denied to the requested resource. The user might not have enough permission. Subscriptions: ${denied.join(", ")}` }]);
+    if (denied.length)
+      return argError(403, "AccessDenied", [
+        {
+          code: "AccessDenied",
+          message: `Access is denied to the requested resource. The user might not have enough permission. Subscriptions: ${denied.join(", ")}`,
+        },
+      ]);
     return { subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))], limitHit: false };
   }
   let candidates: string[];
   if (groups?.length) {
     const byName = new Map(Object.entries(ctx.fleet.managementGroups).map(([name, subs]) => [name.toLowerCase(), subs]));
     const unknown = groups.filter((g) => !byName.has(g.toLowerCase()));
-    if (unknown.length) return argError(403, "AccessDenied", [{ code: "AccessDenied", message: `Access is denied to the requested resource. The user might not have enough permission. Management groups: ${unknown.join(", ")}` }]);
+    if (unknown.length)
+      return argError(403, "AccessDenied", [
+        {
+          code: "AccessDenied",
+          message: `Access is denied to the requested resource. The user might not have enough permission. Management groups: ${unknown.join(", ")}`,
+        },
+      ]);
     candidates = [...new Set(groups.flatMap((g) => byName.get(g.toLowerCase()) ?? []).map((s) => s.toLowerCase()))];
   } else candidates = ctx.fleet.subscriptions.map((s) => s.toLowerCase());
   // Tenant and management-group scopes silently leave out what the caller cannot read.
@@ -82,7 +94,16 @@ function matchingRows(fleet: SimulatedFleet, query: ParsedQuery, key: string, su
   const inScope = new Set(subscriptions);
   const rows: RowRef[] = [];
   const consider = (ref: ComponentRef) => {
-    if (matches(query, { type: argType(ref), subscriptionId: ref.cluster.subscriptionId, resourceGroup: ref.cluster.resourceGroup.toLowerCase(), name: ref.component?.name ?? ref.cluster.name, id: ref.id })) rows.push(ref);
+    if (
+      matches(query, {
+        type: argType(ref),
+        subscriptionId: ref.cluster.subscriptionId,
+        resourceGroup: ref.cluster.resourceGroup.toLowerCase(),
+        name: ref.component?.name ?? ref.cluster.name,
+        id: ref.id,
+      })
+    )
+      rows.push(ref);
   };
   if (query.table === "resourcecontainers") {
     fleet.subscriptions.forEach((subscriptionId, index) => {
@@ -150,6 +171,23 @@ function asTable(rows: JsonObject[], columns: string[]): { columns: Array<{ name
   };
 }
 
+/** `summarize count() by subscriptionId`: one row per subscription, never paged. */
+function summarized(rows: RowRef[], format: string): Record<string, Json> {
+  const counts = new Map<string, number>();
+  for (const ref of rows) {
+    const subscriptionId = "cluster" in ref ? ref.cluster.subscriptionId : String(ref.container.subscriptionId);
+    counts.set(subscriptionId, (counts.get(subscriptionId) ?? 0) + 1);
+  }
+  const data = [...counts].map(([subscriptionId, count]) => ({ subscriptionId, count_: count }));
+  return {
+    totalRecords: data.length,
+    count: data.length,
+    resultTruncated: "false",
+    facets: [],
+    data: format === "table" ? asTable(data, ["subscriptionId", "count_"]) : data,
+  };
+}
+
 export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: string): SimResponse {
   const apiVersion = url.searchParams.get("api-version");
   if (!apiVersion) return missingApiVersion();
@@ -157,11 +195,24 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
 
   const now = Date.now();
   const quota = ctx.quota?.take(token, now);
-  const quotaHeaders: Record<string, string> = quota ? { "x-ms-user-quota-remaining": String(quota.remaining), "x-ms-user-quota-resets-after": hhmmss(quota.resetsInMs, ctx.quotaRounding) } : {};
+  const quotaHeaders: Record<string, string> = quota
+    ? { "x-ms-user-quota-remaining": String(quota.remaining), "x-ms-user-quota-resets-after": hhmmss(quota.resetsInMs, ctx.quotaRounding) }
+    : {};
   if (quota && !quota.allowed) {
     ctx.stats.argThrottled++;
     const headers = ctx.faults().argRetryAfter ? { ...quotaHeaders, "retry-after": String(Math.max(1, Math.ceil(quota.resetsInMs / 1000))) } : quotaHeaders;
-    return argError(429, "RateLimiting", [{ code: "RateLimiting", message: "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help." }], headers);
+    return argError(
+      429,
+      "RateLimiting",
+      [
+        {
+          code: "RateLimiting",
+          message:
+            "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.",
+        },
+      ],
+      headers,
+    );
   }
   ctx.stats.argQueries++;
   const withQuota = (r: SimResponse): SimResponse => ({ ...r, headers: { ...quotaHeaders, ...r.headers } });
@@ -180,7 +231,12 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
     query = parseQuery(body.query);
   } catch (e) {
     if (!(e instanceof KqlError)) throw e;
-    return withQuota(argError(400, "BadRequest", [{ code: "InvalidQuery", message: INVALID_QUERY }, { code: "ParserFailure", message: e.message, line: 1, characterPositionInLine: e.position, token: e.token }]));
+    return withQuota(
+      argError(400, "BadRequest", [
+        { code: "InvalidQuery", message: INVALID_QUERY },
+        { code: "ParserFailure", message: e.message, line: 1, characterPositionInLine: e.position, token: e.token },
+      ]),
+    );
   }
 
   const options = body.options ?? {};
@@ -189,29 +245,39 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
   const skip = integerOption(options.$skip, "$skip", 0, 2 ** 31 - 1);
   if (isResponse(skip)) return withQuota(skip);
   const format = options.resultFormat ?? "objectArray";
-  if (format !== "objectArray" && format !== "table") return withQuota(invalid("InvalidQueryOptions", `resultFormat must be objectArray or table; got ${JSON.stringify(format)}.`));
+  if (format !== "objectArray" && format !== "table")
+    return withQuota(invalid("InvalidQueryOptions", `resultFormat must be objectArray or table; got ${JSON.stringify(format)}.`));
 
   const scope = resolveScope(ctx, body);
   if (isResponse(scope)) return withQuota(scope);
 
-  const scopeKey = createHash("sha256").update(JSON.stringify([body.query.trim(), [...scope.subscriptions].sort(), scope.limitHit])).digest("base64url").slice(0, 22);
+  const scopeKey = createHash("sha256")
+    .update(JSON.stringify([body.query.trim(), [...scope.subscriptions].sort(), scope.limitHit]))
+    .digest("base64url")
+    .slice(0, 22);
   const rows = matchingRows(ctx.fleet, query, scopeKey, scope.subscriptions);
 
   let start = skip ?? 0;
   if (options.$skipToken !== undefined && options.$skipToken !== null) {
     const decoded = typeof options.$skipToken === "string" ? (fromBase64urlJson(options.$skipToken) as { h?: string; a?: string } | undefined) : undefined;
     if (!decoded || typeof decoded.a !== "string") return withQuota(invalid("InvalidSkipToken", "The $skipToken is malformed."));
-    if (decoded.h !== scopeKey) return withQuota(invalid("InvalidSkipToken", "The $skipToken does not belong to this query and scope; pass it back with the same query and scopes that returned it."));
+    if (decoded.h !== scopeKey)
+      return withQuota(
+        invalid("InvalidSkipToken", "The $skipToken does not belong to this query and scope; pass it back with the same query and scopes that returned it."),
+      );
     // $skip, when given, overrides the position the token carries.
     if (skip === undefined) start = after(rows, decoded.a, query.descending);
   }
 
+  if (query.summarize) return withQuota(ok(summarized(rows, format)));
   const pageable = !query.project || query.project.includes("id");
   const size = top ?? DEFAULT_TOP;
   const page = rows.slice(start, start + size);
   const render = ctx.render();
   const lag = ctx.faults().argLagMs;
-  const data = page.map((ref) => project("container" in ref ? ref.container : argRow(lag ? ctx.fleet.asOf(ref, render.now - lag) : ref, render), query.project));
+  const data = page.map((ref) =>
+    project("container" in ref ? ref.container : argRow(lag ? ctx.fleet.asOf(ref, render.now - lag) : ref, render), query.project),
+  );
   const more = start + page.length < rows.length;
   ctx.stats.argRowsServed += data.length;
   ctx.stats.pagesServed++;

@@ -10,6 +10,7 @@
  *   stage     := 'where' predicate ( 'or' predicate )*
  *              | 'project' column ( ',' column )*
  *              | ( 'order' | 'sort' ) 'by' 'id' [ 'asc' | 'desc' ]
+ *              | 'summarize' 'count' '(' ')' 'by' 'subscriptionId'   -- rows { subscriptionId, count_ }
  *   predicate := [ '(' ] field op value [ ')' ]
  *   field     := 'type' | 'subscriptionId' | 'resourceGroup' | 'name' | 'id'
  *   op        := '=~' (case-insensitive) | '==' (case-sensitive) | 'in~' | 'in'
@@ -23,7 +24,24 @@
 export const ARG_TABLES = ["resources", "kubernetesconfigurationresources", "resourcecontainers"] as const;
 export type ArgTable = (typeof ARG_TABLES)[number];
 
-export const ARG_COLUMNS = ["id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation"] as const;
+export const ARG_COLUMNS = [
+  "id",
+  "name",
+  "type",
+  "tenantId",
+  "kind",
+  "location",
+  "resourceGroup",
+  "subscriptionId",
+  "managedBy",
+  "sku",
+  "plan",
+  "properties",
+  "tags",
+  "identity",
+  "zones",
+  "extendedLocation",
+] as const;
 const FIELDS = ["type", "subscriptionId", "resourceGroup", "name", "id"] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -40,11 +58,17 @@ export interface ParsedQuery {
   /** Projected columns in order; undefined when there is no `project`. */
   project?: string[];
   descending: boolean;
+  /** `summarize count() by <field>`: one row per value with its count in `count_`, as Resource Graph names it. */
+  summarize?: "subscriptionId";
 }
 
 export class KqlError extends Error {
   readonly code = "InvalidQuery";
-  constructor(message: string, readonly position: number, readonly token: string) {
+  constructor(
+    message: string,
+    readonly position: number,
+    readonly token: string,
+  ) {
     super(message);
     this.name = "KqlError";
   }
@@ -115,13 +139,20 @@ export function parseQuery(query: string): ParsedQuery {
         columns.push(column());
       }
       parsed.project = columns;
+    } else if (stage === "summarize") {
+      word("count");
+      word("(");
+      word(")");
+      word("by");
+      word("subscriptionid");
+      parsed.summarize = "subscriptionId";
     } else if (stage === "order" || stage === "sort") {
       word("by");
       word("id");
       if (is("asc") || is("desc")) parsed.descending = word().toLowerCase() === "desc";
     } else {
       i--;
-      fail("Unsupported operator; the simulator accepts where, project and order by id");
+      fail("Unsupported operator; the simulator accepts where, project, summarize count() by subscriptionId and order by id");
     }
   }
   return parsed;

@@ -1,5 +1,5 @@
-// The service's one storage account: Functions host state, the deployment package container and
-// the history tables. Identity access only: shared keys are off, so no connection string exists.
+// The service's one storage account: Functions host state, the deployment package container,
+// the history tables and the queues of sharded sweeps. Identity access only: shared keys are off, so no connection string exists.
 
 @description('Storage account name: 3-24 lower-case letters and digits, globally unique.')
 @minLength(3)
@@ -14,6 +14,9 @@ param deploymentContainerName string
 
 @description('Tables the history store keeps; the store also creates them at start-up when missing.')
 param tableNames string[]
+
+@description('Queues of sharded sweeps (docs/sharding.md): the shard queue and its poison queue; the code also creates them on first use.')
+param queueNames string[]
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
@@ -62,6 +65,18 @@ resource historyTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   for table in tableNames: {
     parent: tableService
     name: table
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource shardQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
+  for queue in queueNames: {
+    parent: queueService
+    name: queue
   }
 ]
 

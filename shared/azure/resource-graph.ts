@@ -22,13 +22,16 @@ function byType(table: string, types: string[]): string {
 
 /** Arc connectedClusters and AKS managedClusters. */
 export const CLUSTERS_QUERY = byType("resources", CLUSTER_RESOURCE_TYPES);
+/** Clusters per subscription, one row each (`count_` is Resource Graph's name for `count()`): what the sweep planner sizes shards by. */
+export const CLUSTER_COUNT_QUERY = `resources | where type in~ (${CLUSTER_RESOURCE_TYPES.map((t) => `'${t}'`).join(", ")}) | summarize count() by subscriptionId`;
 /**
  * Extensions, Flux configurations and legacy sourceControlConfigurations, one query per type: the
  * pages are about as many as with one query, and the three page in parallel, so round trips overlap.
  */
 export const CONFIGURATION_QUERIES = CONFIG_RESOURCE_TYPES.map((type) => byType("kubernetesconfigurationresources", [type]));
 /** Subscriptions: in `resourcecontainers` a subscription's `name` is its display name. */
-export const SUBSCRIPTIONS_QUERY = "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, subscriptionId | order by id asc";
+export const SUBSCRIPTIONS_QUERY =
+  "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, subscriptionId | order by id asc";
 
 export interface GraphPage {
   rows: unknown[];
@@ -52,7 +55,8 @@ export class ResourceGraphReader {
     this.settings = resolved(options);
     this.pacer = options.pacer ?? new QuotaPacer({ clock: this.settings.clock });
     this.pageSize = options.pageSize ?? 1000;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 1000) throw new RangeError(`pageSize must be 1..1000, got ${options.pageSize}`);
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 1000)
+      throw new RangeError(`pageSize must be 1..1000, got ${options.pageSize}`);
     const { scope, ...clientOptions } = sdkClientOptions(options);
     this.client = new ResourceGraphClient(options.credential, { ...clientOptions, credentials: { scopes: [scope] } });
     countRequests(this.client.pipeline, this.settings.counter);
@@ -108,7 +112,13 @@ export class ResourceGraphReader {
     };
     const response = await readWithRetries(
       send,
-      { before: () => this.pacer.acquire(signal), throttled: (h) => this.pacer.throttled(h), failed: () => this.pacer.failed(), sleep: (ms) => this.settings.clock.sleep(ms, signal), signal },
+      {
+        before: () => this.pacer.acquire(signal),
+        throttled: (h) => this.pacer.throttled(h),
+        failed: () => this.pacer.failed(),
+        sleep: (ms) => this.settings.clock.sleep(ms, signal),
+        signal,
+      },
       this.settings.retry,
     );
     return {

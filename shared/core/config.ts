@@ -14,22 +14,48 @@ export interface SettingSpec {
 }
 
 export const SETTINGS = {
-  scope: { name: "FLEET_SCOPE", description: "Comma-separated scopes: /subscriptions/<id> and/or /providers/Microsoft.Management/managementGroups/<name>", default: "" },
+  scope: {
+    name: "FLEET_SCOPE",
+    description: "Comma-separated scopes: /subscriptions/<id> and/or /providers/Microsoft.Management/managementGroups/<name>",
+    default: "",
+  },
   armEndpoint: { name: "FLEET_ARM_ENDPOINT", description: "Azure Resource Manager base URL", default: "https://management.azure.com" },
   armToken: { name: "FLEET_ARM_TOKEN", description: "Fixed bearer token, for local simulators only", secret: true },
   tablesConnection: { name: "FLEET_TABLES_CONNECTION", description: "Table storage connection string (Azurite locally)", secret: true },
   tablesEndpoint: { name: "FLEET_TABLES_ENDPOINT", description: "https://<account>.table.core.windows.net, used with the managed identity" },
   tablePrefix: { name: "FLEET_TABLE_PREFIX", description: "Prefix of every table name", default: "fleet" },
   port: { name: "FLEET_PORT", description: "Port of the local host (`serve`)", default: "7071" },
-  apiKey: { name: "FLEET_API_KEY", description: "Key the local host requires (x-functions-key header or code= query); in Azure, function keys apply", secret: true },
-  operatorKey: { name: "FLEET_OPERATOR_KEY", description: "Second key the local host's callers send as x-fleet-operator-key to change silences, acknowledgements and notes; in Azure, the FleetHealth.Operate app role applies", secret: true },
+  apiKey: {
+    name: "FLEET_API_KEY",
+    description: "Key the local host requires (x-functions-key header or code= query); in Azure, function keys apply",
+    secret: true,
+  },
+  operatorKey: {
+    name: "FLEET_OPERATOR_KEY",
+    description:
+      "Second key the local host's callers send as x-fleet-operator-key to change silences, acknowledgements and notes; in Azure, the FleetHealth.Operate app role applies",
+    secret: true,
+  },
   sweepSchedule: { name: "FLEET_SWEEP_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the sweep timer", default: "0 */15 * * * *" },
+  shardClusters: {
+    name: "FLEET_SHARD_CLUSTERS",
+    description: "Clusters per shard: a fleet larger than this is swept in shards by queue-triggered workers (docs/sharding.md)",
+    default: "5000",
+  },
   digestSchedule: { name: "FLEET_DIGEST_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the digest timer", default: "0 0 7 * * *" },
   retentionDays: { name: "FLEET_RETENTION_DAYS", description: "Days of history kept; open failures are never deleted", default: "400" },
-  runDeadline: { name: "FLEET_RUN_DEADLINE", description: "Seconds a sweep, digest or retention run reads and sends before it stops and records what it has; under host.json's functionTimeout (600)", default: "480" },
+  runDeadline: {
+    name: "FLEET_RUN_DEADLINE",
+    description: "Seconds a sweep, digest or retention run reads and sends before it stops and records what it has; under host.json's functionTimeout (600)",
+    default: "480",
+  },
   retentionSchedule: { name: "FLEET_RETENTION_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the retention cleanup timer", default: "0 30 3 * * *" },
   digestSkipEmpty: { name: "FLEET_DIGEST_SKIP_EMPTY", description: "true: send no digest when nothing changed and no data was missing", default: "false" },
-  digestApiBaseUrl: { name: "FLEET_API_BASE_URL", description: "Public base URL of the API; digests link to the dashboard under it (<url>/dashboard)", default: "http://localhost:<FLEET_PORT>/api" },
+  digestApiBaseUrl: {
+    name: "FLEET_API_BASE_URL",
+    description: "Public base URL of the API; digests link to the dashboard under it (<url>/dashboard)",
+    default: "http://localhost:<FLEET_PORT>/api",
+  },
   teamsWebhookUrl: { name: "FLEET_DIGEST_TEAMS_URL", description: "Teams Workflows webhook URL (Adaptive Card)", secret: true },
   slackWebhookUrl: { name: "FLEET_DIGEST_SLACK_URL", description: "Slack incoming webhook URL (Block Kit)", secret: true },
   webhookUrl: { name: "FLEET_DIGEST_WEBHOOK_URL", description: "Generic JSON webhook URL", secret: true },
@@ -57,7 +83,10 @@ export function settingOrDefault(key: SettingKey, env: Env = process.env): strin
 
 export class ConfigError extends Error {
   readonly code = "InvalidConfiguration";
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`${setting}: ${message}`);
     this.name = "ConfigError";
   }
@@ -100,11 +129,15 @@ const MANAGEMENT_GROUP_SCOPE = /^\/providers\/Microsoft\.Management\/managementG
 /** Parses FLEET_SCOPE; an empty list means every subscription the identity can read. */
 export function parseScopes(raw: string | undefined): FleetScope[] {
   if (!raw?.trim()) return [];
-  return raw.split(",").map((part) => part.trim()).filter(Boolean).map((scope) => {
-    const sub = SUBSCRIPTION_SCOPE.exec(scope);
-    if (sub) return { kind: "subscription", id: sub[1].toLowerCase(), scope };
-    const mg = MANAGEMENT_GROUP_SCOPE.exec(scope);
-    if (mg) return { kind: "managementGroup", id: mg[1], scope };
-    throw new ConfigError(SETTINGS.scope.name, `"${scope}" is neither /subscriptions/<guid> nor /providers/Microsoft.Management/managementGroups/<name>`);
-  });
+  return raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((scope) => {
+      const sub = SUBSCRIPTION_SCOPE.exec(scope);
+      if (sub) return { kind: "subscription", id: sub[1].toLowerCase(), scope };
+      const mg = MANAGEMENT_GROUP_SCOPE.exec(scope);
+      if (mg) return { kind: "managementGroup", id: mg[1], scope };
+      throw new ConfigError(SETTINGS.scope.name, `"${scope}" is neither /subscriptions/<guid> nor /providers/Microsoft.Management/managementGroups/<name>`);
+    });
 }

@@ -13,7 +13,9 @@ export type FleetHistoryErrorCode =
   /** A newer sweep was already recorded; an older snapshot would undo its observations. */
   | "SnapshotSuperseded"
   /** Stored data changed under this sweep (an ETag check failed); the next sweep converges. */
-  | "ConcurrentWrite";
+  | "ConcurrentWrite"
+  /** A sharded sweep that was never planned. */
+  | "NotFound";
 
 /** A typed store error; `code` is stable, `message` is for people. */
 export class FleetHistoryError extends Error {

@@ -3,7 +3,7 @@
  * (with lease.ts, plan.ts, cluster-rows.ts, index-writes.ts, compaction.ts, batches.ts), queries.ts
  * reads, retention.ts deletes what is past the retention, validation.ts refuses bad snapshots.
  */
-import type { FleetSnapshot } from "../core/model";
+import type { FleetSnapshot, ScopeError } from "../core/model";
 import type { PagedList } from "./paging";
 import { HistoryReader } from "./queries";
 import { applyRetention } from "./retention";
@@ -16,11 +16,16 @@ import type {
   ListClusterTransitionsOptions,
   ListComponentsOptions,
   ListTransitionsOptions,
+  RecordSweepOptions,
   RecordSweepResult,
+  ShardedSweepPlan,
+  ShardedSweepProgress,
+  ShardRef,
   StoreOperationOptions,
   SweepRecord,
   TransitionRecord,
 } from "./types";
+import { finishShardedSweep, planShardedSweep, recordFailedShard } from "./shards";
 import { SweepWriter } from "./writer";
 
 export class TableFleetHistory implements FleetHistory {
@@ -40,10 +45,22 @@ export class TableFleetHistory implements FleetHistory {
     return this.writer.diff(snapshot, options);
   }
 
-  async recordSweep(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<RecordSweepResult> {
+  async recordSweep(snapshot: FleetSnapshot, options?: RecordSweepOptions): Promise<RecordSweepResult> {
     const result = await this.writer.record(snapshot, options);
     this.reader.forgetManifest();
     return result;
+  }
+
+  planShardedSweep(plan: ShardedSweepPlan, options?: StoreOperationOptions): Promise<void> {
+    return planShardedSweep(this.tables.sweeps, plan, options);
+  }
+
+  recordFailedShard(shard: ShardRef, partialScopes: ScopeError[], options?: StoreOperationOptions): Promise<void> {
+    return recordFailedShard(this.tables.sweeps, shard, partialScopes, options);
+  }
+
+  finishShardedSweep(sweepId: string, options?: StoreOperationOptions): Promise<ShardedSweepProgress> {
+    return finishShardedSweep(this.tables.sweeps, sweepId, options);
   }
 
   listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord> {

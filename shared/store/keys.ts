@@ -81,6 +81,13 @@ export function sweepRowKey(startedAt: string, sweepId: string): string {
   return `${SWEEP_ROW_PREFIX}${inverted}~${keyText(sweepId)}`;
 }
 
+/** A sharded sweep's plan and each recorded shard: rows of `meta` outside the sweep rows, so lists never see them. */
+export const PLAN_ROW_PREFIX = "plan~";
+export const planRowKey = (sweepId: string): string => `${PLAN_ROW_PREFIX}${keyText(sweepId)}`;
+export const SHARD_ROW_PREFIX = "shard~";
+export const shardRowPrefix = (sweepId: string): string => `${SHARD_ROW_PREFIX}${keyText(sweepId)}~`;
+export const shardRowKey = (sweepId: string, index: number): string => `${shardRowPrefix(sweepId)}${String(index).padStart(5, "0")}`;
+
 /** The smallest string greater than every string that starts with `prefix`. */
 export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);

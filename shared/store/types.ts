@@ -101,6 +101,41 @@ export interface StoreOperationOptions {
   abortSignal?: AbortSignal;
 }
 
+/** One shard of a sharded sweep (see docs/sharding.md): the shards share the sweep's id and start time. */
+export interface ShardRef {
+  sweepId: string;
+  /** 0-based. */
+  index: number;
+  /** Shards in the sweep. */
+  count: number;
+}
+
+export interface RecordSweepOptions extends StoreOperationOptions {
+  /**
+   * Records the snapshot as this shard of a sharded sweep: its scopes are the shard's subscriptions,
+   * its record is a shard row, not a sweep; the sweep appears in `listSweeps` once every shard is
+   * recorded (`finishShardedSweep`). A shard already recorded is not written again.
+   */
+  shard?: ShardRef;
+}
+
+/** A sharded sweep as the planner recorded it. */
+export interface ShardedSweepPlan {
+  sweepId: string;
+  startedAt: string;
+  /** The configured scopes (`FLEET_SCOPE`). */
+  scopes: string[];
+  shards: number;
+}
+
+export interface ShardedSweepProgress {
+  sweepId: string;
+  recorded: number;
+  shards: number;
+  /** The sweep record, once every shard is recorded. */
+  sweep?: SweepRecord;
+}
+
 export interface ComponentFilter {
   clusterId?: string;
   state?: HealthState;
@@ -160,7 +195,13 @@ export interface FleetHistory {
    */
   diffSnapshot(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<ComponentChange[]>;
   /** Persists one snapshot: only what changed, plus the sweep's own bookkeeping. */
-  recordSweep(snapshot: FleetSnapshot, options?: StoreOperationOptions): Promise<RecordSweepResult>;
+  recordSweep(snapshot: FleetSnapshot, options?: RecordSweepOptions): Promise<RecordSweepResult>;
+  /** Records a sweep as planned in shards; its shards are then recorded with `recordSweep(…, { shard })`. */
+  planShardedSweep(plan: ShardedSweepPlan, options?: StoreOperationOptions): Promise<void>;
+  /** Records a shard that could not be swept (its message was poisoned): its scopes become partial scopes with the error. */
+  recordFailedShard(shard: ShardRef, partialScopes: ScopeError[], options?: StoreOperationOptions): Promise<void>;
+  /** Writes the sweep record once every shard is recorded (idempotent: any worker may call it, any number of times). */
+  finishShardedSweep(sweepId: string, options?: StoreOperationOptions): Promise<ShardedSweepProgress>;
   /** Current state of every component matching the filter. */
   listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord>;
   /** Current state of one cluster's components, or `undefined` when the cluster is not known. */

@@ -30,7 +30,7 @@ import { manifestEntities } from "./manifest";
 import { readMeta } from "./meta";
 import { ClusterRows, nextManifest, planSweep, planWork, sweepRecord, withSeen } from "./plan";
 import { concurrencyOf, countOperations, HistoryTables, operationsSoFar } from "./tables";
-import type { ComponentChange, RecordSweepResult, StoreOperationOptions, SweepRecord, TransitionRecord } from "./types";
+import type { ComponentChange, RecordSweepOptions, RecordSweepResult, ShardRef, StoreOperationOptions, SweepRecord, TransitionRecord } from "./types";
 import { checkedSnapshot } from "./validation";
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -72,26 +72,34 @@ export class SweepWriter {
     return changes;
   }
 
-  async record(input: FleetSnapshot, options: StoreOperationOptions = {}): Promise<RecordSweepResult> {
+  async record(input: FleetSnapshot, options: RecordSweepOptions = {}): Promise<RecordSweepResult> {
     const snapshot = checkedSnapshot(input);
+    if (options.shard && options.shard.sweepId !== snapshot.sweepId)
+      throw new FleetHistoryError("InvalidSnapshot", `shard of sweep ${options.shard.sweepId} given a snapshot of sweep ${snapshot.sweepId}`);
     // A scope of its own, so the sweep record counts this sweep's requests only.
-    return (await countOperations(() => this.write(snapshot, options.abortSignal))).result;
+    return (await countOperations(() => this.write(snapshot, options.shard, options.abortSignal))).result;
   }
 
-  private async write(snapshot: FleetSnapshot, abortSignal: AbortSignal | undefined): Promise<RecordSweepResult> {
+  private async write(snapshot: FleetSnapshot, shard: ShardRef | undefined, abortSignal: AbortSignal | undefined): Promise<RecordSweepResult> {
     const meta = await readMeta(this.tables.sweeps, abortSignal);
     const { manifest, lease } = meta;
-    if (manifest.lastSweepId === snapshot.sweepId) {
-      // A retry of a sweep that committed: nothing to do, report what was recorded.
-      const done = await this.getSweep(snapshot, abortSignal);
+    // Shards of one sweep share its id and start; each writes under an owner of its own.
+    const owner = shard ? `${snapshot.sweepId}#${shard.index}` : snapshot.sweepId;
+    const recordKey = shard ? keys.shardRowKey(shard.sweepId, shard.index) : keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId);
+    if (shard || manifest.lastSweepId === snapshot.sweepId) {
+      // A retry of a sweep (or a redelivered shard) that committed: nothing to do, report what was recorded.
+      const done = await this.getRecord(recordKey, abortSignal);
       if (done) return { sweep: done, transitions: [] };
     }
     if (manifest.lastStartedAt && snapshot.startedAt < manifest.lastStartedAt) {
-      throw new FleetHistoryError("SnapshotSuperseded", `sweep ${snapshot.sweepId} started at ${snapshot.startedAt}, before the last recorded sweep ${manifest.lastSweepId} (${manifest.lastStartedAt}); recording it would undo newer observations`);
+      throw new FleetHistoryError(
+        "SnapshotSuperseded",
+        `sweep ${snapshot.sweepId} started at ${snapshot.startedAt}, before the last recorded sweep ${manifest.lastSweepId} (${manifest.lastStartedAt}); recording it would undo newer observations`,
+      );
     }
-    assertLeaseFree(lease, snapshot.sweepId);
+    assertLeaseFree(lease, owner);
     const plan = planSweep(snapshot, meta);
-    const writer = new LeaseHolder(this.tables.sweeps, lease, this.leaseMs, snapshot.sweepId, abortSignal);
+    const writer = new LeaseHolder(this.tables.sweeps, lease, this.leaseMs, owner, abortSignal);
     if (plan.work.size > 0) await writer.acquire([...plan.work.keys()]);
 
     const cached = this.cache?.version === meta.version ? this.cache.rows : undefined;
@@ -105,7 +113,10 @@ export class SweepWriter {
     for (const work of plan.work.values()) {
       const stored = rows.get(work.key)!;
       const plans = planWork(work, stored, snapshot);
-      clusterActions.set(work.key, plans.map((p) => componentActions(work.key, p, stored.current.get(p.componentKey)?.etag)));
+      clusterActions.set(
+        work.key,
+        plans.map((p) => componentActions(work.key, p, stored.current.get(p.componentKey)?.etag)),
+      );
       for (const p of plans) transitions.push(...p.transitions);
       loose.set(work.key, (meta.manifest.clusters.get(work.key)?.loose ?? 0) + plans.reduce((n, p) => n + p.transitions.length, 0));
       indexActions.addPlans(work.key, plans, stored);
@@ -119,21 +130,23 @@ export class SweepWriter {
     await mapLimit([...clusterActions], this.concurrency, async ([key, units]) => {
       await writeUnits(this.tables.clusters, key, units, beforeBatch(this.tables.clusters, key), abortSignal);
       // Under the lease, so no other sweep writes the partition meanwhile.
-      if (loose.get(key)! >= this.compactAfter) loose.set(key, await compact(this.tables.clusters, key, meta.manifest.lastStartedAt, beforeBatch(this.tables.clusters, key), abortSignal));
+      if (loose.get(key)! >= this.compactAfter)
+        loose.set(key, await compact(this.tables.clusters, key, meta.manifest.lastStartedAt, beforeBatch(this.tables.clusters, key), abortSignal));
     });
-    const batch = (table: TableClient, partitionKey: string, units: Action[][]) => writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey), abortSignal);
+    const batch = (table: TableClient, partitionKey: string, units: Action[][]) =>
+      writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey), abortSignal);
     await mapLimit([...indexActions.byPartition()], this.concurrency, ([pk, units]) => batch(this.tables.index, pk, units));
 
     const next = nextManifest(plan, snapshot, loose);
     // The commit below is one more request.
     const sweep = sweepRecord(snapshot, transitions.length, operationsSoFar() + 1);
-    await writer.commit(manifestEntities(next), meta.manifestRowKeys, sweepEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId), sweep));
+    await writer.commit(manifestEntities(next), meta.manifestRowKeys, sweepEntity(keys.META_PARTITION, recordKey, sweep));
     return { sweep, transitions };
   }
 
-  private async getSweep(snapshot: FleetSnapshot, abortSignal: AbortSignal | undefined): Promise<SweepRecord | undefined> {
+  private async getRecord(rowKey: string, abortSignal: AbortSignal | undefined): Promise<SweepRecord | undefined> {
     try {
-      return sweepFromEntity(await this.tables.sweeps.getEntity(keys.META_PARTITION, keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId), { abortSignal }));
+      return sweepFromEntity(await this.tables.sweeps.getEntity(keys.META_PARTITION, rowKey, { abortSignal }));
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;

@@ -16,7 +16,7 @@ import { ResourceGraphReader } from "../azure/resource-graph";
 import { ClassifyFn, FleetAssembler } from "../health/assembler";
 import { DEFAULT_JUDGE_OPTIONS, JudgeOptions } from "../health/cluster";
 import { FleetSnapshot, HEALTH_STATES, HealthState } from "../core/model";
-import type { FleetHistory } from "../store/types";
+import type { FleetHistory, ShardRef } from "../store/types";
 import type { SweepStage } from "../telemetry";
 import { collectFleet, SweepProgress } from "./collect";
 import { confirmChanges, ConfirmResult } from "./confirm";
@@ -55,6 +55,8 @@ export interface SweepOptions {
    * becomes a partial scope (DeadlineExceeded, its clusters unknown) and the sweep is still recorded.
    */
   signal?: AbortSignal;
+  /** Sweep one shard of a sharded sweep (shared/sweep/sharded.ts): `scopes` are its subscriptions; the snapshot takes the sweep's id and start. */
+  shard?: ShardRef & { startedAt: string };
 }
 
 /** What a sweep found: the contract's `sweep --json` fields first. */
@@ -83,13 +85,35 @@ export interface SweepResult {
   snapshot: FleetSnapshot;
 }
 
+/** The Resource Graph reader of a sweep, counting into `counter`. */
+export function graphReader(options: SweepOptions, counter: RequestCounter): ResourceGraphReader {
+  const clock = options.clock ?? systemClock;
+  return new ResourceGraphReader({
+    ...connectionOf(options, counter),
+    pageSize: options.pageSize,
+    pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }),
+  });
+}
+
+function connectionOf(options: SweepOptions, counter: RequestCounter) {
+  return {
+    endpoint: options.armEndpoint,
+    credential: options.credential,
+    agent: options.agent,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    clock: options.clock ?? systemClock,
+    counter,
+  };
+}
+
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const clock = options.clock ?? systemClock;
   const startedMs = clock.now();
   const startedAt = new Date(startedMs);
   const counter = new RequestCounter();
-  const connection = { endpoint: options.armEndpoint, credential: options.credential, agent: options.agent, timeoutMs: options.timeoutMs, retry: options.retry, clock, counter };
-  const graph = new ResourceGraphReader({ ...connection, pageSize: options.pageSize, pacer: new QuotaPacer({ clock, jitter: options.quotaJitter }) });
+  const connection = connectionOf(options, counter);
+  const graph = graphReader(options, counter);
   const configurations = new ConfigurationReader({ ...connection, readBucket: options.readBucket });
   const assembler = new FleetAssembler({ ...DEFAULT_JUDGE_OPTIONS, ...options.judge, now: startedAt, classify: options.classify ?? classify });
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: counter.count });
@@ -108,10 +132,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     requestCount: () => counter.count,
     signal: options.signal,
   });
-  const sweepId = `${startedAt.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
+  const sweepId = options.shard?.sweepId ?? newSweepId(startedAt);
   const snapshotOf = (): FleetSnapshot => ({
     sweepId,
-    startedAt: startedAt.toISOString(),
+    startedAt: options.shard?.startedAt ?? startedAt.toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
     scopes: scopes.map((s) => s.scope),
     partial: partialScopes.length > 0,
@@ -136,15 +160,32 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // left before the host's functionTimeout is for recording what was read. Were the host to kill it
   // anyway, the store's lease lets the next sweep repair the half-done write.
   const recordStart = performance.now();
-  const recorded = await options.history.recordSweep(snapshot);
-  const stageMs = { read: readEnd - readStart - judgeMs, judge: judgeMs + judgeEnd - readEnd, confirm: recordStart - judgeEnd, record: performance.now() - recordStart };
+  const shard = options.shard && { sweepId: options.shard.sweepId, index: options.shard.index, count: options.shard.count };
+  const recorded = await options.history.recordSweep(snapshot, { shard });
+  const stageMs = {
+    read: readEnd - readStart - judgeMs,
+    judge: judgeMs + judgeEnd - readEnd,
+    confirm: recordStart - judgeEnd,
+    record: performance.now() - recordStart,
+  };
   const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length, stageMs };
-  progress("done", `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`);
+  progress(
+    "done",
+    `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`,
+  );
   return { summary, snapshot };
 }
 
+export function newSweepId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
+}
+
 /** The counts of a snapshot. */
-export function summarize(snapshot: FleetSnapshot, startedMs: number, finishedMs: number): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions" | "stageMs"> {
+export function summarize(
+  snapshot: FleetSnapshot,
+  startedMs: number,
+  finishedMs: number,
+): Omit<SweepSummary, "nothingRead" | "confirmation" | "transitions" | "stageMs"> {
   const byState = Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
   const byCatalogId: Record<string, number> = {};
   let components = 0;

@@ -24,6 +24,7 @@ import { runSweep } from "../../shared/sweep";
 import { preferSmallHeap } from "../../shared/sweep/memory";
 import type { FleetHistory, RecordSweepResult } from "../../shared/store/types";
 import type { FleetSnapshot } from "../../shared/core/model";
+import { benchEntry, option, rssMeter } from "./measure";
 
 const QUOTA = { perWindow: 15, windowMs: 5000 };
 const LATENCY_MS = 50;
@@ -37,21 +38,6 @@ interface SideResult {
 }
 
 type Job = { side: "collector" | "baseline"; endpoint: string; token: string; fleet: Partial<FleetSpec>; sample?: number; concurrency: number };
-
-function option(name: string, fallback?: number): number | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-/** Peak resident set size of this process, sampled every 20 ms. */
-function rssMeter() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return () => {
-    clearInterval(timer);
-    return Math.round((Math.max(peak, process.memoryUsage().rss) / 1024 / 1024) * 10) / 10;
-  };
-}
 
 const cpuSeconds = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1e5) / 10;
 
@@ -72,7 +58,10 @@ function connection(job: Job) {
 /** The collector measured alone: persistence is the store's benchmark, so the history here keeps nothing. */
 const discardingHistory = {
   diffSnapshot: async () => [],
-  recordSweep: async (snapshot: FleetSnapshot): Promise<RecordSweepResult> => ({ sweep: { sweepId: snapshot.sweepId } as RecordSweepResult["sweep"], transitions: [] }),
+  recordSweep: async (snapshot: FleetSnapshot): Promise<RecordSweepResult> => ({
+    sweep: { sweepId: snapshot.sweepId } as RecordSweepResult["sweep"],
+    transitions: [],
+  }),
 } as unknown as FleetHistory;
 
 async function collectorSide(job: Job): Promise<SideResult> {
@@ -86,7 +75,13 @@ async function collectorSide(job: Job): Promise<SideResult> {
     requests: summary.armRequests,
     wallMs,
     peakRssMb: peak(),
-    detail: { clusters: summary.clusters, components: summary.components, failing: summary.failing, partial: summary.partial, cpuSeconds: cpuSeconds(process.cpuUsage(cpu)) },
+    detail: {
+      clusters: summary.clusters,
+      components: summary.components,
+      failing: summary.failing,
+      partial: summary.partial,
+      cpuSeconds: cpuSeconds(process.cpuUsage(cpu)),
+    },
   };
 }
 
@@ -121,7 +116,13 @@ function runChild(job: Job): Promise<SideResult> {
 
 /** One collector run against a fresh simulator whose resets-after is rounded as given. */
 async function collectorRun(rounding: ResetRounding, fleet: Partial<FleetSpec>, concurrency: number) {
-  const sim = await startArmSimulatorProcess({ fleet, latencyMs: LATENCY_MS, argQuota: { ...QUOTA, rounding }, armReadBucket: ARM_READ_LIMIT, armPageSize: 100 });
+  const sim = await startArmSimulatorProcess({
+    fleet,
+    latencyMs: LATENCY_MS,
+    argQuota: { ...QUOTA, rounding },
+    armReadBucket: ARM_READ_LIMIT,
+    armPageSize: 100,
+  });
   const simCpuBefore = processCpuSeconds(sim.pid);
   const result = await runChild({ endpoint: sim.endpoint, token: sim.token, fleet, concurrency, side: "collector" });
   const simCpu = simCpuBefore === undefined ? undefined : Math.round((processCpuSeconds(sim.pid)! - simCpuBefore) * 10) / 10;
@@ -136,7 +137,9 @@ async function main() {
   const roundingArg = process.argv[process.argv.indexOf("--rounding") + 1];
   const roundings = process.argv.includes("--rounding") ? (roundingArg.split(",") as ResetRounding[]) : [...RESET_ROUNDINGS];
   const fleet: Partial<FleetSpec> = { clusters, arcRatio: 0.5, extensionsPerCluster: 5, fluxPerCluster: 2, seed: 42 };
-  console.log(`bench:sweep: ${clusters} clusters (half Arc, half AKS, 5 extensions and 2 Flux configurations each), quota ${QUOTA.perWindow}/${QUOTA.windowMs / 1000} s with resets-after rounded ${roundings.join(" / ")}, latency ${LATENCY_MS} ms, ARM reads ${ARM_READ_LIMIT.size} burst + ${ARM_READ_LIMIT.refillPerSecond}/s per subscription`);
+  console.log(
+    `bench:sweep: ${clusters} clusters (half Arc, half AKS, 5 extensions and 2 Flux configurations each), quota ${QUOTA.perWindow}/${QUOTA.windowMs / 1000} s with resets-after rounded ${roundings.join(" / ")}, latency ${LATENCY_MS} ms, ARM reads ${ARM_READ_LIMIT.size} burst + ${ARM_READ_LIMIT.refillPerSecond}/s per subscription`,
+  );
   const runs = [];
   for (const rounding of roundings) {
     const run = await collectorRun(rounding, fleet, concurrency);
@@ -145,37 +148,60 @@ async function main() {
   }
   const last = runs.at(-1)!.sim;
   try {
-    const baseline = process.argv.includes("--no-baseline") ? undefined : await runChild({ endpoint: last.endpoint, token: last.token, fleet, concurrency, side: "baseline", sample });
+    const baseline = process.argv.includes("--no-baseline")
+      ? undefined
+      : await runChild({ endpoint: last.endpoint, token: last.token, fleet, concurrency, side: "baseline", sample });
     const scale = sample && sample < clusters ? clusters / sample : 1;
     const baselineRequests = Math.round((baseline?.requests ?? NaN) * scale);
     // Per subscription the bucket allows 250 + 25/s; the baseline's own concurrency bounds it otherwise.
     const baselineMs = Math.round((baseline?.wallMs ?? NaN) * scale);
     const label = scale > 1 ? ` (measured on ${sample} clusters, extrapolated ×${scale.toFixed(1)})` : "";
-    const row = (name: string, r: { requests: number; wallMs: number; peakRssMb: number }, extra = "") => `${name.padEnd(18)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(10)} ${r.peakRssMb.toFixed(1).padStart(13)}${extra}`;
+    const row = (name: string, r: { requests: number; wallMs: number; peakRssMb: number }, extra = "") =>
+      `${name.padEnd(18)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(10)} ${r.peakRssMb.toFixed(1).padStart(13)}${extra}`;
     const floorOf = (pages: number) => (Math.ceil(pages / QUOTA.perWindow) - 1) * QUOTA.windowMs;
     console.log("");
-    console.log(`${"side".padEnd(18)} ${"requests".padStart(9)} ${"wall (s)".padStart(10)} ${"peak RSS (MB)".padStart(13)} ${"ARG 429s".padStart(12)} ${"wall/floor".padStart(10)}`);
+    console.log(
+      `${"side".padEnd(18)} ${"requests".padStart(9)} ${"wall (s)".padStart(10)} ${"peak RSS (MB)".padStart(13)} ${"ARG 429s".padStart(12)} ${"wall/floor".padStart(10)}`,
+    );
     for (const { rounding, result, stats } of runs) {
       const sent = stats.argQueries + stats.argThrottled;
-      console.log(row(`collector (${rounding})`, result, ` ${`${stats.argThrottled}/${sent}`.padStart(12)} ${(result.wallMs / floorOf(stats.argQueries)).toFixed(2).padStart(10)}`));
+      console.log(
+        row(
+          `collector (${rounding})`,
+          result,
+          ` ${`${stats.argThrottled}/${sent}`.padStart(12)} ${(result.wallMs / floorOf(stats.argQueries)).toFixed(2).padStart(10)}`,
+        ),
+      );
     }
     if (baseline) console.log(row("baseline", { requests: baselineRequests, wallMs: baselineMs, peakRssMb: baseline.peakRssMb }) + label);
     console.log("");
     for (const { rounding, result, stats, simCpu } of runs) {
-      console.log(`collector (${rounding}): ${JSON.stringify(result.detail)}; Resource Graph pages ${stats.argQueries}, throttled ${stats.argThrottled}, ARM reads ${stats.armReads}; simulator CPU meanwhile ${simCpu ?? "?"} s`);
+      console.log(
+        `collector (${rounding}): ${JSON.stringify(result.detail)}; Resource Graph pages ${stats.argQueries}, throttled ${stats.argThrottled}, ARM reads ${stats.armReads}; simulator CPU meanwhile ${simCpu ?? "?"} s`,
+      );
     }
-    console.log(`${baseline ? `baseline: ${JSON.stringify(baseline.detail)}, concurrency ${concurrency}; ` : ""}load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
+    console.log(
+      `${baseline ? `baseline: ${JSON.stringify(baseline.detail)}, concurrency ${concurrency}; ` : ""}load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
+    );
     const pages = runs[0].stats.argQueries;
-    console.log(`quota floor for ${pages} pages: (ceil(${pages}/${QUOTA.perWindow}) - 1) × ${QUOTA.windowMs / 1000} s = ${(floorOf(pages) / 1000).toFixed(1)} s`);
+    console.log(
+      `quota floor for ${pages} pages: (ceil(${pages}/${QUOTA.perWindow}) - 1) × ${QUOTA.windowMs / 1000} s = ${(floorOf(pages) / 1000).toFixed(1)} s`,
+    );
     const checks: Array<readonly [string, boolean]> = [];
     for (const { rounding, result, stats } of runs) {
       const sent = stats.argQueries + stats.argThrottled;
       const ratio = baselineRequests / result.requests;
       const floorMs = floorOf(stats.argQueries);
       checks.push(
-        [`(${rounding}) 429s: ${stats.argThrottled} of ${sent} Resource Graph requests = ${((100 * stats.argThrottled) / sent).toFixed(1)}% (target ≤ 5%)`, stats.argThrottled <= 0.05 * sent],
+        [
+          `(${rounding}) 429s: ${stats.argThrottled} of ${sent} Resource Graph requests = ${((100 * stats.argThrottled) / sent).toFixed(1)}% (target ≤ 5%)`,
+          stats.argThrottled <= 0.05 * sent,
+        ],
         ...(baseline ? [[`(${rounding}) requests: baseline/collector = ${ratio.toFixed(0)}× (target ≥ 200×)`, ratio >= 200] as const] : []),
-        [`(${rounding}) wall time: ${(result.wallMs / 1000).toFixed(1)} s = ${(result.wallMs / floorMs).toFixed(2)}× the quota floor (target ≤ 1.25×)`, result.wallMs <= 1.25 * floorMs],
+        [
+          `(${rounding}) wall time: ${(result.wallMs / 1000).toFixed(1)} s = ${(result.wallMs / floorMs).toFixed(2)}× the quota floor (target ≤ 1.25×)`,
+          result.wallMs <= 1.25 * floorMs,
+        ],
         [`(${rounding}) peak RSS: ${result.peakRssMb.toFixed(1)} MB (target < 256 MB)`, result.peakRssMb < 256],
       );
     }
@@ -186,15 +212,4 @@ async function main() {
   }
 }
 
-if (process.argv.includes("--child")) {
-  process.once("message", (job: Job) => {
-    (job.side === "collector" ? collectorSide(job) : baselineSide(job))
-      .then((result) => process.send!({ result }, () => process.exit(0)))
-      .catch((err: Error) => process.send!({ error: err.stack ?? String(err) }, () => process.exit(1)));
-  });
-} else {
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+benchEntry((job: Job) => (job.side === "collector" ? collectorSide(job) : baselineSide(job)), main);

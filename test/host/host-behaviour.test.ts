@@ -22,13 +22,15 @@ beforeAll(async () => {
     app.post("boom", { handler: async () => Promise.reject(new Error("kaboom")) });
     app.timer("tick", { schedule: "%FLEET_SWEEP_SCHEDULE%", handler: async () => undefined });
     app.storageQueue("queued", { queueName: "q", connection: "c", handler: async () => undefined });
+    app.storageBlob("blobbed", { path: "c/{name}", connection: "c", handler: async () => undefined });
   });
   host = await startLocalHost({ registrations, routePrefix: "api", apiKey: "k", timers: false, maxBodyBytes: 1024 });
 });
 
 afterAll(() => host?.stop());
 
-const call = (p: string, init: RequestInit = {}) => fetch(`${host.url}${p}`, { ...init, headers: { "x-functions-key": "k", ...(init.headers as Record<string, string>) } });
+const call = (p: string, init: RequestInit = {}) =>
+  fetch(`${host.url}${p}`, { ...init, headers: { "x-functions-key": "k", ...(init.headers as Record<string, string>) } });
 
 describe("registration capture", () => {
   it("records http shorthands, the library's defaults, timers and skipped triggers", () => {
@@ -37,7 +39,8 @@ describe("registration capture", () => {
     expect(byName.defaults).toMatchObject({ route: "defaults", methods: ["GET", "POST"], authLevel: "anonymous" });
     expect(byName.files).toMatchObject({ route: "files/{kind:alpha}/{*rest}", authLevel: "function" });
     expect(registrations.timers).toEqual([expect.objectContaining({ name: "tick", schedule: "%FLEET_SWEEP_SCHEDULE%", runOnStartup: false })]);
-    expect(registrations.skipped).toEqual(["queued"]);
+    expect(registrations.queues).toEqual([expect.objectContaining({ name: "queued", queueName: "q", connection: "c" })]);
+    expect(registrations.skipped).toEqual(["blobbed"]);
   });
 
   it("puts app.http back afterwards", () => {
@@ -103,7 +106,17 @@ describe("timers", () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date("2026-11-22T00:07:00Z"));
     const fired: Array<{ at: string; isPastDue: boolean }> = [];
-    const runner = startTimers([{ name: "sweep", schedule: "%FLEET_SWEEP_SCHEDULE%", runOnStartup: false, handler: async (timer) => void fired.push({ at: new Date().toISOString(), isPastDue: timer.isPastDue }) }], { env: {} });
+    const runner = startTimers(
+      [
+        {
+          name: "sweep",
+          schedule: "%FLEET_SWEEP_SCHEDULE%",
+          runOnStartup: false,
+          handler: async (timer) => void fired.push({ at: new Date().toISOString(), isPastDue: timer.isPastDue }),
+        },
+      ],
+      { env: {} },
+    );
     const [timer] = runner.timers;
     expect(timer.next()?.toISOString()).toBe("2026-11-22T00:15:00.000Z");
     await vi.advanceTimersByTimeAsync(8 * 60_000);

@@ -3,6 +3,7 @@
  * tree-sitter-bicep grammar without a syntax error, and the parse trees must hold the structure the
  * deployment depends on (resource types and API versions, roles, identity-only storage, Flex rules).
  */
+import { poisonQueueName, SHARD_QUEUE } from "../../shared/sweep/shards";
 import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -122,6 +123,8 @@ describe("resources", () => {
     "Microsoft.Storage/storageAccounts/blobServices/containers": "2024-01-01",
     "Microsoft.Storage/storageAccounts/tableServices": "2024-01-01",
     "Microsoft.Storage/storageAccounts/tableServices/tables": "2024-01-01",
+    "Microsoft.Storage/storageAccounts/queueServices": "2024-01-01",
+    "Microsoft.Storage/storageAccounts/queueServices/queues": "2024-01-01",
     "Microsoft.Web/serverfarms": "2024-04-01",
     "Microsoft.Web/sites": "2024-04-01",
     "Microsoft.Web/sites/config": "2024-04-01",
@@ -163,6 +166,10 @@ describe("resources", () => {
     const tables = valueOf(declaration(file("main.bicep"), "var", "historyTables"))!;
     const declared = tables.descendantsOfType("array")[0]!.namedChildren.map((n) => literal(n));
     expect(declared.sort()).toEqual([...opened].sort());
+
+    // The shard queue the code sends to and its poison queue, as the Functions host names it.
+    const queues = valueOf(declaration(file("main.bicep"), "var", "shardQueues"))!;
+    expect(queues.descendantsOfType("array")[0]!.namedChildren.map((n) => literal(n))).toEqual([SHARD_QUEUE, poisonQueueName(SHARD_QUEUE)]);
   });
 
   it("Flex Consumption: FC1 Linux plan, Node in functionAppConfig, identity-based deployment storage", () => {

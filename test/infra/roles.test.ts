@@ -88,6 +88,7 @@ describe("role assignments of the app's identity", () => {
       [
         "Storage Blob Data Owner on Microsoft.Storage/storageAccounts",
         "Storage Table Data Contributor on Microsoft.Storage/storageAccounts",
+        "Storage Queue Data Contributor on Microsoft.Storage/storageAccounts",
         "Monitoring Metrics Publisher on Microsoft.Insights/components",
         "Key Vault Secrets User on Microsoft.KeyVault/vaults",
         "param roleDefinitionId on subscription",

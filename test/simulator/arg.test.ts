@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLUSTER_COUNT_QUERY } from "../../shared/azure/resource-graph";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
 import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, failure, graphClient, query, queryAll, rawRequest } from "./clients";
-
 
 describe("Resource Graph paging", () => {
   let sim: ArmSimulator;
@@ -46,7 +46,9 @@ describe("Resource Graph paging", () => {
     const client = graphClient(sim);
     const all = await query(client, { query: CLUSTERS_QUERY, options: { top: 20 } });
     const skipped = await query(client, { query: CLUSTERS_QUERY, options: { top: 3, skip: 5 } });
-    expect((skipped.response.data as Array<{ id: string }>).map((r) => r.id)).toEqual((all.response.data as Array<{ id: string }>).slice(5, 8).map((r) => r.id));
+    expect((skipped.response.data as Array<{ id: string }>).map((r) => r.id)).toEqual(
+      (all.response.data as Array<{ id: string }>).slice(5, 8).map((r) => r.id),
+    );
   });
 
   it("binds $skipToken to its query and scopes", async () => {
@@ -57,7 +59,9 @@ describe("Resource Graph paging", () => {
     const otherQuery = await failure(client.resources({ query: CONFIG_QUERY, options: { top: 10, skipToken: token } }));
     expect(otherQuery.statusCode).toBe(400);
     expect(otherQuery.details?.error?.details?.[0].code).toBe("InvalidSkipToken");
-    const otherScope = await failure(client.resources({ query: CLUSTERS_QUERY, subscriptions: [sim.fleet.subscriptions[0]], options: { top: 10, skipToken: token } }));
+    const otherScope = await failure(
+      client.resources({ query: CLUSTERS_QUERY, subscriptions: [sim.fleet.subscriptions[0]], options: { top: 10, skipToken: token } }),
+    );
     expect(otherScope.statusCode).toBe(400);
     const garbage = await failure(client.resources({ query: CLUSTERS_QUERY, options: { skipToken: "not-a-token" } }));
     expect(garbage.statusCode).toBe(400);
@@ -76,7 +80,9 @@ describe("Resource Graph paging", () => {
     expect(props.Scope).toEqual({ cluster: { ReleaseNamespace: "flux-system" } });
     expect(props.ConfigurationSettings).toEqual({ "multiTenancy.enforce": "false" });
 
-    const failed = rows.find((r) => r.type === "microsoft.kubernetesconfiguration/extensions" && (r.properties as Record<string, unknown>).ProvisioningState === "Failed");
+    const failed = rows.find(
+      (r) => r.type === "microsoft.kubernetesconfiguration/extensions" && (r.properties as Record<string, unknown>).ProvisioningState === "Failed",
+    );
     expect(failed).toBeDefined();
     const f = failed!.properties as { Statuses: Array<Record<string, unknown>>; ErrorInfo: Record<string, unknown> | null };
     const message = f.Statuses[0]?.Message ?? (f.ErrorInfo?.Details as Array<{ Message: string }>)[0].Message;
@@ -96,12 +102,18 @@ describe("Resource Graph paging", () => {
   });
 
   it("hands back an extra tenantId column beyond the projection", async () => {
-    const { response } = await query(graphClient(sim), { query: "resources | where type =~ 'microsoft.kubernetes/connectedclusters' | project id, name | order by id asc", options: { top: 1 } });
+    const { response } = await query(graphClient(sim), {
+      query: "resources | where type =~ 'microsoft.kubernetes/connectedclusters' | project id, name | order by id asc",
+      options: { top: 1 },
+    });
     expect(Object.keys((response.data as object[])[0])).toEqual(["id", "name", "tenantId"]);
   });
 
   it("answers in table format when asked", async () => {
-    const { response } = await query(graphClient(sim), { query: "resources | where type =~ 'microsoft.kubernetes/connectedclusters' | project id, name, properties", options: { top: 2, resultFormat: "table" } });
+    const { response } = await query(graphClient(sim), {
+      query: "resources | where type =~ 'microsoft.kubernetes/connectedclusters' | project id, name, properties",
+      options: { top: 2, resultFormat: "table" },
+    });
     const table = response.data as { columns: Array<{ name: string; type: string }>; rows: unknown[][] };
     expect(table.columns).toEqual([
       { name: "id", type: "string" },
@@ -120,9 +132,22 @@ describe("Resource Graph paging", () => {
     expect(loose.response.totalRecords).toBe(sim.fleet.clusters.filter((c) => c.kind === "arc").length);
   });
 
+  it("answers the planner's count of clusters per subscription", async () => {
+    const { response } = await query(graphClient(sim), { query: CLUSTER_COUNT_QUERY });
+    const rows = response.data as Array<{ subscriptionId: string; count_: number }>;
+    expect(rows.reduce((n, r) => n + r.count_, 0)).toBe(sim.fleet.clusters.length);
+    expect(new Set(rows.map((r) => r.subscriptionId)).size).toBe(rows.length);
+    expect(response.$skipToken).toBeUndefined();
+  });
+
   it("rejects what it cannot parse with a 400 InvalidQuery body", async () => {
     const client = graphClient(sim);
-    for (const bad of ["resources | summarize count() by type", "securityresources | project id", "resources | project id, nosuchcolumn", "resources | where type =~"]) {
+    for (const bad of [
+      "resources | summarize count() by type",
+      "securityresources | project id",
+      "resources | project id, nosuchcolumn",
+      "resources | where type =~",
+    ]) {
       const error = await failure(client.resources({ query: bad }));
       expect(error.statusCode).toBe(400);
       expect(error.code).toBe("BadRequest");
@@ -226,7 +251,13 @@ describe("Resource Graph quota", () => {
       const { body } = await rawRequest(sim, "POST", ARG_PATH, { body: { query: CLUSTERS_QUERY } });
       expect(Object.keys(body.error)).toEqual(["code", "message", "details"]);
       expect(body.error.code).toBe("RateLimiting");
-      expect(body.error.details).toEqual([{ code: "RateLimiting", message: "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help." }]);
+      expect(body.error.details).toEqual([
+        {
+          code: "RateLimiting",
+          message:
+            "Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.",
+        },
+      ]);
       expect(throttled.response?.headers.get("retry-after")).toBeUndefined();
       expect(throttled.response?.headers.get("x-ms-user-quota-remaining")).toBe("0");
       expect(sim.stats.argThrottled).toBe(2);

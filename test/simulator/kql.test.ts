@@ -5,16 +5,25 @@ const row = { type: "microsoft.kubernetes/connectedclusters", subscriptionId: "s
 
 describe("the simulator's KQL subset", () => {
   it("parses the collector's fleet query", () => {
-    const q = parseQuery("resources | where type =~ 'Microsoft.Kubernetes/connectedClusters' or type =~ 'microsoft.containerservice/managedclusters' | project id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties | order by id asc");
+    const q = parseQuery(
+      "resources | where type =~ 'Microsoft.Kubernetes/connectedClusters' or type =~ 'microsoft.containerservice/managedclusters' | project id, name, type, kind, location, subscriptionId, resourceGroup, tags, properties | order by id asc",
+    );
     expect(q.table).toBe("resources");
-    expect(q.where).toEqual([[{ field: "type", caseSensitive: false, values: ["Microsoft.Kubernetes/connectedClusters"] }, { field: "type", caseSensitive: false, values: ["microsoft.containerservice/managedclusters"] }]]);
+    expect(q.where).toEqual([
+      [
+        { field: "type", caseSensitive: false, values: ["Microsoft.Kubernetes/connectedClusters"] },
+        { field: "type", caseSensitive: false, values: ["microsoft.containerservice/managedclusters"] },
+      ],
+    ]);
     expect(q.project).toEqual(["id", "name", "type", "kind", "location", "subscriptionId", "resourceGroup", "tags", "properties"]);
     expect(q.descending).toBe(false);
     expect(matches(q, row)).toBe(true);
   });
 
   it("accepts in~ lists, parentheses, several where stages, sort by id desc and any keyword case", () => {
-    const q = parseQuery(`KubernetesConfigurationResources | WHERE (type in~ ("a", 'Microsoft.Kubernetes/connectedClusters')) | where subscriptionId == 'sub-a' | sort by id desc`);
+    const q = parseQuery(
+      `KubernetesConfigurationResources | WHERE (type in~ ("a", 'Microsoft.Kubernetes/connectedClusters')) | where subscriptionId == 'sub-a' | sort by id desc`,
+    );
     expect(q.table).toBe("kubernetesconfigurationresources");
     expect(q.project).toBeUndefined();
     expect(q.descending).toBe(true);
@@ -29,9 +38,17 @@ describe("the simulator's KQL subset", () => {
     expect(matches(parseQuery("resources | where name in~ ('ARC-1')"), row)).toBe(true);
   });
 
+  it("parses the planner's count per subscription", () => {
+    expect(parseQuery("resources | where type in~ ('a') | summarize count() by subscriptionId")).toMatchObject({
+      summarize: "subscriptionId",
+      where: [[{ field: "type", values: ["a"] }]],
+    });
+  });
+
   it.each([
     ["an unknown table", "securityresources | project id", "securityresources"],
-    ["an unsupported operator", "resources | summarize count() by type", "summarize"],
+    ["an unsupported operator", "resources | distinct id", "distinct"],
+    ["a count by another column", "resources | summarize count() by type", "type"],
     ["an unknown column", "resources | project id, bogus", "bogus"],
     ["a filter on properties", "resources | where properties.provisioningState =~ 'Failed'", "properties.provisioningState"],
     ["a missing value", "resources | where type =~", "<EOF>"],

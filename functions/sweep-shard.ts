@@ -1,0 +1,39 @@
+/**
+ * One shard of a sharded sweep per queue message (docs/sharding.md). A failed invocation leaves the
+ * message for the host to retry; after host.json's maxDequeueCount the host moves it to the poison
+ * queue, whose trigger records the shard's scopes as partial so the sweep still completes.
+ */
+import { app, type InvocationContext } from "@azure/functions";
+import { poisonQueueName, SHARD_QUEUE } from "../shared/sweep/shards";
+
+async function open(context: InvocationContext) {
+  const [{ parseShardMessage }, sharded, { sweepOptionsFromEnv }, { fleetHistoryOptionsFromEnv, openFleetHistory }] = await Promise.all([
+    import("../shared/sweep/shards"),
+    import("../shared/sweep/sharded"),
+    import("../shared/sweep/from-env"),
+    import("../shared/store"),
+  ]);
+  const history = await openFleetHistory(fleetHistoryOptionsFromEnv(process.env));
+  return { parseShardMessage, sharded, history, options: () => sweepOptionsFromEnv(process.env, { history, onProgress: (p) => context.log(p.message) }) };
+}
+
+export async function sweepShardHandler(message: unknown, context: InvocationContext): Promise<void> {
+  const { parseShardMessage, sharded, options } = await open(context);
+  const shard = parseShardMessage(message);
+  const { result, failed, progress } = await sharded.sweepShard(shard, await options());
+  context.log(
+    `shard ${shard.index + 1}/${shard.count} of ${shard.sweepId}: ${result ? `${result.summary.clusters} clusters, ${result.summary.transitions} transitions` : `not recorded (${failed?.[0]?.code})`}; ${progress.recorded}/${progress.shards} shards recorded${progress.sweep ? ", sweep complete" : ""}`,
+  );
+}
+
+export async function poisonedShardHandler(message: unknown, context: InvocationContext): Promise<void> {
+  const { parseShardMessage, sharded, history } = await open(context);
+  const shard = parseShardMessage(message);
+  const reason = `shard ${shard.index + 1}/${shard.count} failed on every delivery and was moved to ${poisonQueueName(SHARD_QUEUE)}; the sweep-shard function's failures carry the errors`;
+  const errors = shard.subscriptions.map((s) => ({ scope: `/subscriptions/${s}`, code: "ShardFailed", message: reason }));
+  const progress = await sharded.failShard(shard, errors, history);
+  context.log(`${reason}; ${progress.recorded}/${progress.shards} shards recorded${progress.sweep ? ", sweep complete (partial)" : ""}`);
+}
+
+app.storageQueue("sweep-shard", { queueName: SHARD_QUEUE, connection: "AzureWebJobsStorage", handler: sweepShardHandler });
+app.storageQueue("sweep-shard-poison", { queueName: poisonQueueName(SHARD_QUEUE), connection: "AzureWebJobsStorage", handler: poisonedShardHandler });

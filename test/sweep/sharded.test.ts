@@ -1,0 +1,93 @@
+/** Sharded sweeps end to end: the planner against the simulator, workers recording shards into Azurite. */
+import { afterEach, describe, expect, it } from "vitest";
+import type { ArmSimulator } from "../../dev/simulator";
+import { buildDigest } from "../../shared/digest";
+import { collect, openFleetHistory } from "../../shared/store";
+import { failShard, planSweep, sweepShard } from "../../shared/sweep/sharded";
+import type { ShardMessage } from "../../shared/sweep/shards";
+import { tablesConnection, uniquePrefix } from "../support/tables";
+import { simulator } from "../azure/simulator";
+
+let running: ArmSimulator | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+async function setup() {
+  const { sim, connection } = await simulator({
+    fleet: { clusters: 40, subscriptions: 6, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.2, seed: 7 },
+  });
+  running = sim;
+  const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("sharded") });
+  const base = {
+    armEndpoint: connection.endpoint,
+    credential: connection.credential,
+    agent: connection.agent,
+    history,
+    timeoutMs: 2000,
+    retry: connection.retry,
+  };
+  const queued: ShardMessage[] = [];
+  const plan = (targetClusters: number) => planSweep({ ...base, targetClusters, enqueue: async (messages) => void queued.push(...messages) });
+  return { sim, history, base, queued, plan };
+}
+
+describe("sharded sweeps against the simulator and Azurite", () => {
+  it("a small fleet keeps today's path: inline, and no count query once its size is known", async () => {
+    const { sim, plan, queued } = await setup();
+    // The first sweep ever counts (one query) before sweeping inline; later ones know the size and do not.
+    expect((await plan(1000)).mode).toBe("inline");
+    const first = sim.stats.argQueries;
+    expect((await plan(1000)).mode).toBe("inline");
+    expect(sim.stats.argQueries - first).toBe(first - 1);
+    expect(queued).toEqual([]);
+  });
+
+  it("a larger fleet is planned in shards; the sweep completes when the last shard is recorded, readers keep the last complete one meanwhile", async () => {
+    const { sim, history, base, queued, plan } = await setup();
+    const first = await plan(1000);
+    expect(first.mode).toBe("inline");
+    const before = sim.stats.argQueries;
+    const planned = await plan(12);
+    if (planned.mode !== "sharded") throw new Error("expected a sharded sweep");
+    expect(sim.stats.argQueries - before).toBe(1); // one count query for the one subscription batch
+    expect(planned.shards.reduce((n, s) => n + s.clusters, 0)).toBe(40);
+    expect(queued.map((m) => m.index)).toEqual(planned.shards.map((_, i) => i));
+
+    const [head, ...rest] = queued;
+    const digestBefore = await buildDigest({ history, since: 3_600_000 });
+    const one = await sweepShard(head, base);
+    expect(one.progress).toMatchObject({ recorded: 1, shards: queued.length });
+    // In flight: the list and the last complete sweep are still the inline one; nothing went missing.
+    const inline = first.mode === "inline" ? first.result.summary.sweepId : "";
+    expect((await history.lastCompleteSweep())?.sweepId).toBe(inline);
+    expect((await collect(history.listSweeps())).map((s) => s.sweepId)).toEqual([inline]);
+    const transitions = await collect(history.listTransitions({ from: new Date(planned.startedAt) }));
+    expect(transitions.filter((t) => t.event === "deleted" || t.event === "went-dark")).toEqual([]);
+    // A digest built now reports the last complete sweep and no new gap: the in-flight sweep is not a partial one.
+    const digest = await buildDigest({ history, since: 3_600_000 });
+    expect(digest.coverage.latestSweep?.sweepId).toBe(inline);
+    expect(digest.coverage.gaps).toEqual(digestBefore.coverage.gaps);
+
+    let last;
+    for (const message of rest) last = await sweepShard(message, base);
+    expect(last?.progress.sweep).toMatchObject({ sweepId: planned.sweepId, clusters: 40, partial: false });
+    expect((await history.lastCompleteSweep())?.sweepId).toBe(planned.sweepId);
+  });
+
+  it("a poisoned shard leaves its subscriptions partial with the error; the other shards complete the sweep", async () => {
+    const { history, base, queued, plan } = await setup();
+    await plan(1000);
+    const planned = await plan(12);
+    if (planned.mode !== "sharded") throw new Error("expected a sharded sweep");
+    const [poisoned, ...rest] = queued;
+    for (const message of rest) await sweepShard(message, base);
+    const errors = poisoned.subscriptions.map((s) => ({ scope: `/subscriptions/${s}`, code: "ShardFailed", message: "failed 5 times" }));
+    const progress = await failShard(poisoned, errors, history);
+    expect(progress.sweep).toMatchObject({ partial: true, partialScopes: errors, clusters: 40 - planned.shards[0].clusters });
+    // The poisoned shard's clusters keep their last state: nothing deleted.
+    const transitions = await collect(history.listTransitions({ from: new Date(planned.startedAt) }));
+    expect(transitions.filter((t) => t.event === "deleted")).toEqual([]);
+  });
+});
