@@ -6,12 +6,18 @@ import { extraCaCertsWithSimulator, rerunTrusting } from "./trust";
 
 /** Commands load lazily so `classify` does not pay for the Azure SDKs and `sweep` not for the API. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  start: { summary: "the main job on the embedded defaults (local Azurite and a simulated fleet unless Azure is configured)", load: async () => (await import("./commands/start")).run },
+  start: {
+    summary: "the main job on the embedded defaults (local Azurite and a simulated fleet unless Azure is configured)",
+    load: async () => (await import("./commands/start")).run,
+  },
   sweep: { summary: "one collection sweep over FLEET_SCOPE, written to Table storage [--json]", load: async () => (await import("./commands/sweep")).run },
   classify: { summary: "classify one message, or JSON lines from stdin [--jsonl] [MESSAGE]", load: async () => (await import("./commands/classify")).run },
   catalog: { summary: "list the documented error catalog [--json]", load: async () => (await import("./commands/catalog")).run },
   digest: { summary: "build (and with --send, deliver) a digest [--since 24h] [--send]", load: async () => (await import("./commands/digest")).run },
-  serve: { summary: "the local host: HTTP API under /api plus the timers, on FLEET_PORT (default 7071)", load: async () => (await import("./commands/serve")).run },
+  serve: {
+    summary: "the local host: HTTP API under /api plus the timers, on FLEET_PORT (default 7071)",
+    load: async () => (await import("./commands/serve")).run,
+  },
 };
 
 function usage(): string {
@@ -38,7 +44,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 2;
   }
   try {
-    return await (await command.load())(args, io);
+    return await (
+      await command.load()
+    )(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`fleet-health ${name}: ${err.message}\n${usage()}`);

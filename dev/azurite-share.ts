@@ -67,7 +67,9 @@ async function withMutex<T>(location: string, fn: () => Promise<T>): Promise<T> 
       const age = Date.now() - (fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (owner ? !pidAlive(owner) : age > ORPHAN_MUTEX_MS) fs.rmSync(dir, { recursive: true, force: true });
       else if (waited > MUTEX_WAIT_MS)
-        throw new Error(`another fleet-health command (pid ${owner || "?"}) has held ${dir} for over a minute; if none is running, remove that folder`, { cause: err });
+        throw new Error(`another fleet-health command (pid ${owner || "?"}) has held ${dir} for over a minute; if none is running, remove that folder`, {
+          cause: err,
+        });
       else await sleep(25);
     }
   }
@@ -99,7 +101,9 @@ export async function acquireSharedAzurite(location: string): Promise<SharedAzur
     let endpoint: Endpoint | undefined;
     if (known && isAzurite(known.pid)) {
       if (!(await portAnswers(known.port, 5000))) {
-        throw new Error(`the Azurite (pid ${known.pid}) that holds ${location} does not answer on port ${known.port}; stop that process, or set FLEET_TABLES_CONNECTION to use other storage`);
+        throw new Error(
+          `the Azurite (pid ${known.pid}) that holds ${location} does not answer on port ${known.port}; stop that process, or set FLEET_TABLES_CONNECTION to use other storage`,
+        );
       }
       endpoint = known;
     }

@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 
-export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const DASHBOARD_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const SECURITY_HEADERS = { "content-security-policy": DASHBOARD_CSP, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
 const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
@@ -55,8 +56,17 @@ export function dashboardHtml(base: string): string {
 
 async function servePage(req: HttpRequest): Promise<HttpResponseInit> {
   if (!["GET", "HEAD"].includes(req.method)) return { status: 405, headers: { allow: "GET, HEAD" } };
-  if (!asset("app.js")) return { status: 503, headers: { "content-type": "text/plain; charset=utf-8" }, body: "The dashboard is not built: run `npm run build` (dist/web/app.js is missing)." };
-  return { status: 200, headers: { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" }, body: dashboardHtml(dashboardBase(new URL(req.url).pathname)) };
+  if (!asset("app.js"))
+    return {
+      status: 503,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: "The dashboard is not built: run `npm run build` (dist/web/app.js is missing).",
+    };
+  return {
+    status: 200,
+    headers: { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" },
+    body: dashboardHtml(dashboardBase(new URL(req.url).pathname)),
+  };
 }
 
 async function serveAsset(req: HttpRequest): Promise<HttpResponseInit> {

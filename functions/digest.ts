@@ -17,7 +17,8 @@ export async function digestTimer(timer: Timer, context: InvocationContext): Pro
   await flushTelemetry();
   const failed = result.deliveries.filter((d) => d.result === "failed");
   // A failed delivery is stored and retried by the next run; the error makes it visible in the Functions monitor too.
-  if (failed.length > 0) throw new Error(`digest ${result.stored.id}: ${failed.map(describeDelivery).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`);
+  if (failed.length > 0)
+    throw new Error(`digest ${result.stored.id}: ${failed.map(describeDelivery).join("; ")}${timer.isPastDue ? " (run was past due)" : ""}`);
 }
 
 app.timer("digest", { schedule: "%FLEET_DIGEST_SCHEDULE%", handler: digestTimer });

@@ -17,6 +17,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   io.stdout("");
-  io.stdout(`${catalog.length} entries (${catalog.filter((e) => e.origin === "documented").length} documented, ${catalog.filter((e) => e.origin === "field").length} field-known). Details: fleet-health catalog --json`);
+  io.stdout(
+    `${catalog.length} entries (${catalog.filter((e) => e.origin === "documented").length} documented, ${catalog.filter((e) => e.origin === "field").length} field-known). Details: fleet-health catalog --json`,
+  );
   return 0;
 }

@@ -26,7 +26,7 @@ export function answerOf(classification: Classification): ClassifyAnswer {
 /** One `--jsonl` input line to its output object; never throws. */
 export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
   try {
-    if (!line.trim()) throw new Error("empty line: expected a JSON object with a \"message\"");
+    if (!line.trim()) throw new Error('empty line: expected a JSON object with a "message"');
     let request: unknown;
     try {
       request = JSON.parse(line);
@@ -45,7 +45,11 @@ export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
 /** The readable answer: what it is, why, what to do (with the commands) and where it is documented. */
 export function describe(classification: Classification, entry: CatalogEntry | undefined): string[] {
   if (!entry) {
-    return ["No catalog entry matches this message.", `Fingerprint: ${classification.fingerprint}`, "Run `fleet-health catalog` to see what the catalog covers."];
+    return [
+      "No catalog entry matches this message.",
+      `Fingerprint: ${classification.fingerprint}`,
+      "Run `fleet-health catalog` to see what the catalog covers.",
+    ];
   }
   const lines = [
     `${entry.title}`,

@@ -17,10 +17,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const tables = await withEmbeddedTables(io.env);
   try {
     for (const note of tables.notes) io.stderr(note);
-    const result = await withRunDeadline(tables.env, (abortSignal) => runDigestFromEnv({ env: tables.env, since, send: options.send === true, log: (line) => io.stderr(line), abortSignal }));
+    const result = await withRunDeadline(tables.env, (abortSignal) =>
+      runDigestFromEnv({ env: tables.env, since, send: options.send === true, log: (line) => io.stderr(line), abortSignal }),
+    );
     io.stdout(renderText(result.stored.digest, { apiBaseUrl: apiBaseUrl(tables.env) }));
     if (options.send === true) {
-      if (result.deliveries.length === 0) io.stdout("\nNo delivery target is configured (FLEET_DIGEST_TEAMS_URL, FLEET_DIGEST_SLACK_URL, FLEET_DIGEST_WEBHOOK_URL, FLEET_DIGEST_EMAIL_*).");
+      if (result.deliveries.length === 0)
+        io.stdout("\nNo delivery target is configured (FLEET_DIGEST_TEAMS_URL, FLEET_DIGEST_SLACK_URL, FLEET_DIGEST_WEBHOOK_URL, FLEET_DIGEST_EMAIL_*).");
       else io.stdout(["", "Deliveries:", ...result.deliveries.map((d) => `  ${describeDelivery(d)}`)].join("\n"));
     }
     return result.deliveries.some((d) => d.result === "failed") ? 1 : 0;

@@ -22,7 +22,10 @@ function untilSignal(): Promise<string> {
 /** The local host's port is taken: says which port and which setting changes it. */
 export class PortInUseError extends Error {
   readonly code = "PortInUse";
-  constructor(readonly port: number, options?: ErrorOptions) {
+  constructor(
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
     super(`port ${port} on 127.0.0.1 is already in use; set FLEET_PORT to a free port (e.g. FLEET_PORT=${port + 1}) or stop what listens there`, options);
     this.name = "PortInUseError";
   }
@@ -70,7 +73,9 @@ export async function run(args: string[], io: CliIo, options: { until?: Promise<
     }).catch((err: unknown) => {
       throw inUse(err) ? new PortInUseError(port, { cause: err }) : err;
     });
-    io.stdout(`fleet-health local host listening on ${host.url}/${routePrefix()} (${apiKey ? "key required: x-functions-key header or ?code=" : "no key configured: FLEET_API_KEY unset"}); Ctrl+C stops it`);
+    io.stdout(
+      `fleet-health local host listening on ${host.url}/${routePrefix()} (${apiKey ? "key required: x-functions-key header or ?code=" : "no key configured: FLEET_API_KEY unset"}); Ctrl+C stops it`,
+    );
     io.stdout(`Dashboard: ${host.url}/${routePrefix()}/dashboard/${apiKey ? " (it asks for FLEET_API_KEY once per browser tab)" : ""}`);
     const signal = await (options.until ?? untilSignal());
     io.stdout(`stopping${typeof signal === "string" ? ` (${signal})` : ""}`);

@@ -24,7 +24,8 @@ const SIMULATED_CHURN = 0.02;
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { options } = parseArgs(args, { switches: ["serve"], values: ["clusters"] });
   const clusters = options.clusters === undefined ? DEFAULT_SIMULATED_CLUSTERS : Number(options.clusters);
-  if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100_000) throw new UsageError(`--clusters must be a whole number from 1 to 100000, got "${options.clusters}"`);
+  if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100_000)
+    throw new UsageError(`--clusters must be a whole number from 1 to 100000, got "${options.clusters}"`);
   const simulate = !azureConfigured(io.env);
   // A busy port is found before the sweep, not after it (serve checks again when it listens).
   if (options.serve) await assertPortFree(intSetting("port", io.env));
@@ -46,14 +47,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const history = await openFleetHistory(fleetHistoryOptionsFromEnv(env));
     if (simulator) {
       // Each run after the first sees a slightly different fleet, as a real one would be.
-      if (await firstItem(history.listSweeps())) io.stdout(`Simulated fleet: ${simulator.fleet.churn(SIMULATED_CHURN, Date.now() % 100_000)} components changed since the last run.`);
+      if (await firstItem(history.listSweeps()))
+        io.stdout(`Simulated fleet: ${simulator.fleet.churn(SIMULATED_CHURN, Date.now() % 100_000)} components changed since the last run.`);
     }
 
     io.stdout("");
     io.stdout("Sweeping ...");
     preferSmallHeap();
     const result = await withRunDeadline(env, async (signal) =>
-      runSweep(await sweepOptionsFromEnv(env, { history, signal, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) })),
+      runSweep(
+        await sweepOptionsFromEnv(env, { history, signal, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
+      ),
     );
     for (const line of formatSweep(result)) io.stdout(line);
     if (result.summary.nothingRead) return 1;
@@ -68,8 +72,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return await serve([], { ...io, env });
     }
     io.stdout("");
-    io.stdout(`Next: \`npm start -- --serve\` keeps the dashboard on http://127.0.0.1:${intSetting("port", env)}/api/dashboard/ and the API running, with the timers;`);
-    io.stdout("      `npx fleet-health classify \"<error message>\"` explains one error; see README.md.");
+    io.stdout(
+      `Next: \`npm start -- --serve\` keeps the dashboard on http://127.0.0.1:${intSetting("port", env)}/api/dashboard/ and the API running, with the timers;`,
+    );
+    io.stdout('      `npx fleet-health classify "<error message>"` explains one error; see README.md.');
     return 0;
   } finally {
     await simulator?.stop();
@@ -86,7 +92,9 @@ export function formatSweep({ summary, snapshot }: SweepResult): string[] {
   const lines = [
     "",
     `Fleet: ${summary.clusters} clusters (${kinds.arc} Arc, ${kinds.aks} AKS), ${summary.components} components, sweep ${summary.sweepId}`,
-    `  Components by state: ${Object.entries(summary.byState).map(([state, n]) => `${state} ${n}`).join(" · ")}`,
+    `  Components by state: ${Object.entries(summary.byState)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(" · ")}`,
     `  Clusters with a failing or degraded component: ${failingClusters}; pending or unknown: ${otherClusters}`,
     `  ${summary.transitions} component state changes recorded; ${summary.armRequests} ARM requests in ${(summary.durationMs / 1000).toFixed(1)} s`,
   ];

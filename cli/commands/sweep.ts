@@ -19,7 +19,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     for (const note of tables.notes) io.stderr(note);
     const history = await openFleetHistory(fleetHistoryOptionsFromEnv(tables.env));
-    const { summary } = await withRunDeadline(tables.env, async (signal) => runSweep(await sweepOptionsFromEnv(tables.env, { history, signal, onProgress: (p) => io.stderr(`sweep ${p.message}`) })));
+    const { summary } = await withRunDeadline(tables.env, async (signal) =>
+      runSweep(await sweepOptionsFromEnv(tables.env, { history, signal, onProgress: (p) => io.stderr(`sweep ${p.message}`) })),
+    );
     for (const line of describe(summary)) (options.json ? io.stderr : io.stdout)(line);
     if (options.json) io.stdout(JSON.stringify(contractSummary(summary)));
     return summary.nothingRead ? 1 : 0;
@@ -30,17 +32,32 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 /** Exactly the fields CONTRACT.md names for `sweep --json`. */
 export function contractSummary(s: SweepSummary) {
-  return { clusters: s.clusters, components: s.components, failing: s.failing, partial: s.partial, armRequests: s.armRequests, durationMs: s.durationMs, byCatalogId: s.byCatalogId };
+  return {
+    clusters: s.clusters,
+    components: s.components,
+    failing: s.failing,
+    partial: s.partial,
+    armRequests: s.armRequests,
+    durationMs: s.durationMs,
+    byCatalogId: s.byCatalogId,
+  };
 }
 
 export function describe(s: SweepSummary): string[] {
-  const states = Object.entries(s.byState).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(", ");
-  const top = Object.entries(s.byCatalogId).sort((a, b) => b[1] - a[1]).slice(0, 10);
+  const states = Object.entries(s.byState)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`)
+    .join(", ");
+  const top = Object.entries(s.byCatalogId)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10);
   return [
     `sweep ${s.sweepId}: ${s.clusters} clusters, ${s.components} components (${states || "none"}), ${s.armRequests} ARM requests, ${(s.durationMs / 1000).toFixed(1)} s`,
     ...(s.nothingRead ? ["nothing could be read: see the errors below"] : []),
     ...s.partialScopes.map((p) => `partial: ${p.scope}: [${p.code}] ${p.message}`),
-    ...(s.confirmation.read ? [`confirmed ${s.confirmation.read} changed resources with ARM reads (${s.confirmation.corrected} differed from Resource Graph)`] : []),
+    ...(s.confirmation.read
+      ? [`confirmed ${s.confirmation.read} changed resources with ARM reads (${s.confirmation.corrected} differed from Resource Graph)`]
+      : []),
     ...top.map(([id, n]) => `  ${String(n).padStart(5)}  ${id}`),
   ];
 }

@@ -7,7 +7,10 @@
 
 export class RouteTemplateError extends Error {
   readonly code = "InvalidRouteTemplate";
-  constructor(readonly template: string, message: string) {
+  constructor(
+    readonly template: string,
+    message: string,
+  ) {
     super(`route template "${template}": ${message}`);
     this.name = "RouteTemplateError";
   }
@@ -31,7 +34,8 @@ const DECIMAL = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 function numbers(args: string, count: number, template: string, name: string): number[] {
   const values = args.split(",").map((a) => Number(a.trim()));
-  if (values.length !== count || values.some((v) => !Number.isFinite(v))) throw new RouteTemplateError(template, `constraint ${name}(${args}) needs ${count} number(s)`);
+  if (values.length !== count || values.some((v) => !Number.isFinite(v)))
+    throw new RouteTemplateError(template, `constraint ${name}(${args}) needs ${count} number(s)`);
   return values;
 }
 
@@ -54,7 +58,7 @@ function constraintFor(spec: string, template: string): Constraint {
     case "datetime":
       return (v) => !Number.isNaN(Date.parse(v));
     case "guid":
-      return (v) => /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(v) && (v.startsWith("{") === v.endsWith("}"));
+      return (v) => /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(v) && v.startsWith("{") === v.endsWith("}");
     case "alpha":
       return (v) => /^[a-z]*$/i.test(v);
     case "minlength": {

@@ -65,9 +65,17 @@ export function startTimers(registrations: TimerRegistration[], options: TimerRu
       const timer: Timer = {
         isPastDue,
         schedule: { adjustForDST: false },
-        scheduleStatus: { last: (last ?? startedAt).toISOString(), next: (nextOccurrence(schedule, startedAt) ?? startedAt).toISOString(), lastUpdated: startedAt.toISOString() },
+        scheduleStatus: {
+          last: (last ?? startedAt).toISOString(),
+          next: (nextOccurrence(schedule, startedAt) ?? startedAt).toISOString(),
+          lastUpdated: startedAt.toISOString(),
+        },
       };
-      const ctx = new InvocationContext({ invocationId: randomUUID(), functionName: reg.name, logHandler: (level, ...args) => log(`[${reg.name}] ${level}: ${args.map(String).join(" ")}`) });
+      const ctx = new InvocationContext({
+        invocationId: randomUUID(),
+        functionName: reg.name,
+        logHandler: (level, ...args) => log(`[${reg.name}] ${level}: ${args.map(String).join(" ")}`),
+      });
       log(`Executing 'Functions.${reg.name}' (Reason='Timer fired at ${startedAt.toISOString()}', Id=${ctx.invocationId})`);
       try {
         await reg.handler(timer, ctx);
@@ -91,14 +99,17 @@ export function startTimers(registrations: TimerRegistration[], options: TimerRu
 
     const wait = (at: Date) => {
       const delay = at.getTime() - now().getTime();
-      const handle = setTimeout(() => {
-        handles.delete(handle);
-        if (stopped) return;
-        if (delay > MAX_DELAY) return wait(at);
-        const done = run(false).then(() => plan(now()));
-        running.add(done);
-        void done.finally(() => running.delete(done));
-      }, Math.max(0, Math.min(delay, MAX_DELAY)));
+      const handle = setTimeout(
+        () => {
+          handles.delete(handle);
+          if (stopped) return;
+          if (delay > MAX_DELAY) return wait(at);
+          const done = run(false).then(() => plan(now()));
+          running.add(done);
+          void done.finally(() => running.delete(done));
+        },
+        Math.max(0, Math.min(delay, MAX_DELAY)),
+      );
       handles.add(handle);
     };
 
@@ -122,4 +133,3 @@ export function startTimers(registrations: TimerRegistration[], options: TimerRu
     },
   };
 }
-

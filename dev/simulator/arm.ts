@@ -23,9 +23,12 @@ export interface ArmContext {
 /** api-versions Microsoft.KubernetesConfiguration serves for these types (6.1.0 sends 2023-05-01). */
 const KUBERNETES_CONFIGURATION_VERSIONS = ["2021-09-01", "2022-03-01", "2022-07-01", "2022-11-01", "2023-05-01", "2024-11-01", "2025-03-01", "2025-04-01"];
 
-const PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)(?:\/providers\/Microsoft\.KubernetesConfiguration\/([^/]+)(?:\/([^/]+))?)?\/?$/i;
+const PATH =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)(?:\/providers\/Microsoft\.KubernetesConfiguration\/([^/]+)(?:\/([^/]+))?)?\/?$/i;
 
-const KIND_BY_SEGMENT = new Map<string, SimComponentKind>(Object.entries(COMPONENT_SEGMENT).map(([kind, segment]) => [segment.toLowerCase(), kind as SimComponentKind]));
+const KIND_BY_SEGMENT = new Map<string, SimComponentKind>(
+  Object.entries(COMPONENT_SEGMENT).map(([kind, segment]) => [segment.toLowerCase(), kind as SimComponentKind]),
+);
 
 const CLUSTER_TYPES: Record<SimCluster["kind"], string> = {
   arc: "Microsoft.Kubernetes/connectedClusters",
@@ -38,12 +41,21 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   if (!m) return armError(404, "InvalidResourceType", `The resource type could not be found for the path '${path}'.`);
   const [, subscriptionId, resourceGroup, rp, resourceType, clusterName, segment, childName] = m;
   const kind = segment ? KIND_BY_SEGMENT.get(segment.toLowerCase()) : undefined;
-  if (segment && !kind) return armError(404, "InvalidResourceType", `The resource type '${segment}' could not be found in the namespace 'Microsoft.KubernetesConfiguration' for api version '${url.searchParams.get("api-version")}'.`);
+  if (segment && !kind)
+    return armError(
+      404,
+      "InvalidResourceType",
+      `The resource type '${segment}' could not be found in the namespace 'Microsoft.KubernetesConfiguration' for api version '${url.searchParams.get("api-version")}'.`,
+    );
 
   const apiVersion = url.searchParams.get("api-version");
   if (!apiVersion) return missingApiVersion();
   if (!API_VERSION_PATTERN.test(apiVersion) || (kind && !KUBERNETES_CONFIGURATION_VERSIONS.includes(apiVersion))) {
-    return armError(400, "NoRegisteredProviderFound", `No registered resource provider found for location 'global' and API version '${apiVersion}' for type '${segment ?? resourceType}'. The supported api-versions are '${KUBERNETES_CONFIGURATION_VERSIONS.join(", ")}'.`);
+    return armError(
+      400,
+      "NoRegisteredProviderFound",
+      `No registered resource provider found for location 'global' and API version '${apiVersion}' for type '${segment ?? resourceType}'. The supported api-versions are '${KUBERNETES_CONFIGURATION_VERSIONS.join(", ")}'.`,
+    );
   }
 
   // ARM meters reads before it routes them anywhere.
@@ -53,7 +65,12 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   if (decision && !decision.allowed) {
     ctx.stats.armThrottled++;
     return withReads(
-      armError(429, "SubscriptionRequestsThrottled", `Number of 'read' requests for subscription '${subscriptionId}' actor '${guidFrom(token)}' exceeded. Please try again after '${decision.retryAfterSeconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`, { "retry-after": String(decision.retryAfterSeconds) }),
+      armError(
+        429,
+        "SubscriptionRequestsThrottled",
+        `Number of 'read' requests for subscription '${subscriptionId}' actor '${guidFrom(token)}' exceeded. Please try again after '${decision.retryAfterSeconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
+        { "retry-after": String(decision.retryAfterSeconds) },
+      ),
     );
   }
   ctx.stats.armReads++;
@@ -61,9 +78,19 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   if ((ctx.faults().forbiddenSubscriptions ?? []).some((s) => s.toLowerCase() === subscriptionId.toLowerCase())) {
     const action = kind ? `Microsoft.KubernetesConfiguration/${COMPONENT_SEGMENT[kind]}/read` : `${rp}/${resourceType}/read`;
     const oid = guidFrom(token);
-    return withReads(armError(403, "AuthorizationFailed", `The client '${oid}' with object id '${oid}' does not have authorization to perform action '${action}' over scope '${path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`));
+    return withReads(
+      armError(
+        403,
+        "AuthorizationFailed",
+        `The client '${oid}' with object id '${oid}' does not have authorization to perform action '${action}' over scope '${path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      ),
+    );
   }
-  if (!ctx.fleet.clusters.some((c) => c.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() && c.resourceGroup.toLowerCase() === resourceGroup.toLowerCase())) {
+  if (
+    !ctx.fleet.clusters.some(
+      (c) => c.subscriptionId.toLowerCase() === subscriptionId.toLowerCase() && c.resourceGroup.toLowerCase() === resourceGroup.toLowerCase(),
+    )
+  ) {
     return withReads(armError(404, "ResourceGroupNotFound", `Resource group '${resourceGroup}' could not be found.`));
   }
 
@@ -73,17 +100,37 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   const render = ctx.render();
 
   if (!kind) {
-    if (!cluster) return withReads(armError(404, "ResourceNotFound", `The Resource '${rp}/${resourceType}/${clusterName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
+    if (!cluster)
+      return withReads(
+        armError(
+          404,
+          "ResourceNotFound",
+          `The Resource '${rp}/${resourceType}/${clusterName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+        ),
+      );
     return withReads(ok(armDocument({ id: cluster.id, cluster }, render)));
   }
   if (!cluster) {
-    return withReads(armError(404, "ParentResourceNotFound", `Failed to perform 'read' on resource(s) of type '${resourceType}/${segment}', because the parent resource '${clusterId}' could not be found.`));
+    return withReads(
+      armError(
+        404,
+        "ParentResourceNotFound",
+        `Failed to perform 'read' on resource(s) of type '${resourceType}/${segment}', because the parent resource '${clusterId}' could not be found.`,
+      ),
+    );
   }
 
   const components = cluster.components.filter((c) => c.kind === kind);
   if (childName) {
     const component = components.find((c) => c.name.toLowerCase() === childName.toLowerCase());
-    if (!component) return withReads(armError(404, "ResourceNotFound", `The Resource 'Microsoft.KubernetesConfiguration/${COMPONENT_SEGMENT[kind]}/${childName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
+    if (!component)
+      return withReads(
+        armError(
+          404,
+          "ResourceNotFound",
+          `The Resource 'Microsoft.KubernetesConfiguration/${COMPONENT_SEGMENT[kind]}/${childName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+        ),
+      );
     return withReads(ok(armDocument({ id: componentId(cluster, component), cluster, component }, render)));
   }
 

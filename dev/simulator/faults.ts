@@ -43,7 +43,8 @@ export class FaultInjector {
   decide(api: Exclude<TargetApi, "all">): FaultDecision | undefined {
     const { timeouts, serverErrors } = this.spec;
     if (this.selects("timeouts", timeouts, api)) return { kind: "timeout", holdMs: timeouts?.holdMs };
-    if (this.selects("serverErrors", serverErrors, api)) return { kind: "serverError", status: serverErrors?.status ?? 500, retryAfterSeconds: serverErrors?.retryAfterSeconds };
+    if (this.selects("serverErrors", serverErrors, api))
+      return { kind: "serverError", status: serverErrors?.status ?? 500, retryAfterSeconds: serverErrors?.retryAfterSeconds };
     return undefined;
   }
 }

@@ -145,7 +145,8 @@ export class SimulatedFleet {
    * `subscriptionId` joins the tenant but no management group, like a subscription created outside it.
    */
   addClusters(count: number, options: { kind?: "arc" | "aks"; subscriptionId?: string } = {}): SimCluster[] {
-    if (options.subscriptionId && !this.subscriptions.some((s) => s.toLowerCase() === options.subscriptionId!.toLowerCase())) this.subscriptions.push(options.subscriptionId);
+    if (options.subscriptionId && !this.subscriptions.some((s) => s.toLowerCase() === options.subscriptionId!.toLowerCase()))
+      this.subscriptions.push(options.subscriptionId);
     const added: SimCluster[] = [];
     for (let n = 0; n < count; n++) {
       const index = this.clusters.length ? this.clusters[this.clusters.length - 1].index + 1 : 0;
@@ -205,7 +206,8 @@ export class SimulatedFleet {
     const which = Math.floor((draw / rate) * 6);
     if (cluster.kind === "arc") {
       if (which === 0) markOffline(cluster, 3 * DAY);
-      else if (which === 1) Object.assign(cluster, { connectivityStatus: "Expired", lastSeenAgoMs: 95 * DAY, certExpiresInMs: -5 * DAY, catalogId: "arc-cluster-expired" });
+      else if (which === 1)
+        Object.assign(cluster, { connectivityStatus: "Expired", lastSeenAgoMs: 95 * DAY, certExpiresInMs: -5 * DAY, catalogId: "arc-cluster-expired" });
       else if (which === 2) Object.assign(cluster, { lastSeenAgoMs: 6 * 60 * MINUTE, catalogId: null });
       else if (which === 3) Object.assign(cluster, { certExpiresInMs: 5 * DAY, catalogId: "arc-msi-cert-expiring" });
       else if (which === 4) Object.assign(cluster, { provisioningState: "Failed", catalogId: "arc-service-timeout" });
@@ -227,7 +229,11 @@ export class SimulatedFleet {
   /** A documented failure for a component, chosen by `n` and filled for its cluster. */
   failureFor(cluster: SimCluster, component: Pick<SimComponent, "kind" | "extensionType">, n: number): SimFailure {
     const values = { sub: cluster.subscriptionId, rg: cluster.resourceGroup, cluster: cluster.name, region: cluster.location, n: String(n % 100000) };
-    const fill = (t: FailureTemplate, extra: Record<string, string> = {}) => ({ catalogId: t.catalogId, code: t.code, message: fillTemplate(t.message, { ...values, ...extra }) });
+    const fill = (t: FailureTemplate, extra: Record<string, string> = {}) => ({
+      catalogId: t.catalogId,
+      code: t.code,
+      message: fillTemplate(t.message, { ...values, ...extra }),
+    });
     if (component.kind === "flux") {
       const t = pick(FLUX_FAILURES, n);
       return { ...fill(t), objectKind: t.objectKind, reason: t.reason };
@@ -260,7 +266,9 @@ export class SimulatedFleet {
     if (!cluster) return undefined;
     if (at < 0) return { id: cluster.id, cluster };
     const [segment, name, ...rest] = lower.slice(at + CONFIG_PROVIDER.length).split("/");
-    const component = rest.length ? undefined : cluster.components.find((c) => COMPONENT_SEGMENT[c.kind].toLowerCase() === segment && c.name.toLowerCase() === name);
+    const component = rest.length
+      ? undefined
+      : cluster.components.find((c) => COMPONENT_SEGMENT[c.kind].toLowerCase() === segment && c.name.toLowerCase() === name);
     return component && { id: componentId(cluster, component), cluster, component };
   }
 
@@ -288,7 +296,14 @@ export class SimulatedFleet {
     let pendingComponents = 0;
     let unhealthyClusters = 0;
     for (const c of this.clusters) {
-      if (c.catalogId !== undefined || c.provisioningState === "Failed" || c.powerState === "Stopped" || c.connectivityStatus === "Offline" || c.connectivityStatus === "Expired") unhealthyClusters++;
+      if (
+        c.catalogId !== undefined ||
+        c.provisioningState === "Failed" ||
+        c.powerState === "Stopped" ||
+        c.connectivityStatus === "Offline" ||
+        c.connectivityStatus === "Expired"
+      )
+        unhealthyClusters++;
       for (const comp of c.components) {
         components++;
         if (comp.status === "failed") failedComponents++;

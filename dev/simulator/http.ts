@@ -16,7 +16,12 @@ export function armError(status: number, code: string, message: string, headers?
  * Resource Graph's envelope: a generic top-level message with a timestamp and correlation id and the
  * real reason in `details`, as in the 429 and 403 bodies seen in the field.
  */
-export function argError(status: number, code: string, details: Array<{ code: string; message: string; [key: string]: unknown }>, headers?: Record<string, string>): SimResponse {
+export function argError(
+  status: number,
+  code: string,
+  details: Array<{ code: string; message: string; [key: string]: unknown }>,
+  headers?: Record<string, string>,
+): SimResponse {
   const message = `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${randomUUID()}.`;
   return { status, body: { error: { code, message, details } }, headers };
 }

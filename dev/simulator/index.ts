@@ -84,13 +84,17 @@ export async function startArmSimulator(options: SimulatorOptions = {}): Promise
 
 export type ArmSimulatorProcess = Omit<ArmSimulator, "fleet" | "stats"> & { pid: number; stats(): Promise<SimulatorStats> };
 
-type ChildMessage = { type: "ready"; endpoint: string; token: string } | { type: "stats"; id: number; stats: SimulatorStats } | { type: "error"; message: string };
+type ChildMessage =
+  { type: "ready"; endpoint: string; token: string } | { type: "stats"; id: number; stats: SimulatorStats } | { type: "error"; message: string };
 
 /** The same server in a child process, so a benchmark measures the collector's memory without the simulator's. */
 export async function startArmSimulatorProcess(options: SimulatorOptions = {}): Promise<ArmSimulatorProcess> {
   const compiled = __filename.endsWith(".js");
   const main = path.join(__dirname, compiled ? "main.js" : "main.ts");
-  const child: ChildProcess = fork(main, ["--ipc"], { execArgv: compiled ? [] : ["--require", require.resolve("tsx/cjs")], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(main, ["--ipc"], {
+    execArgv: compiled ? [] : ["--require", require.resolve("tsx/cjs")],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const ready = await new Promise<{ endpoint: string; token: string }>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`simulator process exited with code ${code} before it was ready`)));

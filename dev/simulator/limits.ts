@@ -15,7 +15,10 @@ export interface QuotaDecision {
 /** A fixed window per key that starts with the key's first query. */
 export class QuotaWindows {
   private readonly windows = new Map<string, { start: number; used: number }>();
-  constructor(private readonly perWindow: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly perWindow: number,
+    private readonly windowMs: number,
+  ) {}
 
   take(key: string, now: number): QuotaDecision {
     let w = this.windows.get(key);
@@ -57,7 +60,10 @@ export interface BucketDecision {
 /** A token bucket per key. */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(private readonly size: number, private readonly refillPerSecond: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly refillPerSecond: number,
+  ) {}
 
   take(key: string, now: number): BucketDecision {
     const b = this.buckets.get(key) ?? { tokens: this.size, at: now };

@@ -7,7 +7,8 @@ import { parseArgs } from "node:util";
 import { simulatorCaPath, startArmSimulator, type ArmSimulator } from "./index";
 import type { FaultSpec, SimulatorOptions } from "./types";
 
-const USAGE = "usage: main.js [--clusters N] [--seed N] [--arc-ratio 0..1] [--failure-rate 0..1] [--subscriptions N] [--port N] [--latency MS] [--token T] [--no-throttling]";
+const USAGE =
+  "usage: main.js [--clusters N] [--seed N] [--arc-ratio 0..1] [--failure-rate 0..1] [--subscriptions N] [--port N] [--latency MS] [--token T] [--no-throttling]";
 
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -49,7 +50,8 @@ export function optionsFromArgs(args: string[]): SimulatorOptions {
   };
 }
 
-type ParentMessage = { type: "start"; options: SimulatorOptions } | { type: "faults"; faults: FaultSpec } | { type: "resetStats" } | { type: "stats"; id: number };
+type ParentMessage =
+  { type: "start"; options: SimulatorOptions } | { type: "faults"; faults: FaultSpec } | { type: "resetStats" } | { type: "stats"; id: number };
 
 function serveParent(): void {
   let sim: ArmSimulator | undefined;
@@ -75,7 +77,9 @@ async function main(args: string[]): Promise<void> {
   const sim = await startArmSimulator(optionsFromArgs(args));
   const summary = sim.fleet.summary();
   console.log(`ARM simulator listening on ${sim.endpoint}`);
-  console.log(`fleet: ${summary.clusters} clusters, ${summary.components} components (${summary.failedComponents} failing, ${summary.pendingComponents} in progress), ${sim.fleet.subscriptions.length} subscription(s), management group(s): ${Object.keys(sim.fleet.managementGroups).join(", ")}`);
+  console.log(
+    `fleet: ${summary.clusters} clusters, ${summary.components} components (${summary.failedComponents} failing, ${summary.pendingComponents} in progress), ${sim.fleet.subscriptions.length} subscription(s), management group(s): ${Object.keys(sim.fleet.managementGroups).join(", ")}`,
+  );
   console.log(`FLEET_ARM_ENDPOINT=${sim.endpoint} FLEET_ARM_TOKEN=${sim.token} NODE_EXTRA_CA_CERTS=${simulatorCaPath()}`);
   const stop = () => void sim.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -27,35 +27,112 @@ export const EXTENSION_TYPES = [
 /** Failures any extension can show (AKS cluster extension guide, seed 002). */
 const ANY_EXTENSION: FailureTemplate[] = [
   { catalogId: "ext-agent-no-response", code: "InstallationFailed", message: "Unable to get a response from the Agent in time" },
-  { catalogId: "helm-timeout-ready", code: "InstallationFailed", message: "job failed: BackoffLimitExceeded. Timed out waiting for the resource to come to a ready/completed state" },
-  { catalogId: "helm-operation-in-progress", code: "UpgradeFailed", message: "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress" },
-  { catalogId: "helm-resource-exists", code: "InstallationFailed", message: "Error: INSTALLATION FAILED: rendered manifests contain a resource that already exists. Unable to continue with install: ServiceAccount \"{ext}-operator\" in namespace \"{ns}\" exists and cannot be imported into the current release: invalid ownership metadata" },
-  { catalogId: "helm-chart-download", code: "InstallationFailed", message: "Unable to download the Helm chart from the repo URL: Error: failed to do request: Head \"https://mcr.microsoft.com/v2/azurearck8s/helmchart/stable/{ext}/manifests/{version}\": dial tcp 204.79.197.219:443: i/o timeout" },
-  { catalogId: "helm-chart-render", code: "InstallationFailed", message: "Helm chart rendering failed with given values: Error: INSTALLATION FAILED: execution error at ({ext}/templates/deployment.yaml:12:4): global.clusterName is required" },
-  { catalogId: "ext-dataplane-403", code: "InstallationFailed", message: "Errorcode: 403, Message This traffic is not authorized., Target /subscriptions/{sub}/resourceGroups/{rg}/provider/managedclusters/clusters/{cluster}/configurations/getPendingConfigs" },
-  { catalogId: "ext-critical-addons-taint", code: "InstallationFailed", message: "0/2 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling." },
+  {
+    catalogId: "helm-timeout-ready",
+    code: "InstallationFailed",
+    message: "job failed: BackoffLimitExceeded. Timed out waiting for the resource to come to a ready/completed state",
+  },
+  {
+    catalogId: "helm-operation-in-progress",
+    code: "UpgradeFailed",
+    message: "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress",
+  },
+  {
+    catalogId: "helm-resource-exists",
+    code: "InstallationFailed",
+    message:
+      'Error: INSTALLATION FAILED: rendered manifests contain a resource that already exists. Unable to continue with install: ServiceAccount "{ext}-operator" in namespace "{ns}" exists and cannot be imported into the current release: invalid ownership metadata',
+  },
+  {
+    catalogId: "helm-chart-download",
+    code: "InstallationFailed",
+    message:
+      'Unable to download the Helm chart from the repo URL: Error: failed to do request: Head "https://mcr.microsoft.com/v2/azurearck8s/helmchart/stable/{ext}/manifests/{version}": dial tcp 204.79.197.219:443: i/o timeout',
+  },
+  {
+    catalogId: "helm-chart-render",
+    code: "InstallationFailed",
+    message:
+      "Helm chart rendering failed with given values: Error: INSTALLATION FAILED: execution error at ({ext}/templates/deployment.yaml:12:4): global.clusterName is required",
+  },
+  {
+    catalogId: "ext-dataplane-403",
+    code: "InstallationFailed",
+    message:
+      "Errorcode: 403, Message This traffic is not authorized., Target /subscriptions/{sub}/resourceGroups/{rg}/provider/managedclusters/clusters/{cluster}/configurations/getPendingConfigs",
+  },
+  {
+    catalogId: "ext-critical-addons-taint",
+    code: "InstallationFailed",
+    message:
+      "0/2 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
+  },
 ];
 
 /** Failures specific to one extension type (seeds 000, 003, 004). */
 const BY_EXTENSION_TYPE: Record<string, FailureTemplate[]> = {
   "microsoft.flux": [
-    { catalogId: "flux-extension-install", code: "InstallationFailed", message: "unable to add the configuration with configId {extension:flux} due to error: {error while adding the CRD configuration: error {Operation cannot be fulfilled on extensionconfigs.clusterconfig.azure.com \"flux\": the object has been modified; please apply your changes to the latest version and try again}}" },
-    { catalogId: "flux-extension-install", code: "InstallationFailed", message: "Error: {failed to install chart from path [] for release [flux]: err [cannot re-use a name that is still in use]} occurred while doing the operation : {Installing the extension} on the config" },
-    { catalogId: "flux-pod-identity", code: "ExtensionCreationFailed", message: " error: Unable to get the status from the local CRD with the error : {Error : Retry for given duration didn't get any results with err {status not populated}}" },
-    { catalogId: "flux-resource-limits-policy", code: "InstallationFailed", message: "admission webhook \"validation.gatekeeper.sh\" denied the request: [azurepolicy-k8sazurecontainerlimits-{cluster}] container <source-controller> cpu limit <1> is higher than the maximum allowed of <500m>" },
+    {
+      catalogId: "flux-extension-install",
+      code: "InstallationFailed",
+      message:
+        'unable to add the configuration with configId {extension:flux} due to error: {error while adding the CRD configuration: error {Operation cannot be fulfilled on extensionconfigs.clusterconfig.azure.com "flux": the object has been modified; please apply your changes to the latest version and try again}}',
+    },
+    {
+      catalogId: "flux-extension-install",
+      code: "InstallationFailed",
+      message:
+        "Error: {failed to install chart from path [] for release [flux]: err [cannot re-use a name that is still in use]} occurred while doing the operation : {Installing the extension} on the config",
+    },
+    {
+      catalogId: "flux-pod-identity",
+      code: "ExtensionCreationFailed",
+      message:
+        " error: Unable to get the status from the local CRD with the error : {Error : Retry for given duration didn't get any results with err {status not populated}}",
+    },
+    {
+      catalogId: "flux-resource-limits-policy",
+      code: "InstallationFailed",
+      message:
+        'admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurecontainerlimits-{cluster}] container <source-controller> cpu limit <1> is higher than the maximum allowed of <500m>',
+    },
   ],
   "microsoft.azuremonitor.containers": [
-    { catalogId: "monitor-privileged-daemonset", code: "InstallationFailed", message: "Error: {DaemonSet.apps \"ama-logs\" is invalid: spec.template.spec.containers[0].securityContext.privileged: Forbidden: disallowed by cluster policy} occurred while doing the operation : {Installing the extension} on the config" },
+    {
+      catalogId: "monitor-privileged-daemonset",
+      code: "InstallationFailed",
+      message:
+        'Error: {DaemonSet.apps "ama-logs" is invalid: spec.template.spec.containers[0].securityContext.privileged: Forbidden: disallowed by cluster policy} occurred while doing the operation : {Installing the extension} on the config',
+    },
   ],
   "microsoft.openservicemesh": [
-    { catalogId: "osm-control-plane-unhealthy", code: "InstallationFailed", message: "Timed out waiting for the resource to come to a ready/completed state: deployment \"osm-controller\" in namespace \"{ns}\" has 0/1 ready replicas; endpoints \"osm-controller\" has no addresses" },
+    {
+      catalogId: "osm-control-plane-unhealthy",
+      code: "InstallationFailed",
+      message:
+        'Timed out waiting for the resource to come to a ready/completed state: deployment "osm-controller" in namespace "{ns}" has 0/1 ready replicas; endpoints "osm-controller" has no addresses',
+    },
   ],
   "microsoft.dapr": [],
   "microsoft.servicelinker.connection": [
     { catalogId: "sc-conflict", code: "InstallationFailed", message: "Operation returned an invalid status code: Conflict" },
-    { catalogId: "sc-agent-timeout", code: "InstallationFailed", message: "Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time" },
-    { catalogId: "sc-permission-denied", code: "InstallationFailed", message: "You do not have permission to perform 'Microsoft.KeyVault/vaults/read' on resource '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/kv-{cluster}'. If access was recently granted, please refresh your credentials." },
-    { catalogId: "provider-not-registered", code: "MissingSubscriptionRegistration", message: "The subscription is not registered to use namespace 'Microsoft.KubernetesConfiguration'. See https://aka.ms/rps-not-found for how to register subscriptions." },
+    {
+      catalogId: "sc-agent-timeout",
+      code: "InstallationFailed",
+      message: "Long running operation failed with status 'Failed'. Unable to get a response from the Agent in time",
+    },
+    {
+      catalogId: "sc-permission-denied",
+      code: "InstallationFailed",
+      message:
+        "You do not have permission to perform 'Microsoft.KeyVault/vaults/read' on resource '/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/kv-{cluster}'. If access was recently granted, please refresh your credentials.",
+    },
+    {
+      catalogId: "provider-not-registered",
+      code: "MissingSubscriptionRegistration",
+      message:
+        "The subscription is not registered to use namespace 'Microsoft.KubernetesConfiguration'. See https://aka.ms/rps-not-found for how to register subscriptions.",
+    },
   ],
 };
 
@@ -81,15 +158,43 @@ export interface FluxFailureTemplate extends FailureTemplate {
 }
 
 export const FLUX_FAILURES: FluxFailureTemplate[] = [
-  { catalogId: "flux-webhook-dry-run", code: "ReconciliationFailed", objectKind: "Kustomization", reason: "ReconciliationFailed", message: "dry-run failed, error: admission webhook \"validation.gatekeeper.sh\" does not support dry run" },
-  { catalogId: "flux-source-auth", code: "GitOperationFailed", objectKind: "GitRepository", reason: "GitOperationFailed", message: "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/{cluster}-config': authentication required" },
-  { catalogId: "flux-kustomize-build", code: "ArtifactFailed", objectKind: "Kustomization", reason: "ArtifactFailed", message: "kustomization path not found: stat /tmp/kustomization-{n}/clusters/{cluster}: no such file or directory" },
-  { catalogId: "flux-helm-release-failed", code: "InstallFailed", objectKind: "HelmRelease", reason: "InstallFailed", message: "Helm install failed: timed out waiting for the condition" },
+  {
+    catalogId: "flux-webhook-dry-run",
+    code: "ReconciliationFailed",
+    objectKind: "Kustomization",
+    reason: "ReconciliationFailed",
+    message: 'dry-run failed, error: admission webhook "validation.gatekeeper.sh" does not support dry run',
+  },
+  {
+    catalogId: "flux-source-auth",
+    code: "GitOperationFailed",
+    objectKind: "GitRepository",
+    reason: "GitOperationFailed",
+    message: "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/{cluster}-config': authentication required",
+  },
+  {
+    catalogId: "flux-kustomize-build",
+    code: "ArtifactFailed",
+    objectKind: "Kustomization",
+    reason: "ArtifactFailed",
+    message: "kustomization path not found: stat /tmp/kustomization-{n}/clusters/{cluster}: no such file or directory",
+  },
+  {
+    catalogId: "flux-helm-release-failed",
+    code: "InstallFailed",
+    objectKind: "HelmRelease",
+    reason: "InstallFailed",
+    message: "Helm install failed: timed out waiting for the condition",
+  },
 ];
 
 /** Legacy Flux v1 sourceControlConfigurations (seed 000, "Flux v1"). */
 export const SOURCE_CONTROL_FAILURES: FailureTemplate[] = [
-  { catalogId: "flux-v1-operator-install", code: "Failed", message: "Error: {exit status 1} occurred while doing the operation : {Installing the operator} on the config" },
+  {
+    catalogId: "flux-v1-operator-install",
+    code: "Failed",
+    message: "Error: {exit status 1} occurred while doing the operation : {Installing the operator} on the config",
+  },
 ];
 
 /** Arc agent errors (`arcAgentProfile.agentErrors`); the first is the spec example's message. */

@@ -63,37 +63,43 @@ function clusterResource(c: SimCluster, type: string, now: number, extra: JsonOb
 function arcCluster(c: SimCluster, now: number): JsonObject {
   const n = idNumber(c.id);
   const agentErrors: Json[] = (c.agentErrors ?? []).map((e) => ({ component: e.code, message: e.message, severity: "Error", time: iso(now - 20 * MINUTE) }));
-  return clusterResource(c, "Microsoft.Kubernetes/connectedClusters", now, {}, {
-    agentPublicKeyCertificate: "MIICCgKCAgEAsimulatedpublickeycertificateforfleethealth",
-    kubernetesVersion: `1.${29 + (n % 3)}.${n % 9}`,
-    totalNodeCount: 3 + (n % 5),
-    totalCoreCount: 8 * (3 + (n % 5)),
-    agentVersion: `1.${18 + (n % 4)}.${n % 3}`,
-    provisioningState: c.provisioningState,
-    distribution: ["k3s", "aks_hybrid", "openshift", "rancher_rke"][n % 4],
-    distributionVersion: null,
-    infrastructure: ["generic", "azure_stack_hci", "vsphere"][n % 3],
-    offering: null,
-    managedIdentityCertificateExpirationTime: iso(now + (c.certExpiresInMs ?? 60 * DAY)),
-    lastConnectivityTime: iso(now - (c.lastSeenAgoMs ?? 0)),
-    connectivityStatus: c.connectivityStatus ?? "Connected",
-    privateLinkState: "Disabled",
-    privateLinkScopeResourceId: null,
-    aadProfile: { enableAzureRBAC: n % 2 === 0, adminGroupObjectIDs: null, tenantID: TENANT_ID },
-    securityProfile: { workloadIdentity: { enabled: false } },
-    oidcIssuerProfile: { enabled: false, issuerUrl: null, selfHostedIssuerUrl: null },
-    gateway: { enabled: false },
-    arcAgentryConfigurations: [],
-    azureHybridBenefit: "NotApplicable",
-    arcAgentProfile: {
-      agentAutoUpgrade: "Enabled",
-      desiredAgentVersion: null,
-      agentState: agentErrors.length ? "Failed" : "Succeeded",
-      agentErrors,
-      systemComponents: [],
+  return clusterResource(
+    c,
+    "Microsoft.Kubernetes/connectedClusters",
+    now,
+    {},
+    {
+      agentPublicKeyCertificate: "MIICCgKCAgEAsimulatedpublickeycertificateforfleethealth",
+      kubernetesVersion: `1.${29 + (n % 3)}.${n % 9}`,
+      totalNodeCount: 3 + (n % 5),
+      totalCoreCount: 8 * (3 + (n % 5)),
+      agentVersion: `1.${18 + (n % 4)}.${n % 3}`,
+      provisioningState: c.provisioningState,
+      distribution: ["k3s", "aks_hybrid", "openshift", "rancher_rke"][n % 4],
+      distributionVersion: null,
+      infrastructure: ["generic", "azure_stack_hci", "vsphere"][n % 3],
+      offering: null,
+      managedIdentityCertificateExpirationTime: iso(now + (c.certExpiresInMs ?? 60 * DAY)),
+      lastConnectivityTime: iso(now - (c.lastSeenAgoMs ?? 0)),
+      connectivityStatus: c.connectivityStatus ?? "Connected",
+      privateLinkState: "Disabled",
+      privateLinkScopeResourceId: null,
+      aadProfile: { enableAzureRBAC: n % 2 === 0, adminGroupObjectIDs: null, tenantID: TENANT_ID },
+      securityProfile: { workloadIdentity: { enabled: false } },
+      oidcIssuerProfile: { enabled: false, issuerUrl: null, selfHostedIssuerUrl: null },
+      gateway: { enabled: false },
+      arcAgentryConfigurations: [],
+      azureHybridBenefit: "NotApplicable",
+      arcAgentProfile: {
+        agentAutoUpgrade: "Enabled",
+        desiredAgentVersion: null,
+        agentState: agentErrors.length ? "Failed" : "Succeeded",
+        agentErrors,
+        systemComponents: [],
+      },
+      miscellaneousProperties: {},
     },
-    miscellaneousProperties: {},
-  });
+  );
 }
 
 function aksCluster(c: SimCluster, now: number): JsonObject {
@@ -101,31 +107,37 @@ function aksCluster(c: SimCluster, now: number): JsonObject {
   const version = `1.${29 + (n % 3)}.${n % 9}`;
   const power = { code: c.powerState ?? "Running" };
   const dnsPrefix = `${c.name}-dns`;
-  return clusterResource(c, "Microsoft.ContainerService/managedClusters", now, { sku: { name: "Base", tier: "Standard" } }, {
-    provisioningState: c.provisioningState,
-    powerState: power,
-    kubernetesVersion: version,
-    currentKubernetesVersion: version,
-    dnsPrefix,
-    fqdn: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.hcp.${c.location}.azmk8s.io`,
-    azurePortalFQDN: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.portal.hcp.${c.location}.azmk8s.io`,
-    agentPoolProfiles: [
-      {
-        name: "nodepool1",
-        count: 3 + (n % 5),
-        vmSize: "Standard_D4s_v5",
-        osType: "Linux",
-        mode: "System",
-        provisioningState: c.provisioningState,
-        powerState: power,
-        orchestratorVersion: version,
-        currentOrchestratorVersion: version,
-      },
-    ],
-    nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
-    enableRBAC: true,
-    maxAgentPools: 100,
-  });
+  return clusterResource(
+    c,
+    "Microsoft.ContainerService/managedClusters",
+    now,
+    { sku: { name: "Base", tier: "Standard" } },
+    {
+      provisioningState: c.provisioningState,
+      powerState: power,
+      kubernetesVersion: version,
+      currentKubernetesVersion: version,
+      dnsPrefix,
+      fqdn: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.hcp.${c.location}.azmk8s.io`,
+      azurePortalFQDN: `${dnsPrefix}-${(n % 0xffffffff).toString(16).padStart(8, "0")}.portal.hcp.${c.location}.azmk8s.io`,
+      agentPoolProfiles: [
+        {
+          name: "nodepool1",
+          count: 3 + (n % 5),
+          vmSize: "Standard_D4s_v5",
+          osType: "Linux",
+          mode: "System",
+          provisioningState: c.provisioningState,
+          powerState: power,
+          orchestratorVersion: version,
+          currentOrchestratorVersion: version,
+        },
+      ],
+      nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
+      enableRBAC: true,
+      maxAgentPools: 100,
+    },
+  );
 }
 
 // ---- components -------------------------------------------------------------------------------
@@ -178,7 +190,7 @@ function extension(c: SimCluster, comp: SimComponent, id: string, now: number): 
       configurationSettings: comp.extensionType === "microsoft.flux" ? { "multiTenancy.enforce": "false" } : {},
       configurationProtectedSettings: {},
       provisioningState: comp.status === "pending" ? (comp.generation % 2 ? "Creating" : "Updating") : EXTENSION_STATE[comp.status],
-      currentVersion: comp.status === "pending" ? null : ext?.version ?? null,
+      currentVersion: comp.status === "pending" ? null : (ext?.version ?? null),
       statuses: failed.statuses,
       errorInfo: failed.errorInfo,
       customLocationSettings: null,
@@ -239,7 +251,13 @@ function fluxConfiguration(c: SimCluster, comp: SimComponent, id: string, now: n
                 kind: "HelmRelease",
                 complianceState: "Non-Compliant",
                 appliedBy: { name: `${comp.name}-apps`, namespace },
-                helmReleaseProperties: { lastRevisionApplied: 1, helmChartRef: { name: `${namespace}-podinfo`, namespace }, failureCount: 3, installFailureCount: 3, upgradeFailureCount: 0 },
+                helmReleaseProperties: {
+                  lastRevisionApplied: 1,
+                  helmChartRef: { name: `${namespace}-podinfo`, namespace },
+                  failureCount: 3,
+                  installFailureCount: 3,
+                  upgradeFailureCount: 0,
+                },
                 statusConditions: [condition(false, failure.reason ?? "InstallFailed", failure.message, updated)],
               } as Json,
             ]
@@ -268,7 +286,21 @@ function fluxConfiguration(c: SimCluster, comp: SimComponent, id: string, now: n
       bucket: null,
       azureBlob: null,
       kustomizations: Object.fromEntries(
-        kustomizations.map((k, i): [string, Json] => [k, { name: k, path: `./clusters/${c.name}/${k}`, dependsOn: i ? ["infra"] : [], timeoutInSeconds: 600, syncIntervalInSeconds: 600, retryIntervalInSeconds: null, prune: true, force: false, wait: true, postBuild: null }]),
+        kustomizations.map((k, i): [string, Json] => [
+          k,
+          {
+            name: k,
+            path: `./clusters/${c.name}/${k}`,
+            dependsOn: i ? ["infra"] : [],
+            timeoutInSeconds: 600,
+            syncIntervalInSeconds: 600,
+            retryIntervalInSeconds: null,
+            prune: true,
+            force: false,
+            wait: true,
+            postBuild: null,
+          },
+        ]),
       ),
       configurationProtectedSettings: {},
       statuses,
@@ -319,7 +351,10 @@ function sourceControl(c: SimCluster, comp: SimComponent, id: string, now: numbe
 let hugeText: string | undefined;
 /** A ~1 MB message, as a runaway agent log might produce. */
 export function hugeMessage(): string {
-  hugeText ??= "Error: {failed to install chart: " + "pod \"extension-agent\" in namespace \"kube-system\" is not ready: container has runAsNonRoot and image will run as root; ".repeat(8600) + "}";
+  hugeText ??=
+    "Error: {failed to install chart: " +
+    'pod "extension-agent" in namespace "kube-system" is not ready: container has runAsNonRoot and image will run as root; '.repeat(8600) +
+    "}";
   return hugeText;
 }
 
@@ -330,7 +365,17 @@ function malform(doc: JsonObject, kinds: readonly MalformKind[]): JsonObject {
     if (!p) continue;
     switch (kind) {
       case "nulls":
-        for (const key of ["provisioningState", "statuses", "connectivityStatus", "lastConnectivityTime", "complianceState", "complianceStatus", "extensionType", "powerState"]) if (key in p) p[key] = null;
+        for (const key of [
+          "provisioningState",
+          "statuses",
+          "connectivityStatus",
+          "lastConnectivityTime",
+          "complianceState",
+          "complianceStatus",
+          "extensionType",
+          "powerState",
+        ])
+          if (key in p) p[key] = null;
         break;
       case "unknownEnum":
         if ("connectivityStatus" in p) p.connectivityStatus = "AgentNotInstalled";
@@ -340,9 +385,18 @@ function malform(doc: JsonObject, kinds: readonly MalformKind[]): JsonObject {
         break;
       case "hugeMessage":
         if ("errorMessage" in p) Object.assign(p, { errorMessage: hugeMessage(), complianceState: "Non-Compliant" });
-        else if ("extensionType" in p) Object.assign(p, { provisioningState: "Failed", statuses: [{ code: "InstallationFailed", displayStatus: null, level: "Error", message: hugeMessage(), time: null }] });
-        else if (p.complianceStatus && typeof p.complianceStatus === "object") Object.assign(p.complianceStatus, { complianceState: "Failed", message: hugeMessage(), messageLevel: "Error" });
-        else if (p.arcAgentProfile && typeof p.arcAgentProfile === "object") Object.assign(p.arcAgentProfile, { agentState: "Failed", agentErrors: [{ component: "config-agent", message: hugeMessage(), severity: "Error", time: null }] });
+        else if ("extensionType" in p)
+          Object.assign(p, {
+            provisioningState: "Failed",
+            statuses: [{ code: "InstallationFailed", displayStatus: null, level: "Error", message: hugeMessage(), time: null }],
+          });
+        else if (p.complianceStatus && typeof p.complianceStatus === "object")
+          Object.assign(p.complianceStatus, { complianceState: "Failed", message: hugeMessage(), messageLevel: "Error" });
+        else if (p.arcAgentProfile && typeof p.arcAgentProfile === "object")
+          Object.assign(p.arcAgentProfile, {
+            agentState: "Failed",
+            agentErrors: [{ component: "config-agent", message: hugeMessage(), severity: "Error", time: null }],
+          });
         break;
     }
   }
@@ -428,6 +482,9 @@ export function subscriptionRow(subscriptionId: string, index: number): JsonObje
     identity: null,
     zones: null,
     extendedLocation: null,
-    properties: { state: "Enabled", subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" } },
+    properties: {
+      state: "Enabled",
+      subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" },
+    },
   };
 }

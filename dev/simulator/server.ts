@@ -38,7 +38,10 @@ export class SimulatorHandler {
   /** Responses held open by a "never answer" timeout; ended when the server stops. */
   readonly held = new Set<ServerResponse>();
 
-  constructor(readonly fleet: SimulatedFleet, private readonly options: SimulatorOptions) {
+  constructor(
+    readonly fleet: SimulatedFleet,
+    private readonly options: SimulatorOptions,
+  ) {
     this.token = options.token ?? DEFAULT_TOKEN;
     this.faults = new FaultInjector(options.faults);
     const quota = options.argQuota === undefined ? { perWindow: 15, windowMs: 5000 } : options.argQuota;
@@ -66,7 +69,17 @@ export class SimulatorHandler {
   private route(req: IncomingMessage, url: URL, body: string, token: string): SimResponse {
     const common = { fleet: this.fleet, render: () => this.render(), faults: () => this.faults.current, stats: this.stats };
     if (req.method === "POST" && /^\/providers\/Microsoft\.ResourceGraph\/resources\/?$/i.test(url.pathname)) {
-      return handleArg({ ...common, quota: this.quota, quotaRounding: this.options.argQuota ? this.options.argQuota.rounding : undefined, tenantSubscriptionLimit: this.options.tenantSubscriptionLimit ?? 10_000 }, token, url, body);
+      return handleArg(
+        {
+          ...common,
+          quota: this.quota,
+          quotaRounding: this.options.argQuota ? this.options.argQuota.rounding : undefined,
+          tenantSubscriptionLimit: this.options.tenantSubscriptionLimit ?? 10_000,
+        },
+        token,
+        url,
+        body,
+      );
     }
     if (req.method === "GET" && /^\/subscriptions\//i.test(url.pathname)) {
       return handleArm({ ...common, bucket: this.bucket, endpoint: () => this.endpoint, pageSize: this.options.armPageSize ?? 2 }, token, url);
@@ -109,8 +122,17 @@ export class SimulatorHandler {
       if (fault?.kind === "serverError") {
         response =
           fault.status === 503
-            ? armError(503, "ServiceUnavailable", "The service is currently unavailable. Please retry the request later.", fault.retryAfterSeconds ? { "retry-after": String(fault.retryAfterSeconds) } : undefined)
-            : armError(500, "InternalServerError", `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', tracking id '${randomUUID()}'.`);
+            ? armError(
+                503,
+                "ServiceUnavailable",
+                "The service is currently unavailable. Please retry the request later.",
+                fault.retryAfterSeconds ? { "retry-after": String(fault.retryAfterSeconds) } : undefined,
+              )
+            : armError(
+                500,
+                "InternalServerError",
+                `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', tracking id '${randomUUID()}'.`,
+              );
       } else response = this.route(req, url, body, auth);
     }
     if (response.status === 400) this.stats.badRequests++;

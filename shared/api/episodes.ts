@@ -55,7 +55,15 @@ export function failureEpisodes(transitions: readonly TransitionRecord[]): Episo
       open.delete(t.componentId);
     } else if (first && t.from !== null && isOpenFailure(t.from)) {
       // The window starts inside an episode that this transition ends.
-      const episode: Episode = { componentId: t.componentId, componentName: t.componentName, catalogId: t.endedCatalogId ?? t.catalogId, startedAt: startBefore(t), startedBeforeWindow: true, endedAt: null, timeToRecoverMs: null };
+      const episode: Episode = {
+        componentId: t.componentId,
+        componentName: t.componentName,
+        catalogId: t.endedCatalogId ?? t.catalogId,
+        startedAt: startBefore(t),
+        startedBeforeWindow: true,
+        endedAt: null,
+        timeToRecoverMs: null,
+      };
       close(episode, t);
       episodes.push(episode);
     }

@@ -60,14 +60,25 @@ function brief(sweep: SweepRecord | undefined): SweepBrief | null {
 const minIso = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a < b ? a : b);
 
 /** Builds the view from every current component record (pure; the store is read by the caller). */
-export function buildFleetView(records: Iterable<ComponentRecord>, latest: SweepRecord | undefined, lastComplete: SweepRecord | undefined, now: Date = new Date()): FleetView {
+export function buildFleetView(
+  records: Iterable<ComponentRecord>,
+  latest: SweepRecord | undefined,
+  lastComplete: SweepRecord | undefined,
+  now: Date = new Date(),
+): FleetView {
   const groups = new Map<string, ComponentRecord[]>();
   const summary: FleetSummary = {
     latestSweep: brief(latest),
     lastCompleteSweep: brief(lastComplete),
     partial: latest?.partial ?? false,
     partialScopes: latest?.partialScopes ?? [],
-    clusters: { total: 0, byState: zeroStates(), byKind: { arc: { total: 0, byState: zeroStates() }, aks: { total: 0, byState: zeroStates() } }, bySubscription: {}, dark: 0 },
+    clusters: {
+      total: 0,
+      byState: zeroStates(),
+      byKind: { arc: { total: 0, byState: zeroStates() }, aks: { total: 0, byState: zeroStates() } },
+      bySubscription: {},
+      dark: 0,
+    },
     components: { total: 0, byState: zeroStates() },
     failures: { open: 0, byCatalogId: {}, byCategory: {}, unclassified: 0 },
     extensions: {},
@@ -131,7 +142,16 @@ export function buildFleetView(records: Iterable<ComponentRecord>, latest: Sweep
   }
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   openFailures.sort((a, b) => (a.firstSeenFailingAt ?? "").localeCompare(b.firstSeenFailingAt ?? "") || a.id.localeCompare(b.id));
-  return { sweepId: latest?.sweepId, builtAt: now.toISOString(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), openFailures, summary, subscriptionNames, gauges: gauges.result(summary.partialScopes.length) };
+  return {
+    sweepId: latest?.sweepId,
+    builtAt: now.toISOString(),
+    clusters,
+    byId: new Map(clusters.map((c) => [c.id, c])),
+    openFailures,
+    summary,
+    subscriptionNames,
+    gauges: gauges.result(summary.partialScopes.length),
+  };
 }
 
 /**

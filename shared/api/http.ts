@@ -89,7 +89,9 @@ export interface RouteDef<Q extends QuerySpec = QuerySpec, R extends SchemaRef =
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
 /** Defines a route with its query and response types inferred; GET and function keys unless it says otherwise. */
-export function defineRoute<Q extends QuerySpec, R extends SchemaRef>(def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>): RouteDef {
+export function defineRoute<Q extends QuerySpec, R extends SchemaRef>(
+  def: Omit<RouteDef<Q, R>, "methods" | "authLevel"> & Partial<Pick<RouteDef<Q, R>, "methods" | "authLevel">>,
+): RouteDef {
   return { methods: ["GET"], authLevel: "function", ...def } as unknown as RouteDef;
 }
 
@@ -140,9 +142,11 @@ function tooLarge(limit: number): ApiError {
 /** Errors that are not the caller's: storage unreachable or throttled gets a 503 the client may retry. */
 function unexpected(err: unknown, ctx: InvocationContext): ApiError {
   const e = err as { statusCode?: number; code?: string; message?: string };
-  const transient = e.statusCode === 503 || e.statusCode === 429 || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "REQUEST_SEND_ERROR"].includes(e.code ?? "");
+  const transient =
+    e.statusCode === 503 || e.statusCode === 429 || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "REQUEST_SEND_ERROR"].includes(e.code ?? "");
   ctx.error(`request failed: ${e.code ? `[${e.code}] ` : ""}${e.message ?? String(err)}`);
-  if (["StoreNotConfigured", "InvalidConfiguration"].includes(e.code ?? "")) return new ApiError(503, "StorageNotConfigured", "Table storage is not configured: set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT");
+  if (["StoreNotConfigured", "InvalidConfiguration"].includes(e.code ?? ""))
+    return new ApiError(503, "StorageNotConfigured", "Table storage is not configured: set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT");
   return transient
     ? new ApiError(503, "StorageUnavailable", "the history store could not be reached; retry shortly", undefined, { "retry-after": "5" })
     : new ApiError(500, "InternalError", `unexpected error; invocation ${ctx.invocationId}`);
@@ -155,7 +159,9 @@ export function toHttpHandler(def: RouteDef, services: () => Promise<ApiServices
   return async (req, ctx) => {
     try {
       if (!allowed.includes(req.method.toUpperCase())) {
-        throw new ApiError(405, "MethodNotAllowed", `method ${req.method} is not allowed on /api/${def.route}; use ${allowed.join(" or ")}`, "method", { allow: allowed.join(", ") });
+        throw new ApiError(405, "MethodNotAllowed", `method ${req.method} is not allowed on /api/${def.route}; use ${allowed.join(" or ")}`, "method", {
+          allow: allowed.join(", "),
+        });
       }
       const declared = Number(req.headers.get("content-length") ?? 0);
       if (declared > limit) throw tooLarge(limit);

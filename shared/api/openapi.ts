@@ -28,12 +28,24 @@ const errorResponse = (description: string) => ({ description, content: { "appli
 
 function operation(def: RouteDef, method: RouteMethod) {
   const parameters = [
-    ...Object.entries(def.path ?? {}).map(([name, p]) => ({ name, in: "path", required: true, description: p.description, schema: { type: "string", ...(p.pattern ? { pattern: p.pattern } : {}) } })),
+    ...Object.entries(def.path ?? {}).map(([name, p]) => ({
+      name,
+      in: "path",
+      required: true,
+      description: p.description,
+      schema: { type: "string", ...(p.pattern ? { pattern: p.pattern } : {}) },
+    })),
     ...Object.entries(def.query ?? {}).map(([name, p]) => ({ name, in: "query", required: false, description: p.description, schema: paramSchema(p) })),
   ];
   const responses: Record<string, unknown> = {
-    200: { description: "OK", headers: { ETag: { schema: { type: "string" } } }, content: { [def.contentType ?? "application/json"]: { schema: schemaOf(def.response) } } },
-    ...(def.created && method === "POST" ? { 201: { description: "Created; the Location header names it", content: { "application/json": { schema: schemaOf(def.created) } } } } : {}),
+    200: {
+      description: "OK",
+      headers: { ETag: { schema: { type: "string" } } },
+      content: { [def.contentType ?? "application/json"]: { schema: schemaOf(def.response) } },
+    },
+    ...(def.created && method === "POST"
+      ? { 201: { description: "Created; the Location header names it", content: { "application/json": { schema: schemaOf(def.created) } } } }
+      : {}),
     ...(def.methods.includes("GET") ? { 304: { description: "Not modified: the ETag in If-None-Match still matches" } } : {}),
     400: errorResponse("A parameter or the body is invalid; `error.parameter` names it"),
     ...(def.authLevel === "anonymous" ? {} : { 401: { description: "Missing or wrong function key" } }),
@@ -49,7 +61,15 @@ function operation(def: RouteDef, method: RouteMethod) {
     ...(def.description ? { description: def.description } : {}),
     tags: [def.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(def.body && BODY_METHODS.includes(method) ? { requestBody: { required: true, description: def.body.description, content: { "application/json": { schema: schemaOf(def.body.schema) }, "text/plain": { schema: { type: "string" } } } } } : {}),
+    ...(def.body && BODY_METHODS.includes(method)
+      ? {
+          requestBody: {
+            required: true,
+            description: def.body.description,
+            content: { "application/json": { schema: schemaOf(def.body.schema) }, "text/plain": { schema: { type: "string" } } },
+          },
+        }
+      : {}),
     responses,
     ...(def.authLevel === "anonymous" ? { security: [] } : {}),
   };

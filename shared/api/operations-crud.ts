@@ -23,7 +23,8 @@ export function httpEtag(storeEtag: string): string {
 /** The store's ETag from `If-Match`; `*` means whatever is stored now. */
 export function storeEtagFrom(req: HttpRequest, current: string): string {
   const header = req.headers.get("if-match")?.trim();
-  if (!header) throw new ApiError(428, "PreconditionRequired", "If-Match: send the etag of the version you read (or * to overwrite whatever is stored)", "If-Match");
+  if (!header)
+    throw new ApiError(428, "PreconditionRequired", "If-Match: send the etag of the version you read (or * to overwrite whatever is stored)", "If-Match");
   if (header === "*") return current;
   const m = /^"([A-Za-z0-9_-]+)"$/.exec(header);
   // A tag we did not issue (or a weak one, which If-Match never matches) cannot be the current version.
@@ -31,7 +32,8 @@ export function storeEtagFrom(req: HttpRequest, current: string): string {
   return Buffer.from(m[1], "base64url").toString("utf8");
 }
 
-const preconditionFailed = () => new ApiError(412, "PreconditionFailed", "the resource was changed since you read it; read it again (GET) and retry with its new etag", "If-Match");
+const preconditionFailed = () =>
+  new ApiError(412, "PreconditionFailed", "the resource was changed since you read it; read it again (GET) and retry with its new etag", "If-Match");
 
 /** Store and input errors as the API's 4xx. */
 export function apiErrorOf(err: unknown): unknown {
@@ -154,7 +156,13 @@ export function crudRoutes<K extends OperationKind, Q extends QuerySpec>(spec: C
           return { body: { deleted: removed }, headers: { "cache-control": "no-store" } };
         }
         const { etag: _e, ...record } = stored;
-        const changed = await svc.operations.update(kind, spec.change!(record as unknown as OperationKinds[K], parseJsonBody(call.body), { by, now }), etag, by, now);
+        const changed = await svc.operations.update(
+          kind,
+          spec.change!(record as unknown as OperationKinds[K], parseJsonBody(call.body), { by, now }),
+          etag,
+          by,
+          now,
+        );
         svc.operationsChanged();
         return shown(changed, svc);
       });

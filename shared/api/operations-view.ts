@@ -45,7 +45,10 @@ export function openSubjects(view: FleetView): Array<ReturnType<typeof subjectOf
 }
 
 /** A function adding an incident's acknowledgement (of the incident itself) to its view. */
-export async function incidentMarker(services: ApiServices, view: FleetView): Promise<<T extends { key: string }>(incident: T) => T & Pick<FailureMarkers, "acknowledged">> {
+export async function incidentMarker(
+  services: ApiServices,
+  view: FleetView,
+): Promise<<T extends { key: string }>(incident: T) => T & Pick<FailureMarkers, "acknowledged">> {
   const ops = await services.currentOperations();
   const open = openSubjects(view);
   return (incident) => {

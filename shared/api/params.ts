@@ -13,7 +13,15 @@ export type ParamSpec =
 
 export type QuerySpec = Record<string, ParamSpec>;
 
-type ValueOf<P extends ParamSpec> = P extends { type: "enum"; list: true; values: readonly (infer V)[] } ? V[] : P extends { type: "enum"; values: readonly (infer V)[] } ? V : P extends { type: "date" } ? Date : P extends { type: "integer" } ? number : string;
+type ValueOf<P extends ParamSpec> = P extends { type: "enum"; list: true; values: readonly (infer V)[] }
+  ? V[]
+  : P extends { type: "enum"; values: readonly (infer V)[] }
+    ? V
+    : P extends { type: "date" }
+      ? Date
+      : P extends { type: "integer" }
+        ? number
+        : string;
 
 export type ParsedQuery<Q extends QuerySpec> = { [K in keyof Q]?: ValueOf<Q[K]> };
 
@@ -32,7 +40,11 @@ export function parseDateParam(name: string, raw: string, now: Date = new Date()
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
   const date = new Date(raw);
   if (!iso.test(raw) || Number.isNaN(date.getTime())) {
-    throw badParameter(name, `"${clip(raw)}" is not a date; use ISO 8601 (2026-11-21 or 2026-11-21T08:00:00Z) or a duration back from now (30m, 24h, 7d)`, "InvalidDate");
+    throw badParameter(
+      name,
+      `"${clip(raw)}" is not a date; use ISO 8601 (2026-11-21 or 2026-11-21T08:00:00Z) or a duration back from now (30m, 24h, 7d)`,
+      "InvalidDate",
+    );
   }
   return date;
 }
@@ -61,7 +73,8 @@ function parseOne(name: string, spec: ParamSpec, raw: string): unknown {
       return parseDateParam(name, raw);
     case "integer": {
       const value = Number(raw);
-      if (!/^\d+$/.test(raw) || value < spec.min || value > spec.max) throw badParameter(name, `expected a whole number from ${spec.min} to ${spec.max}, got "${clip(raw)}"`);
+      if (!/^\d+$/.test(raw) || value < spec.min || value > spec.max)
+        throw badParameter(name, `expected a whole number from ${spec.min} to ${spec.max}, got "${clip(raw)}"`);
       return value;
     }
   }
@@ -77,7 +90,11 @@ export function parseQuery<Q extends QuerySpec>(query: URLSearchParams, spec: Q)
     const param = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!param) {
       const known = Object.keys(spec);
-      throw badParameter(clip(name), known.length ? `unknown query parameter; this route accepts ${known.join(", ")}` : "unknown query parameter; this route takes none", "UnknownParameter");
+      throw badParameter(
+        clip(name),
+        known.length ? `unknown query parameter; this route accepts ${known.join(", ")}` : "unknown query parameter; this route takes none",
+        "UnknownParameter",
+      );
     }
     if (seen.has(name)) throw badParameter(name, "given more than once", "DuplicateParameter");
     seen.add(name);

@@ -61,8 +61,12 @@ export function requireOperator(req: HttpRequest, auth: OperatorAuth): string {
     if (!principal.roles.includes(OPERATE_ROLE)) throw forbidden(`the caller does not have the app role ${OPERATE_ROLE} of the fleet-health app`);
     return principal.name ?? req.headers.get("x-ms-client-principal-name") ?? req.headers.get("x-ms-client-principal-id") ?? "unknown principal";
   }
-  if (!auth.operatorKey) throw forbidden("changes are disabled: no operator role is configured (set FLEET_OPERATOR_KEY locally; in Azure, Easy Auth with the FleetHealth.Operate app role)");
-  if (!keyMatches(req.headers.get(OPERATOR_KEY_HEADER), auth.operatorKey)) throw forbidden(`the operator key (${OPERATOR_KEY_HEADER} header) is missing or wrong`);
+  if (!auth.operatorKey)
+    throw forbidden(
+      "changes are disabled: no operator role is configured (set FLEET_OPERATOR_KEY locally; in Azure, Easy Auth with the FleetHealth.Operate app role)",
+    );
+  if (!keyMatches(req.headers.get(OPERATOR_KEY_HEADER), auth.operatorKey))
+    throw forbidden(`the operator key (${OPERATOR_KEY_HEADER} header) is missing or wrong`);
   const name = req.headers.get(OPERATOR_NAME_HEADER)?.trim();
   return name ? `${name.slice(0, 100)} (operator key)` : "operator key";
 }

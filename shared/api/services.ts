@@ -41,7 +41,12 @@ export const VIEW_REFRESH_MS = 5_000;
 
 export async function openApiServices(options: FleetHistoryOptions, viewOptions: { refreshMs?: number; auth?: OperatorAuth } = {}): Promise<ApiServices> {
   // Loaded on first use: importing the Functions entry point must not pay for the Table SDK (cold start).
-  const [{ openFleetHistory }, { openDigestStore }, { openOperationsStore }, { loadOperations }] = await Promise.all([import("../store"), import("../digest/store"), import("../store/operations"), import("../operate")]);
+  const [{ openFleetHistory }, { openDigestStore }, { openOperationsStore }, { loadOperations }] = await Promise.all([
+    import("../store"),
+    import("../digest/store"),
+    import("../store/operations"),
+    import("../operate"),
+  ]);
   const [history, digests, operations] = await Promise.all([openFleetHistory(options), openDigestStore(options), openOperationsStore(options)]);
   const cache = new FleetViewCache(history, {
     refreshMs: viewOptions.refreshMs ?? VIEW_REFRESH_MS,
@@ -57,17 +62,27 @@ export async function openApiServices(options: FleetHistoryOptions, viewOptions:
     }
     return ops.value;
   };
-  return { history, digests, view: () => cache.get(), operations, currentOperations, operationsChanged: () => (ops = undefined), auth: viewOptions.auth ?? { easyAuth: false } };
+  return {
+    history,
+    digests,
+    view: () => cache.get(),
+    operations,
+    currentOperations,
+    operationsChanged: () => (ops = undefined),
+    auth: viewOptions.auth ?? { easyAuth: false },
+  };
 }
 
 /** A provider that opens the services from the environment once and shares them; a failed open is retried next call. */
 export function servicesFromEnv(env: Env = process.env): () => Promise<ApiServices> {
   let opened: Promise<ApiServices> | undefined;
   return () => {
-    opened ??= import("../store/tables").then(({ fleetHistoryOptionsFromEnv }) => openApiServices(fleetHistoryOptionsFromEnv(env), { auth: operatorAuthFromEnv(env) })).catch((err: unknown) => {
-      opened = undefined;
-      throw err;
-    });
+    opened ??= import("../store/tables")
+      .then(({ fleetHistoryOptionsFromEnv }) => openApiServices(fleetHistoryOptionsFromEnv(env), { auth: operatorAuthFromEnv(env) }))
+      .catch((err: unknown) => {
+        opened = undefined;
+        throw err;
+      });
     return opened;
   };
 }

@@ -17,7 +17,11 @@ interface TokenBody {
 }
 
 export function queryDigest(parts: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(parts).sort().map((k) => [k, parts[k] ?? null]));
+  const canonical = JSON.stringify(
+    Object.keys(parts)
+      .sort()
+      .map((k) => [k, parts[k] ?? null]),
+  );
   return createHash("sha256").update(canonical).digest("base64url").slice(0, 16);
 }
 
@@ -37,7 +41,9 @@ export function decodeToken(token: string, query: string): number | string {
   }
   const p = body?.p;
   const validPosition = (typeof p === "number" && Number.isInteger(p) && p >= 0) || (typeof p === "string" && p.length > 0);
-  if (!body || body.v !== 1 || typeof body.q !== "string" || !validPosition) throw badParameter(TOKEN_PARAMETER, "not a token this API issued", "InvalidContinuationToken");
-  if (body.q !== query) throw badParameter(TOKEN_PARAMETER, "the token belongs to a query with other filters; repeat the original query", "InvalidContinuationToken");
+  if (!body || body.v !== 1 || typeof body.q !== "string" || !validPosition)
+    throw badParameter(TOKEN_PARAMETER, "not a token this API issued", "InvalidContinuationToken");
+  if (body.q !== query)
+    throw badParameter(TOKEN_PARAMETER, "the token belongs to a query with other filters; repeat the original query", "InvalidContinuationToken");
   return p as number | string;
 }

@@ -74,9 +74,17 @@ export class ConfigurationReader {
     const client = this.client(c.subscriptionId);
     return readWithRetries(
       async () => {
-        const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", timeout: this.settings.timeoutMs, abortSignal: readOptions.abortSignal }));
+        const response = await client.sendRequest(
+          createPipelineRequest({ url, method: "GET", timeout: this.settings.timeoutMs, abortSignal: readOptions.abortSignal }),
+        );
         if (response.status === 404) return undefined;
-        if (response.status >= 400) throw new RestError(errorMessage(response.bodyAsText), { statusCode: response.status, code: errorCode(response.bodyAsText), request: response.request, response });
+        if (response.status >= 400)
+          throw new RestError(errorMessage(response.bodyAsText), {
+            statusCode: response.status,
+            code: errorCode(response.bodyAsText),
+            request: response.request,
+            response,
+          });
         return parseBody(response.bodyAsText);
       },
       this.hooks(c.subscriptionId, readOptions),
@@ -96,10 +104,19 @@ export class ConfigurationReader {
     return readWithRetries(
       async () => {
         const items: unknown[] = [];
-        const options = { abortSignal: readOptions.abortSignal, requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw: FullOperationResponse) => items.push(...valuesOf(raw.bodyAsText)) };
+        const options = {
+          abortSignal: readOptions.abortSignal,
+          requestOptions: { timeout: this.settings.timeoutMs },
+          onResponse: (raw: FullOperationResponse) => items.push(...valuesOf(raw.bodyAsText)),
+        };
         const client = this.client(c.subscriptionId);
         const args = [c.resourceGroup, c.provider, c.resourceType, c.name, options] as const;
-        const pages = type === "extensions" ? client.extensions.list(...args) : type === "fluxConfigurations" ? client.fluxConfigurations.list(...args) : client.sourceControlConfigurations.list(...args);
+        const pages =
+          type === "extensions"
+            ? client.extensions.list(...args)
+            : type === "fluxConfigurations"
+              ? client.fluxConfigurations.list(...args)
+              : client.sourceControlConfigurations.list(...args);
         for await (const _page of pages.byPage()) void _page;
         return items;
       },
@@ -108,12 +125,20 @@ export class ConfigurationReader {
     );
   }
 
-  private async read(c: ClusterRef, readOptions: ReadOptions, call: (client: SourceControlConfigurationClient, options: OperationOptions) => Promise<void>): Promise<unknown | undefined> {
+  private async read(
+    c: ClusterRef,
+    readOptions: ReadOptions,
+    call: (client: SourceControlConfigurationClient, options: OperationOptions) => Promise<void>,
+  ): Promise<unknown | undefined> {
     return readWithRetries(
       async () => {
         let body: string | undefined;
         try {
-          await call(this.client(c.subscriptionId), { abortSignal: readOptions.abortSignal, requestOptions: { timeout: this.settings.timeoutMs }, onResponse: (raw) => (body = raw.bodyAsText ?? undefined) });
+          await call(this.client(c.subscriptionId), {
+            abortSignal: readOptions.abortSignal,
+            requestOptions: { timeout: this.settings.timeoutMs },
+            onResponse: (raw) => (body = raw.bodyAsText ?? undefined),
+          });
         } catch (err) {
           if (isRestError(err) && err.statusCode === 404) return undefined;
           throw err;

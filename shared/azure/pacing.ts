@@ -143,7 +143,10 @@ export class QuotaPacer {
     this.allowanceStep = Math.min(this.allowanceStep + 1, ROUNDING_ALLOWANCES_MS.length - 1);
     const retryAfter = parseRetryAfter(headers, this.clock.now());
     const resetsAfter = parseResetsAfter(headers?.get("x-ms-user-quota-resets-after"));
-    const waitMs = retryAfter === undefined && resetsAfter === undefined ? this.defaultWindowMs : Math.max(retryAfter ?? 0, resetsAfter === undefined ? 0 : resetsAfter + this.roundingAllowanceMs);
+    const waitMs =
+      retryAfter === undefined && resetsAfter === undefined
+        ? this.defaultWindowMs
+        : Math.max(retryAfter ?? 0, resetsAfter === undefined ? 0 : resetsAfter + this.roundingAllowanceMs);
     this.remaining = 0;
     this.resetAt = this.clock.now() + Math.max(waitMs, 1);
     this.answerProbe();

@@ -36,10 +36,12 @@ export function parseClassifyContext(raw: unknown): ClassifyContext {
   if (typeof raw !== "object" || Array.isArray(raw)) throw new ClassifyContextError("context", "must be an object");
   const context: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!Object.hasOwn(FIELDS, name)) throw new ClassifyContextError(`context.${name.slice(0, 40)}`, `is not a context field; use ${Object.keys(FIELDS).join(", ")}`, true);
+    if (!Object.hasOwn(FIELDS, name))
+      throw new ClassifyContextError(`context.${name.slice(0, 40)}`, `is not a context field; use ${Object.keys(FIELDS).join(", ")}`, true);
     const allowed = FIELDS[name as keyof ClassifyContext];
     if (value === undefined) continue;
-    if (typeof value !== "string" || value.length > MAX_VALUE) throw new ClassifyContextError(`context.${name}`, `must be a string of at most ${MAX_VALUE} characters`);
+    if (typeof value !== "string" || value.length > MAX_VALUE)
+      throw new ClassifyContextError(`context.${name}`, `must be a string of at most ${MAX_VALUE} characters`);
     if (allowed && !allowed.includes(value)) throw new ClassifyContextError(`context.${name}`, `must be one of ${allowed.join(", ")}`);
     context[name] = name === "extensionType" ? value.toLowerCase() : value;
   }

@@ -10,7 +10,18 @@
 import { unwrapText } from "./unwrap";
 
 /** Typographic quotes as Azure's portal and translated docs ship them, mapped to ASCII. */
-const QUOTES: Record<string, string> = { "\u2018": "'", "\u2019": "'", "\u201a": "'", "`": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"' };
+const QUOTES: Record<string, string> = {
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201a": "'",
+  "`": "'",
+  "\u00b4": "'",
+  "\u201c": '"',
+  "\u201d": '"',
+  "\u201e": '"',
+  "\u00ab": '"',
+  "\u00bb": '"',
+};
 
 /**
  * What normalization rewrites, in one pass: whitespace other than a single space (line breaks, tabs,
@@ -107,14 +118,23 @@ const WORD_RULES: Array<{ applies?: (word: string) => boolean; pattern: RegExp; 
   { applies: (w) => w.includes("/subscriptions/"), pattern: /\/subscriptions\/[^'",;:)}\]]+/g, replacement: "<resource>" },
   { applies: (w) => w.includes("://"), pattern: /\bhttps?:\/\/[^'",;)}\]]+/g, replacement: "<url>" },
   { applies: (w) => w.length >= 36, pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, replacement: "<guid>" },
-  { applies: (w) => TIME_SHAPE.test(w), pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g, replacement: "<time>" },
+  {
+    applies: (w) => TIME_SHAPE.test(w),
+    pattern: /\b\d{4}-\d{2}-\d{2}(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g,
+    replacement: "<time>",
+  },
   { applies: hasDottedNumber, pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, replacement: "<ip>" },
   { applies: hasDottedNumber, pattern: /\bv?\d+(?:\.\d+){1,3}(?:-[0-9a-z][0-9a-z.]*)?\b/g, replacement: "<version>" },
   // Pod names: <deployment>-<replicaset hash>-<pod hash>, or <daemonset>-<hash with a digit>.
   { applies: (w) => w.length >= 16 && w.includes("-"), pattern: /\b([a-z][a-z0-9-]*?)-[a-z0-9]{8,10}-[a-z0-9]{5}\b/g, replacement: "$1-<pod>" },
   { applies: hasPodSuffix, pattern: /\b([a-z][a-z0-9-]*?)-(?=[bcdfghjklmnpqrstvwxz2-9]{0,4}\d)[bcdfghjklmnpqrstvwxz2-9]{5}\b/g, replacement: "$1-<pod>" },
   // Names in ARM paths.
-  { applies: (w) => w.includes("s/"), pattern: /\b(connectedclusters|managedclusters|extensions|fluxconfigurations|sourcecontrolconfigurations|namespaces|resourcegroups|clusters|releases)\/[^/'",;)}\]]+/g, replacement: "$1/<name>" },
+  {
+    applies: (w) => w.includes("s/"),
+    pattern:
+      /\b(connectedclusters|managedclusters|extensions|fluxconfigurations|sourcecontrolconfigurations|namespaces|resourcegroups|clusters|releases)\/[^/'",;)}\]]+/g,
+    replacement: "$1/<name>",
+  },
   // Quoted single tokens are almost always names (releases, namespaces, clusters, identities).
   { applies: (w) => w.includes("'"), pattern: /'[^']{1,120}'/g, replacement: "'<name>'" },
   { applies: (w) => w.includes('"'), pattern: /"[^"]{1,120}"/g, replacement: '"<name>"' },
@@ -199,6 +219,6 @@ const MAX_FINGERPRINT = 300;
  */
 export function fingerprintOf(normalized: string): string {
   let text = replaceVariableWords(mayHoldWrapper(normalized) ? normalized.replace(WRAPPERS_AND_KEYED_NAMES, dropWrapperOrName) : normalized);
-  text = trimEdges(text.replace(LEFTOVERS, (run, punctuation: string | undefined) => (punctuation ?? (run.trim() ? "<n>" : " "))));
+  text = trimEdges(text.replace(LEFTOVERS, (run, punctuation: string | undefined) => punctuation ?? (run.trim() ? "<n>" : " ")));
   return text.length > MAX_FINGERPRINT ? text.slice(0, MAX_FINGERPRINT) : text;
 }

@@ -35,7 +35,10 @@ export interface ConfigRef {
 
 export class InvalidResourceIdError extends Error {
   readonly code = "InvalidResourceId";
-  constructor(readonly id: string, reason: string) {
+  constructor(
+    readonly id: string,
+    reason: string,
+  ) {
     super(`${reason}: "${id.length > 300 ? id.slice(0, 300) + "..." : id}"`);
     this.name = "InvalidResourceIdError";
   }
@@ -57,7 +60,13 @@ const CONFIG_PROVIDER = "/providers/microsoft.kubernetesconfiguration/";
 export function parseClusterId(id: string): ClusterRef {
   const parts = id.trim().replace(/\/+$/, "").split("/");
   // ["", "subscriptions", s, "resourceGroups", rg, "providers", ns, type, name]
-  if (parts.length !== 9 || parts[0] !== "" || parts[1].toLowerCase() !== "subscriptions" || parts[3].toLowerCase() !== "resourcegroups" || parts[5].toLowerCase() !== "providers") {
+  if (
+    parts.length !== 9 ||
+    parts[0] !== "" ||
+    parts[1].toLowerCase() !== "subscriptions" ||
+    parts[3].toLowerCase() !== "resourcegroups" ||
+    parts[5].toLowerCase() !== "providers"
+  ) {
     throw new InvalidResourceIdError(id, "not a cluster resource id");
   }
   const type = CLUSTER_TYPES[`${parts[6]}/${parts[7]}`.toLowerCase()];
@@ -74,7 +83,10 @@ export function parseConfigId(id: string): ConfigRef {
   const lower = id.toLowerCase();
   const at = lower.indexOf(CONFIG_PROVIDER);
   if (at < 0) throw new InvalidResourceIdError(id, "not a Microsoft.KubernetesConfiguration id");
-  const [type, name, ...rest] = id.slice(at + CONFIG_PROVIDER.length).replace(/\/+$/, "").split("/");
+  const [type, name, ...rest] = id
+    .slice(at + CONFIG_PROVIDER.length)
+    .replace(/\/+$/, "")
+    .split("/");
   const configType = CONFIG_TYPES.find((t) => t.toLowerCase() === type?.toLowerCase());
   if (!configType || !name || rest.length) throw new InvalidResourceIdError(id, "not an extension, fluxConfiguration or sourceControlConfiguration id");
   return { cluster: parseClusterId(id.slice(0, at)), type: configType, name };

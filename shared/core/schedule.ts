@@ -8,7 +8,10 @@
 
 export class ScheduleError extends Error {
   readonly code = "InvalidSchedule";
-  constructor(readonly expression: string, message: string) {
+  constructor(
+    readonly expression: string,
+    message: string,
+  ) {
     super(`invalid NCRONTAB schedule "${expression}": ${message}`);
     this.name = "ScheduleError";
   }
@@ -26,7 +29,12 @@ const FIELDS: FieldSpec[] = [
   { name: "minute", min: 0, max: 59 },
   { name: "hour", min: 0, max: 23 },
   { name: "day", min: 1, max: 31 },
-  { name: "month", min: 1, max: 12, names: ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"] },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    names: ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
+  },
   { name: "day-of-week", min: 0, max: 6, names: ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] },
 ];
 
@@ -54,7 +62,8 @@ function parseField(text: string, spec: FieldSpec, expression: string): Set<numb
     const [range, stepText, extra] = part.split("/");
     if (extra !== undefined || range === "" || stepText === "") throw new ScheduleError(expression, `"${part}" is not a valid ${spec.name} field`);
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!/^\d+$/.test(stepText ?? "1") || step < 1) throw new ScheduleError(expression, `step "${stepText}" in the ${spec.name} field must be a positive whole number`);
+    if (!/^\d+$/.test(stepText ?? "1") || step < 1)
+      throw new ScheduleError(expression, `step "${stepText}" in the ${spec.name} field must be a positive whole number`);
     let first: number;
     let last: number;
     if (range === "*") [first, last] = [spec.min, spec.max];
@@ -103,7 +112,8 @@ export function nextOccurrence(schedule: Schedule, after: Date, horizonYears = 5
   let day = start.getUTCDate();
   let time: [number, number, number] | undefined = [start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()];
   while (year <= limitYear) {
-    const dayMatches = months.has(month) && day <= daysInMonth(year, month) && days.has(day) && weekdays.has(new Date(Date.UTC(year, month - 1, day)).getUTCDay());
+    const dayMatches =
+      months.has(month) && day <= daysInMonth(year, month) && days.has(day) && weekdays.has(new Date(Date.UTC(year, month - 1, day)).getUTCDay());
     if (dayMatches) {
       const found = firstTimeOfDay(hours, minutes, seconds, time ?? [0, 0, 0]);
       if (found) return new Date(Date.UTC(year, month - 1, day, ...found));
@@ -124,7 +134,12 @@ export function nextOccurrence(schedule: Schedule, after: Date, horizonYears = 5
 }
 
 /** The earliest time of day in the sets at or after `from` ([h, m, s]). */
-function firstTimeOfDay(hours: ReadonlySet<number>, minutes: ReadonlySet<number>, seconds: ReadonlySet<number>, from: [number, number, number]): [number, number, number] | undefined {
+function firstTimeOfDay(
+  hours: ReadonlySet<number>,
+  minutes: ReadonlySet<number>,
+  seconds: ReadonlySet<number>,
+  from: [number, number, number],
+): [number, number, number] | undefined {
   const [fh, fm, fs] = from;
   for (let h = firstAtLeast(hours, FIELDS[2], fh); h !== undefined; h = firstAtLeast(hours, FIELDS[2], h + 1)) {
     for (let m = firstAtLeast(minutes, FIELDS[1], h === fh ? fm : 0); m !== undefined; m = firstAtLeast(minutes, FIELDS[1], m + 1)) {

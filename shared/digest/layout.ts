@@ -53,7 +53,12 @@ export interface LayoutOptions {
 
 /** `3d 4h`, `2h 10m`, `45m`, `30s`: the two largest units, for ages and times to recover. */
 export function formatDuration(ms: number): string {
-  const units: Array<[string, number]> = [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1_000]];
+  const units: Array<[string, number]> = [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1_000],
+  ];
   const total = Math.max(0, Math.round(ms));
   const first = units.findIndex(([, size]) => total >= size);
   if (first < 0) return "0s";
@@ -125,11 +130,17 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
       `${g.acknowledged ? `${acknowledged(g.acknowledged)}; ` : ""}${plural(g.clusters, "cluster")}, ${plural(g.components, "component")} (${g.newComponents} new), first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`,
       maxDetail,
     ),
-    link: { label: "open failures", url: g.catalogId ? dashboardUrl(apiBaseUrl, "failures", { status: "open", catalogId: g.catalogId }) : dashboardUrl(apiBaseUrl, "") },
+    link: {
+      label: "open failures",
+      url: g.catalogId ? dashboardUrl(apiBaseUrl, "failures", { status: "open", catalogId: g.catalogId }) : dashboardUrl(apiBaseUrl, ""),
+    },
   });
   const failure = (f: FailureItem, withAge: boolean): LayoutItem => ({
     head: subject(f),
-    detail: clip(`${problemName(f.catalogId, f.title)}; ${f.state} (${f.reason}) ${withAge ? since(f.since, f.ageMs) : `since ${formatTime(f.since)}`}: "${f.message}"`, maxDetail),
+    detail: clip(
+      `${problemName(f.catalogId, f.title)}; ${f.state} (${f.reason}) ${withAge ? since(f.since, f.ageMs) : `since ${formatTime(f.since)}`}: "${f.message}"`,
+      maxDetail,
+    ),
     link: { label: "cluster", url: dashboardUrl(apiBaseUrl, `clusters${f.clusterId}`) },
   });
   const known = (f: FailureItem): LayoutItem => ({
@@ -151,10 +162,19 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
   });
   const unclassified = (g: ProblemGroup): LayoutItem => ({
     head: clip(g.fingerprint ?? g.title, 120),
-    detail: clip(`${plural(g.clusters, "cluster")}, ${plural(g.components, "component")}, first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`, maxDetail),
+    detail: clip(
+      `${plural(g.clusters, "cluster")}, ${plural(g.components, "component")}, first seen ${formatTime(g.firstSeenAt)}; e.g. ${g.sampleClusters.join(", ")}: "${g.sampleMessage}"`,
+      maxDetail,
+    ),
   });
 
-  const section = <T>(id: DigestList | keyof DigestOperationLists, title: string, list: T[], render: (x: T) => LayoutItem, link: Link): LayoutSection | undefined => {
+  const section = <T>(
+    id: DigestList | keyof DigestOperationLists,
+    title: string,
+    list: T[],
+    render: (x: T) => LayoutItem,
+    link: Link,
+  ): LayoutSection | undefined => {
     const total = list.length + ((digest.omitted as Partial<Record<string, number>>)[id] ?? 0);
     if (total === 0) return undefined;
     const items = list.slice(0, maxItems).map(render);
@@ -168,22 +188,41 @@ export function layoutDigest(digest: Digest, options: LayoutOptions): DigestLayo
     id: "coverage",
     title: "Coverage",
     items: [
-      { head: "Clusters seen", detail: `${c.clustersSeen.toLocaleString("en-US")}${c.latestSweep ? ` in the latest sweep (${formatTime(c.latestSweep.finishedAt)})` : ""}` },
+      {
+        head: "Clusters seen",
+        detail: `${c.clustersSeen.toLocaleString("en-US")}${c.latestSweep ? ` in the latest sweep (${formatTime(c.latestSweep.finishedAt)})` : ""}`,
+      },
       { head: "Sweeps in window", detail: `${c.sweepsInWindow}${c.partialSweepsInWindow > 0 ? ` (${c.partialSweepsInWindow} partial)` : ""}` },
       { head: "Last complete sweep", detail: c.lastCompleteSweepAt ? formatTime(c.lastCompleteSweepAt) : "none" },
-      { head: "Scopes not read", detail: c.partialScopes.length > 0 ? c.partialScopes.map((s) => `${s.scope} (${s.code}: ${clip(s.message, 120)})`).join("; ") : "none" },
+      {
+        head: "Scopes not read",
+        detail: c.partialScopes.length > 0 ? c.partialScopes.map((s) => `${s.scope} (${s.code}: ${clip(s.message, 120)})`).join("; ") : "none",
+      },
     ],
   };
   const digestLink = { label: "full digest", url: dashboardUrl(apiBaseUrl, `digests/${digest.id}`) };
   const sections = [
     section("incidents", "Fleet-wide incidents", digest.incidents, incident, { label: "all incidents", url: dashboardUrl(apiBaseUrl, "") }),
-    section("newFailures", "New failures", digest.newFailures, (f) => failure(f, false), { label: "all new failures", url: dashboardUrl(apiBaseUrl, "failures", { status: "open", since: from }) }),
-    section("stillFailing", "Still failing", digest.stillFailing, (f) => failure(f, true), { label: "all open failures", url: dashboardUrl(apiBaseUrl, "failures", { status: "open" }) }),
+    section("newFailures", "New failures", digest.newFailures, (f) => failure(f, false), {
+      label: "all new failures",
+      url: dashboardUrl(apiBaseUrl, "failures", { status: "open", since: from }),
+    }),
+    section("stillFailing", "Still failing", digest.stillFailing, (f) => failure(f, true), {
+      label: "all open failures",
+      url: dashboardUrl(apiBaseUrl, "failures", { status: "open" }),
+    }),
     section("recentUnderSilence", "New under a silence in its last day: check for regressions", digest.operations?.recentUnderSilence ?? [], known, digestLink),
     section("acknowledged", "Acknowledged", digest.operations?.acknowledged ?? [], known, digestLink),
-    section("recovered", "Recovered", digest.recovered, recovery, { label: "all recoveries", url: dashboardUrl(apiBaseUrl, "failures", { status: "resolved", since: from }) }),
+    section("recovered", "Recovered", digest.recovered, recovery, {
+      label: "all recoveries",
+      url: dashboardUrl(apiBaseUrl, "failures", { status: "resolved", since: from }),
+    }),
     digest.topEntries.length > 0 && maxItems > 0
-      ? { id: "topEntries" as const, title: "Top catalog entries and their fix", items: digest.topEntries.slice(0, Math.max(1, Math.min(maxItems, digest.topEntries.length))).map(topEntry) }
+      ? {
+          id: "topEntries" as const,
+          title: "Top catalog entries and their fix",
+          items: digest.topEntries.slice(0, Math.max(1, Math.min(maxItems, digest.topEntries.length))).map(topEntry),
+        }
       : undefined,
     section("unclassified", "Unclassified failures by fingerprint", digest.unclassified, unclassified, digestLink),
     section("silenced", "Silenced", digest.operations?.silenced ?? [], known, digestLink),

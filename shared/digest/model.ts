@@ -7,7 +7,19 @@
 import type { Severity } from "../catalog/types";
 import type { ComponentRecord, TransitionRecord } from "../store/types";
 import { digestId } from "./window";
-import { type CatalogLookup, DEFAULT_LIMITS, type Digest, type DigestCoverage, type DigestInput, type DigestLimits, type FailureItem, type DigestList, type DigestTotals, type ProblemGroup, type RecoveryItem } from "./types";
+import {
+  type CatalogLookup,
+  DEFAULT_LIMITS,
+  type Digest,
+  type DigestCoverage,
+  type DigestInput,
+  type DigestLimits,
+  type FailureItem,
+  type DigestList,
+  type DigestTotals,
+  type ProblemGroup,
+  type RecoveryItem,
+} from "./types";
 
 export * from "./types";
 
@@ -58,7 +70,12 @@ export function toFailureItem(c: ComponentRecord, now: Date, lookup: CatalogLook
 
 /** Most severe first, then the oldest, then by name so output is stable. */
 function byImportance(a: FailureItem, b: FailureItem): number {
-  return severityRank(a.severity) - severityRank(b.severity) || b.ageMs - a.ageMs || a.clusterName.localeCompare(b.clusterName) || a.componentId.localeCompare(b.componentId);
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    b.ageMs - a.ageMs ||
+    a.clusterName.localeCompare(b.clusterName) ||
+    a.componentId.localeCompare(b.componentId)
+  );
 }
 
 function groupProblems(items: FailureItem[], windowFrom: number): ProblemGroup[] {
@@ -107,7 +124,7 @@ function recoveries(transitions: TransitionRecord[], lookup: CatalogLookup): Rec
         clusterId: t.clusterId,
         clusterName: t.clusterName,
         catalogId,
-        title: (catalogId ? lookup(catalogId)?.title ?? catalogId : undefined) ?? t.reason,
+        title: (catalogId ? (lookup(catalogId)?.title ?? catalogId) : undefined) ?? t.reason,
         recoveredAt: t.at,
         // The whole episode when the store knows it (failing → degraded → healthy is one failure).
         ...((t.failureDurationMs ?? t.previousDurationMs) !== undefined ? { timeToRecoverMs: t.failureDurationMs ?? t.previousDurationMs } : {}),
@@ -128,14 +145,18 @@ function coverageOf(input: DigestInput): DigestCoverage {
     gaps.push(`The latest sweep could not read ${partialScopes.length} scope(s): ${partialScopes.map((s) => `${s.scope} (${s.code})`).join(", ")}.`);
   }
   if (latestSweep && (!lastCompleteSweep || lastCompleteSweep.finishedAt < window.from)) {
-    gaps.push(lastCompleteSweep ? `The last complete sweep finished at ${lastCompleteSweep.finishedAt}, before this window.` : "No sweep has ever read every scope.");
+    gaps.push(
+      lastCompleteSweep ? `The last complete sweep finished at ${lastCompleteSweep.finishedAt}, before this window.` : "No sweep has ever read every scope.",
+    );
   }
   if (darkClusters > 0) gaps.push(`${darkClusters} cluster(s) were not seen in the latest sweeps; their state is the last one known.`);
   if (unknownComponents > 0) gaps.push(`${unknownComponents} component(s) are in state unknown: their health could not be read.`);
   return {
     sweepsInWindow: sweeps.length,
     partialSweepsInWindow: sweeps.filter((s) => s.partial).length,
-    ...(latestSweep ? { latestSweep: { sweepId: latestSweep.sweepId, finishedAt: latestSweep.finishedAt, clusters: latestSweep.clusters, partial: latestSweep.partial } } : {}),
+    ...(latestSweep
+      ? { latestSweep: { sweepId: latestSweep.sweepId, finishedAt: latestSweep.finishedAt, clusters: latestSweep.clusters, partial: latestSweep.partial } }
+      : {}),
     ...(lastCompleteSweep ? { lastCompleteSweepAt: lastCompleteSweep.finishedAt } : {}),
     clustersSeen: latestSweep?.clusters ?? input.clusters.length,
     partialScopes,

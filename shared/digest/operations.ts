@@ -6,20 +6,41 @@
  */
 import { ackFor, ackForIncident, recentUnderSilence, silenceFor, subjectOf, type FailureSubject, type OpenFailureRef } from "../operate";
 import type { Acknowledgement, Silence } from "../store/operations";
-import { composeDigest, isFailureState, toFailureItem, type AckMark, type CatalogLookup, type Digest, type DigestInput, type DigestLimits, type FailureItem } from "./model";
+import {
+  composeDigest,
+  isFailureState,
+  toFailureItem,
+  type AckMark,
+  type CatalogLookup,
+  type Digest,
+  type DigestInput,
+  type DigestLimits,
+  type FailureItem,
+} from "./model";
 
 export interface DigestOperations {
   silences: readonly Silence[];
   acknowledgements: readonly Acknowledgement[];
 }
 
-const ackMark = (a: Acknowledgement): AckMark => ({ by: a.by, since: a.at, ...(a.note ? { note: a.note } : {}), ...(a.ticketUrl ? { ticketUrl: a.ticketUrl } : {}) });
+const ackMark = (a: Acknowledgement): AckMark => ({
+  by: a.by,
+  since: a.at,
+  ...(a.note ? { note: a.note } : {}),
+  ...(a.ticketUrl ? { ticketUrl: a.ticketUrl } : {}),
+});
 const silenceMark = (s: Silence) => ({ reason: s.reason, by: s.updatedBy ?? s.createdBy, until: s.expiresAt });
 const byName = (a: FailureItem, b: FailureItem) => a.clusterName.localeCompare(b.clusterName) || a.componentId.localeCompare(b.componentId);
 
 /** A failure item as acknowledgements see it. */
 function refOf(f: FailureItem): OpenFailureRef {
-  return { componentId: f.componentId, clusterId: f.clusterId, catalogId: f.catalogId, ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}), since: f.since };
+  return {
+    componentId: f.componentId,
+    clusterId: f.clusterId,
+    catalogId: f.catalogId,
+    ...(f.fingerprint ? { fingerprint: f.fingerprint } : {}),
+    since: f.since,
+  };
 }
 
 /** Builds the digest of `input` with the operators' silences and acknowledgements applied. */
@@ -36,10 +57,19 @@ export function composeWithOperations(input: DigestInput, ops: DigestOperations,
     if (silence) silencedBy.set(c.id, silence);
   }
   const digest = composeDigest({ ...input, openFailures: input.openFailures.filter((c) => !silencedBy.has(c.id)) }, lookup, limits);
-  const item = (id: string) => toFailureItem(open.find((c) => c.id === id)!, now, lookup, limits);
+  const item = (id: string) =>
+    toFailureItem(
+      open.find((c) => c.id === id)!,
+      now,
+      lookup,
+      limits,
+    );
   const silenced = [...silencedBy].map(([id, s]) => ({ ...item(id), silenced: silenceMark(s) })).sort(byName);
   const hidden = [...silencedBy.keys()].map((id) => subjects.get(id)!);
-  const recent = recentUnderSilence(ops.silences, hidden, now).map(({ silence, failure }) => ({ ...item(failure.componentId), silenced: silenceMark(silence) }));
+  const recent = recentUnderSilence(ops.silences, hidden, now).map(({ silence, failure }) => ({
+    ...item(failure.componentId),
+    silenced: silenceMark(silence),
+  }));
 
   // Acknowledged failures leave the news lists; an acknowledged incident stays, marked.
   const unsilenced = open.filter((c) => !silencedBy.has(c.id)).map((c) => ({ ...subjectOf(c) }));

@@ -43,7 +43,14 @@ export interface RunDigestResult {
   deliveries: DeliveryResult[];
 }
 
-async function deliverOne(store: DigestStore, target: DigestTarget, digestId: string, content: () => Promise<Digest | undefined>, now: Date, abortSignal?: AbortSignal): Promise<DeliveryResult> {
+async function deliverOne(
+  store: DigestStore,
+  target: DigestTarget,
+  digestId: string,
+  content: () => Promise<Digest | undefined>,
+  now: Date,
+  abortSignal?: AbortSignal,
+): Promise<DeliveryResult> {
   const claim = await store.claimDelivery(digestId, target.name, { now });
   if (!claim) return { digestId, target: target.name, result: "not-claimed" };
   try {
@@ -51,7 +58,13 @@ async function deliverOne(store: DigestStore, target: DigestTarget, digestId: st
     if (!digest) throw Object.assign(new Error(`digest ${digestId} is no longer stored`), { code: "DigestMissing" });
     const sent = await target.send(digest, { abortSignal });
     await store.completeDelivery(claim, { ok: true, ...(sent.httpStatus !== undefined ? { httpStatus: sent.httpStatus } : {}) });
-    return { digestId, target: target.name, result: "delivered", attempts: sent.attempts, ...(sent.httpStatus !== undefined ? { httpStatus: sent.httpStatus } : {}) };
+    return {
+      digestId,
+      target: target.name,
+      result: "delivered",
+      attempts: sent.attempts,
+      ...(sent.httpStatus !== undefined ? { httpStatus: sent.httpStatus } : {}),
+    };
   } catch (err) {
     const e = err as { code?: string; message?: string; httpStatus?: number };
     const error = { code: e.code ?? "DeliveryFailed", message: e.message ?? String(err) };
@@ -83,7 +96,11 @@ export async function runDigest(options: RunDigestOptions): Promise<RunDigestRes
   if (!options.send || targets.length === 0) return { stored, created, deliveries: [] };
 
   const skip = options.skipEmpty === true && stored.digest.quiet;
-  await store.addDeliveries(stored.id, targets.map((t) => t.name), skip ? "skipped" : "pending");
+  await store.addDeliveries(
+    stored.id,
+    targets.map((t) => t.name),
+    skip ? "skipped" : "pending",
+  );
   if (skip) log(`digest ${stored.id} is quiet and FLEET_DIGEST_SKIP_EMPTY is on: nothing sent`);
 
   const byName = new Map(targets.map((t) => [t.name, t]));
@@ -91,7 +108,11 @@ export async function runDigest(options: RunDigestOptions): Promise<RunDigestRes
   const work = [...targets.map((t) => ({ digestId: stored.id, target: t.name })), ...earlier.filter((d) => d.digestId !== stored.id && byName.has(d.target))];
   const contents = new Map<string, Promise<Digest | undefined>>([[stored.id, Promise.resolve(stored.digest)]]);
   const content = (id: string) => () => {
-    if (!contents.has(id)) contents.set(id, store.get(id).then((s) => s?.digest));
+    if (!contents.has(id))
+      contents.set(
+        id,
+        store.get(id).then((s) => s?.digest),
+      );
     return contents.get(id)!;
   };
   const deliveries = await Promise.all(work.map((w) => deliverOne(store, byName.get(w.target)!, w.digestId, content(w.digestId), now, options.abortSignal)));
@@ -118,7 +139,11 @@ export async function runDigestFromEnv(options: RunDigestFromEnvOptions): Promis
   // Targets are read first so a misconfigured one fails before anything is built or stored.
   const targets = options.send ? targetsFromEnv(env, options.targetOptions) : [];
   const storeOptions = fleetHistoryOptionsFromEnv(env);
-  const [history, store, operations] = await Promise.all([openFleetHistory(storeOptions), openDigestStore(storeOptions), openOperationsStore(storeOptions).then(loadOperations)]);
+  const [history, store, operations] = await Promise.all([
+    openFleetHistory(storeOptions),
+    openDigestStore(storeOptions),
+    openOperationsStore(storeOptions).then(loadOperations),
+  ]);
   return runDigest({
     history,
     store,

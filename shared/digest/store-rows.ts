@@ -126,7 +126,11 @@ export function isOpen(row: DeliveryEntity, now: Date): boolean {
 }
 
 export function plainDelivery(row: TableEntityResult<DeliveryEntity>): DeliveryEntity {
-  const { etag: _etag, timestamp: _timestamp, "odata.metadata": _metadata, ...rest } = row as TableEntityResult<DeliveryEntity> & { timestamp?: unknown; "odata.metadata"?: unknown };
+  const {
+    etag: _etag,
+    timestamp: _timestamp,
+    "odata.metadata": _metadata,
+    ...rest
+  } = row as TableEntityResult<DeliveryEntity> & { timestamp?: unknown; "odata.metadata"?: unknown };
   return rest;
 }
-

@@ -41,7 +41,6 @@ export interface StoredDigest extends DigestSummary {
   digest: Digest;
 }
 
-
 /** A delivery this run may send; pass it back to `completeDelivery`. */
 export interface DeliveryClaim {
   digestId: string;

@@ -60,7 +60,8 @@ export class TableDigestStore implements DigestStore {
     const page = (limit: number, after: string | undefined) => this.page(limit, after, options.abortSignal);
     return pagedList(async function* (settings) {
       const limit = settings.maxPageSize ?? 20;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new DigestStoreError("InvalidLimit", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw new DigestStoreError("InvalidLimit", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
       let after = settings.continuationToken === undefined ? undefined : decodeToken(settings.continuationToken);
       do {
         const items = await page(limit, after);
@@ -74,12 +75,15 @@ export class TableDigestStore implements DigestStore {
     const filter = after ? odata`PartitionKey eq ${PK} and kind eq 'digest' and RowKey gt ${after}` : odata`PartitionKey eq ${PK} and kind eq 'digest'`;
     const rows: Array<Omit<DigestEntity, `body${number}`>> = [];
     // One more than asked tells whether another page exists.
-    for await (const page of this.table.listEntities<Omit<DigestEntity, `body${number}`>>({ queryOptions: { filter, select: SUMMARY_FIELDS }, abortSignal }).byPage({ maxPageSize: limit + 1 })) {
+    for await (const page of this.table
+      .listEntities<Omit<DigestEntity, `body${number}`>>({ queryOptions: { filter, select: SUMMARY_FIELDS }, abortSignal })
+      .byPage({ maxPageSize: limit + 1 })) {
       rows.push(...page);
       if (rows.length > limit) break;
     }
     const items = rows.slice(0, limit);
-    const deliveries = items.length > 0 ? await this.deliveriesBetween(items[0].rowKey, items[items.length - 1].rowKey, abortSignal) : new Map<string, DeliveryStatus[]>();
+    const deliveries =
+      items.length > 0 ? await this.deliveriesBetween(items[0].rowKey, items[items.length - 1].rowKey, abortSignal) : new Map<string, DeliveryStatus[]>();
     const summaries = items.map((e) => toSummary(e, deliveries.get(e.id) ?? []));
     return rows.length > limit ? Object.assign(summaries, { continuationToken: encodeToken(items[items.length - 1].rowKey) }) : summaries;
   }
@@ -118,7 +122,12 @@ export class TableDigestStore implements DigestStore {
     return { stored, created };
   }
 
-  async addDeliveries(id: string, targets: readonly DeliveryTarget[], status: "pending" | "skipped", { abortSignal }: StoreOperationOptions = {}): Promise<void> {
+  async addDeliveries(
+    id: string,
+    targets: readonly DeliveryTarget[],
+    status: "pending" | "skipped",
+    { abortSignal }: StoreOperationOptions = {},
+  ): Promise<void> {
     const digestRk = rowKeyOfId(id);
     for (const target of targets) {
       const row: DeliveryEntity = { partitionKey: PK, rowKey: deliveryRowKey(digestRk, target), kind: "delivery", digestId: id, target, status, attempts: 0 };

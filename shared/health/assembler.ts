@@ -21,7 +21,13 @@ export interface RejectedRow {
 /** Messages longer than this are classified on their first part; evidence keeps the whole text. */
 const CLASSIFY_LIMIT = 16 * 1024;
 
-const CONTEXT_COMPONENT: Record<ComponentKind, ContextComponent> = { cluster: "cluster", extension: "extension", flux: "flux", fluxObject: "flux", sourceControl: "flux" };
+const CONTEXT_COMPONENT: Record<ComponentKind, ContextComponent> = {
+  cluster: "cluster",
+  extension: "extension",
+  flux: "flux",
+  fluxObject: "flux",
+  sourceControl: "flux",
+};
 
 export class FleetAssembler {
   private readonly clusterRows = new Map<string, ClusterHealth>();
@@ -84,7 +90,8 @@ export class FleetAssembler {
   fluxWithoutStatuses(): string[] {
     const ids: string[] = [];
     for (const byId of this.configs.values()) {
-      for (const [main, ...objects] of byId.values()) if (main.kind === "flux" && main.state !== "healthy" && main.state !== "pending" && !objects.length) ids.push(main.id);
+      for (const [main, ...objects] of byId.values())
+        if (main.kind === "flux" && main.state !== "healthy" && main.state !== "pending" && !objects.length) ids.push(main.id);
     }
     return ids;
   }
@@ -144,7 +151,12 @@ function placeholder(id: string): ClusterHealth {
   const ref = parseClusterId(id);
   const own = component(
     { id, clusterId: id, kind: "cluster", name: ref.name },
-    { state: "unknown", reason: "ClusterNotRead", message: "configuration resources were read for this cluster, but not the cluster resource itself", evidence: [{ field: "id", value: id }] },
+    {
+      state: "unknown",
+      reason: "ClusterNotRead",
+      message: "configuration resources were read for this cluster, but not the cluster resource itself",
+      evidence: [{ field: "id", value: id }],
+    },
   );
   return { id, name: ref.name, kind: ref.kind, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, state: "unknown", components: [own] };
 }

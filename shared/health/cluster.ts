@@ -32,7 +32,12 @@ export const PROVISIONING: Record<string, EnumOutcome> = {
   failed: { state: "failing", reason: "ProvisioningFailed" },
   canceled: { state: "degraded", reason: "ProvisioningCanceled" },
   deleting: pending("Deleting"),
-  ...Object.fromEntries(["accepted", "creating", "provisioning", "updating", "upgrading", "scaling", "starting", "stopping", "migrating", "canceling", "running"].map((s) => [s, pending("Provisioning")])),
+  ...Object.fromEntries(
+    ["accepted", "creating", "provisioning", "updating", "upgrading", "scaling", "starting", "stopping", "migrating", "canceling", "running"].map((s) => [
+      s,
+      pending("Provisioning"),
+    ]),
+  ),
 };
 
 const CONNECTIVITY: Record<string, EnumOutcome> = {
@@ -48,7 +53,15 @@ const POWER: Record<string, EnumOutcome> = {
   stopped: { state: "degraded", reason: "Stopped" },
 };
 
-const ARC_FACTS = ["connectivityStatus", "lastConnectivityTime", "provisioningState", "agentVersion", "kubernetesVersion", "distribution", "managedIdentityCertificateExpirationTime"];
+const ARC_FACTS = [
+  "connectivityStatus",
+  "lastConnectivityTime",
+  "provisioningState",
+  "agentVersion",
+  "kubernetesVersion",
+  "distribution",
+  "managedIdentityCertificateExpirationTime",
+];
 const AKS_FACTS = ["powerState.code", "provisioningState", "kubernetesVersion", "currentKubernetesVersion"];
 
 /** One Resource Graph (or ARM) row of a connectedClusters or managedClusters resource. */
@@ -61,7 +74,10 @@ export function judgeCluster(row: unknown, options: JudgeOptions): ClusterHealth
   verdicts.push(judgeEnum(props.get("provisioningState"), PROVISIONING, (v) => `provisioningState is ${v}`));
   const tags = stringRecord(root.get("tags").value);
   const facts = factsOf(props, ref.kind === "arc" ? ARC_FACTS : AKS_FACTS);
-  const own = component({ id: rawId.trim(), clusterId: intern(ref.id), kind: "cluster", name: root.get("name").nonEmpty() ?? ref.name, facts }, combine(verdicts));
+  const own = component(
+    { id: rawId.trim(), clusterId: intern(ref.id), kind: "cluster", name: root.get("name").nonEmpty() ?? ref.name, facts },
+    combine(verdicts),
+  );
   return {
     id: own.clusterId,
     name: own.name,
@@ -81,19 +97,27 @@ function arcVerdicts(props: Prop, options: JudgeOptions): Verdict[] {
   const heartbeat = props.get("lastConnectivityTime");
   const beatAt = heartbeat.time();
   if (verdicts[0].state === "healthy" && beatAt !== undefined && options.now.getTime() - beatAt > options.staleHeartbeatMs) {
-    verdicts.push(verdict("degraded", "StaleHeartbeat", `connected, but the last heartbeat was at ${heartbeat.text()}`, [evidenceOf(connectivity), evidenceOf(heartbeat)]));
+    verdicts.push(
+      verdict("degraded", "StaleHeartbeat", `connected, but the last heartbeat was at ${heartbeat.text()}`, [evidenceOf(connectivity), evidenceOf(heartbeat)]),
+    );
   }
   const certificate = props.get("managedIdentityCertificateExpirationTime");
   const expiresAt = certificate.time();
   if (expiresAt !== undefined) {
     const left = expiresAt - options.now.getTime();
-    if (left <= 0) verdicts.push(verdict("failing", "CertificateExpired", `the managed identity certificate expired at ${certificate.text()}`, [evidenceOf(certificate)]));
-    else if (left <= options.certificateWarningMs) verdicts.push(verdict("degraded", "CertificateExpiringSoon", `the managed identity certificate expires at ${certificate.text()}`, [evidenceOf(certificate)]));
+    if (left <= 0)
+      verdicts.push(verdict("failing", "CertificateExpired", `the managed identity certificate expired at ${certificate.text()}`, [evidenceOf(certificate)]));
+    else if (left <= options.certificateWarningMs)
+      verdicts.push(
+        verdict("degraded", "CertificateExpiringSoon", `the managed identity certificate expires at ${certificate.text()}`, [evidenceOf(certificate)]),
+      );
   }
   for (const error of props.at("arcAgentProfile.agentErrors").items()) {
     if (error.get("severity").text()?.toLowerCase() !== "error") continue;
     const message = error.get("message");
-    verdicts.push(verdict("degraded", "AgentError", message.nonEmpty() ?? "an Arc agent reported an error", [evidenceOf(message, error.get("component").nonEmpty())]));
+    verdicts.push(
+      verdict("degraded", "AgentError", message.nonEmpty() ?? "an Arc agent reported an error", [evidenceOf(message, error.get("component").nonEmpty())]),
+    );
   }
   return verdicts;
 }

@@ -20,4 +20,3 @@ export function factsOf(props: Prop, paths: string[]): Record<string, string> | 
   // Facts without per-resource values (versions, states, types) repeat across the fleet: share them.
   return keys.some((k) => UNIQUE.has(k)) ? facts : internShared(`f\u0000${keys.map((k) => `${k}\u0000${facts[k]}`).join("\u0001")}`, () => facts);
 }
-

@@ -20,7 +20,8 @@ export function oneLine(text: string): string {
 
 export function evidenceOf(prop: Prop, code?: string): Evidence {
   const value = prop.present ? (prop.text() ?? JSON.stringify(prop.value)) : "<missing>";
-  const make = (): Evidence => (code ? { field: intern(prop.path), value: intern(value), code: intern(code) } : { field: intern(prop.path), value: intern(value) });
+  const make = (): Evidence =>
+    code ? { field: intern(prop.path), value: intern(value), code: intern(code) } : { field: intern(prop.path), value: intern(value) };
   // `properties.ProvisioningState = Succeeded` is the same on 50,000 extensions: share it (evidence is never mutated).
   return value.length <= 64 ? internShared(`e\u0000${prop.path}\u0000${value}\u0000${code ?? ""}`, make) : make();
 }
@@ -48,7 +49,10 @@ export function judgeEnum(prop: Prop, table: Record<string, EnumOutcome>, descri
   if (!prop.present) return missing(prop);
   const value = prop.text();
   const outcome = value === undefined ? undefined : table[value.trim().toLowerCase()];
-  if (!outcome) return verdict("unknown", "UnknownValue", `${prop.path} has a value this service does not know: ${value ?? JSON.stringify(prop.value)}`, [evidenceOf(prop)]);
+  if (!outcome)
+    return verdict("unknown", "UnknownValue", `${prop.path} has a value this service does not know: ${value ?? JSON.stringify(prop.value)}`, [
+      evidenceOf(prop),
+    ]);
   return verdict(outcome.state, outcome.reason, describe(value!), [evidenceOf(prop)]);
 }
 

@@ -28,7 +28,11 @@ export function incidentKeyOf(failure: Pick<OpenFailureRef, "catalogId" | "finge
 function targetOf(body: Json): AckTarget {
   const clusterId = clusterIdField(body, "clusterId");
   const incidentKey = text(body, "incidentKey", 320, { pattern: /^(catalog|fingerprint):.+$/s });
-  if (!clusterId === !incidentKey) throw new OperateInputError(clusterId ? "incidentKey" : "clusterId", "give either clusterId and componentId (one open failure) or incidentKey (a fleet-wide incident)");
+  if (!clusterId === !incidentKey)
+    throw new OperateInputError(
+      clusterId ? "incidentKey" : "clusterId",
+      "give either clusterId and componentId (one open failure) or incidentKey (a fleet-wide incident)",
+    );
   if (incidentKey) {
     if (body.componentId !== undefined) throw new OperateInputError("componentId", "belongs to a failure, not an incident");
     return { kind: "incident", key: incidentKey };
@@ -42,7 +46,11 @@ const ACK_FIELDS = ["clusterId", "componentId", "incidentKey", "note", "ticketUr
 export function newAcknowledgement(body: unknown, who: { id: string; by: string; now: Date }, isOpen: (target: AckTarget) => boolean): Acknowledgement {
   const input = objectOf(body, ACK_FIELDS);
   const target = targetOf(input);
-  if (!isOpen(target)) throw new OperateInputError(target.kind === "failure" ? "componentId" : "incidentKey", target.kind === "failure" ? "no open failure of this component in the latest sweep" : "no open failure with this incident key in the latest sweep");
+  if (!isOpen(target))
+    throw new OperateInputError(
+      target.kind === "failure" ? "componentId" : "incidentKey",
+      target.kind === "failure" ? "no open failure of this component in the latest sweep" : "no open failure with this incident key in the latest sweep",
+    );
   const note = text(input, "note", NOTE_MAX);
   const ticketUrl = urlField(input, "ticketUrl");
   return { id: who.id, target, by: who.by, at: who.now.toISOString(), ...(note ? { note } : {}), ...(ticketUrl ? { ticketUrl } : {}) };
@@ -85,5 +93,12 @@ export function newNote(body: unknown, who: { id: string; by: string; now: Date 
   const input = objectOf(body, NOTE_FIELDS);
   const clusterId = clusterIdField(input, "clusterId", { required: true })!;
   const componentId = input.componentId === undefined ? undefined : componentIdField(input, "componentId", clusterId);
-  return { id: who.id, clusterId, by: who.by, at: who.now.toISOString(), text: text(input, "text", NOTE_MAX, { required: true })!, ...(componentId ? { componentId } : {}) };
+  return {
+    id: who.id,
+    clusterId,
+    by: who.by,
+    at: who.now.toISOString(),
+    text: text(input, "text", NOTE_MAX, { required: true })!,
+    ...(componentId ? { componentId } : {}),
+  };
 }

@@ -44,7 +44,11 @@ export async function loadOperations(store: OperationsStore): Promise<Operations
  * acknowledgement made before it that covers nothing open any more, a note and an audit entry older
  * than it. An acknowledgement of a failure that is still open is kept, like the open failure.
  */
-export async function applyOperationsRetention(store: OperationsStore, history: Pick<FleetHistory, "listComponents">, options: { days: number; now?: Date }): Promise<number> {
+export async function applyOperationsRetention(
+  store: OperationsStore,
+  history: Pick<FleetHistory, "listComponents">,
+  options: { days: number; now?: Date },
+): Promise<number> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * 86_400_000);
   const open: OpenFailureRef[] = [];
   for (const state of ["failing", "degraded"] as const) for await (const c of history.listComponents({ state })) open.push(subjectOf(c));

@@ -57,7 +57,8 @@ export function instant(body: Json, field: string, options: { required?: boolean
 }
 
 const SUBSCRIPTION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CLUSTER_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/(microsoft\.kubernetes\/connectedclusters|microsoft\.containerservice\/managedclusters)\/[^/]+$/i;
+const CLUSTER_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/(microsoft\.kubernetes\/connectedclusters|microsoft\.containerservice\/managedclusters)\/[^/]+$/i;
 
 export const subscriptionField = (body: Json, field: string, label = field) => text(body, field, 36, { pattern: SUBSCRIPTION, label })?.toLowerCase();
 
@@ -66,7 +67,8 @@ export function clusterIdField(body: Json, field: string, options: { required?: 
   const raw = text(body, field, 512, { required: options.required, label: options.label });
   if (raw === undefined) return undefined;
   const id = normalizeId(raw);
-  if (!CLUSTER_ID.test(id)) throw new OperateInputError(options.label ?? field, `"${raw.slice(0, 80)}" is not the ARM id of an Arc connected cluster or an AKS managed cluster`);
+  if (!CLUSTER_ID.test(id))
+    throw new OperateInputError(options.label ?? field, `"${raw.slice(0, 80)}" is not the ARM id of an Arc connected cluster or an AKS managed cluster`);
   return id;
 }
 

@@ -48,22 +48,35 @@ function scopeOf(value: unknown): SilenceScope {
     if (!m) throw new OperateInputError("scope.tag", "expected key=value");
     tag = { key: m[1].trim(), value: m[2].trim() };
   }
-  if (clusterId && subscriptionId && !clusterId.startsWith(`/subscriptions/${subscriptionId}/`)) throw new OperateInputError("scope.clusterId", "is not in scope.subscriptionId");
-  return { ...(extensionType ? { extensionType } : {}), ...(subscriptionId ? { subscriptionId } : {}), ...(resourceGroup ? { resourceGroup } : {}), ...(clusterId ? { clusterId } : {}), ...(tag ? { tag } : {}) };
+  if (clusterId && subscriptionId && !clusterId.startsWith(`/subscriptions/${subscriptionId}/`))
+    throw new OperateInputError("scope.clusterId", "is not in scope.subscriptionId");
+  return {
+    ...(extensionType ? { extensionType } : {}),
+    ...(subscriptionId ? { subscriptionId } : {}),
+    ...(resourceGroup ? { resourceGroup } : {}),
+    ...(clusterId ? { clusterId } : {}),
+    ...(tag ? { tag } : {}),
+  };
 }
 
 function expiryOf(body: Json, now: Date): string {
   const expiresAt = instant(body, "expiresAt", { required: true })!;
   if (expiresAt.getTime() <= now.getTime()) throw new OperateInputError("expiresAt", "is not in the future");
-  if (expiresAt.getTime() - now.getTime() > MAX_SILENCE_MS) throw new OperateInputError("expiresAt", `is more than 90 days ahead (at most ${new Date(now.getTime() + MAX_SILENCE_MS).toISOString()})`);
+  if (expiresAt.getTime() - now.getTime() > MAX_SILENCE_MS)
+    throw new OperateInputError("expiresAt", `is more than 90 days ahead (at most ${new Date(now.getTime() + MAX_SILENCE_MS).toISOString()})`);
   return expiresAt.toISOString();
 }
 
 function problemOf(body: Json): Pick<Silence, "catalogId" | "fingerprint"> {
   const catalogId = text(body, "catalogId", 100);
   const fingerprint = text(body, "fingerprint", 300);
-  if (!catalogId === !fingerprint) throw new OperateInputError(catalogId ? "fingerprint" : "catalogId", "give exactly one of catalogId (a catalog entry) and fingerprint (an unclassified failure)");
-  if (catalogId && !getEntry(catalogId)) throw new OperateInputError("catalogId", `"${catalogId}" is not an entry of the catalog (GET /api/catalog lists them)`);
+  if (!catalogId === !fingerprint)
+    throw new OperateInputError(
+      catalogId ? "fingerprint" : "catalogId",
+      "give exactly one of catalogId (a catalog entry) and fingerprint (an unclassified failure)",
+    );
+  if (catalogId && !getEntry(catalogId))
+    throw new OperateInputError("catalogId", `"${catalogId}" is not an entry of the catalog (GET /api/catalog lists them)`);
   return catalogId ? { catalogId } : { fingerprint: fingerprint! };
 }
 
@@ -87,7 +100,10 @@ export function newSilence(body: unknown, who: { id: string; by: string; now: Da
  */
 export function changedSilence(stored: Silence, body: unknown, who: { by: string; now: Date }): Silence {
   const input = objectOf(body, SILENCE_FIELDS);
-  const problem = input.catalogId !== undefined || input.fingerprint !== undefined ? problemOf(input) : { ...(stored.catalogId ? { catalogId: stored.catalogId } : { fingerprint: stored.fingerprint }) };
+  const problem =
+    input.catalogId !== undefined || input.fingerprint !== undefined
+      ? problemOf(input)
+      : { ...(stored.catalogId ? { catalogId: stored.catalogId } : { fingerprint: stored.fingerprint }) };
   const { catalogId: _c, fingerprint: _f, ...rest } = stored;
   return {
     ...rest,
@@ -142,7 +158,12 @@ export function silenceStatus(silence: Silence, now: Date): "active" | "expired"
  * for each silence, the failures in its scope whose episode began in the day before it ended (or
  * before now, while it is in force) and after it was created. Sorted newest first.
  */
-export function recentUnderSilence<F extends FailureSubject>(silences: readonly Silence[], failures: readonly F[], now: Date, dayMs = LAST_DAY_MS): Array<{ silence: Silence; failure: F }> {
+export function recentUnderSilence<F extends FailureSubject>(
+  silences: readonly Silence[],
+  failures: readonly F[],
+  now: Date,
+  dayMs = LAST_DAY_MS,
+): Array<{ silence: Silence; failure: F }> {
   const out: Array<{ silence: Silence; failure: F }> = [];
   for (const silence of silences) {
     const end = Math.min(now.getTime(), Date.parse(silence.expiresAt));

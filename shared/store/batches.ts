@@ -30,7 +30,13 @@ export function packUnits(units: Action[][]): Action[][] {
   return batches;
 }
 
-export async function writeUnits(table: TableClient, partitionKey: string, units: Action[][], before?: (operations: number, batch: number) => Promise<void>, abortSignal?: AbortSignal): Promise<void> {
+export async function writeUnits(
+  table: TableClient,
+  partitionKey: string,
+  units: Action[][],
+  before?: (operations: number, batch: number) => Promise<void>,
+  abortSignal?: AbortSignal,
+): Promise<void> {
   let n = 0;
   for (const batch of packUnits(units)) {
     await before?.(batch.length, n++);
@@ -43,7 +49,12 @@ export async function writeUnits(table: TableClient, partitionKey: string, units
         await retryIgnoringMissing(table, batch, abortSignal);
         continue;
       }
-      if (status === 412 || status === 409) throw new FleetHistoryError("ConcurrentWrite", `rows of partition ${partitionKey} in ${table.tableName} changed under this sweep; the next sweep converges`, { cause: err });
+      if (status === 412 || status === 409)
+        throw new FleetHistoryError(
+          "ConcurrentWrite",
+          `rows of partition ${partitionKey} in ${table.tableName} changed under this sweep; the next sweep converges`,
+          { cause: err },
+        );
       throw err;
     }
   }

@@ -11,7 +11,12 @@ import type { ClusterRows, Plan, StoredRow } from "./plan";
 import type { TransitionRecord } from "./types";
 
 /** The partitions of the clusters to change: current rows, and for dirty ones recent transitions and open-index rows. */
-export async function readClusters(tables: { clusters: TableClient; index: TableClient }, concurrency: number, plan: Plan, options: { cached?: Map<string, ClusterRows>; abortSignal?: AbortSignal } = {}): Promise<Map<string, ClusterRows>> {
+export async function readClusters(
+  tables: { clusters: TableClient; index: TableClient },
+  concurrency: number,
+  plan: Plan,
+  options: { cached?: Map<string, ClusterRows>; abortSignal?: AbortSignal } = {},
+): Promise<Map<string, ClusterRows>> {
   const { cached, abortSignal } = options;
   const since = plan.meta.manifest.lastStartedAt ?? "";
   const result = new Map<string, ClusterRows>();
@@ -27,7 +32,8 @@ export async function readClusters(tables: { clusters: TableClient; index: Table
       ? odata`PartitionKey eq ${work.key} and RowKey ge ${keys.CURRENT_PREFIX} and (RowKey lt ${keys.prefixEnd(keys.CURRENT_PREFIX)} or RowKey ge ${lowRecent})`
       : odata`PartitionKey eq ${work.key} and RowKey ge ${keys.CURRENT_PREFIX} and RowKey lt ${keys.prefixEnd(keys.CURRENT_PREFIX)}`;
     for await (const entity of tables.clusters.listEntities<Entity>({ queryOptions: { filter }, abortSignal })) {
-      if (entity.rowKey.startsWith(keys.CURRENT_PREFIX)) current.set(entity.rowKey.slice(keys.CURRENT_PREFIX.length), { record: componentFromEntity(entity), etag: entity.etag });
+      if (entity.rowKey.startsWith(keys.CURRENT_PREFIX))
+        current.set(entity.rowKey.slice(keys.CURRENT_PREFIX.length), { record: componentFromEntity(entity), etag: entity.etag });
       else recent.push(transitionFromEntity(entity));
     }
     const rows: ClusterRows = { current, recent };
@@ -35,10 +41,10 @@ export async function readClusters(tables: { clusters: TableClient; index: Table
       rows.open = new Set();
       const prefix = `${work.key}~`;
       const openFilter = odata`PartitionKey eq ${keys.openPartition(work.key)} and RowKey ge ${prefix} and RowKey lt ${keys.prefixEnd(prefix)}`;
-      for await (const entity of tables.index.listEntities<Entity>({ queryOptions: { filter: openFilter, select: ["RowKey"] }, abortSignal })) rows.open.add(entity.rowKey.slice(prefix.length));
+      for await (const entity of tables.index.listEntities<Entity>({ queryOptions: { filter: openFilter, select: ["RowKey"] }, abortSignal }))
+        rows.open.add(entity.rowKey.slice(prefix.length));
     }
     result.set(work.key, rows);
   });
   return result;
 }
-

@@ -14,17 +14,29 @@ import { packRows } from "./packs";
  * an interrupted sweep's repair re-reads them to rebuild their index copies. A pack whose rows are
  * no longer all there (the transaction fails as a whole) is left for a later sweep.
  */
-export async function compact(clusters: TableClient, clusterKey: string, committedAt: string | undefined, before: (operations: number, batch: number) => Promise<void>, abortSignal?: AbortSignal): Promise<number> {
+export async function compact(
+  clusters: TableClient,
+  clusterKey: string,
+  committedAt: string | undefined,
+  before: (operations: number, batch: number) => Promise<void>,
+  abortSignal?: AbortSignal,
+): Promise<number> {
   const filter = odata`PartitionKey eq ${clusterKey} and RowKey ge ${keys.TRANSITION_PREFIX} and RowKey lt ${keys.prefixEnd(keys.TRANSITION_PREFIX)}`;
   const rows: Entity[] = [];
   for await (const entity of clusters.listEntities<Entity>({ queryOptions: { filter }, abortSignal })) rows.push(entity);
   const bound = `${keys.TRANSITION_PREFIX}${committedAt ?? ""}`;
   let remaining = rows.length;
   let n = 0;
-  for (const pack of packRows(clusterKey, rows.filter((r) => r.rowKey < bound))) {
+  for (const pack of packRows(
+    clusterKey,
+    rows.filter((r) => r.rowKey < bound),
+  )) {
     await before(pack.rows.length + 1, n++);
     try {
-      await clusters.submitTransaction([["upsert", pack.entity, "Replace"], ...pack.rows.map((r): Action => ["delete", { partitionKey: clusterKey, rowKey: r.rowKey }])], { abortSignal });
+      await clusters.submitTransaction(
+        [["upsert", pack.entity, "Replace"], ...pack.rows.map((r): Action => ["delete", { partitionKey: clusterKey, rowKey: r.rowKey }])],
+        { abortSignal },
+      );
     } catch (err) {
       if ([404, 409, 412].includes(statusOf(err) ?? 0)) break;
       throw err;

@@ -107,13 +107,24 @@ export function planCluster(input: ClusterChangeInput): ComponentPlan[] {
 }
 
 /** The state a component moves to from its judgement, with the events; undefined when nothing stored changes. */
-function observe(input: ClusterChangeInput, key: string, previous: StoredComponent | undefined, health: ComponentHealth, cluster: ClusterHealth): ComponentPlan | undefined {
+function observe(
+  input: ClusterChangeInput,
+  key: string,
+  previous: StoredComponent | undefined,
+  health: ComponentHealth,
+  cluster: ClusterHealth,
+): ComponentPlan | undefined {
   const { at } = input;
   const dark = input.view === "dark";
   const catalogId = health.classification?.catalogId ?? null;
   const failing = isFailure(health.state);
   const episodeOpen = previous?.firstSeenFailingAt !== undefined;
-  const differs = !previous || previous.state !== health.state || previous.reason !== health.reason || previous.catalogId !== catalogId || (previous.fingerprint ?? "") !== (health.classification?.fingerprint ?? "");
+  const differs =
+    !previous ||
+    previous.state !== health.state ||
+    previous.reason !== health.reason ||
+    previous.catalogId !== catalogId ||
+    (previous.fingerprint ?? "") !== (health.classification?.fingerprint ?? "");
   let event: TransitionEvent | undefined;
   if (!previous) event = failing ? "new-failure" : "appeared";
   else if (!differs) event = undefined;
@@ -176,10 +187,21 @@ function goDark(input: ClusterChangeInput, key: string, previous: StoredComponen
 }
 
 function deleted(input: ClusterChangeInput, key: string, previous: StoredComponent): ComponentPlan {
-  return { componentKey: key, previous, transitions: [transition(input, key, "deleted", previous, undefined, { previousDurationMs: elapsed(previous.lastTransitionAt, input.at) })] };
+  return {
+    componentKey: key,
+    previous,
+    transitions: [transition(input, key, "deleted", previous, undefined, { previousDurationMs: elapsed(previous.lastTransitionAt, input.at) })],
+  };
 }
 
-function transition(input: ClusterChangeInput, key: string, event: TransitionEvent, previous: StoredComponent | undefined, next: StoredComponent | undefined, extra: Partial<TransitionRecord>): TransitionRecord {
+function transition(
+  input: ClusterChangeInput,
+  key: string,
+  event: TransitionEvent,
+  previous: StoredComponent | undefined,
+  next: StoredComponent | undefined,
+  extra: Partial<TransitionRecord>,
+): TransitionRecord {
   const about = next ?? previous!;
   return {
     id: eventRowKey(input.at, input.clusterKey, key, event),
@@ -216,6 +238,11 @@ function sameStored(a: StoredComponent, b: StoredComponent): boolean {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sortKeys(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   return value;
 }

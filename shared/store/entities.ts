@@ -125,14 +125,54 @@ function pick<T extends object>(value: Record<string, unknown>, fields: Readonly
 }
 
 const COMPONENT_FIELDS: ReadonlyArray<keyof StoredComponent> = [
-  "id", "clusterId", "clusterName", "clusterKind", "subscriptionId", "resourceGroup", "kind", "name", "extensionType", "parentId",
-  "state", "reason", "message", "evidence", "catalogId", "confidence", "fingerprint", "firstSeenFailingAt", "lastTransitionAt", "dark", "darkSince", "facts",
-  "armId", "location", "tags",
+  "id",
+  "clusterId",
+  "clusterName",
+  "clusterKind",
+  "subscriptionId",
+  "resourceGroup",
+  "kind",
+  "name",
+  "extensionType",
+  "parentId",
+  "state",
+  "reason",
+  "message",
+  "evidence",
+  "catalogId",
+  "confidence",
+  "fingerprint",
+  "firstSeenFailingAt",
+  "lastTransitionAt",
+  "dark",
+  "darkSince",
+  "facts",
+  "armId",
+  "location",
+  "tags",
 ];
 
 const TRANSITION_FIELDS: ReadonlyArray<keyof TransitionRecord> = [
-  "id", "at", "sweepId", "event", "componentId", "componentKind", "componentName", "clusterId", "clusterName", "subscriptionId", "extensionType",
-  "from", "to", "reason", "message", "catalogId", "fingerprint", "previousDurationMs", "endedCatalogId", "failureDurationMs",
+  "id",
+  "at",
+  "sweepId",
+  "event",
+  "componentId",
+  "componentKind",
+  "componentName",
+  "clusterId",
+  "clusterName",
+  "subscriptionId",
+  "extensionType",
+  "from",
+  "to",
+  "reason",
+  "message",
+  "catalogId",
+  "fingerprint",
+  "previousDurationMs",
+  "endedCatalogId",
+  "failureDurationMs",
 ];
 
 export function componentEntity(partitionKey: string, rowKey: string, record: StoredComponent): Entity {
@@ -146,7 +186,11 @@ export function componentEntity(partitionKey: string, rowKey: string, record: St
     subscriptionId: record.subscriptionId,
     firstSeenFailingAt: record.firstSeenFailingAt ? new Date(record.firstSeenFailingAt) : undefined,
   });
-  return document(entity, { ...pick<StoredComponent>(record as unknown as Record<string, unknown>, COMPONENT_FIELDS), message: truncateText(record.message, MESSAGE_CHARS), evidence: fitEvidence(record.evidence) });
+  return document(entity, {
+    ...pick<StoredComponent>(record as unknown as Record<string, unknown>, COMPONENT_FIELDS),
+    message: truncateText(record.message, MESSAGE_CHARS),
+    evidence: fitEvidence(record.evidence),
+  });
 }
 
 export function componentFromEntity(entity: Record<string, unknown>): StoredComponent {
@@ -157,7 +201,10 @@ export function componentFromEntity(entity: Record<string, unknown>): StoredComp
 export function transitionEntity(partitionKey: string, rowKey: string, t: TransitionRecord): Entity {
   const entity: Entity = { partitionKey, rowKey };
   defined(entity, { extensionType: t.extensionType });
-  return document(entity, { ...pick<TransitionRecord>(t as unknown as Record<string, unknown>, TRANSITION_FIELDS), message: truncateText(t.message, MESSAGE_CHARS) });
+  return document(entity, {
+    ...pick<TransitionRecord>(t as unknown as Record<string, unknown>, TRANSITION_FIELDS),
+    message: truncateText(t.message, MESSAGE_CHARS),
+  });
 }
 
 export function transitionFromEntity(entity: Record<string, unknown>): TransitionRecord {

@@ -12,7 +12,11 @@ import type { TransitionRecord } from "./types";
 
 /** A component's row and its transitions: one unit, never split across transactions. */
 export function componentActions(clusterKey: string, plan: ComponentPlan, etag: string | undefined): Action[] {
-  const actions: Action[] = plan.transitions.map((t) => ["upsert", transitionEntity(clusterKey, keys.transitionRowKey(t.at, plan.componentKey, t.event), t), "Replace"]);
+  const actions: Action[] = plan.transitions.map((t) => [
+    "upsert",
+    transitionEntity(clusterKey, keys.transitionRowKey(t.at, plan.componentKey, t.event), t),
+    "Replace",
+  ]);
   const rowKey = keys.currentRowKey(plan.componentKey);
   if (!plan.next) actions.push(["delete", { partitionKey: clusterKey, rowKey }]);
   else if (etag) actions.push(["update", componentEntity(clusterKey, rowKey, plan.next), "Replace", { etag }]);

@@ -19,7 +19,10 @@ export interface Lease {
 
 export function assertLeaseFree(lease: Lease, sweepId: string): void {
   if (lease.owner && lease.owner !== sweepId && lease.expiresAt > Date.now()) {
-    throw new FleetHistoryError("SweepInProgress", `sweep ${lease.owner} is writing the history until ${new Date(lease.expiresAt).toISOString()}; nothing was written`);
+    throw new FleetHistoryError(
+      "SweepInProgress",
+      `sweep ${lease.owner} is writing the history until ${new Date(lease.expiresAt).toISOString()}; nothing was written`,
+    );
   }
 }
 
@@ -57,11 +60,14 @@ export class LeaseHolder {
   private async write(): Promise<string | undefined> {
     const entity = this.entity(this.owner, Date.now() + this.leaseMs, this.dirty);
     try {
-      const response = this.etag ? await this.table.updateEntity(entity, "Replace", { etag: this.etag, abortSignal: this.abortSignal }) : await this.table.createEntity(entity, { abortSignal: this.abortSignal });
+      const response = this.etag
+        ? await this.table.updateEntity(entity, "Replace", { etag: this.etag, abortSignal: this.abortSignal })
+        : await this.table.createEntity(entity, { abortSignal: this.abortSignal });
       this.takenAt = Date.now();
       return response.etag;
     } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 409) throw new FleetHistoryError("SweepInProgress", `another sweep took the write lease; sweep ${this.owner} stopped`, { cause: err });
+      if (statusOf(err) === 412 || statusOf(err) === 409)
+        throw new FleetHistoryError("SweepInProgress", `another sweep took the write lease; sweep ${this.owner} stopped`, { cause: err });
       throw err;
     }
   }
@@ -79,7 +85,10 @@ export class LeaseHolder {
     try {
       await this.table.submitTransaction(actions, { abortSignal: this.abortSignal });
     } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 409) throw new FleetHistoryError("ConcurrentWrite", `another sweep changed the history while ${this.owner} was writing; the next sweep converges`, { cause: err });
+      if (statusOf(err) === 412 || statusOf(err) === 409)
+        throw new FleetHistoryError("ConcurrentWrite", `another sweep changed the history while ${this.owner} was writing; the next sweep converges`, {
+          cause: err,
+        });
       throw err;
     }
   }

@@ -42,7 +42,9 @@ const PROPERTIES_PER_ROW = 13;
 export function manifestEntities(manifest: Manifest): Entity[] {
   const subs = [...new Set([...manifest.clusters.values()].map((c) => c.subscriptionId))];
   const subIndex = new Map(subs.map((s, i) => [s, i]));
-  const lines = [...manifest.clusters].map(([key, c]) => `${key} ${c.hash} ${subIndex.get(c.subscriptionId)!.toString(36)} ${c.seenSeq.toString(36)}${c.loose ? ` ${c.loose.toString(36)}` : ""}`);
+  const lines = [...manifest.clusters].map(
+    ([key, c]) => `${key} ${c.hash} ${subIndex.get(c.subscriptionId)!.toString(36)} ${c.seenSeq.toString(36)}${c.loose ? ` ${c.loose.toString(36)}` : ""}`,
+  );
   const header = { v: 1, seq: manifest.seq, lastSweepId: manifest.lastSweepId, lastStartedAt: manifest.lastStartedAt, sweeps: manifest.sweeps, subs };
   // Lines are ~30 characters (at most 34); fill each row up to its property budget.
   const perRow = Math.floor((PROPERTIES_PER_ROW * 32_000) / 34) - 1;
@@ -59,7 +61,13 @@ export function manifestEntities(manifest: Manifest): Entity[] {
 export function manifestFromEntities(entities: Array<Record<string, unknown>>): Manifest {
   if (entities.length === 0) return emptyManifest();
   const sorted = [...entities].sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
-  const header = JSON.parse(getText(sorted[0], "h") ?? "{}") as { seq?: number; lastSweepId?: string; lastStartedAt?: string; sweeps?: Manifest["sweeps"]; subs?: string[] };
+  const header = JSON.parse(getText(sorted[0], "h") ?? "{}") as {
+    seq?: number;
+    lastSweepId?: string;
+    lastStartedAt?: string;
+    sweeps?: Manifest["sweeps"];
+    subs?: string[];
+  };
   const subs = header.subs ?? [];
   const clusters = new Map<string, ManifestCluster>();
   for (const entity of sorted) {
@@ -83,9 +91,33 @@ export type ClusterView = "read" | "partial" | "dark";
  */
 export function clusterContentHash(cluster: ClusterHealth, view: ClusterView): string {
   const components = cluster.components
-    .map((c) => [c.id.toLowerCase(), c.id, c.kind, c.name, c.extensionType ?? "", c.parentId ?? "", c.state, c.reason, c.classification?.catalogId ?? "", c.classification?.fingerprint ?? c.message.replace(/\d+/g, "#"), stableFacts(c.facts)])
+    .map((c) => [
+      c.id.toLowerCase(),
+      c.id,
+      c.kind,
+      c.name,
+      c.extensionType ?? "",
+      c.parentId ?? "",
+      c.state,
+      c.reason,
+      c.classification?.catalogId ?? "",
+      c.classification?.fingerprint ?? c.message.replace(/\d+/g, "#"),
+      stableFacts(c.facts),
+    ])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-  return shortHash(JSON.stringify([view, cluster.name, cluster.kind, cluster.subscriptionId, cluster.resourceGroup, cluster.location ?? "", Object.entries(cluster.tags ?? {}).sort(), components]), 6);
+  return shortHash(
+    JSON.stringify([
+      view,
+      cluster.name,
+      cluster.kind,
+      cluster.subscriptionId,
+      cluster.resourceGroup,
+      cluster.location ?? "",
+      Object.entries(cluster.tags ?? {}).sort(),
+      components,
+    ]),
+    6,
+  );
 }
 
 function stableFacts(facts: Record<string, string> | undefined): Array<[string, string]> {

@@ -150,7 +150,13 @@ export class OperationsStore {
     const from = rowKey(kind, "");
     const filter = `PartitionKey eq '${PARTITION}' and RowKey ge '${from}' and RowKey lt '${prefixEnd(from)}'`;
     const entities = this.table.listEntities<Row>({ queryOptions: { filter }, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
-    return pagedList((settings) => tablePages(entities.byPage(settings), (row) => versioned<OperationKinds[K]>(row), (row) => !row.deleted));
+    return pagedList((settings) =>
+      tablePages(
+        entities.byPage(settings),
+        (row) => versioned<OperationKinds[K]>(row),
+        (row) => !row.deleted,
+      ),
+    );
   }
 
   async get<K extends OperationKind>(kind: K, id: string): Promise<Versioned<OperationKinds[K]> | undefined> {
@@ -166,12 +172,21 @@ export class OperationsStore {
   /** Stores a new record and its audit entry in one transaction. */
   async create<K extends OperationKind>(kind: K, record: OperationKinds[K], actor: string, now = new Date()): Promise<Versioned<OperationKinds[K]>> {
     const row: Row = { partitionKey: PARTITION, rowKey: rowKey(kind, record.id), data: JSON.stringify(record) };
-    await this.submit(kind, record.id, [["create", row], ["create", auditRow(this.audit(kind, record.id, actor, "create", now, undefined, record))]]);
+    await this.submit(kind, record.id, [
+      ["create", row],
+      ["create", auditRow(this.audit(kind, record.id, actor, "create", now, undefined, record))],
+    ]);
     return (await this.get(kind, record.id))!;
   }
 
   /** Replaces a record if it is still at `etag`; `PreconditionFailed` when someone changed it first. */
-  async update<K extends OperationKind>(kind: K, record: OperationKinds[K], etag: string, actor: string, now = new Date()): Promise<Versioned<OperationKinds[K]>> {
+  async update<K extends OperationKind>(
+    kind: K,
+    record: OperationKinds[K],
+    etag: string,
+    actor: string,
+    now = new Date(),
+  ): Promise<Versioned<OperationKinds[K]>> {
     const before = await this.existing(kind, record.id);
     const row: Row = { partitionKey: PARTITION, rowKey: rowKey(kind, record.id), data: JSON.stringify(record) };
     await this.submit(kind, record.id, [
@@ -205,7 +220,10 @@ export class OperationsStore {
     const clauses = [`PartitionKey eq '${PARTITION}'`, `RowKey ge '${AUDIT_PREFIX}'`, `RowKey lt '${upper}'`];
     if (query.kind) clauses.push(`kind eq '${query.kind}'`);
     if (query.targetId) clauses.push(`targetId eq '${query.targetId.replace(/'/g, "''")}'`);
-    const entities = this.table.listEntities<Row>({ queryOptions: { filter: clauses.join(" and ") }, ...(query.abortSignal ? { abortSignal: query.abortSignal } : {}) });
+    const entities = this.table.listEntities<Row>({
+      queryOptions: { filter: clauses.join(" and ") },
+      ...(query.abortSignal ? { abortSignal: query.abortSignal } : {}),
+    });
     return pagedList((settings) => tablePages(entities.byPage(settings), (row) => JSON.parse(row.data) as AuditEntry));
   }
 
@@ -219,7 +237,9 @@ export class OperationsStore {
     };
     for (const kind of OPERATION_KINDS) {
       const from = rowKey(kind, "");
-      for await (const row of this.table.listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}' and RowKey ge '${from}' and RowKey lt '${prefixEnd(from)}'` } })) {
+      for await (const row of this.table.listEntities<Row>({
+        queryOptions: { filter: `PartitionKey eq '${PARTITION}' and RowKey ge '${from}' and RowKey lt '${prefixEnd(from)}'` },
+      })) {
         if (!row.deleted && !expired(kind, JSON.parse(row.data) as OperationKinds[OperationKind])) continue;
         deleted++;
         await this.table.deleteEntity(PARTITION, row.rowKey, { etag: row.etag }).catch(gone);
@@ -237,7 +257,16 @@ export class OperationsStore {
   }
 
   private audit(kind: OperationKind, targetId: string, actor: string, action: AuditEntry["action"], now: Date, before: unknown, after: unknown): AuditEntry {
-    return { id: randomUUID(), at: now.toISOString(), actor, action, kind, targetId, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
+    return {
+      id: randomUUID(),
+      at: now.toISOString(),
+      actor,
+      action,
+      kind,
+      targetId,
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    };
   }
 
   private async existing<K extends OperationKind>(kind: K, id: string): Promise<Versioned<OperationKinds[K]>> {

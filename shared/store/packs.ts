@@ -35,7 +35,7 @@ export interface Pack {
 export function packRows(partitionKey: string, rows: Entity[]): Pack[] {
   const packs: Pack[] = [];
   const documents = rows.map(transitionDocument);
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let size = Math.min(PACK_ROWS, rows.length - i);
     let pack = packOf(partitionKey, rows.slice(i, i + size), documents.slice(i, i + size));
     // Incompressible 8,000-character messages: halve until it fits (one row always does, < 1 MiB).
@@ -58,14 +58,16 @@ function packOf(partitionKey: string, rows: Entity[], documents: Array<Record<st
     firstAt: String(documents[0].at),
     count: rows.length,
   };
-  for (let part = 0; part * BINARY_BYTES < data.length; part++) entity[part === 0 ? DATA : `${DATA}_${part}`] = data.subarray(part * BINARY_BYTES, (part + 1) * BINARY_BYTES);
+  for (let part = 0; part * BINARY_BYTES < data.length; part++)
+    entity[part === 0 ? DATA : `${DATA}_${part}`] = data.subarray(part * BINARY_BYTES, (part + 1) * BINARY_BYTES);
   return { entity, rows };
 }
 
 /** The transitions of a pack row with their loose row keys, in key order. */
 export function unpack(entity: Record<string, unknown>): Array<[string, TransitionRecord]> {
   const parts: Uint8Array[] = [];
-  for (let part = 0; entity[part === 0 ? DATA : `${DATA}_${part}`] instanceof Uint8Array; part++) parts.push(entity[part === 0 ? DATA : `${DATA}_${part}`] as Uint8Array);
+  for (let part = 0; entity[part === 0 ? DATA : `${DATA}_${part}`] instanceof Uint8Array; part++)
+    parts.push(entity[part === 0 ? DATA : `${DATA}_${part}`] as Uint8Array);
   if (parts.length === 0) throw new Error(`pack ${String(entity.partitionKey)}/${String(entity.rowKey)} has no ${DATA} property`);
   const rows = JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as Array<[string, Record<string, unknown>]>;
   return rows.map(([rowKey, document]) => [rowKey, transitionFromDocument(document)]);

@@ -47,7 +47,10 @@ export async function* tablePages<E extends object, T>(
  * resumes with the items whose keys sort after it. `read` yields keyed items in chunks (a table page,
  * a day, a sorted timeline), so a 10,000-item list costs a few awaits, not one per item.
  */
-export async function* keysetPages<T>(settings: PageSettings, read: (after: string | undefined) => AsyncIterable<Array<[string, T]>>): AsyncIterableIterator<ContinuablePage<T>> {
+export async function* keysetPages<T>(
+  settings: PageSettings,
+  read: (after: string | undefined) => AsyncIterable<Array<[string, T]>>,
+): AsyncIterableIterator<ContinuablePage<T>> {
   const size = settings.maxPageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1) throw new FleetHistoryError("InvalidArgument", `maxPageSize must be a positive whole number, got ${size}`);
   let page: T[] = [];
@@ -96,4 +99,5 @@ function decodeKey(token: string): string {
   throw invalidContinuationToken();
 }
 
-export const invalidContinuationToken = (): FleetHistoryError => new FleetHistoryError("InvalidContinuationToken", "continuationToken is not one this list returned");
+export const invalidContinuationToken = (): FleetHistoryError =>
+  new FleetHistoryError("InvalidContinuationToken", "continuationToken is not one this list returned");

@@ -81,7 +81,13 @@ export function nextManifest(plan: Plan, snapshot: FleetSnapshot, loose: Readonl
   const clusters = new Map(previous.clusters);
   for (const work of plan.work.values()) {
     if (work.view === "gone") clusters.delete(work.key);
-    else if (work.cluster && work.hash) clusters.set(work.key, { hash: work.hash, subscriptionId: work.cluster.subscriptionId.toLowerCase(), seenSeq: clusters.get(work.key)?.seenSeq ?? seq, loose: loose.get(work.key) ?? 0 });
+    else if (work.cluster && work.hash)
+      clusters.set(work.key, {
+        hash: work.hash,
+        subscriptionId: work.cluster.subscriptionId.toLowerCase(),
+        seenSeq: clusters.get(work.key)?.seenSeq ?? seq,
+        loose: loose.get(work.key) ?? 0,
+      });
     // A repaired cluster this sweep did not read: an impossible hash makes the next read re-check it.
     else if (work.view === "unread" && clusters.has(work.key)) clusters.set(work.key, { ...clusters.get(work.key)!, hash: "?" });
   }

@@ -12,7 +12,15 @@ import { unpack } from "./packs";
 import { invalidContinuationToken, keysetPages, pagedList, PagedList, tablePages } from "./paging";
 import { withSeen } from "./plan";
 import type { HistoryTables } from "./tables";
-import type { ComponentRecord, ListClusterTransitionsOptions, ListComponentsOptions, ListTransitionsOptions, StoreOperationOptions, SweepRecord, TransitionRecord } from "./types";
+import type {
+  ComponentRecord,
+  ListClusterTransitionsOptions,
+  ListComponentsOptions,
+  ListTransitionsOptions,
+  StoreOperationOptions,
+  SweepRecord,
+  TransitionRecord,
+} from "./types";
 
 /** How stale a read's `lastSeenAt` may be; sweeps run minutes apart. */
 const MANIFEST_READ_TTL_MS = 5_000;
@@ -151,12 +159,15 @@ export class HistoryReader {
   listSweeps(options: StoreOperationOptions = {}): PagedList<SweepRecord> {
     const filter = odata`PartitionKey eq ${keys.META_PARTITION} and RowKey ge ${keys.SWEEP_ROW_PREFIX} and RowKey lt ${keys.prefixEnd(keys.SWEEP_ROW_PREFIX)}`;
     const sweeps = this.tables.sweeps;
-    return pagedList((settings) => tablePages(sweeps.listEntities<Entity>({ queryOptions: { filter }, abortSignal: options.abortSignal }).byPage(settings), sweepFromEntity));
+    return pagedList((settings) =>
+      tablePages(sweeps.listEntities<Entity>({ queryOptions: { filter }, abortSignal: options.abortSignal }).byPage(settings), sweepFromEntity),
+    );
   }
 
   async lastCompleteSweep(options: StoreOperationOptions = {}): Promise<SweepRecord | undefined> {
     const filter = odata`PartitionKey eq ${keys.META_PARTITION} and RowKey ge ${keys.SWEEP_ROW_PREFIX} and RowKey lt ${keys.prefixEnd(keys.SWEEP_ROW_PREFIX)} and partial eq ${false}`;
-    for await (const entity of this.tables.sweeps.listEntities<Entity>({ queryOptions: { filter }, abortSignal: options.abortSignal })) return sweepFromEntity(entity);
+    for await (const entity of this.tables.sweeps.listEntities<Entity>({ queryOptions: { filter }, abortSignal: options.abortSignal }))
+      return sweepFromEntity(entity);
     return undefined;
   }
 }

@@ -19,11 +19,15 @@ const DAY_MS = 24 * 60 * 60_000;
 export async function applyRetention(tables: HistoryTables, options: ApplyRetentionOptions = {}): Promise<number> {
   const { abortSignal } = options;
   const days = options.days ?? tables.options.retentionDays ?? DEFAULT_RETENTION_DAYS;
-  if (!Number.isInteger(days) || days <= 0) throw new FleetHistoryError("InvalidConfiguration", `retention must be a positive whole number of days, got ${days}`);
+  if (!Number.isInteger(days) || days <= 0)
+    throw new FleetHistoryError("InvalidConfiguration", `retention must be a positive whole number of days, got ${days}`);
   const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS).toISOString();
   // An open failure keeps every transition since its episode began, however old.
   const openSince = new Map<string, string>();
-  for await (const entity of tables.index.listEntities<Entity>({ queryOptions: { filter: OPEN_PARTITIONS, select: ["RowKey", "firstSeenFailingAt"] }, abortSignal })) {
+  for await (const entity of tables.index.listEntities<Entity>({
+    queryOptions: { filter: OPEN_PARTITIONS, select: ["RowKey", "firstSeenFailingAt"] },
+    abortSignal,
+  })) {
     const since = entity.firstSeenFailingAt instanceof Date ? entity.firstSeenFailingAt.toISOString() : undefined;
     if (since) openSince.set(entity.rowKey, since);
   }
@@ -34,7 +38,10 @@ export async function applyRetention(tables: HistoryTables, options: ApplyRetent
   let deleted = 0;
   const purge = async (table: TableClient, filter: string, kept: (e: Entity) => boolean, wholeRows = false) => {
     const byPartition = new Map<string, Action[][]>();
-    for await (const entity of table.listEntities<Entity>({ queryOptions: { filter, ...(wholeRows ? {} : { select: ["PartitionKey", "RowKey"] }) }, abortSignal })) {
+    for await (const entity of table.listEntities<Entity>({
+      queryOptions: { filter, ...(wholeRows ? {} : { select: ["PartitionKey", "RowKey"] }) },
+      abortSignal,
+    })) {
       if (kept(entity)) continue;
       const units = byPartition.get(entity.partitionKey) ?? [];
       units.push([["delete", { partitionKey: entity.partitionKey, rowKey: entity.rowKey }]]);
@@ -48,15 +55,30 @@ export async function applyRetention(tables: HistoryTables, options: ApplyRetent
     return keep(clusterKey, component, at);
   };
   // t~<at>~<component>~<event> in a cluster's partition
-  await purge(tables.clusters, odata`RowKey ge ${keys.TRANSITION_PREFIX} and RowKey lt ${keys.TRANSITION_PREFIX + cutoff}`, (e) => keepLoose(e.partitionKey, e.rowKey));
+  await purge(tables.clusters, odata`RowKey ge ${keys.TRANSITION_PREFIX} and RowKey lt ${keys.TRANSITION_PREFIX + cutoff}`, (e) =>
+    keepLoose(e.partitionKey, e.rowKey),
+  );
   // Packs whose every transition is older than the cut-off: kept whole while one belongs to an open failure.
-  await purge(tables.clusters, odata`RowKey ge ${keys.PACK_PREFIX} and RowKey lt ${keys.PACK_PREFIX + cutoff}`, (e) => unpack(e).some(([rowKey]) => keepLoose(e.partitionKey, rowKey)), true);
+  await purge(
+    tables.clusters,
+    odata`RowKey ge ${keys.PACK_PREFIX} and RowKey lt ${keys.PACK_PREFIX + cutoff}`,
+    (e) => unpack(e).some(([rowKey]) => keepLoose(e.partitionKey, rowKey)),
+    true,
+  );
   // <at>~<cluster>~<component>~<event> in the event partitions
-  await purge(tables.index, odata`PartitionKey ge ${keys.EVENT_PARTITION_PREFIX} and PartitionKey lt ${keys.prefixEnd(keys.EVENT_PARTITION_PREFIX)} and RowKey lt ${cutoff}`, (e) => {
-    const [at, cluster, component] = e.rowKey.split("~");
-    return keep(cluster, component, at);
-  });
+  await purge(
+    tables.index,
+    odata`PartitionKey ge ${keys.EVENT_PARTITION_PREFIX} and PartitionKey lt ${keys.prefixEnd(keys.EVENT_PARTITION_PREFIX)} and RowKey lt ${cutoff}`,
+    (e) => {
+      const [at, cluster, component] = e.rowKey.split("~");
+      return keep(cluster, component, at);
+    },
+  );
   const cutoffSweep = keys.sweepRowKey(cutoff, "");
-  await purge(tables.sweeps, odata`PartitionKey eq ${keys.META_PARTITION} and RowKey gt ${cutoffSweep} and RowKey lt ${keys.prefixEnd(keys.SWEEP_ROW_PREFIX)}`, () => false);
+  await purge(
+    tables.sweeps,
+    odata`PartitionKey eq ${keys.META_PARTITION} and RowKey gt ${cutoffSweep} and RowKey lt ${keys.prefixEnd(keys.SWEEP_ROW_PREFIX)}`,
+    () => false,
+  );
   return deleted;
 }

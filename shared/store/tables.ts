@@ -89,7 +89,12 @@ export function tableName(options: Pick<FleetHistoryOptions, "tablePrefix">, nam
 /** A TableClient on one table (prefix applied), without creating it. */
 export function tableClient(options: FleetHistoryOptions, name: string): TableClient {
   const table = tableName(options, name);
-  const clientOptions: TableServiceClientOptions = { additionalPolicies: [{ policy: countingPolicy, position: "perCall" }, { policy: tableOperationPolicy(name), position: "perRetry" }] };
+  const clientOptions: TableServiceClientOptions = {
+    additionalPolicies: [
+      { policy: countingPolicy, position: "perCall" },
+      { policy: tableOperationPolicy(name), position: "perRetry" },
+    ],
+  };
   if (options.connectionString) {
     // Azurite serves plain http; the SDK refuses it unless told (UseDevelopmentStorage=true sets this itself).
     const insecure = /TableEndpoint=http:/i.test(options.connectionString) || /DefaultEndpointsProtocol=http;/i.test(options.connectionString);
@@ -97,7 +102,10 @@ export function tableClient(options: FleetHistoryOptions, name: string): TableCl
   }
   if (options.endpoint) {
     const insecure = options.endpoint.startsWith("http:");
-    return new TableClient(options.endpoint.replace(/\/+$/, ""), table, options.credential ?? new DefaultAzureCredential(), { ...clientOptions, allowInsecureConnection: insecure });
+    return new TableClient(options.endpoint.replace(/\/+$/, ""), table, options.credential ?? new DefaultAzureCredential(), {
+      ...clientOptions,
+      allowInsecureConnection: insecure,
+    });
   }
   throw new FleetHistoryError(
     "StoreNotConfigured",
@@ -121,7 +129,11 @@ export interface HistoryTables {
 }
 
 export async function openHistoryTables(options: FleetHistoryOptions): Promise<HistoryTables> {
-  const [clusters, index, sweeps] = await Promise.all([openTable(options, TABLES.clusters), openTable(options, TABLES.index), openTable(options, TABLES.sweeps)]);
+  const [clusters, index, sweeps] = await Promise.all([
+    openTable(options, TABLES.clusters),
+    openTable(options, TABLES.index),
+    openTable(options, TABLES.sweeps),
+  ]);
   return { clusters, index, sweeps, options };
 }
 

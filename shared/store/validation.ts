@@ -13,7 +13,8 @@ export function validateSnapshot(snapshot: FleetSnapshot): void {
   const problems: string[] = [];
   if (typeof snapshot?.sweepId !== "string" || !snapshot.sweepId.trim()) problems.push("sweepId is empty");
   for (const field of ["startedAt", "finishedAt"] as const) {
-    if (typeof snapshot?.[field] !== "string" || Number.isNaN(Date.parse(snapshot[field]))) problems.push(`${field} is not a date: ${JSON.stringify(snapshot?.[field])}`);
+    if (typeof snapshot?.[field] !== "string" || Number.isNaN(Date.parse(snapshot[field])))
+      problems.push(`${field} is not a date: ${JSON.stringify(snapshot?.[field])}`);
   }
   if (!Array.isArray(snapshot?.clusters)) problems.push("clusters is not a list");
   if (!Array.isArray(snapshot?.partialScopes) || !Array.isArray(snapshot?.scopes)) problems.push("scopes and partialScopes must be lists");
@@ -38,6 +39,9 @@ export function validateSnapshot(snapshot: FleetSnapshot): void {
     }
   }
   if (problems.length) {
-    throw new FleetHistoryError("InvalidSnapshot", `snapshot cannot be recorded (nothing was written): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`);
+    throw new FleetHistoryError(
+      "InvalidSnapshot",
+      `snapshot cannot be recorded (nothing was written): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? `; and ${problems.length - 5} more` : ""}`,
+    );
   }
 }

@@ -60,7 +60,13 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   const progress = (phase: SweepProgress["phase"], message: string) => options.onProgress?.({ phase, message, armRequests: requests() });
 
   /** Reads one query over a scope, splitting it on failure; returns the scopes that stayed unreadable. */
-  async function read(query: string, scope: GraphScope, onRow: (row: unknown) => void, phase: SweepProgress["phase"], what: string): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
+  async function read(
+    query: string,
+    scope: GraphScope,
+    onRow: (row: unknown) => void,
+    phase: SweepProgress["phase"],
+    what: string,
+  ): Promise<Array<{ scope: GraphScope; error: ArmReadError }>> {
     let rows = 0;
     try {
       for await (const page of options.graph.pages(query, scope, { abortSignal: options.signal })) {
@@ -71,14 +77,31 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
         pages++;
         const names = scopeNames(scope);
         if (page.subscriptionLimitHit && !partial.some((p) => p.code === LIMIT_HIT && names.includes(p.scope))) {
-          partial.push(...names.map((name) => ({ scope: name, code: LIMIT_HIT, message: "Resource Graph covered only the first 10,000 subscriptions of this scope (x-ms-tenant-subscription-limit-hit)" })));
+          partial.push(
+            ...names.map((name) => ({
+              scope: name,
+              code: LIMIT_HIT,
+              message: "Resource Graph covered only the first 10,000 subscriptions of this scope (x-ms-tenant-subscription-limit-hit)",
+            })),
+          );
         }
         progress(phase, `${phase}: ${rows} ${what} from ${describe(scope)}`);
       }
       return [];
     } catch (err) {
       // The run's deadline: what was read stands, the rest of this scope is missing (no splitting).
-      if (options.signal?.aborted) return [{ scope, error: new ArmReadError("DeadlineExceeded", `${what} of ${describe(scope)} not read in full: ${(options.signal.reason as Error)?.message ?? "the run was stopped"}`, undefined, { cause: err }) }];
+      if (options.signal?.aborted)
+        return [
+          {
+            scope,
+            error: new ArmReadError(
+              "DeadlineExceeded",
+              `${what} of ${describe(scope)} not read in full: ${(options.signal.reason as Error)?.message ?? "the run was stopped"}`,
+              undefined,
+              { cause: err },
+            ),
+          },
+        ];
       const error = err instanceof ArmReadError ? err : new ArmReadError("ReadFailed", (err as Error).message ?? String(err), undefined, { cause: err });
       const halves = splitScope(scope);
       if (halves && budget.isolation >= 2) {
@@ -95,14 +118,24 @@ export async function collectFleet(options: CollectOptions): Promise<CollectResu
   for (const batch of batchScopes(options.scopes, options.subscriptionsPerQuery)) {
     const subscriptionsRead = new Set<string>();
     const names = readSubscriptionNames(options.graph, batch, subscriptionNames, options.signal).then((err) => {
-      if (err) progress("clusters", `subscription names of ${describe(batch)} could not be read (${(err as { code?: string }).code ?? err.message}); ids are shown without names`);
+      if (err)
+        progress(
+          "clusters",
+          `subscription names of ${describe(batch)} could not be read (${(err as { code?: string }).code ?? err.message}); ids are shown without names`,
+        );
     });
     const [, failedClusters, ...failedByType] = await Promise.all([
       names,
-      read(CLUSTERS_QUERY, batch, (row) => {
-        const cluster = options.assembler.addCluster(row);
-        if (cluster) subscriptionsRead.add(cluster.subscriptionId);
-      }, "clusters", "clusters"),
+      read(
+        CLUSTERS_QUERY,
+        batch,
+        (row) => {
+          const cluster = options.assembler.addCluster(row);
+          if (cluster) subscriptionsRead.add(cluster.subscriptionId);
+        },
+        "clusters",
+        "clusters",
+      ),
       ...CONFIGURATION_QUERIES.map((query, i) => read(query, batch, (row) => options.assembler.addConfiguration(row), "configurations", CONFIG_TYPES[i])),
     ]);
     const failedConfigurations = failedByType.flat();
@@ -157,7 +190,11 @@ function rejectedRows(assembler: FleetAssembler): ScopeError[] {
     const scope = sub ? `/subscriptions/${sub}` : TENANT_SCOPE;
     bySubscription.set(scope, [...(bySubscription.get(scope) ?? []), row]);
   }
-  return [...bySubscription].map(([scope, rows]) => ({ scope, code: "MalformedRow", message: `${rows.length} row(s) could not be judged; first: ${rows[0].id}: ${rows[0].reason}` }));
+  return [...bySubscription].map(([scope, rows]) => ({
+    scope,
+    code: "MalformedRow",
+    message: `${rows.length} row(s) could not be judged; first: ${rows[0].id}: ${rows[0].reason}`,
+  }));
 }
 
 function describe(scope: GraphScope): string {

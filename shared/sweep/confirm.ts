@@ -31,14 +31,20 @@ export function confirmationTargets(changes: ComponentChange[]): Target[] {
     const { previous, next } = change;
     // New components have nothing to confirm against, and a gone one is re-read by the next sweep's Resource Graph query.
     if (!previous || !next || previous.state === next.state) continue;
-    const target: Target = next.kind === "cluster" ? { kind: "cluster", id: next.id } : { kind: "configuration", id: next.kind === "fluxObject" && next.parentId ? next.parentId : next.id };
+    const target: Target =
+      next.kind === "cluster"
+        ? { kind: "cluster", id: next.id }
+        : { kind: "configuration", id: next.kind === "fluxObject" && next.parentId ? next.parentId : next.id };
     targets.set(normalizeId(target.id), target);
   }
   return [...targets.values()];
 }
 
 /** With `abortSignal` aborted (the run's deadline), reads stop and the rest keep Resource Graph's judgement. */
-export async function confirmChanges(changes: ComponentChange[], options: { configurations: ConfigurationReader; assembler: FleetAssembler; max: number; abortSignal?: AbortSignal }): Promise<ConfirmResult> {
+export async function confirmChanges(
+  changes: ComponentChange[],
+  options: { configurations: ConfigurationReader; assembler: FleetAssembler; max: number; abortSignal?: AbortSignal },
+): Promise<ConfirmResult> {
   const all = confirmationTargets(changes);
   const targets = all.slice(0, options.max);
   const result: ConfirmResult = { read: 0, corrected: 0, failed: 0, skipped: all.length - targets.length };
@@ -48,8 +54,18 @@ export async function confirmChanges(changes: ComponentChange[], options: { conf
     targets.map(async ({ kind, id }) => {
       const resource =
         kind === "cluster"
-          ? { state: () => assembler.clusterState(id), read: () => configurations.getCluster(id, read), remove: () => assembler.removeCluster(id), add: (body: unknown) => assembler.addCluster(body) }
-          : { state: () => assembler.configuration(id)?.[0]?.state, read: () => configurations.getConfiguration(id, read), remove: () => assembler.removeConfiguration(id), add: (body: unknown) => assembler.addConfiguration(body) };
+          ? {
+              state: () => assembler.clusterState(id),
+              read: () => configurations.getCluster(id, read),
+              remove: () => assembler.removeCluster(id),
+              add: (body: unknown) => assembler.addCluster(body),
+            }
+          : {
+              state: () => assembler.configuration(id)?.[0]?.state,
+              read: () => configurations.getConfiguration(id, read),
+              remove: () => assembler.removeConfiguration(id),
+              add: (body: unknown) => assembler.addConfiguration(body),
+            };
       try {
         const before = resource.state();
         const body = await resource.read();

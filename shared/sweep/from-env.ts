@@ -7,7 +7,10 @@ import { Env, parseScopes, setting, settingOrDefault } from "../core/config";
 import type { FleetHistory } from "../store/types";
 import type { SweepOptions, SweepProgress } from "./index";
 
-export async function sweepOptionsFromEnv(env: Env, rest: { history: FleetHistory; onProgress?: (p: SweepProgress) => void; signal?: AbortSignal }): Promise<SweepOptions> {
+export async function sweepOptionsFromEnv(
+  env: Env,
+  rest: { history: FleetHistory; onProgress?: (p: SweepProgress) => void; signal?: AbortSignal },
+): Promise<SweepOptions> {
   const armEndpoint = settingOrDefault("armEndpoint", env);
   return {
     armEndpoint,

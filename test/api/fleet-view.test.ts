@@ -58,7 +58,24 @@ describe("FleetViewCache", () => {
 
 describe("failure episodes", () => {
   const t = (at: string, from: TransitionRecord["from"], to: TransitionRecord["to"], extra: Partial<TransitionRecord> = {}): TransitionRecord =>
-    ({ id: at, at, sweepId: "s", event: "state-changed", componentId: "c1", componentKind: "extension", componentName: "flux", clusterId: "k", clusterName: "k", subscriptionId: "s", from, to, reason: "r", message: "m", catalogId: null, ...extra }) as TransitionRecord;
+    ({
+      id: at,
+      at,
+      sweepId: "s",
+      event: "state-changed",
+      componentId: "c1",
+      componentKind: "extension",
+      componentName: "flux",
+      clusterId: "k",
+      clusterName: "k",
+      subscriptionId: "s",
+      from,
+      to,
+      reason: "r",
+      message: "m",
+      catalogId: null,
+      ...extra,
+    }) as TransitionRecord;
 
   it("opens on failing or degraded, continues through unknown and changes, closes on healthy", () => {
     const episodes = failureEpisodes([
@@ -70,8 +87,24 @@ describe("failure episodes", () => {
       t("2026-11-01T03:00:00.000Z", "healthy", "failing", { catalogId: "c" }),
     ]);
     expect(episodes).toEqual([
-      { componentId: "c1", componentName: "flux", catalogId: "b", startedAt: "2026-11-01T01:00:00.000Z", startedBeforeWindow: false, endedAt: "2026-11-01T02:00:00.000Z", timeToRecoverMs: 3_600_000 },
-      { componentId: "c1", componentName: "flux", catalogId: "c", startedAt: "2026-11-01T03:00:00.000Z", startedBeforeWindow: false, endedAt: null, timeToRecoverMs: null },
+      {
+        componentId: "c1",
+        componentName: "flux",
+        catalogId: "b",
+        startedAt: "2026-11-01T01:00:00.000Z",
+        startedBeforeWindow: false,
+        endedAt: "2026-11-01T02:00:00.000Z",
+        timeToRecoverMs: 3_600_000,
+      },
+      {
+        componentId: "c1",
+        componentName: "flux",
+        catalogId: "c",
+        startedAt: "2026-11-01T03:00:00.000Z",
+        startedBeforeWindow: false,
+        endedAt: null,
+        timeToRecoverMs: null,
+      },
     ]);
   });
 

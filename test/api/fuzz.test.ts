@@ -49,7 +49,30 @@ const NASTY = [
   "eyJ2IjoxLCJxIjoiIiwicCI6MH0",
   "x".repeat(3000),
 ];
-const NAMES = ["state", "status", "since", "from", "to", "limit", "continuationToken", "catalogId", "category", "extensionType", "kind", "subscription", "resourceGroup", "search", "sort", "minClusters", "observable", "code", "$filter", "__proto__", "constructor", "x"];
+const NAMES = [
+  "state",
+  "status",
+  "since",
+  "from",
+  "to",
+  "limit",
+  "continuationToken",
+  "catalogId",
+  "category",
+  "extensionType",
+  "kind",
+  "subscription",
+  "resourceGroup",
+  "search",
+  "sort",
+  "minClusters",
+  "observable",
+  "code",
+  "$filter",
+  "__proto__",
+  "constructor",
+  "x",
+];
 
 let api: ReturnType<typeof apiClient>;
 
@@ -75,11 +98,13 @@ describe("fuzz", () => {
       const def = pick(random, API_ROUTES);
       const params = new URLSearchParams();
       const count = Math.floor(random() * 4);
-      for (let j = 0; j < count; j++) params.append(random() < 0.8 ? pick(random, Object.keys(def.query ?? {}).concat(NAMES)) : pick(random, NASTY), pick(random, NASTY));
+      for (let j = 0; j < count; j++)
+        params.append(random() < 0.8 ? pick(random, Object.keys(def.query ?? {}).concat(NAMES)) : pick(random, NASTY), pick(random, NASTY));
       const method = random() < 0.85 ? pick(random, allowedMethods(def)) : pick(random, ["PUT", "PATCH", "DELETE", "OPTIONS", "POST", "GET"]);
       const path = `${concretePath(def.route, random)}${params.size ? `?${params}` : ""}`;
       const res = await api(method, path);
-      if (res.status >= 500 || (res.status >= 400 && res.status !== 404 && !(res.json?.error?.code && res.json?.error?.message))) failures.push(`${method} ${path.slice(0, 200)} -> ${res.status} ${JSON.stringify(res.json)?.slice(0, 200)}`);
+      if (res.status >= 500 || (res.status >= 400 && res.status !== 404 && !(res.json?.error?.code && res.json?.error?.message)))
+        failures.push(`${method} ${path.slice(0, 200)} -> ${res.status} ${JSON.stringify(res.json)?.slice(0, 200)}`);
       if (res.status === 404 && res.json) expect(res.json.error.code).toBe("NotFound");
     }
     expect(failures).toEqual([]);
@@ -99,12 +124,18 @@ describe("fuzz", () => {
       '{"message": "x", "context": null}',
       '"just a string"',
       "[1,2,3]",
-      "\ufeff{\"message\": \"x\"}",
+      '\ufeff{"message": "x"}',
     ];
     const contentTypes = [undefined, "application/json", "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "image/png"];
     const failures: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const body = random() < 0.3 ? JSON.stringify({ message: pick(random, NASTY), context: { component: pick(random, ["extension", "flux", "cluster", "x"]), extensionType: pick(random, NASTY) } }) : pick(random, bodies);
+      const body =
+        random() < 0.3
+          ? JSON.stringify({
+              message: pick(random, NASTY),
+              context: { component: pick(random, ["extension", "flux", "cluster", "x"]), extensionType: pick(random, NASTY) },
+            })
+          : pick(random, bodies);
       const contentType = pick(random, contentTypes);
       const res = await api("POST", "/api/classify", { body, headers: contentType ? { "content-type": contentType } : {} });
       if (res.status >= 500 || (res.status !== 200 && !res.json?.error?.code)) failures.push(`${contentType} ${body.slice(0, 80)} -> ${res.status}`);

@@ -16,7 +16,10 @@ const echo = defineRoute({
   authLevel: "function",
   tag: "test",
   summary: "echo",
-  query: { n: { type: "integer", min: 1, max: 10, description: "n" }, state: { type: "enum", values: ["a", "b"], list: true, description: "s" } } satisfies QuerySpec,
+  query: {
+    n: { type: "integer", min: 1, max: 10, description: "n" },
+    state: { type: "enum", values: ["a", "b"], list: true, description: "s" },
+  } satisfies QuerySpec,
   response: {},
   async handle({ query, body }) {
     if (query.n === 9) throw new ApiError(409, "Conflict", "nine");
@@ -27,7 +30,15 @@ const echo = defineRoute({
 
 async function call(init: { method?: string; url?: string; body?: string; headers?: Record<string, string> }): Promise<HttpResponseInit & { json?: any }> {
   const handler = toHttpHandler(echo, noServices, { maxBodyBytes: 100 });
-  const res = await handler(new HttpRequest({ method: init.method ?? "GET", url: init.url ?? "http://localhost/api/echo", headers: init.headers, body: init.body === undefined ? undefined : { string: init.body } }), ctx());
+  const res = await handler(
+    new HttpRequest({
+      method: init.method ?? "GET",
+      url: init.url ?? "http://localhost/api/echo",
+      headers: init.headers,
+      body: init.body === undefined ? undefined : { string: init.body },
+    }),
+    ctx(),
+  );
   const text = typeof res.body === "string" ? res.body : res.jsonBody !== undefined ? JSON.stringify(res.jsonBody) : undefined;
   return { ...res, json: text ? JSON.parse(text) : undefined };
 }
@@ -130,7 +141,9 @@ describe("continuation tokens", () => {
 describe("names that exist on every object", () => {
   it("are unknown parameters, not inherited ones", () => {
     for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
-      expect(() => parseQuery(new URLSearchParams(`${name}=1`), { limit: { type: "integer", min: 1, max: 5, description: "" } }), name).toThrow(/unknown query parameter/);
+      expect(() => parseQuery(new URLSearchParams(`${name}=1`), { limit: { type: "integer", min: 1, max: 5, description: "" } }), name).toThrow(
+        /unknown query parameter/,
+      );
     }
   });
 });

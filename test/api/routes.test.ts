@@ -59,7 +59,13 @@ describe("GET /clusters", () => {
 
   it("links each cluster to its detail route", async () => {
     const res = await get("/api/clusters?search=alpha");
-    expect(res.json.items[0]).toMatchObject({ id: clusterId("alpha"), state: "failing", openFailures: 1, catalogIds: ["flux-extension-install"], href: href("alpha") });
+    expect(res.json.items[0]).toMatchObject({
+      id: clusterId("alpha"),
+      state: "failing",
+      openFailures: 1,
+      catalogIds: ["flux-extension-install"],
+      href: href("alpha"),
+    });
   });
 
   it("pages with an opaque token bound to the query", async () => {
@@ -106,14 +112,20 @@ describe("GET /clusters/{ARM id}", () => {
   });
 
   it("takes the id in any case, as ARM ids are case-insensitive", async () => {
-    const res = await get(href("alpha").replace("resourcegroups", "resourceGroups").replace("microsoft.kubernetes/connectedclusters", "Microsoft.Kubernetes/connectedClusters"));
+    const res = await get(
+      href("alpha").replace("resourcegroups", "resourceGroups").replace("microsoft.kubernetes/connectedclusters", "Microsoft.Kubernetes/connectedClusters"),
+    );
     expect(res.status).toBe(200);
     expect(res.json.id).toBe(clusterId("alpha"));
   });
 
   it("404 for an unknown cluster, 400 for a path that is no cluster id", async () => {
     expectError(await get(href("nope")), 404, "clusterId");
-    expectError(await get(`/api/clusters/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/x`), 400, "subscriptionId");
+    expectError(
+      await get(`/api/clusters/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/x`),
+      400,
+      "subscriptionId",
+    );
     expectError(await get(`/api/clusters/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/x`), 400, "clusterType");
   });
 });
@@ -124,7 +136,12 @@ describe("GET /clusters/{ARM id}/history", () => {
     expect(res.status).toBe(200);
     expect(res.json.transitions.map((t: { event: string }) => t.event)).toContain("recovered");
     const episode = res.json.episodes.find((e: { componentName: string }) => e.componentName === "azuremonitor-containers");
-    expect(episode).toMatchObject({ catalogId: "helm-timeout-ready", startedAt: "2026-11-01T00:00:00.000Z", endedAt: "2026-11-01T00:15:00.000Z", timeToRecoverMs: 15 * 60_000 });
+    expect(episode).toMatchObject({
+      catalogId: "helm-timeout-ready",
+      startedAt: "2026-11-01T00:00:00.000Z",
+      endedAt: "2026-11-01T00:15:00.000Z",
+      timeToRecoverMs: 15 * 60_000,
+    });
   });
 
   it("keeps open episodes open and honours the window", async () => {
@@ -148,18 +165,35 @@ describe("GET /failures and /incidents", () => {
     expect(open.json.items[0].entry.id).toBe("flux-extension-install");
     expect((await get("/api/failures?category=helm")).json.items).toEqual([]);
     expect((await get("/api/failures?since=2026-11-01T00:10:00Z")).json.items.map((f: { clusterName: string }) => f.clusterName)).toEqual(["alpha"]);
-    expect((await get("/api/failures?extensionType=microsoft.flux&catalogId=flux-extension-install&limit=1")).json.continuationToken).toEqual(expect.any(String));
+    expect((await get("/api/failures?extensionType=microsoft.flux&catalogId=flux-extension-install&limit=1")).json.continuationToken).toEqual(
+      expect.any(String),
+    );
   });
 
   it("lists resolved failures with time to recover", async () => {
     const res = await get("/api/failures?status=resolved&since=2026-10-01");
-    expect(res.json.items).toEqual([expect.objectContaining({ clusterName: "charlie", componentName: "azuremonitor-containers", catalogId: "helm-timeout-ready", timeToRecoverMs: 15 * 60_000 })]);
+    expect(res.json.items).toEqual([
+      expect.objectContaining({
+        clusterName: "charlie",
+        componentName: "azuremonitor-containers",
+        catalogId: "helm-timeout-ready",
+        timeToRecoverMs: 15 * 60_000,
+      }),
+    ]);
     expect((await get("/api/failures?status=resolved&since=2026-10-01&category=extension")).json.items).toEqual([]);
   });
 
   it("groups the same entry failing on several clusters into an incident", async () => {
     const res = await get("/api/incidents");
-    expect(res.json.items).toEqual([expect.objectContaining({ key: "catalog:flux-extension-install", clusterCount: 2, componentCount: 2, firstSeenAt: "2026-11-01T00:00:00.000Z", extensionTypes: ["microsoft.flux"] })]);
+    expect(res.json.items).toEqual([
+      expect.objectContaining({
+        key: "catalog:flux-extension-install",
+        clusterCount: 2,
+        componentCount: 2,
+        firstSeenAt: "2026-11-01T00:00:00.000Z",
+        extensionTypes: ["microsoft.flux"],
+      }),
+    ]);
     expect((await get("/api/incidents?minClusters=3")).json.items).toEqual([]);
     expect((await get("/api/incidents?catalog=matched")).json.items).toHaveLength(1);
     expect((await get("/api/incidents?catalog=unmatched&minClusters=1")).json.items).toEqual([]); // every open failure here is documented
@@ -187,14 +221,22 @@ describe("catalog and classify", () => {
     const entry = await get("/api/catalog/helm-timeout-ready");
     expect(entry.json).toMatchObject({ id: "helm-timeout-ready", category: "helm" });
     // Sources are documents a reader can open, not the seed files the entry was written from.
-    expect(entry.json.sources[0]).toEqual({ title: expect.stringMatching(/estensioni del cluster/), language: "it", url: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\//), section: expect.any(String) });
+    expect(entry.json.sources[0]).toEqual({
+      title: expect.stringMatching(/estensioni del cluster/),
+      language: "it",
+      url: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\//),
+      section: expect.any(String),
+    });
     expect(JSON.stringify(entry.json.sources)).not.toMatch(/\.txt/);
     expectError(await get("/api/catalog/no-such-entry"), 404, "id");
   });
 
   it("classifies a pasted message, as JSON or plain text", async () => {
     const message = "Timed out waiting for the resource to come to a ready/completed state.";
-    const json = await api("POST", "/api/classify", { body: JSON.stringify({ message, context: { component: "extension" } }), headers: { "content-type": "application/json" } });
+    const json = await api("POST", "/api/classify", {
+      body: JSON.stringify({ message, context: { component: "extension" } }),
+      headers: { "content-type": "application/json" },
+    });
     expect(json.status).toBe(200);
     expect(json.json).toMatchObject({ catalogId: "helm-timeout-ready", entry: { id: "helm-timeout-ready" } });
     const text = await api("POST", "/api/classify", { body: message, headers: { "content-type": "text/plain" } });

@@ -9,7 +9,12 @@ import { cluster, snapshot, SUB_B } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 export const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
-export const HELM_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "Timed out waiting for the resource to come to a ready/completed state.", catalogId: "helm-timeout-ready" };
+export const HELM_FAIL = {
+  state: "failing" as const,
+  reason: "InstallationFailed",
+  message: "Timed out waiting for the resource to come to a ready/completed state.",
+  catalogId: "helm-timeout-ready",
+};
 
 /**
  * Two sweeps 15 minutes apart:
@@ -19,8 +24,14 @@ export const HELM_FAIL = { state: "failing" as const, reason: "InstallationFaile
  * - delta: healthy throughout.
  */
 export async function seedFleet(history: FleetHistory) {
-  const first = snapshot([cluster("alpha"), cluster("bravo", { flux: FLUX_FAIL }), cluster("charlie", { monitor: HELM_FAIL }, { sub: SUB_B, kind: "aks" }), cluster("delta")], { minute: 0, sweepId: "sweep-1" });
-  const second = snapshot([cluster("alpha", { flux: FLUX_FAIL }), cluster("bravo", { flux: FLUX_FAIL }), cluster("charlie", {}, { sub: SUB_B, kind: "aks" }), cluster("delta")], { minute: 15, sweepId: "sweep-2" });
+  const first = snapshot(
+    [cluster("alpha"), cluster("bravo", { flux: FLUX_FAIL }), cluster("charlie", { monitor: HELM_FAIL }, { sub: SUB_B, kind: "aks" }), cluster("delta")],
+    { minute: 0, sweepId: "sweep-1" },
+  );
+  const second = snapshot(
+    [cluster("alpha", { flux: FLUX_FAIL }), cluster("bravo", { flux: FLUX_FAIL }), cluster("charlie", {}, { sub: SUB_B, kind: "aks" }), cluster("delta")],
+    { minute: 15, sweepId: "sweep-2" },
+  );
   await history.recordSweep(first);
   await history.recordSweep(second);
   return { first, second };
@@ -44,13 +55,27 @@ export interface Answer {
 /** Calls the API in-process: routed like the local host does, handled like Azure does. */
 export function apiClient(services: ApiServices | (() => Promise<ApiServices>)) {
   const provider = typeof services === "function" ? services : () => Promise.resolve(services);
-  const routes = compileRoutes(apiFunctions(provider).map(([name, o]) => ({ name, route: o.route ?? name, methods: o.methods ?? [], authLevel: "function" as const, handler: o.handler as never })));
+  const routes = compileRoutes(
+    apiFunctions(provider).map(([name, o]) => ({
+      name,
+      route: o.route ?? name,
+      methods: o.methods ?? [],
+      authLevel: "function" as const,
+      handler: o.handler as never,
+    })),
+  );
   return async (method: string, pathAndQuery: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Answer> => {
     // Bytes, not a string: fetch would add a text/plain content type to a string body.
     const url = new URL(pathAndQuery, "http://localhost");
     const match = resolveRoute(routes, url.pathname.replace(/^\/api/, ""), method);
     if (!match) return { status: 404, headers: new Headers(), json: undefined, text: "" };
-    const req = new HttpRequest({ method, url: url.toString(), params: match.params, headers: init.headers, body: init.body === undefined ? undefined : { bytes: Buffer.from(init.body) } });
+    const req = new HttpRequest({
+      method,
+      url: url.toString(),
+      params: match.params,
+      headers: init.headers,
+      body: init.body === undefined ? undefined : { bytes: Buffer.from(init.body) },
+    });
     const init2 = await match.reg.handler(req, new InvocationContext({ functionName: match.reg.name, logHandler: () => undefined }));
     const res = init2 instanceof HttpResponse ? init2 : new HttpResponse(init2 ?? {});
     const text = await res.text();

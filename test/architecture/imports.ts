@@ -13,7 +13,8 @@ export interface ImportEdge {
   typeOnly: boolean;
 }
 
-const IMPORT = /(?:^|[;\s])(import\s+type\s[^"']*?from\s*|import\s[^"']*?from\s*|export\s[^"']*?from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']*)["']/g;
+const IMPORT =
+  /(?:^|[;\s])(import\s+type\s[^"']*?from\s*|import\s[^"']*?from\s*|export\s[^"']*?from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']*)["']/g;
 
 function sourceFiles(dir: string): string[] {
   const base = join(ROOT, dir);
@@ -36,7 +37,9 @@ export function importGraph(dirs: readonly string[]): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const file of dirs.flatMap(sourceFiles)) {
     // Comments may name paths (`see ../x`): strip them before matching.
-    const source = readFileSync(join(ROOT, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+    const source = readFileSync(join(ROOT, file), "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
     for (const match of source.matchAll(IMPORT)) {
       edges.push({ from: file, to: resolveImport(file, match[2]) ?? "", typeOnly: /^import\s+type\s/.test(match[1].trim()) });
     }

@@ -47,7 +47,11 @@ describe("layers", () => {
   });
 
   it("no cycles between folders (a folder's files may import each other)", () => {
-    const folderEdges = EDGES.filter((e) => e.to && folderOf(e.from) !== folderOf(e.to)).map((e) => ({ from: folderOf(e.from)!, to: folderOf(e.to)!, typeOnly: e.typeOnly }));
+    const folderEdges = EDGES.filter((e) => e.to && folderOf(e.from) !== folderOf(e.to)).map((e) => ({
+      from: folderOf(e.from)!,
+      to: folderOf(e.to)!,
+      typeOnly: e.typeOnly,
+    }));
     expect(cycles(folderEdges)).toEqual([]);
   });
 

@@ -18,17 +18,35 @@ const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.
 describe("ids", () => {
   it("parses cluster ids case-insensitively and keeps the SDK spelling of the provider", () => {
     const ref = parseClusterId("/SUBSCRIPTIONS/ABC/resourcegroups/RG/providers/microsoft.kubernetes/CONNECTEDCLUSTERS/c1/");
-    expect(ref).toEqual({ id: "/subscriptions/abc/resourcegroups/rg/providers/microsoft.kubernetes/connectedclusters/c1", subscriptionId: "abc", resourceGroup: "RG", name: "c1", provider: "Microsoft.Kubernetes", resourceType: "connectedClusters", kind: "arc" });
+    expect(ref).toEqual({
+      id: "/subscriptions/abc/resourcegroups/rg/providers/microsoft.kubernetes/connectedclusters/c1",
+      subscriptionId: "abc",
+      resourceGroup: "RG",
+      name: "c1",
+      provider: "Microsoft.Kubernetes",
+      resourceType: "connectedClusters",
+      kind: "arc",
+    });
   });
 
   it("finds the parent cluster of a configuration id whatever its casing", () => {
-    const ref = parseConfigId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks/providers/MICROSOFT.KUBERNETESCONFIGURATION/FluxConfigurations/cfg");
-    expect(ref).toMatchObject({ type: "fluxConfigurations", name: "cfg", cluster: { kind: "aks", name: "aks", id: "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks" } });
+    const ref = parseConfigId(
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks/providers/MICROSOFT.KUBERNETESCONFIGURATION/FluxConfigurations/cfg",
+    );
+    expect(ref).toMatchObject({
+      type: "fluxConfigurations",
+      name: "cfg",
+      cluster: { kind: "aks", name: "aks", id: "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks" },
+    });
   });
 
   it("rejects ids that are not clusters or configurations", () => {
     expect(() => parseClusterId("/subscriptions/s/resourceGroups/rg")).toThrow(/not a cluster resource id/);
-    expect(() => parseConfigId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c/providers/Microsoft.KubernetesConfiguration/widgets/w")).toThrow(/InvalidResourceId|not an extension/);
+    expect(() =>
+      parseConfigId(
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c/providers/Microsoft.KubernetesConfiguration/widgets/w",
+      ),
+    ).toThrow(/InvalidResourceId|not an extension/);
   });
 });
 
@@ -60,7 +78,11 @@ describe("Resource Graph queries", () => {
       expect(q).not.toMatch(/\b(join|extend|summarize|union)\b/);
     }
     expect(CLUSTERS_QUERY).toMatch(/^resources \| where type in~ \('microsoft.kubernetes\/connectedclusters', 'microsoft.containerservice\/managedclusters'\)/);
-    expect(CONFIGURATION_QUERIES.map((q) => /in~ \('([^']+)'\)/.exec(q)?.[1])).toEqual(["microsoft.kubernetesconfiguration/extensions", "microsoft.kubernetesconfiguration/fluxconfigurations", "microsoft.kubernetesconfiguration/sourcecontrolconfigurations"]);
+    expect(CONFIGURATION_QUERIES.map((q) => /in~ \('([^']+)'\)/.exec(q)?.[1])).toEqual([
+      "microsoft.kubernetesconfiguration/extensions",
+      "microsoft.kubernetesconfiguration/fluxconfigurations",
+      "microsoft.kubernetesconfiguration/sourcecontrolconfigurations",
+    ]);
     for (const q of CONFIGURATION_QUERIES) expect(q).toMatch(/^kubernetesconfigurationresources \| where type in~/);
   });
 
@@ -176,22 +198,55 @@ describe("readWithRetries", () => {
 
   it("retries transient failures with backoff, then fails with the error code", async () => {
     let calls = 0;
-    await expect(readWithRetries(async () => { calls++; throw fail(503, "ServiceUnavailable"); }, hooks, { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 5 })).rejects.toMatchObject({ code: "ServiceUnavailable", statusCode: 503 });
+    await expect(
+      readWithRetries(
+        async () => {
+          calls++;
+          throw fail(503, "ServiceUnavailable");
+        },
+        hooks,
+        { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 5 },
+      ),
+    ).rejects.toMatchObject({ code: "ServiceUnavailable", statusCode: 503 });
     expect(calls).toBe(3);
   });
 
   it("does not retry a 403", async () => {
     let calls = 0;
-    await expect(readWithRetries(async () => { calls++; throw fail(403, "AccessDenied"); }, hooks, { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 5 })).rejects.toMatchObject({ code: "AccessDenied" });
+    await expect(
+      readWithRetries(
+        async () => {
+          calls++;
+          throw fail(403, "AccessDenied");
+        },
+        hooks,
+        { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 5 },
+      ),
+    ).rejects.toMatchObject({ code: "AccessDenied" });
     expect(calls).toBe(1);
   });
 
   it("429s do not use up attempts; a timeout is reported as Timeout", async () => {
     let calls = 0;
     const throttled: unknown[] = [];
-    const result = await readWithRetries(async () => { if (++calls <= 4) throw fail(429, "RateLimiting"); return "ok"; }, { ...hooks, throttled: (h) => throttled.push(h) }, { maxAttempts: 1, retryDelayMs: 10, maxThrottles: 5 });
+    const result = await readWithRetries(
+      async () => {
+        if (++calls <= 4) throw fail(429, "RateLimiting");
+        return "ok";
+      },
+      { ...hooks, throttled: (h) => throttled.push(h) },
+      { maxAttempts: 1, retryDelayMs: 10, maxThrottles: 5 },
+    );
     expect([result, throttled.length]).toEqual(["ok", 4]);
-    await expect(readWithRetries(async () => { throw fail(undefined, undefined, "AbortError"); }, hooks, { maxAttempts: 2, retryDelayMs: 1, maxThrottles: 1 })).rejects.toMatchObject({ code: "Timeout" });
+    await expect(
+      readWithRetries(
+        async () => {
+          throw fail(undefined, undefined, "AbortError");
+        },
+        hooks,
+        { maxAttempts: 2, retryDelayMs: 1, maxThrottles: 1 },
+      ),
+    ).rejects.toMatchObject({ code: "Timeout" });
   });
 });
 

@@ -52,9 +52,16 @@ describe("Resource Graph reader against the simulator (real SDK over HTTPS)", ()
   });
 
   it.each([false, true])("recovers from 429s (Retry-After: %s) when another reader shares the quota", async (retryAfter) => {
-    const { sim, connection } = await start({ fleet: { clusters: 12, seed: 5 }, argQuota: { perWindow: 4, windowMs: 300 }, faults: { argRetryAfter: retryAfter } });
+    const { sim, connection } = await start({
+      fleet: { clusters: 12, seed: 5 },
+      argQuota: { perWindow: 4, windowMs: 300 },
+      faults: { argRetryAfter: retryAfter },
+    });
     // Two readers with their own pacers on one token: each only learns of the other's use from a 429.
-    const [a, b] = await Promise.all([readAll(new ResourceGraphReader({ ...connection, pageSize: 2 }), CLUSTERS_QUERY), readAll(new ResourceGraphReader({ ...connection, pageSize: 3 }), CLUSTERS_QUERY)]);
+    const [a, b] = await Promise.all([
+      readAll(new ResourceGraphReader({ ...connection, pageSize: 2 }), CLUSTERS_QUERY),
+      readAll(new ResourceGraphReader({ ...connection, pageSize: 3 }), CLUSTERS_QUERY),
+    ]);
     expect(sim.stats.argThrottled).toBeGreaterThan(0);
     expect(ids(a)).toEqual(ids(b));
     expect(ids(a).length).toBe(12);
@@ -68,14 +75,19 @@ describe("Resource Graph reader against the simulator (real SDK over HTTPS)", ()
     sim.setFaults({ serverErrors: { rate: 1, target: "arg", status: 500 } });
     await expect(readAll(new ResourceGraphReader(connection), CLUSTERS_QUERY)).rejects.toMatchObject({ name: "ArmReadError", statusCode: 500 });
     sim.setFaults({ timeouts: { rate: 1, target: "arg" } });
-    await expect(readAll(new ResourceGraphReader({ ...connection, timeoutMs: 200, retry: { maxAttempts: 2, retryDelayMs: 1 } }), CLUSTERS_QUERY)).rejects.toMatchObject({ code: "Timeout" });
+    await expect(
+      readAll(new ResourceGraphReader({ ...connection, timeoutMs: 200, retry: { maxAttempts: 2, retryDelayMs: 1 } }), CLUSTERS_QUERY),
+    ).rejects.toMatchObject({ code: "Timeout" });
   });
 
   it("a forbidden subscription fails the query with AccessDenied; the tenant limit header is reported", async () => {
     const { sim, connection } = await start({ fleet: { clusters: 6, subscriptions: 3, seed: 7 }, tenantSubscriptionLimit: 2 });
     const [s1, s2] = sim.fleet.subscriptions;
     sim.setFaults({ forbiddenSubscriptions: [s2] });
-    await expect(readAll(new ResourceGraphReader(connection), CLUSTERS_QUERY, { subscriptions: [s1, s2] })).rejects.toMatchObject({ code: "AccessDenied", statusCode: 403 });
+    await expect(readAll(new ResourceGraphReader(connection), CLUSTERS_QUERY, { subscriptions: [s1, s2] })).rejects.toMatchObject({
+      code: "AccessDenied",
+      statusCode: 403,
+    });
     sim.setFaults({});
     const tenant = await readAll(new ResourceGraphReader(connection), CLUSTERS_QUERY);
     expect(tenant[0].subscriptionLimitHit).toBe(true);
@@ -118,6 +130,9 @@ describe("KubernetesConfiguration reader against the simulator", () => {
   it("a forbidden subscription fails with AuthorizationFailed", async () => {
     const { sim, connection } = await start({ fleet: { clusters: 1, seed: 10 } });
     sim.setFaults({ forbiddenSubscriptions: [sim.fleet.clusters[0].subscriptionId] });
-    await expect(new ConfigurationReader(connection).getCluster(sim.fleet.clusters[0].id)).rejects.toMatchObject({ code: "AuthorizationFailed", statusCode: 403 });
+    await expect(new ConfigurationReader(connection).getCluster(sim.fleet.clusters[0].id)).rejects.toMatchObject({
+      code: "AuthorizationFailed",
+      statusCode: 403,
+    });
   });
 });

@@ -21,7 +21,27 @@ let queries = 0;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "fh-trust-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=independent-arg", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "ca.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=independent-arg",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      path.join(dir, "key.pem"),
+      "-out",
+      path.join(dir, "ca.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   server = createServer({ key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "ca.pem")) }, (req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
@@ -29,9 +49,22 @@ beforeAll(async () => {
       queries++;
       const query = (JSON.parse(body || "{}") as { query?: string }).query ?? "";
       const rows = query.includes("connectedclusters")
-        ? [{ id: CLUSTER, name: "c1", type: "microsoft.kubernetes/connectedclusters", location: "westeurope", subscriptionId: "00000000-0000-0000-0000-000000000001", resourceGroup: "rg", tags: {}, properties: { provisioningState: "Succeeded", connectivityStatus: "Connected" } }]
+        ? [
+            {
+              id: CLUSTER,
+              name: "c1",
+              type: "microsoft.kubernetes/connectedclusters",
+              location: "westeurope",
+              subscriptionId: "00000000-0000-0000-0000-000000000001",
+              resourceGroup: "rg",
+              tags: {},
+              properties: { provisioningState: "Succeeded", connectivityStatus: "Connected" },
+            },
+          ]
         : [];
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ totalRecords: rows.length, count: rows.length, resultTruncated: "false", data: rows, facets: [] }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ totalRecords: rows.length, count: rows.length, resultTruncated: "false", data: rows, facets: [] }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -40,7 +73,15 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function sweep(extraCa: string | undefined) {
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: extraCa, FLEET_ARM_ENDPOINT: endpoint, FLEET_ARM_TOKEN: "independent", FLEET_SCOPE: "", FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: uniquePrefix("trust") };
+  const env = {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: extraCa,
+    FLEET_ARM_ENDPOINT: endpoint,
+    FLEET_ARM_TOKEN: "independent",
+    FLEET_SCOPE: "",
+    FLEET_TABLES_CONNECTION: tablesConnection(),
+    FLEET_TABLE_PREFIX: uniquePrefix("trust"),
+  };
   return finished(spawnTs(CLI_MAIN, ["sweep", "--json"], { env }));
 }
 

@@ -26,7 +26,12 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SUBSCRIPTIONS = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-0000000000${String(i).padStart(2, "0")}`);
 
 const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
-const HELM_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "Timed out waiting for the resource to come to a ready/completed state.", catalogId: "helm-timeout-ready" };
+const HELM_FAIL = {
+  state: "failing" as const,
+  reason: "InstallationFailed",
+  message: "Timed out waiting for the resource to come to a ready/completed state.",
+  catalogId: "helm-timeout-ready",
+};
 
 /**
  * Sweep s: with the "quiet" pattern flux fails on one cluster in five and monitoring on another one in
@@ -52,7 +57,9 @@ async function seed(history: FleetHistory): Promise<{ transitions: number; secon
     const t0 = Date.now();
     const result = await history.recordSweep(snapshot(fleetAt(s), { minute: s * 15, sweepId: `bench-${s}` }));
     transitions += result.transitions.length;
-    console.log(`  sweep ${s + 1}/${SWEEPS}: ${result.transitions.length} transitions, ${result.sweep.tableOperations} table operations, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `  sweep ${s + 1}/${SWEEPS}: ${result.transitions.length} transitions, ${result.sweep.tableOperations} table operations, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
   return { transitions, seconds: (Date.now() - started) / 1000 };
 }
@@ -87,10 +94,16 @@ async function measure(total: number, concurrency: number, fn: (i: number) => Pr
 
 const fmt = (sorted: number[]) =>
   `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms, CPU ${(cpuPerCall.get(sorted) ?? 0).toFixed(1)} ms/call (n=${sorted.length})`;
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 async function main() {
-  console.log(`bench:api: ${CLUSTERS} clusters, ${SWEEPS} sweeps, ${REQUESTS} requests per route from ${CONCURRENCY} concurrent clients (Node ${process.version}, ${os.cpus().length} CPUs, load ${load()})`);
+  console.log(
+    `bench:api: ${CLUSTERS} clusters, ${SWEEPS} sweeps, ${REQUESTS} requests per route from ${CONCURRENCY} concurrent clients (Node ${process.version}, ${os.cpus().length} CPUs, load ${load()})`,
+  );
   const dir = process.env.BENCH_AZURITE_DIR;
   const existing = process.env.BENCH_TABLES_CONNECTION;
   const azurite = existing ? { connectionString: existing, stop: async () => undefined } : await startAzurite(dir ? { location: path.resolve(dir) } : {});
@@ -102,8 +115,7 @@ async function main() {
       let transitions = 0;
       for await (const _ of history.listTransitions()) transitions++;
       console.log(`measuring the existing store (tables ${prefix}*, latest sweep ${last?.sweepId ?? "none"}, ${transitions} transitions); nothing is written`);
-    }
-    else if (last?.sweepId === `bench-${SWEEPS - 1}`) console.log(`reusing the fleet seeded earlier in ${dir} (tables ${prefix}*)`);
+    } else if (last?.sweepId === `bench-${SWEEPS - 1}`) console.log(`reusing the fleet seeded earlier in ${dir} (tables ${prefix}*)`);
     else {
       console.log("seeding through the store:");
       const seeded = await seed(history);
@@ -124,8 +136,12 @@ async function main() {
       const t0 = performance.now();
       const summary = await get("/api/summary");
       const cold = performance.now() - t0;
-      console.log(`first /summary (builds the read model): ${cold.toFixed(0)} ms; heap +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(0)} MB`);
-      console.log(`  fleet: ${summary.clusters.total} clusters (${summary.clusters.byState.failing} failing), ${summary.components.total} components, ${summary.failures.open} open failures`);
+      console.log(
+        `first /summary (builds the read model): ${cold.toFixed(0)} ms; heap +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(0)} MB`,
+      );
+      console.log(
+        `  fleet: ${summary.clusters.total} clusters (${summary.clusters.byState.failing} failing), ${summary.components.total} components, ${summary.failures.open} open failures`,
+      );
       const failing = await get("/api/clusters?state=failing");
 
       const results: Record<string, number[]> = {};
@@ -135,7 +151,11 @@ async function main() {
         let token: string | undefined;
         for (let page = 0; page < 5; page++) token = (await get(`/api/clusters?state=failing${token ? `&continuationToken=${token}` : ""}`)).continuationToken;
       });
-      results["one cluster's history"] = await measure(REQUESTS, CONCURRENCY, async (i) => void (await get(`${failing.items[i % failing.items.length].href}/history`)));
+      results["one cluster's history"] = await measure(
+        REQUESTS,
+        CONCURRENCY,
+        async (i) => void (await get(`${failing.items[i % failing.items.length].href}/history`)),
+      );
       results["one cluster"] = await measure(REQUESTS, CONCURRENCY, async (i) => void (await get(failing.items[i % failing.items.length].href)));
 
       // Baseline: the same answers computed from the store on every request.
@@ -153,8 +173,12 @@ async function main() {
       console.log(`\nresults (HTTP through the local host, warm read model; load average ${load()}; CPU is this process, client and host together):`);
       for (const [name, sorted] of Object.entries(results)) console.log(`  ${name.padEnd(50)} ${fmt(sorted)}`);
       const p95 = (name: string) => percentile(results[name], 95);
-      console.log(`\ntarget p95 < 100 ms: /summary ${p95("/summary") < 100 ? "met" : "MISSED"}, /clusters?state=failing ${p95("/clusters?state=failing") < 100 ? "met" : "MISSED"}`);
-      console.log(`speed-up over the baseline at p50: /summary x${(percentile(results["baseline /summary (scan per request)"], 50) / percentile(results["/summary"], 50)).toFixed(0)}, state=failing x${(percentile(results["baseline state=failing (open index per request)"], 50) / percentile(results["/clusters?state=failing"], 50)).toFixed(0)}`);
+      console.log(
+        `\ntarget p95 < 100 ms: /summary ${p95("/summary") < 100 ? "met" : "MISSED"}, /clusters?state=failing ${p95("/clusters?state=failing") < 100 ? "met" : "MISSED"}`,
+      );
+      console.log(
+        `speed-up over the baseline at p50: /summary x${(percentile(results["baseline /summary (scan per request)"], 50) / percentile(results["/summary"], 50)).toFixed(0)}, state=failing x${(percentile(results["baseline state=failing (open index per request)"], 50) / percentile(results["/clusters?state=failing"], 50)).toFixed(0)}`,
+      );
     } finally {
       await host.stop();
     }

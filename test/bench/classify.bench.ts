@@ -55,11 +55,16 @@ const guid = (rnd: () => number) => `${hex(rnd, 8)}-${hex(rnd, 4)}-${hex(rnd, 4)
 const ip = (rnd: () => number) => `10.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`;
 
 const UNKNOWN: Array<(rnd: () => number, name: string) => string> = [
-  (r, n) => `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${hex(r, 64)}": plugin type="azure-vnet" failed (add): IPAM Invalid request on ${n}`,
-  (r) => `0/${3 + Math.floor(r() * 20)} nodes are available: ${1 + Math.floor(r() * 5)} Insufficient cpu, ${Math.floor(r() * 4)} node(s) didn't match Pod's node affinity/selector. preemption: 0/7 nodes are available: 7 No preemption victims found for incoming pod.`,
-  (r, n) => `Readiness probe failed: Get "http://${ip(r)}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers) on pod orders-api-${hex(r, 9)}-${hex(r, 5)} in ${n}`,
-  (r) => `persistentvolumeclaim "data-postgres-${Math.floor(r() * 3)}" not found; waiting for a volume to be created, either by external provisioner "disk.csi.azure.com" or manually created by system administrator`,
-  (r, n) => `Operation returned an invalid status code 'InternalServerError'. Correlation id ${guid(r)}, cluster ${n}, at ${new Date(1.7e12 + r() * 1e10).toISOString()}`,
+  (r, n) =>
+    `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${hex(r, 64)}": plugin type="azure-vnet" failed (add): IPAM Invalid request on ${n}`,
+  (r) =>
+    `0/${3 + Math.floor(r() * 20)} nodes are available: ${1 + Math.floor(r() * 5)} Insufficient cpu, ${Math.floor(r() * 4)} node(s) didn't match Pod's node affinity/selector. preemption: 0/7 nodes are available: 7 No preemption victims found for incoming pod.`,
+  (r, n) =>
+    `Readiness probe failed: Get "http://${ip(r)}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers) on pod orders-api-${hex(r, 9)}-${hex(r, 5)} in ${n}`,
+  (r) =>
+    `persistentvolumeclaim "data-postgres-${Math.floor(r() * 3)}" not found; waiting for a volume to be created, either by external provisioner "disk.csi.azure.com" or manually created by system administrator`,
+  (r, n) =>
+    `Operation returned an invalid status code 'InternalServerError'. Correlation id ${guid(r)}, cluster ${n}, at ${new Date(1.7e12 + r() * 1e10).toISOString()}`,
   (r) => `etcdserver: request timed out, possibly due to previous leader failure; retrying in ${Math.floor(r() * 30)}s (attempt ${Math.floor(r() * 9)})`,
 ];
 
@@ -84,7 +89,10 @@ function corpus(size: number): Sample[] {
       const { entry, example } = examples[Math.floor(rnd() * examples.length)];
       const wrapped = wrappers[Math.floor(rnd() * wrappers.length)](example, name);
       // Half carry the context the collector would attach; the other half are pasted text.
-      const context = rnd() < 0.5 ? { component: entry.context?.components?.[0], extensionType: entry.context?.extensionTypes?.[0], clusterKind: entry.context?.clusterKinds?.[0] } : undefined;
+      const context =
+        rnd() < 0.5
+          ? { component: entry.context?.components?.[0], extensionType: entry.context?.extensionTypes?.[0], clusterKind: entry.context?.clusterKinds?.[0] }
+          : undefined;
       samples.push({ message: `${wrapped} (correlation id ${guid(rnd)})`, context, expected: entry.id, kind: "catalog" });
     } else if (roll < 0.75) {
       samples.push({ message: UNKNOWN[Math.floor(rnd() * UNKNOWN.length)](rnd, name), expected: null, kind: "unknown" });
@@ -151,7 +159,13 @@ function measure(samples: Sample[], fn: (s: Sample) => unknown): { perSecond: nu
     latencies[i] = Number(process.hrtime.bigint() - t0) / 1000;
   });
   latencies.sort();
-  return { perSecond: samples.length / wall, perCpuSecond: samples.length / cpu, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] };
+  return {
+    perSecond: samples.length / wall,
+    perCpuSecond: samples.length / cpu,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1],
+  };
 }
 
 /** Wall seconds and CPU seconds (user + system) of one shell command, from the shell's waited-for children. */
@@ -180,7 +194,9 @@ function endToEnd(): void {
   const dir = mkdtempSync(join(os.tmpdir(), "bench-classify-"));
   try {
     const real = loadCorpus();
-    const lines = corpus(LINES).map((s, i) => JSON.stringify(i % 10 === 0 ? { message: real[i % real.length].message } : { message: s.message, ...(s.context ? { context: s.context } : {}) }));
+    const lines = corpus(LINES).map((s, i) =>
+      JSON.stringify(i % 10 === 0 ? { message: real[i % real.length].message } : { message: s.message, ...(s.context ? { context: s.context } : {}) }),
+    );
     const input = join(dir, "in.jsonl");
     writeFileSync(input, lines.join("\n") + "\n");
     const phrases = join(dir, "phrases.json");
@@ -190,12 +206,17 @@ function endToEnd(): void {
     const cli = bestOf(`node dist/cli/main.js classify --jsonl < ${input} > ${join(dir, "cli.out")}`);
     const naive = bestOf(`node test/bench/naive-classify.js ${phrases} < ${input} > ${join(dir, "naive.out")}`);
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-    const row = (label: string, t: { wall: number; cpu: number }) => `  ${label}  ${fmt(LINES / t.wall).padStart(8)} lines/s wall   ${fmt(LINES / t.cpu).padStart(8)} lines/CPU-s   (${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU)`;
-    console.log(`end to end - ${fmt(LINES)} JSON lines (${(lines.reduce((n, l) => n + l.length + 1, 0) / 1e6).toFixed(1)} MB, every tenth a real reported message), best of ${ROUNDS}, each in its own Node process`);
+    const row = (label: string, t: { wall: number; cpu: number }) =>
+      `  ${label}  ${fmt(LINES / t.wall).padStart(8)} lines/s wall   ${fmt(LINES / t.cpu).padStart(8)} lines/CPU-s   (${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU)`;
+    console.log(
+      `end to end - ${fmt(LINES)} JSON lines (${(lines.reduce((n, l) => n + l.length + 1, 0) / 1e6).toFixed(1)} MB, every tenth a real reported message), best of ${ROUNDS}, each in its own Node process`,
+    );
     console.log(row("fleet-health classify --jsonl:", cli));
     console.log(row("naive (regex per phrase):     ", naive));
     const ratio = naive.cpu / cli.cpu;
-    console.log(`  speed-up ${(naive.wall / cli.wall).toFixed(2)}x wall, ${ratio.toFixed(2)}x CPU; target 1.5x the naive matcher: ${ratio >= 1.5 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+    console.log(
+      `  speed-up ${(naive.wall / cli.wall).toFixed(2)}x wall, ${ratio.toFixed(2)}x CPU; target 1.5x the naive matcher: ${ratio >= 1.5 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -237,14 +258,22 @@ function main(): void {
 
   const signatures = catalog.reduce((n, e) => n + e.signatures.length, 0);
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-  console.log(`bench:classify - ${fmt(samples.length)} messages (mean ${Math.round(chars / samples.length)} chars; ${fmt(byKind.catalog)} catalog examples wrapped, ${fmt(byKind.unknown)} unknown failures, ${fmt(byKind.noise)} healthy noise), ${catalog.length} entries, ${signatures} signatures, Node ${process.version}, one thread`);
+  console.log(
+    `bench:classify - ${fmt(samples.length)} messages (mean ${Math.round(chars / samples.length)} chars; ${fmt(byKind.catalog)} catalog examples wrapped, ${fmt(byKind.unknown)} unknown failures, ${fmt(byKind.noise)} healthy noise), ${catalog.length} entries, ${signatures} signatures, Node ${process.version}, one thread`,
+  );
   const row = (label: string, m: ReturnType<typeof measure>) =>
     `  ${label}  ${fmt(m.perSecond).padStart(8)} msg/s wall   ${fmt(m.perCpuSecond).padStart(8)} msg/CPU-s   p50 ${m.p50.toFixed(1)} µs   p99 ${m.p99.toFixed(1)} µs   max ${m.max.toFixed(0)} µs`;
   console.log(row("classifier (prefilter):", fast));
   console.log(row("baseline (every regex):", slow));
-  console.log(`  speed-up ${(fast.perSecond / slow.perSecond).toFixed(2)}x wall, ${(fast.perCpuSecond / slow.perCpuSecond).toFixed(2)}x CPU; target 200,000 msg/s per core: ${fast.perCpuSecond >= 200_000 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores during the run)`);
-  console.log(`  catalog examples classified to their own entry: ${fmt(byKind.catalog - wrong)}/${fmt(byKind.catalog)}; unknown matched: ${fmt(matchedByKind.unknown)}/${fmt(byKind.unknown)}; noise matched: ${fmt(matchedByKind.noise)}/${fmt(byKind.noise)}`);
-  console.log(`  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (only a bounded word cache)`);
+  console.log(
+    `  speed-up ${(fast.perSecond / slow.perSecond).toFixed(2)}x wall, ${(fast.perCpuSecond / slow.perCpuSecond).toFixed(2)}x CPU; target 200,000 msg/s per core: ${fast.perCpuSecond >= 200_000 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores during the run)`,
+  );
+  console.log(
+    `  catalog examples classified to their own entry: ${fmt(byKind.catalog - wrong)}/${fmt(byKind.catalog)}; unknown matched: ${fmt(matchedByKind.unknown)}/${fmt(byKind.unknown)}; noise matched: ${fmt(matchedByKind.noise)}/${fmt(byKind.noise)}`,
+  );
+  console.log(
+    `  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (only a bounded word cache)`,
+  );
   if (disagreements || wrong) process.exitCode = 1;
   endToEnd();
 }

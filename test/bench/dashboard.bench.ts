@@ -34,7 +34,12 @@ const TIMELINE_SUB = "00000000-0000-0000-0000-0000000000ff";
 const TIMELINE_COMPONENTS = 100;
 
 const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
-const HELM_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "Timed out waiting for the resource to come to a ready/completed state.", catalogId: "helm-timeout-ready" };
+const HELM_FAIL = {
+  state: "failing" as const,
+  reason: "InstallationFailed",
+  message: "Timed out waiting for the resource to come to a ready/completed state.",
+  catalogId: "helm-timeout-ready",
+};
 
 /** One cluster with TIMELINE_COMPONENTS extensions, half of them failing, the other half on the next sweep. */
 function timelineCluster(sweep: number) {
@@ -62,11 +67,17 @@ async function seed(history: FleetHistory): Promise<void> {
   // The first sweep observes every component; each later one flips all but the fixture's own four.
   const sweeps = 1 + Math.ceil((TIMELINE - TIMELINE_COMPONENTS) / (TIMELINE_COMPONENTS - 4));
   // A run stopped while seeding the fleet resumes there.
-  if (latest?.sweepId !== `timeline-${sweeps - 1}`) for (let s = 0; s < sweeps; s++) await history.recordSweep(snapshot([timelineCluster(s)], { minute: s * 15, sweepId: `timeline-${s}`, scopes: [`/subscriptions/${TIMELINE_SUB}`] }));
+  if (latest?.sweepId !== `timeline-${sweeps - 1}`)
+    for (let s = 0; s < sweeps; s++)
+      await history.recordSweep(snapshot([timelineCluster(s)], { minute: s * 15, sweepId: `timeline-${s}`, scopes: [`/subscriptions/${TIMELINE_SUB}`] }));
   console.log(`  timeline cluster: ${sweeps} sweeps x ${TIMELINE_COMPONENTS} components in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const t1 = Date.now();
   const fleet = Array.from({ length: CLUSTERS }, (_, i) =>
-    cluster(`c${String(i).padStart(5, "0")}`, { flux: i % 5 === 0 ? FLUX_FAIL : undefined, monitor: i % 7 === 2 ? HELM_FAIL : undefined }, { sub: SUBSCRIPTIONS[i % SUBSCRIPTIONS.length], kind: i % 5 === 4 ? "aks" : "arc" }),
+    cluster(
+      `c${String(i).padStart(5, "0")}`,
+      { flux: i % 5 === 0 ? FLUX_FAIL : undefined, monitor: i % 7 === 2 ? HELM_FAIL : undefined },
+      { sub: SUBSCRIPTIONS[i % SUBSCRIPTIONS.length], kind: i % 5 === 4 ? "aks" : "arc" },
+    ),
   );
   await history.recordSweep(snapshot(fleet, { minute: sweeps * 15, sweepId: "fleet-0", scopes: SUBSCRIPTIONS.map((s) => `/subscriptions/${s}`) }));
   console.log(`  fleet: ${CLUSTERS} clusters in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
@@ -83,7 +94,12 @@ async function timeTo(page: Page, url: string, ready: (p: Page) => Promise<unkno
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:dashboard on ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `bench:dashboard on ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   const dir = process.env.BENCH_AZURITE_DIR;
   const azurite = await startAzurite(dir ? { location: path.resolve(dir) } : {});
   const prefix = `benchdash${CLUSTERS}x${TIMELINE}`;
@@ -120,16 +136,32 @@ async function main(): Promise<void> {
       for (let run = 0; run < RUNS; run++) {
         rows[0][1].push(await timeTo(page, `${host.url}/api/dashboard/`, (p) => p.locator('[data-count="clusters-total"]').waitFor()));
         rows[1][1].push(await timeTo(page, `${host.url}/api/summary`, (p) => p.waitForLoadState("load")));
-        rows[2][1].push(await timeTo(page, `${host.url}/api/dashboard/clusters${timeline}`, (p) => p.locator('section[aria-labelledby="timeline"] figure.chart canvas').waitFor({ timeout: 60_000 }).then(() => p.locator('section[aria-labelledby="timeline"] table').waitFor())));
+        rows[2][1].push(
+          await timeTo(page, `${host.url}/api/dashboard/clusters${timeline}`, (p) =>
+            p
+              .locator('section[aria-labelledby="timeline"] figure.chart canvas')
+              .waitFor({ timeout: 60_000 })
+              .then(() => p.locator('section[aria-labelledby="timeline"] table').waitFor()),
+          ),
+        );
         rendered = await page.locator('section[aria-labelledby="timeline"] tbody tr').count();
         rows[3][1].push(await timeTo(page, `${host.url}/api/clusters${timeline}/history`, (p) => p.waitForLoadState("load")));
       }
       console.log(`\n${RUNS} runs each, ms from navigation start (median, min, max):`);
-      for (const [label, values] of rows) console.log(`  ${label.padEnd(46)} ${String(Math.round(median(values))).padStart(6)} ${String(Math.round(Math.min(...values))).padStart(6)} ${String(Math.round(Math.max(...values))).padStart(6)}`);
+      for (const [label, values] of rows)
+        console.log(
+          `  ${label.padEnd(46)} ${String(Math.round(median(values))).padStart(6)} ${String(Math.round(Math.min(...values))).padStart(6)} ${String(Math.round(Math.max(...values))).padStart(6)}`,
+        );
       console.log(`  episode rows rendered on the cluster page: ${rendered} of ${history.episodes.length} (50 per "show more")`);
-      for (const [label, i] of [["overview", 0], ["cluster page", 2]] as const) console.log(`  target <= 1000 ms, ${label}: ${median(rows[i][1]) <= 1000 ? "met" : "NOT met"}`);
+      for (const [label, i] of [
+        ["overview", 0],
+        ["cluster page", 2],
+      ] as const)
+        console.log(`  target <= 1000 ms, ${label}: ${median(rows[i][1]) <= 1000 ? "met" : "NOT met"}`);
       const js = readFileSync(path.resolve(__dirname, "../../dist/web/app.js"));
-      console.log(`  JavaScript shipped: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js, { level: 9 }).length / 1024).toFixed(1)} KB gzip (budget 150 KB gzip)`);
+      console.log(
+        `  JavaScript shipped: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js, { level: 9 }).length / 1024).toFixed(1)} KB gzip (budget 150 KB gzip)`,
+      );
     } finally {
       await host.stop();
     }

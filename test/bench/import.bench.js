@@ -50,7 +50,11 @@ process.stdout.write(JSON.stringify({ importMs, modules: files.length, packages,
 function measure(files) {
   const started = process.hrtime.bigint();
   // NODE_ENV=production as the Bicep's app settings set it: outside production the catalog validates itself at load.
-  const child = spawnSync(process.execPath, ["-e", CHILD, JSON.stringify(files)], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" } });
+  const child = spawnSync(process.execPath, ["-e", CHILD, JSON.stringify(files)], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const processMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.status !== 0) throw new Error(`import failed:\n${child.stderr}`);
   return { ...JSON.parse(child.stdout), processMs };
@@ -78,11 +82,17 @@ function main() {
   const useCases = jsFilesUnder(path.join(DIST, "shared")).filter((file) => !/[\\/]shared[\\/](local|cli)[\\/]/.test(file));
   const scenarios = [
     { name: "floor: @azure/functions alone", files: [require.resolve("@azure/functions", { paths: [ROOT] })] },
-    { name: "store SDKs alone (@azure/data-tables + @azure/identity)", files: ["@azure/data-tables", "@azure/identity"].map((name) => require.resolve(name, { paths: [ROOT] })) },
+    {
+      name: "store SDKs alone (@azure/data-tables + @azure/identity)",
+      files: ["@azure/data-tables", "@azure/identity"].map((name) => require.resolve(name, { paths: [ROOT] })),
+    },
     { name: "entry point (dist/functions/index.js)", files: [entry] },
     { name: "baseline: entry point + every use case eagerly", files: [entry, ...useCases] },
     // Paid once, on the first invocation, only when APPLICATIONINSIGHTS_CONNECTION_STRING is set.
-    { name: "telemetry export: OpenTelemetry SDK + Azure Monitor exporter", files: TELEMETRY.concat("@opentelemetry/resources").map((name) => require.resolve(name, { paths: [ROOT] })) },
+    {
+      name: "telemetry export: OpenTelemetry SDK + Azure Monitor exporter",
+      files: TELEMETRY.concat("@opentelemetry/resources").map((name) => require.resolve(name, { paths: [ROOT] })),
+    },
   ];
 
   measure([entry]); // warm the file system cache so the first measured run is not an outlier
@@ -107,9 +117,17 @@ function main() {
   const baselineMedian = median(baselineRuns.map((r) => r.importMs));
   const loaded = entryRuns[0].packages;
   const heavyLoaded = [...FUNCTION_SPECIFIC, ...TELEMETRY].filter((name) => loaded[name]);
-  console.log(`\npackages the entry point loads: ${Object.entries(loaded).map(([name, count]) => `${name} (${count})`).join(", ") || "none"}`);
+  console.log(
+    `\npackages the entry point loads: ${
+      Object.entries(loaded)
+        .map(([name, count]) => `${name} (${count})`)
+        .join(", ") || "none"
+    }`,
+  );
   console.log(`function-specific SDKs loaded by the entry point: ${FUNCTION_SPECIFIC.filter((name) => loaded[name]).join(", ") || "none"}`);
-  console.log(`telemetry packages loaded by the entry point (the OpenTelemetry API, SDK, Azure Monitor exporter): ${TELEMETRY.filter((name) => loaded[name]).join(", ") || "none"}`);
+  console.log(
+    `telemetry packages loaded by the entry point (the OpenTelemetry API, SDK, Azure Monitor exporter): ${TELEMETRY.filter((name) => loaded[name]).join(", ") || "none"}`,
+  );
   console.log(`store SDKs loaded by the entry point (every function uses them): ${STORE.filter((name) => loaded[name]).join(", ") || "none"}`);
   console.log(`function-specific SDKs the eager baseline loads: ${FUNCTION_SPECIFIC.filter((name) => baselineRuns[0].packages[name]).join(", ") || "none"}`);
   console.log(`telemetry export, first invocation with a connection string: ${fmt(median(telemetryRuns.map((r) => r.importMs)))} more, not at cold start`);

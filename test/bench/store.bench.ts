@@ -24,11 +24,23 @@ const SUBSCRIPTIONS = Array.from({ length: 20 }, (_, i) => `00000000-0000-0000-0
 
 /** Cluster, three extensions, a Flux configuration and two of its objects; one cluster in twenty has a failing Flux extension. */
 function fleetCluster(i: number): ClusterHealth {
-  const c = cluster(`c${String(i).padStart(5, "0")}`, { flux: i % 20 === 0 ? { state: "failing", reason: "InstallationFailed", catalogId: "flux-extension-install" } : undefined }, { sub: SUBSCRIPTIONS[i % SUBSCRIPTIONS.length], kind: i % 5 === 4 ? "aks" : "arc" });
+  const c = cluster(
+    `c${String(i).padStart(5, "0")}`,
+    { flux: i % 20 === 0 ? { state: "failing", reason: "InstallationFailed", catalogId: "flux-extension-install" } : undefined },
+    { sub: SUBSCRIPTIONS[i % SUBSCRIPTIONS.length], kind: i % 5 === 4 ? "aks" : "arc" },
+  );
   const config = c.components[3];
-  const extra = (id: string, kind: ComponentHealth["kind"], name: string, more: Partial<ComponentHealth> = {}): ComponentHealth => ({ ...config, id, kind, name, ...more });
+  const extra = (id: string, kind: ComponentHealth["kind"], name: string, more: Partial<ComponentHealth> = {}): ComponentHealth => ({
+    ...config,
+    id,
+    kind,
+    name,
+    ...more,
+  });
   c.components.push(
-    extra(`${c.id}/providers/microsoft.kubernetesconfiguration/extensions/defender`, "extension", "defender", { extensionType: "microsoft.azuredefender.kubernetes" }),
+    extra(`${c.id}/providers/microsoft.kubernetesconfiguration/extensions/defender`, "extension", "defender", {
+      extensionType: "microsoft.azuredefender.kubernetes",
+    }),
     extra(`${config.id}/objects/gitrepository/flux-system/repo`, "fluxObject", "repo", { parentId: config.id }),
     extra(`${config.id}/objects/kustomization/flux-system/apps`, "fluxObject", "apps", { parentId: config.id }),
   );
@@ -51,7 +63,12 @@ function churn(clusters: ClusterHealth[], count: number): ClusterHealth[] {
     const c = next[i];
     const component = c.components[1 + (n % (c.components.length - 1))];
     if (component.state === "healthy") {
-      Object.assign(component, { state: "failing", reason: "ReconciliationFailed", message: "kustomize build failed", classification: { catalogId: "flux-kustomize-build", confidence: 0.9, fingerprint: "kustomize build failed" } });
+      Object.assign(component, {
+        state: "failing",
+        reason: "ReconciliationFailed",
+        message: "kustomize build failed",
+        classification: { catalogId: "flux-kustomize-build", confidence: 0.9, fingerprint: "kustomize build failed" },
+      });
     } else Object.assign(component, { state: "healthy", reason: "Succeeded", message: "Succeeded", classification: undefined });
   }
   return next;
@@ -97,7 +114,22 @@ async function fullSnapshotWriter(options: FleetHistoryOptions) {
       const pk = keys.clusterKey(c.id);
       const actions: TransactionAction[] = c.components.map((h) => [
         "upsert",
-        componentEntity(pk, keys.currentRowKey(keys.componentKey(h.id)), { id: h.id, clusterId: c.id, clusterName: c.name, clusterKind: c.kind, subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup, kind: h.kind, name: h.name, state: h.state, reason: h.reason, message: h.message, evidence: h.evidence, catalogId: h.classification?.catalogId ?? null, lastTransitionAt: snap.startedAt }),
+        componentEntity(pk, keys.currentRowKey(keys.componentKey(h.id)), {
+          id: h.id,
+          clusterId: c.id,
+          clusterName: c.name,
+          clusterKind: c.kind,
+          subscriptionId: c.subscriptionId,
+          resourceGroup: c.resourceGroup,
+          kind: h.kind,
+          name: h.name,
+          state: h.state,
+          reason: h.reason,
+          message: h.message,
+          evidence: h.evidence,
+          catalogId: h.classification?.catalogId ?? null,
+          lastTransitionAt: snap.startedAt,
+        }),
         "Replace",
       ]);
       await table.submitTransaction(actions);
@@ -108,9 +140,11 @@ async function fullSnapshotWriter(options: FleetHistoryOptions) {
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** Transactions above ceil(writes/100) in any partition: 0 means every partition was written in the fewest transactions. */
@@ -131,7 +165,11 @@ async function main() {
     const fleet = Array.from({ length: CLUSTERS }, (_, i) => fleetCluster(i));
     const components = fleet.reduce((n, c) => n + c.components.length, 0);
     const changes = Math.round(components * CHURN);
-    const sweeps = [snapshot(fleet, { minute: 0, sweepId: "first" }), snapshot(fleet, { minute: 15, sweepId: "nochange" }), snapshot(churn(fleet, changes), { minute: 30, sweepId: "churn" })];
+    const sweeps = [
+      snapshot(fleet, { minute: 0, sweepId: "first" }),
+      snapshot(fleet, { minute: 15, sweepId: "nochange" }),
+      snapshot(churn(fleet, changes), { minute: 30, sweepId: "churn" }),
+    ];
 
     const history = await openFleetHistory(options);
     const changeOnly: Measured[] = [];
@@ -156,7 +194,24 @@ async function main() {
     const units: TransactionAction[] = [];
     for (let n = 0; n < TIMELINE; n++) {
       const at = new Date(Date.parse("2025-01-01T00:00:00Z") + n * 60_000).toISOString();
-      const t: TransitionRecord = { id: keys.eventRowKey(at, hotKey, keys.componentKey(own.id), n % 2 ? "recovered" : "new-failure"), at, sweepId: `seed-${n}`, event: n % 2 ? "recovered" : "new-failure", componentId: own.id, componentKind: own.kind, componentName: own.name, clusterId: hot.id, clusterName: hot.name, subscriptionId: hot.subscriptionId, from: n % 2 ? "failing" : "healthy", to: n % 2 ? "healthy" : "failing", reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install", previousDurationMs: 60_000 };
+      const t: TransitionRecord = {
+        id: keys.eventRowKey(at, hotKey, keys.componentKey(own.id), n % 2 ? "recovered" : "new-failure"),
+        at,
+        sweepId: `seed-${n}`,
+        event: n % 2 ? "recovered" : "new-failure",
+        componentId: own.id,
+        componentKind: own.kind,
+        componentName: own.name,
+        clusterId: hot.id,
+        clusterName: hot.name,
+        subscriptionId: hot.subscriptionId,
+        from: n % 2 ? "failing" : "healthy",
+        to: n % 2 ? "healthy" : "failing",
+        reason: "InstallationFailed",
+        message: "flux install failed",
+        catalogId: "flux-extension-install",
+        previousDurationMs: 60_000,
+      };
       units.push(["upsert", transitionEntity(hotKey, keys.transitionRowKey(at, keys.componentKey(own.id), t.event), t), "Replace"]);
     }
     for (let i = 0; i < units.length; i += 100) await clusters.submitTransaction(units.slice(i, i + 100));
@@ -175,8 +230,15 @@ async function main() {
     };
     const total = changeOnly.reduce((n, m) => n + (m.transitions ?? 0), 0) + TIMELINE;
     const reads = [
-      await timeline(`a typical cluster (fleet history holds ${total} transitions)`, async () => (await collect(history.listClusterTransitions(fleet[20].id))).length),
-      await timeline(`${TIMELINE} transitions as loose rows, last 24 h`, async () => (await collect(history.listClusterTransitions(hot.id, { from: new Date(Date.parse("2025-01-01T00:00:00Z") + (TIMELINE - 1440) * 60_000) }))).length),
+      await timeline(
+        `a typical cluster (fleet history holds ${total} transitions)`,
+        async () => (await collect(history.listClusterTransitions(fleet[20].id))).length,
+      ),
+      await timeline(
+        `${TIMELINE} transitions as loose rows, last 24 h`,
+        async () =>
+          (await collect(history.listClusterTransitions(hot.id, { from: new Date(Date.parse("2025-01-01T00:00:00Z") + (TIMELINE - 1440) * 60_000) }))).length,
+      ),
       await timeline(`${TIMELINE} transitions as loose rows, all of them`, async () => (await collect(history.listClusterTransitions(hot.id))).length),
     ];
 
@@ -186,7 +248,12 @@ async function main() {
     const flips = Math.ceil((TIMELINE - flipping - 3) / flipping) + 1;
     const sweepAt = (n: number) => Date.parse("2025-01-01T00:00:00Z") + n * 30 * 60_000;
     const compacting = await measure(async () => {
-      for (let n = 0; n < flips; n++) await packed.recordSweep({ ...snapshot([hotCluster(47, n % 2 === 1)], { sweepId: `hot-${n}` }), startedAt: new Date(sweepAt(n)).toISOString(), finishedAt: new Date(sweepAt(n) + 20_000).toISOString() });
+      for (let n = 0; n < flips; n++)
+        await packed.recordSweep({
+          ...snapshot([hotCluster(47, n % 2 === 1)], { sweepId: `hot-${n}` }),
+          startedAt: new Date(sweepAt(n)).toISOString(),
+          finishedAt: new Date(sweepAt(n) + 20_000).toISOString(),
+        });
     });
     const clusterRows = await openTable({ ...options, tablePrefix: "benchpacked" }, keys.TABLES.clusters);
     const kinds = { packs: 0, loose: 0 };
@@ -196,11 +263,19 @@ async function main() {
     }
     const hotId = hotCluster(0, false).id;
     const stored = (await collect(packed.listClusterTransitions(hotId))).length;
-    console.log(`  ${flips} sweeps wrote ${stored} transitions of one cluster in ${secs(compacting.seconds)} (${compacting.operations} operations); stored as ${kinds.packs} packs and ${kinds.loose} loose rows`);
+    console.log(
+      `  ${flips} sweeps wrote ${stored} transitions of one cluster in ${secs(compacting.seconds)} (${compacting.operations} operations); stored as ${kinds.packs} packs and ${kinds.loose} loose rows`,
+    );
     const perSweep = Math.ceil(1440 / flipping);
     reads.push(
-      await timeline(`${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), last ${perSweep} sweeps`, async () => (await collect(packed.listClusterTransitions(hotId, { from: new Date(sweepAt(flips - perSweep)) }))).length),
-      await timeline(`${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), all of them`, async () => (await collect(packed.listClusterTransitions(hotId))).length),
+      await timeline(
+        `${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), last ${perSweep} sweeps`,
+        async () => (await collect(packed.listClusterTransitions(hotId, { from: new Date(sweepAt(flips - perSweep)) }))).length,
+      ),
+      await timeline(
+        `${stored} transitions written by sweeps (${kinds.packs} packs + ${kinds.loose} loose rows), all of them`,
+        async () => (await collect(packed.listClusterTransitions(hotId))).length,
+      ),
     );
 
     console.log("");
@@ -216,13 +291,17 @@ async function main() {
     const touched = churned.partitions.size;
     console.log("");
     console.log(`no-change sweep: ${noChange.operations} table operations (target ≤ 4): ${noChange.operations <= 4 ? "met" : "MISSED"}`);
-    console.log(`churn sweep: ${churned.transactions} transactions over ${touched} partitions touched, ${excessTransactions(churned)} above ceil(writes/100) per partition: ${excessTransactions(churned) === 0 ? "met" : "MISSED"}; ${churned.operations - churned.transactions} other requests (meta read, lease, one read per changed cluster)`);
+    console.log(
+      `churn sweep: ${churned.transactions} transactions over ${touched} partitions touched, ${excessTransactions(churned)} above ceil(writes/100) per partition: ${excessTransactions(churned) === 0 ? "met" : "MISSED"}; ${churned.operations - churned.transactions} other requests (meta read, lease, one read per changed cluster)`,
+    );
     console.log("");
     console.log(row(["timeline read", "rows", "median", "best"]));
     console.log(row(["---", "---:", "---:", "---:"]));
     for (const r of reads) console.log(row([r.label, r.rows, `${r.median.toFixed(1)} ms`, `${r.best.toFixed(1)} ms`]));
     const target = reads[reads.length - 1];
-    console.log(`\ntimeline of one cluster over ${target.rows} transitions: median ${target.median.toFixed(1)} ms (target < 100 ms): ${target.median < 100 ? "met" : "MISSED"}`);
+    console.log(
+      `\ntimeline of one cluster over ${target.rows} transitions: median ${target.median.toFixed(1)} ms (target < 100 ms): ${target.median < 100 ? "met" : "MISSED"}`,
+    );
     console.log(`\nheap used: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
   } finally {
     await azurite.stop();

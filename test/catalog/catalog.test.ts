@@ -93,9 +93,18 @@ describe("validateCatalog catches", () => {
   });
 
   it("anchors too short to tolerate an edit, not normalized, or not classifying to their entry", () => {
-    expect(problemsOf([entry({ anchors: ["widget exploded"] })])).toEqual(['test-entry: anchor "widget exploded" is shorter than 16 characters: too short to tolerate an edit']);
-    expect(problemsOf([entry({ anchors: ["Widget  exploded at the frobnicator"] })])).toEqual(['test-entry: anchor "Widget  exploded at the frobnicator" is not normalized (lower case, single spaces)']);
-    const other = entry({ id: "other-entry", signatures: ["frobnicator melted"], examples: ["the frobnicator melted"], anchors: ["widget exploded at the frobnicator"] });
+    expect(problemsOf([entry({ anchors: ["widget exploded"] })])).toEqual([
+      'test-entry: anchor "widget exploded" is shorter than 16 characters: too short to tolerate an edit',
+    ]);
+    expect(problemsOf([entry({ anchors: ["Widget  exploded at the frobnicator"] })])).toEqual([
+      'test-entry: anchor "Widget  exploded at the frobnicator" is not normalized (lower case, single spaces)',
+    ]);
+    const other = entry({
+      id: "other-entry",
+      signatures: ["frobnicator melted"],
+      examples: ["the frobnicator melted"],
+      anchors: ["widget exploded at the frobnicator"],
+    });
     expect(problemsOf([entry(), other])).toEqual(["other-entry: anchor classifies as test-entry: widget exploded at the frobnicator"]);
   });
 

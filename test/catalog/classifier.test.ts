@@ -96,8 +96,14 @@ describe("Classifier", () => {
     const classifier = new Classifier([entry("outer", ["release azure-arc failed"]), entry("prefix", ["release azure"]), entry("inside", ["azure-arc fail"])]);
     // Each entry's literal starts inside or at the start of another's; each must still be tried.
     expect(classifier.classify("release azure-arc failed").catalogId).toBe("outer");
-    expect(new Classifier([entry("prefix", ["release azure(?! )"]), entry("outer", ["release azure-arc failed", "zzzz"])]).classify("release azure-arc fai").catalogId).toBe("prefix");
-    expect(new Classifier([entry("outer", ["release azure-arc failed"]), entry("inside", [String.raw`azure-arc fail\b`])]).classify("release azure-arc fail").catalogId).toBe("inside");
+    expect(
+      new Classifier([entry("prefix", ["release azure(?! )"]), entry("outer", ["release azure-arc failed", "zzzz"])]).classify("release azure-arc fai")
+        .catalogId,
+    ).toBe("prefix");
+    expect(
+      new Classifier([entry("outer", ["release azure-arc failed"]), entry("inside", [String.raw`azure-arc fail\b`])]).classify("release azure-arc fail")
+        .catalogId,
+    ).toBe("inside");
   });
 
   it("runs signatures without a usable literal on every message", () => {
@@ -123,7 +129,10 @@ describe("Classifier", () => {
     });
 
     it("then by extension type: an entry for the caller's extension type beats a generic one", () => {
-      const classifier = new Classifier([entry("generic", ["install failed badly"]), entry("flux-only", ["install failed"], { context: { extensionTypes: ["microsoft.flux"] } })]);
+      const classifier = new Classifier([
+        entry("generic", ["install failed badly"]),
+        entry("flux-only", ["install failed"], { context: { extensionTypes: ["microsoft.flux"] } }),
+      ]);
       expect(classifier.classify("install failed badly").catalogId).toBe("generic");
       expect(classifier.classify("install failed badly", { extensionType: "Microsoft.Flux" }).catalogId).toBe("flux-only");
     });
@@ -136,7 +145,10 @@ describe("Classifier", () => {
       ]);
       expect(classifier.classify("install failed badly", { component: "extension", clusterKind: "arc" }).catalogId).toBe("extension-tie");
       expect(classifier.classify("install failed", { component: "extension", clusterKind: "arc" }).catalogId).toBe("extension-only");
-      const untied = new Classifier([entry("specific", ["install failed badly"]), entry("extension-only", ["install failed"], { context: { components: ["extension"] } })]);
+      const untied = new Classifier([
+        entry("specific", ["install failed badly"]),
+        entry("extension-only", ["install failed"], { context: { components: ["extension"] } }),
+      ]);
       expect(untied.classify("install failed badly", { component: "extension" }).catalogId).toBe("specific");
     });
 
@@ -145,7 +157,8 @@ describe("Classifier", () => {
         entry("wildcard", ["pods.{0,200}crashloopbackoff"]),
         entry("sentence", ["unable to install helm release: error: upgrade failed"]),
       ]);
-      const message = "Unable to install helm release: Error: UPGRADE Failed; pods clusterconnect-agent-7cb8b565c7-wklsh 2/3 CrashLoopBackOff for a long while now";
+      const message =
+        "Unable to install helm release: Error: UPGRADE Failed; pods clusterconnect-agent-7cb8b565c7-wklsh 2/3 CrashLoopBackOff for a long while now";
       expect(classifier.classify(message).catalogId).toBe("sentence");
     });
 
@@ -174,7 +187,9 @@ describe("Classifier", () => {
 
     it("raises the confidence when the context matches", () => {
       const classifier = new Classifier([scoped]);
-      expect(classifier.classify("widget exploded", { component: "extension", extensionType: "microsoft.flux" }).confidence).toBeGreaterThan(classifier.classify("widget exploded").confidence);
+      expect(classifier.classify("widget exploded", { component: "extension", extensionType: "microsoft.flux" }).confidence).toBeGreaterThan(
+        classifier.classify("widget exploded").confidence,
+      );
     });
 
     it("lets a signature see the status code next to the message", () => {
@@ -205,13 +220,15 @@ describe("classify over the catalog: precision where messages only share words",
   });
 
   it("a CRD dry-run rejected as Invalid is not the admission-webhook dry-run problem", () => {
-    const crd = 'CustomResourceDefinition/widgets.example.com dry-run failed, reason: Invalid: CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema: Required value';
+    const crd =
+      'CustomResourceDefinition/widgets.example.com dry-run failed, reason: Invalid: CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema: Required value';
     expect(classify(crd).catalogId).not.toBe("flux-webhook-dry-run");
     expect(classify('dry-run failed, error: admission webhook "validation.gatekeeper.sh" does not support dry run').catalogId).toBe("flux-webhook-dry-run");
   });
 
   it("a Flux service account forbidden in a namespace is not the Arc onboarding cluster-admin problem", () => {
-    const flux = 'Kustomization/apps reconciliation failed: secrets is forbidden: User "system:serviceaccount:flux-system:kustomize-controller" cannot list resource "secrets" in API group "" in the namespace "apps"';
+    const flux =
+      'Kustomization/apps reconciliation failed: secrets is forbidden: User "system:serviceaccount:flux-system:kustomize-controller" cannot list resource "secrets" in API group "" in the namespace "apps"';
     expect(classify(flux).catalogId).not.toBe("arc-cluster-permissions");
     expect(classify(flux, { component: "flux" }).catalogId).not.toBe("arc-cluster-permissions");
   });

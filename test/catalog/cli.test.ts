@@ -14,13 +14,18 @@ async function cli(args: string[], stdin?: string[]) {
 
 describe("classify MESSAGE", () => {
   it("prints the title, cause, steps with their commands and the doc link", async () => {
-    const { code, out } = await cli(["classify", "az connectedk8s proxy -n edge-07 -g rg\nCannot connect to the hybrid connection because no agent is connected in the target arc resource."]);
+    const { code, out } = await cli([
+      "classify",
+      "az connectedk8s proxy -n edge-07 -g rg\nCannot connect to the hybrid connection because no agent is connected in the target arc resource.",
+    ]);
     expect(code).toBe(0);
     const text = out.join("\n");
     expect(out[0]).toBe("Cluster connect: no agent is connected (the cluster connect feature is disabled)");
     expect(text).toContain("Catalog id: arc-cluster-connect-disabled (category arc-agent, severity medium, confidence 0.9)");
     expect(text).toMatch(/Cause: The clusterconnect-agent and kube-aad-proxy pods are missing/);
-    expect(text).toContain("  1. Enable the cluster connect feature on the cluster.\n       $ az connectedk8s enable-features --features cluster-connect -n $CLUSTER_NAME -g $RESOURCE_GROUP");
+    expect(text).toContain(
+      "  1. Enable the cluster connect feature on the cluster.\n       $ az connectedk8s enable-features --features cluster-connect -n $CLUSTER_NAME -g $RESOURCE_GROUP",
+    );
     expect(text).toContain("Documentation: https://learn.microsoft.com/azure/azure-arc/kubernetes/troubleshooting#cluster-connect-feature-disabled");
   });
 
@@ -66,14 +71,29 @@ describe("classify --jsonl", () => {
       JSON.stringify({ message: "x", context: { extensionType: 7 } }),
       JSON.stringify({ message: "x", context: { extension_type: "microsoft.flux" } }),
       JSON.stringify({ message: "Gadget 12 melted", context: { component: "cluster", clusterKind: "arc", code: "Failed", provisioningState: "Failed" } }),
-      JSON.stringify({ message: 'secrets is forbidden: User "ops" cannot list resource "secrets" in API group "" at the cluster scope', context: { component: "flux" } }),
+      JSON.stringify({
+        message: 'secrets is forbidden: User "ops" cannot list resource "secrets" in API group "" at the cluster scope',
+        context: { component: "flux" },
+      }),
     ];
     const { code, out } = await cli(["classify", "--jsonl"], stdin);
     expect(code).toBe(0);
     const lines = out.join("\n").split("\n");
     expect(lines).toHaveLength(stdin.length);
     const answers = lines.map((line) => JSON.parse(line));
-    expect(answers.map((a) => a.catalogId)).toEqual(["arc-helm-upgrade-timeout", null, "ext-agent-no-response", null, null, null, null, null, null, null, null]);
+    expect(answers.map((a) => a.catalogId)).toEqual([
+      "arc-helm-upgrade-timeout",
+      null,
+      "ext-agent-no-response",
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(answers[0]).toMatchObject({
       confidence: 0.9,
       title: "Arc agent install times out: UPGRADE Failed: time out waiting for the condition",
@@ -87,14 +107,19 @@ describe("classify --jsonl", () => {
     expect(answers[5].error.message).toBe('expected a JSON object with a "message"');
     expect(answers[6].error.message).toBe('"context.component" must be one of extension, flux, cluster');
     expect(answers[7].error.message).toBe('"context.extensionType" must be a string of at most 256 characters');
-    expect(answers[8].error.message).toBe('"context.extension_type" is not a context field; use component, extensionType, code, provisioningState, clusterKind');
+    expect(answers[8].error.message).toBe(
+      '"context.extension_type" is not a context field; use component, extensionType, code, provisioningState, clusterKind',
+    );
     expect(answers[9]).toEqual({ catalogId: null, confidence: 0, fingerprint: "gadget <n> melted" });
     expect(answers[10].error).toBeUndefined();
   });
 
   it("writes the answers in few large pieces, not one write per line, and in order", async () => {
     const message = JSON.stringify({ message: "Unable to get a response from the Agent in time" });
-    const { out } = await cli(["classify", "--jsonl"], Array.from({ length: 3000 }, () => message));
+    const { out } = await cli(
+      ["classify", "--jsonl"],
+      Array.from({ length: 3000 }, () => message),
+    );
     const lines = out.join("\n").split("\n");
     expect(lines).toHaveLength(3000);
     expect(out.length).toBeLessThan(lines.length / 100);

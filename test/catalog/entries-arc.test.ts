@@ -16,32 +16,50 @@ const id = (message: string, context?: Parameters<typeof classify>[1]) => classi
 
 /** The verbatim English error text each seed gives, which must classify as the entry. */
 const SEED_TEXT: Record<string, string> = {
-  "arc-diagnostic-chart-blocked": "Unable to pull cluster-diagnostic-checks helm chart from the registry 'mcr.microsoft.com/azurearck8s/helmchart/stable/clusterdiagnosticchecks:0.1.2'",
-  "arc-cluster-permissions": 'Error: list: failed to list: secrets is forbidden: User "myuser" cannot list resource "secrets" in API group "" at the cluster scope',
+  "arc-diagnostic-chart-blocked":
+    "Unable to pull cluster-diagnostic-checks helm chart from the registry 'mcr.microsoft.com/azurearck8s/helmchart/stable/clusterdiagnosticchecks:0.1.2'",
+  "arc-cluster-permissions":
+    'Error: list: failed to list: secrets is forbidden: User "myuser" cannot list resource "secrets" in API group "" at the cluster scope',
   "arc-helm-upgrade-timeout": "Unable to install helm release: Error: UPGRADE Failed: time out waiting for the condition",
-  "arc-helm-crd-not-found": 'ValidationError: Unable to install helm release: Error: customresourcedefinitions.apiextensions.k8s.io "connectedclusters.arc.azure.com" not found',
+  "arc-helm-crd-not-found":
+    'ValidationError: Unable to install helm release: Error: customresourcedefinitions.apiextensions.k8s.io "connectedclusters.arc.azure.com" not found',
   "cli-cryptohash-module": "Cannot load native module 'Crypto.Hash._MD5'",
   "cli-kubectl-install": "cli.azext_connectedk8s.custom: Failed to download and install kubectl",
   "arc-cluster-connect-old-agent": "Hybrid connection for the target resource does not exist. Agent might not have started successfully.",
   "arc-cluster-connect-disabled": "Cannot connect to the hybrid connection because no agent is connected in the target arc resource.",
-  "arc-custom-locations-oid": "Unable to fetch oid of 'custom-locations' app. Proceeding without enabling the feature. Insufficient privileges to complete the operation.",
+  "arc-custom-locations-oid":
+    "Unable to fetch oid of 'custom-locations' app. Proceeding without enabling the feature. Insufficient privileges to complete the operation.",
 };
 
 describe("Arc and CLI catalog entries", () => {
   it("carries the sixteen ids of this area with their documented categories", () => {
     expect(MINE.map((e) => `${e.id}:${e.category}`).sort()).toEqual(
       [
-        "arc-agent-pods-unhealthy:arc-agent", "arc-cluster-connect-disabled:arc-agent", "arc-cluster-connect-old-agent:arc-agent",
-        "arc-cluster-permissions:permissions", "arc-custom-locations-oid:permissions", "arc-diagnostic-chart-blocked:connectivity",
-        "arc-dns-resolution:connectivity", "arc-helm-crd-not-found:helm", "arc-helm-upgrade-timeout:helm", "arc-msi-certificate:identity",
-        "arc-openshift-connect:arc-agent", "arc-outbound-connectivity:connectivity", "arc-overage-claim:identity", "arc-service-timeout:arc-agent",
-        "cli-cryptohash-module:cli", "cli-kubectl-install:cli",
+        "arc-agent-pods-unhealthy:arc-agent",
+        "arc-cluster-connect-disabled:arc-agent",
+        "arc-cluster-connect-old-agent:arc-agent",
+        "arc-cluster-permissions:permissions",
+        "arc-custom-locations-oid:permissions",
+        "arc-diagnostic-chart-blocked:connectivity",
+        "arc-dns-resolution:connectivity",
+        "arc-helm-crd-not-found:helm",
+        "arc-helm-upgrade-timeout:helm",
+        "arc-msi-certificate:identity",
+        "arc-openshift-connect:arc-agent",
+        "arc-outbound-connectivity:connectivity",
+        "arc-overage-claim:identity",
+        "arc-service-timeout:arc-agent",
+        "cli-cryptohash-module:cli",
+        "cli-kubectl-install:cli",
       ].sort(),
     );
     for (const e of MINE) {
       expect(e.origin, e.id).toBe("documented");
       expect(e.docUrl, e.id).toMatch(/^https:\/\/learn\.microsoft\.com\/azure\/azure-arc\/kubernetes\/troubleshooting(#[a-z0-9-]+)?$/);
-      expect(e.sources?.every((s) => /^00[01]_/.test(s.seed)), e.id).toBe(true);
+      expect(
+        e.sources?.every((s) => /^00[01]_/.test(s.seed)),
+        e.id,
+      ).toBe(true);
     }
   });
 
@@ -110,12 +128,19 @@ describe("Arc and CLI catalog entries", () => {
 
   describe("one message naming two problems", () => {
     it("the symptom wins over a generic network cause", () => {
-      expect(id('Error: failed to get MSI certificate: Get "https://eastus.his.arc.azure.com/discovery": dial tcp: lookup eastus.his.arc.azure.com on 10.0.0.10:53: no such host')).toBe("arc-msi-certificate");
-      expect(id('failed to get MSI certificate: Post "https://eastus.his.arc.azure.com/token": dial tcp 20.42.65.84:443: connect: connection refused')).toBe("arc-msi-certificate");
+      expect(
+        id(
+          'Error: failed to get MSI certificate: Get "https://eastus.his.arc.azure.com/discovery": dial tcp: lookup eastus.his.arc.azure.com on 10.0.0.10:53: no such host',
+        ),
+      ).toBe("arc-msi-certificate");
+      expect(id('failed to get MSI certificate: Post "https://eastus.his.arc.azure.com/token": dial tcp 20.42.65.84:443: connect: connection refused')).toBe(
+        "arc-msi-certificate",
+      );
     });
 
     it("the specific Helm error wins over the CLI's generic pending-pods hint printed before it", () => {
-      const hint = "Please check if the azure-arc namespace was deployed and run 'kubectl get pods -n azure-arc' to check if all the pods are in running state. A possible cause for pods stuck in pending state could be insufficientresources on the Kubernetes cluster to onboard to arc.";
+      const hint =
+        "Please check if the azure-arc namespace was deployed and run 'kubectl get pods -n azure-arc' to check if all the pods are in running state. A possible cause for pods stuck in pending state could be insufficientresources on the Kubernetes cluster to onboard to arc.";
       expect(id(hint)).toBe("arc-agent-pods-unhealthy");
       expect(id(`${hint}\n${SEED_TEXT["arc-helm-upgrade-timeout"]}`)).toBe("arc-helm-upgrade-timeout");
       expect(id(`${hint}\n${SEED_TEXT["arc-helm-crd-not-found"]}`)).toBe("arc-helm-crd-not-found");
@@ -128,7 +153,9 @@ describe("Arc and CLI catalog entries", () => {
 
     it("a DNS failure is told from a connection failure to the same endpoint", () => {
       expect(id("dial tcp: lookup westeurope.dp.kubernetesconfiguration.azure.com: no such host")).toBe("arc-dns-resolution");
-      expect(id('Post "https://westeurope.dp.kubernetesconfiguration.azure.com/register": dial tcp 20.49.109.6:443: i/o timeout')).toBe("arc-outbound-connectivity");
+      expect(id('Post "https://westeurope.dp.kubernetesconfiguration.azure.com/register": dial tcp 20.49.109.6:443: i/o timeout')).toBe(
+        "arc-outbound-connectivity",
+      );
     });
   });
 

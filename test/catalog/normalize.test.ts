@@ -18,9 +18,15 @@ describe("normalizeMessage", () => {
 
   it("unwraps an ARM error body into code: message, details after their parent", () => {
     const body = JSON.stringify({
-      error: { code: "DeploymentFailed", message: "At least one resource deployment operation failed.", details: [{ code: "ExtensionCreationFailed", message: "Request failed. Reason: Bad Request" }] },
+      error: {
+        code: "DeploymentFailed",
+        message: "At least one resource deployment operation failed.",
+        details: [{ code: "ExtensionCreationFailed", message: "Request failed. Reason: Bad Request" }],
+      },
     });
-    expect(normalizeMessage(body)).toBe("deploymentfailed: at least one resource deployment operation failed. extensioncreationfailed: request failed. reason: bad request");
+    expect(normalizeMessage(body)).toBe(
+      "deploymentfailed: at least one resource deployment operation failed. extensioncreationfailed: request failed. reason: bad request",
+    );
   });
 
   it("reads the keys of older APIs in any case, and every value of an object that is not an error", () => {
@@ -32,18 +38,30 @@ describe("normalizeMessage", () => {
   });
 
   it("unwraps JSON escaped inside a message, text around it kept", () => {
-    const inner = JSON.stringify({ status: "Failed", error: { code: "ResourceOperationFailure", message: "The resource operation completed with terminal provisioning state 'Failed'." } });
+    const inner = JSON.stringify({
+      status: "Failed",
+      error: { code: "ResourceOperationFailure", message: "The resource operation completed with terminal provisioning state 'Failed'." },
+    });
     expect(normalizeMessage(`Long running operation failed. Additional Info:'${inner}' see logs`)).toBe(
       "long running operation failed. additional info:' resourceoperationfailure: the resource operation completed with terminal provisioning state 'failed'. ' see logs",
     );
     // Serialized twice, as the portal shows an extension's status.
-    expect(normalizeMessage(JSON.stringify(inner))).toBe("resourceoperationfailure: the resource operation completed with terminal provisioning state 'failed'.");
+    expect(normalizeMessage(JSON.stringify(inner))).toBe(
+      "resourceoperationfailure: the resource operation completed with terminal provisioning state 'failed'.",
+    );
   });
 
   it("follows ARM bodies nested in other bodies' details[].message, counting only re-parses (issue: innermost message lost)", () => {
     const status = catalog.find((e) => e.id === "flux-pod-identity")!.examples[1]; // the seed's extension status JSON
     const resourceOperationFailure = (message: string) =>
-      JSON.stringify({ status: "Failed", error: { code: "ResourceOperationFailure", message: "The resource operation completed with terminal provisioning state 'Failed'.", details: [{ code: "ExtensionOperationFailed", message }] } });
+      JSON.stringify({
+        status: "Failed",
+        error: {
+          code: "ResourceOperationFailure",
+          message: "The resource operation completed with terminal provisioning state 'Failed'.",
+          details: [{ code: "ExtensionOperationFailed", message }],
+        },
+      });
     expect(classify(resourceOperationFailure(status)).catalogId).toBe("flux-pod-identity");
     // Seven bodies deep, each in the previous one's details: over 40 object/array/string levels, which the
     // old per-level bound cut off before the innermost message.
@@ -56,8 +74,13 @@ describe("normalizeMessage", () => {
   });
 
   it("keeps megabyte messages bounded: a 1 MB log around a body still classifies, pathological nesting stays text", () => {
-    const log = Array.from({ length: 14_000 }, (_, i) => `2024-05-02T09:14:${String(i % 60).padStart(2, "0")}Z info reconciling object ${i} of the release`).join("\n");
-    const body = JSON.stringify({ error: { code: "ExtensionOperationFailed", message: `${log}\nUnable to get a response from the Agent in time`, details: [] } });
+    const log = Array.from(
+      { length: 14_000 },
+      (_, i) => `2024-05-02T09:14:${String(i % 60).padStart(2, "0")}Z info reconciling object ${i} of the release`,
+    ).join("\n");
+    const body = JSON.stringify({
+      error: { code: "ExtensionOperationFailed", message: `${log}\nUnable to get a response from the Agent in time`, details: [] },
+    });
     expect(body.length).toBeGreaterThan(900_000);
     expect(classify(body, { component: "extension" }).catalogId).toBe("ext-agent-no-response");
     // 200,000 nested objects (1.2 MB): parsed once, flattened only to a bounded depth, no stack overflow.
@@ -73,7 +96,7 @@ describe("normalizeMessage", () => {
   it("reads the single-quoted pseudo-JSON the portal shows as text, and text that is not JSON at all", () => {
     const portal = "{'code':'DeploymentFailed','message':'At least one resource deployment operation failed.'}";
     expect(normalizeMessage(portal)).toBe("{'code':'deploymentfailed','message':'at least one resource deployment operation failed.'}");
-    expect(normalizeMessage('Error: {exit status 1} occurred while doing the operation : {Installing the operator} on the config')).toBe(
+    expect(normalizeMessage("Error: {exit status 1} occurred while doing the operation : {Installing the operator} on the config")).toBe(
       "error: {exit status 1} occurred while doing the operation : {installing the operator} on the config",
     );
     expect(normalizeMessage('{"broken": ')).toBe('{"broken":');
@@ -141,7 +164,9 @@ describe("fingerprints", () => {
   });
 
   it("keep digits inside a word, which name something constant (k8s), and replace trailing or leading ones", () => {
-    expect(fingerprint("az connectedk8s proxy failed on aks-nodepool1-12345678-vmss000003")).toBe("az connectedk8s proxy failed on aks-nodepool<n>-<n>-vmss<n>");
+    expect(fingerprint("az connectedk8s proxy failed on aks-nodepool1-12345678-vmss000003")).toBe(
+      "az connectedk8s proxy failed on aks-nodepool<n>-<n>-vmss<n>",
+    );
   });
 
   it("are cut to a display length", () => {

@@ -16,12 +16,20 @@ export const WRAPPERS: Record<string, Wrapper> = {
       error: {
         code: "DeploymentFailed",
         message: `At least one resource deployment operation failed. Please list deployment operations for details. Deployment: ${name}`,
-        details: [{ code: "ResourceDeploymentFailure", message: "The resource operation completed with an error.", details: [{ code: "Conflict", message: m }] }],
+        details: [
+          { code: "ResourceDeploymentFailure", message: "The resource operation completed with an error.", details: [{ code: "Conflict", message: m }] },
+        ],
       },
     }),
   // A JSON body that was itself serialized into a string field of another body.
-  armEscaped: (m, name) => JSON.stringify({ status: "Failed", name, error: { code: "ResourceOperationFailure", message: JSON.stringify({ error: { code: "InnerError", message: m } }) } }),
-  longRunning: (m) => `Long running operation failed with status 'Failed'. Additional Info:'${JSON.stringify({ status: "Failed", error: { code: "ExtensionOperationFailed", message: m } })}'`,
+  armEscaped: (m, name) =>
+    JSON.stringify({
+      status: "Failed",
+      name,
+      error: { code: "ResourceOperationFailure", message: JSON.stringify({ error: { code: "InnerError", message: m } }) },
+    }),
+  longRunning: (m) =>
+    `Long running operation failed with status 'Failed'. Additional Info:'${JSON.stringify({ status: "Failed", error: { code: "ExtensionOperationFailed", message: m } })}'`,
   portal: (m, name) => `Failed to create the extension '${name}'. Error: ${m}`,
   innerError: (m) => `Error: [ InnerError: [${m}] ] occurred while doing the operation : [Create] on the config`,
   cli: (m) => `(BadRequest) ${m}\nCode: BadRequest\nMessage: ${m}`,

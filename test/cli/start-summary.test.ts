@@ -7,7 +7,18 @@ describe("the start summary", () => {
   it("counts components by state and clusters failing vs pending or unknown, separately", () => {
     const states = ["failing", "degraded", "pending", "unknown", "healthy", "healthy"] as const;
     const result = {
-      summary: { clusters: 6, components: 20, sweepId: "s1", byState: { healthy: 12, pending: 2, degraded: 1, unknown: 1, failing: 4 }, transitions: 20, armRequests: 5, durationMs: 1200, partial: false, partialScopes: [], byCatalogId: { "flux-source-auth": 3 } },
+      summary: {
+        clusters: 6,
+        components: 20,
+        sweepId: "s1",
+        byState: { healthy: 12, pending: 2, degraded: 1, unknown: 1, failing: 4 },
+        transitions: 20,
+        armRequests: 5,
+        durationMs: 1200,
+        partial: false,
+        partialScopes: [],
+        byCatalogId: { "flux-source-auth": 3 },
+      },
       snapshot: { clusters: states.map((state, i) => ({ state, kind: i % 2 ? "aks" : "arc" })) },
     } as unknown as SweepResult;
     const text = formatSweep(result).join("\n");

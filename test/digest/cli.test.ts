@@ -18,7 +18,10 @@ async function fleetEnv(): Promise<Record<string, string>> {
   const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
   const now = Date.now();
   const s = snapshot(
-    [cluster("c1", { flux: { state: "failing", reason: "InstallationFailed", catalogId: "helm-timeout-ready" } }), cluster("c2", { monitor: { state: "failing", reason: "AgentTimeout", catalogId: "ext-agent-no-response" } })],
+    [
+      cluster("c1", { flux: { state: "failing", reason: "InstallationFailed", catalogId: "helm-timeout-ready" } }),
+      cluster("c2", { monitor: { state: "failing", reason: "AgentTimeout", catalogId: "ext-agent-no-response" } }),
+    ],
     { minute: 0 },
   );
   // A sweep one hour ago, so it falls inside `--since 24h`.
@@ -63,7 +66,11 @@ describe("fleet-health digest", () => {
   });
 
   it("rejects a bad --since or a stray argument as usage errors", async () => {
-    for (const args of [["digest", "--since", "yesterday"], ["digest", "now"], ["digest", "--since"]]) {
+    for (const args of [
+      ["digest", "--since", "yesterday"],
+      ["digest", "now"],
+      ["digest", "--since"],
+    ]) {
       const cli = io({});
       expect(await main(args, cli), args.join(" ")).toBe(2);
       expect(cli.err[0]).toMatch(/^fleet-health digest: /);

@@ -98,9 +98,20 @@ describe("targets", () => {
   it("sends e-mail through the real EmailClient to a local ACS receiver, polling the operation", async () => {
     const credential: TokenCredential = { getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
     let url = "";
-    const r = await receiver(acsEmailReply(() => url), { tls: true });
+    const r = await receiver(
+      acsEmailReply(() => url),
+      { tls: true },
+    );
     url = r.url;
-    const target = emailTarget({ apiBaseUrl: API, endpoint: r.url, from: "fleet@contoso.example", to: ["ops@contoso.example", "sre@contoso.example"], credential, clientOptions: { agent: new https.Agent({ ca: TEST_CA }) }, pollIntervalMs: 10 });
+    const target = emailTarget({
+      apiBaseUrl: API,
+      endpoint: r.url,
+      from: "fleet@contoso.example",
+      to: ["ops@contoso.example", "sre@contoso.example"],
+      credential,
+      clientOptions: { agent: new https.Agent({ ca: TEST_CA }) },
+      pollIntervalMs: 10,
+    });
     await target.send(digest);
     const send = r.requests[0];
     expect(send.url).toMatch(/^\/emails:send\?api-version=/);
@@ -116,9 +127,27 @@ describe("targets", () => {
 
   it("reports an e-mail the service failed as a delivery error", async () => {
     const credential: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    const r = await receiver(() => ({ status: 400, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: { code: "InvalidSenderDomain", message: "sender domain not verified" } }) }), { tls: true });
-    const target = emailTarget({ apiBaseUrl: API, endpoint: r.url, from: "a@b.example", to: ["c@d.example"], credential, clientOptions: { agent: new https.Agent({ ca: TEST_CA }) } });
-    await expect(target.send(digest)).rejects.toMatchObject({ code: "HttpError", httpStatus: 400, message: expect.stringContaining("sender domain not verified") });
+    const r = await receiver(
+      () => ({
+        status: 400,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ error: { code: "InvalidSenderDomain", message: "sender domain not verified" } }),
+      }),
+      { tls: true },
+    );
+    const target = emailTarget({
+      apiBaseUrl: API,
+      endpoint: r.url,
+      from: "a@b.example",
+      to: ["c@d.example"],
+      credential,
+      clientOptions: { agent: new https.Agent({ ca: TEST_CA }) },
+    });
+    await expect(target.send(digest)).rejects.toMatchObject({
+      code: "HttpError",
+      httpStatus: 400,
+      message: expect.stringContaining("sender domain not verified"),
+    });
   });
 
   it("builds every configured target from the environment, several at once", () => {
@@ -142,7 +171,10 @@ describe("targets", () => {
       [{ FLEET_DIGEST_SLACK_URL: "ftp://x" }, "FLEET_DIGEST_SLACK_URL"],
       [{ FLEET_DIGEST_EMAIL_TO: "a@b.example" }, "FLEET_DIGEST_EMAIL_ENDPOINT"],
       [{ FLEET_DIGEST_EMAIL_ENDPOINT: "https://acs.communication.azure.com", FLEET_DIGEST_EMAIL_TO: "a@b.example" }, "FLEET_DIGEST_EMAIL_FROM"],
-      [{ FLEET_DIGEST_EMAIL_ENDPOINT: "https://acs.communication.azure.com", FLEET_DIGEST_EMAIL_FROM: "f@b.example", FLEET_DIGEST_EMAIL_TO: "nobody" }, "FLEET_DIGEST_EMAIL_TO"],
+      [
+        { FLEET_DIGEST_EMAIL_ENDPOINT: "https://acs.communication.azure.com", FLEET_DIGEST_EMAIL_FROM: "f@b.example", FLEET_DIGEST_EMAIL_TO: "nobody" },
+        "FLEET_DIGEST_EMAIL_TO",
+      ],
     ];
     for (const [env, name] of cases) {
       expect(() => targetsFromEnv(env), name).toThrow(ConfigError);

@@ -38,7 +38,18 @@ export function failing(cluster: string, overrides: Partial<ComponentRecord> = {
 }
 
 export function clusterRecord(cluster: string, overrides: Partial<ComponentRecord> = {}): ComponentRecord {
-  return failing(cluster, { id: clusterId(cluster), kind: "cluster", name: cluster, state: "healthy", reason: "Connected", message: "", catalogId: null, extensionType: undefined, firstSeenFailingAt: undefined, ...overrides });
+  return failing(cluster, {
+    id: clusterId(cluster),
+    kind: "cluster",
+    name: cluster,
+    state: "healthy",
+    reason: "Connected",
+    message: "",
+    catalogId: null,
+    extensionType: undefined,
+    firstSeenFailingAt: undefined,
+    ...overrides,
+  });
 }
 
 export function recovered(cluster: string, at: string, durationMs: number, catalogId: string | null = "ext-agent-no-response"): TransitionRecord {
@@ -86,9 +97,27 @@ export function sweep(finishedAt: string, overrides: Partial<SweepRecord> = {}):
 /** A small catalog so model tests do not depend on the real catalog's wording. */
 export const lookup: CatalogLookup = (id) =>
   ({
-    "helm-timeout-ready": { id, title: "Helm release not ready before the timeout", severity: "high" as const, steps: [{ text: "Check the pods of the release.", command: "kubectl get pods -n <namespace>" }, { text: "Raise the timeout." }], docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors" },
-    "ext-agent-no-response": { id, title: "Extension agent does not respond", severity: "medium" as const, steps: [{ text: "Restart the agent." }], docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/extensions-troubleshooting" },
-    "flux-extension-install": { id, title: "Flux extension installation failed", severity: "critical" as const, steps: [{ text: "Reinstall the extension." }], docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/troubleshoot-flux-extension" },
+    "helm-timeout-ready": {
+      id,
+      title: "Helm release not ready before the timeout",
+      severity: "high" as const,
+      steps: [{ text: "Check the pods of the release.", command: "kubectl get pods -n <namespace>" }, { text: "Raise the timeout." }],
+      docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors",
+    },
+    "ext-agent-no-response": {
+      id,
+      title: "Extension agent does not respond",
+      severity: "medium" as const,
+      steps: [{ text: "Restart the agent." }],
+      docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/extensions-troubleshooting",
+    },
+    "flux-extension-install": {
+      id,
+      title: "Flux extension installation failed",
+      severity: "critical" as const,
+      steps: [{ text: "Reinstall the extension." }],
+      docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/troubleshoot-flux-extension",
+    },
   })[id];
 
 export function input(overrides: Partial<DigestInput> = {}): DigestInput {

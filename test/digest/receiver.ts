@@ -28,7 +28,10 @@ const TLS_DIR = path.join(__dirname, "..", "..", "dev", "simulator", "tls");
 export const TEST_CA = fs.readFileSync(path.join(TLS_DIR, "cert.pem"));
 
 /** A real local HTTP(S) server that records every request and answers with `reply(request, index)`. */
-export async function startReceiver(reply: (req: ReceivedRequest, index: number) => Reply = () => ({ status: 200, body: "ok" }), options: { tls?: boolean } = {}): Promise<Receiver> {
+export async function startReceiver(
+  reply: (req: ReceivedRequest, index: number) => Reply = () => ({ status: 200, body: "ok" }),
+  options: { tls?: boolean } = {},
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
@@ -47,10 +50,11 @@ export async function startReceiver(reply: (req: ReceivedRequest, index: number)
   return {
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -62,8 +66,20 @@ export function acsEmailReply(baseUrl: () => string): (req: ReceivedRequest) => 
   return (req) => {
     if (req.method === "POST") {
       const id = String(req.headers["operation-id"]);
-      return { status: 202, headers: { "operation-location": `${baseUrl()}/emails/operations/${id}?api-version=2025-09-01`, "retry-after": "0", "content-type": "application/json" }, body: JSON.stringify({ id, status: "Running" }) };
+      return {
+        status: 202,
+        headers: {
+          "operation-location": `${baseUrl()}/emails/operations/${id}?api-version=2025-09-01`,
+          "retry-after": "0",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ id, status: "Running" }),
+      };
     }
-    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: req.url.split("/")[3].split("?")[0], status: "Succeeded" }) };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ id: req.url.split("/")[3].split("?")[0], status: "Succeeded" }),
+    };
   };
 }

@@ -43,7 +43,9 @@ describe("digest renderers: golden examples", () => {
 
   it("e-mail subject, text and HTML", () => {
     const email = renderEmail(digest, { apiBaseUrl: API });
-    expect(email.subject).toBe("[data missing] Fleet health 2026-11-22: 4 components started failing, 3 failing since before the window, 1 recovered, on 7 clusters of 20 seen; 1 fleet-wide incident");
+    expect(email.subject).toBe(
+      "[data missing] Fleet health 2026-11-22: 4 components started failing, 3 failing since before the window, 1 recovered, on 7 clusters of 20 seen; 1 fleet-wide incident",
+    );
     expect(email.html).toBe(golden("email.html", email.html));
     expect(email.plainText).toBe(renderText(digest, { apiBaseUrl: API }));
   });
@@ -101,11 +103,22 @@ describe("digest renderers: limits", () => {
 
 describe("formatting", () => {
   it("formats durations with their two largest units", () => {
-    expect([0, 999, 45_000, 3_600_000, 5_400_000, 86_400_000 * 3 + 3_600_000 * 4, 86_400_000 + 60_000].map(formatDuration)).toEqual(["0s", "0s", "45s", "1h", "1h 30m", "3d 4h", "1d"]);
+    expect([0, 999, 45_000, 3_600_000, 5_400_000, 86_400_000 * 3 + 3_600_000 * 4, 86_400_000 + 60_000].map(formatDuration)).toEqual([
+      "0s",
+      "0s",
+      "45s",
+      "1h",
+      "1h 30m",
+      "3d 4h",
+      "1d",
+    ]);
   });
 
   it("keeps Azure's text from turning into Teams markdown (bold, links) without losing underscores", () => {
-    const d = composeDigest(input({ openFailures: [failing("arc_01", { message: "value **must** be set, see [docs](http://evil.example) for my_setting" })] }), lookup);
+    const d = composeDigest(
+      input({ openFailures: [failing("arc_01", { message: "value **must** be set, see [docs](http://evil.example) for my_setting" })] }),
+      lookup,
+    );
     const body = JSON.stringify(renderTeams(d, { apiBaseUrl: API }).payload);
     expect(body).toContain("value ∗∗must∗∗ be set, see [docs] (http://evil.example) for my_setting");
     expect(body).toContain("**arc_01 / flux**");

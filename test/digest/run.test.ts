@@ -15,10 +15,23 @@ const at = (minute: number) => new Date(T0 + minute * MIN);
 const WINDOW = { from: at(60).toISOString(), to: at(1500).toISOString() };
 const NEXT_WINDOW = { from: WINDOW.to, to: at(2940).toISOString() };
 const credential: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
-const targetOptions = { retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 }, email: { credential, clientOptions: { agent: new https.Agent({ ca: TEST_CA }), retryOptions: { maxRetries: 0 } }, pollIntervalMs: 5 } };
+const targetOptions = {
+  retry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 },
+  email: { credential, clientOptions: { agent: new https.Agent({ ca: TEST_CA }), retryOptions: { maxRetries: 0 } }, pollIntervalMs: 5 },
+};
 
-const HELM = { state: "failing" as const, reason: "InstallationFailed", catalogId: "helm-timeout-ready", message: "Helm installation failed: timed out waiting for the condition" };
-const FLUX_INSTALL = { state: "failing" as const, reason: "InstallationFailed", catalogId: "flux-extension-install", message: "Failed to install the Flux extension" };
+const HELM = {
+  state: "failing" as const,
+  reason: "InstallationFailed",
+  catalogId: "helm-timeout-ready",
+  message: "Helm installation failed: timed out waiting for the condition",
+};
+const FLUX_INSTALL = {
+  state: "failing" as const,
+  reason: "InstallationFailed",
+  catalogId: "flux-extension-install",
+  message: "Failed to install the Flux extension",
+};
 const AGENT = { state: "failing" as const, reason: "AgentTimeout", catalogId: "ext-agent-no-response", message: "The extension agent did not respond" };
 const UNCLASSIFIED = { state: "failing" as const, reason: "ReconcileFailed", catalogId: null, message: "reconcile failed: unexpected status 42" };
 
@@ -60,7 +73,10 @@ describe("runDigest against Azurite and local receivers", () => {
       teams: await startReceiver(reply("teams", { status: 202 })),
       slack: await startReceiver(reply("slack", { status: 200, body: "ok" })),
       webhook: await startReceiver(reply("webhook", { status: 204 })),
-      email: await startReceiver(acsEmailReply(() => emailUrl), { tls: true }),
+      email: await startReceiver(
+        acsEmailReply(() => emailUrl),
+        { tls: true },
+      ),
     };
     emailUrl = receivers.email.url;
     env = {
@@ -101,11 +117,21 @@ describe("runDigest against Azurite and local receivers", () => {
     await recordFleet(prefix);
     const run = () => runDigestFromEnv({ env, send: true, window: WINDOW, now: at(1500), targetOptions });
     const first = await run();
-    expect(first.deliveries.map((d) => [d.target, d.result])).toEqual([["teams", "delivered"], ["slack", "delivered"], ["webhook", "delivered"], ["email", "delivered"]]);
+    expect(first.deliveries.map((d) => [d.target, d.result])).toEqual([
+      ["teams", "delivered"],
+      ["slack", "delivered"],
+      ["webhook", "delivered"],
+      ["email", "delivered"],
+    ]);
     const [again, overlap] = await Promise.all([run(), run()]);
     expect([...again.deliveries, ...overlap.deliveries].every((d) => d.result === "not-claimed")).toBe(true);
     expect([sent("teams"), sent("slack"), sent("webhook"), sent("email")]).toEqual([1, 1, 1, 1]);
-    expect(first.stored.deliveries.map((s) => [s.target, s.status])).toEqual([["email", "delivered"], ["slack", "delivered"], ["teams", "delivered"], ["webhook", "delivered"]]);
+    expect(first.stored.deliveries.map((s) => [s.target, s.status])).toEqual([
+      ["email", "delivered"],
+      ["slack", "delivered"],
+      ["teams", "delivered"],
+      ["webhook", "delivered"],
+    ]);
     expect(JSON.parse(receivers.webhook.requests[0].body).digest.id).toBe(first.stored.id);
   });
 
@@ -125,12 +151,20 @@ describe("runDigest against Azurite and local receivers", () => {
     expect(first.deliveries.find((d) => d.target === "slack")).toMatchObject({ result: "failed", httpStatus: 503 });
     expect(sent("slack")).toBe(2);
     const store = await openDigestStore({ connectionString: tablesConnection(), tablePrefix: prefix });
-    expect((await store.get(first.stored.id))?.deliveries.find((d) => d.target === "slack")).toMatchObject({ status: "failed", attempts: 1, httpStatus: 503, error: { code: "HttpError" } });
+    expect((await store.get(first.stored.id))?.deliveries.find((d) => d.target === "slack")).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      httpStatus: 503,
+      error: { code: "HttpError" },
+    });
 
     replies.slack = undefined;
     const next = await runDigestFromEnv({ env, send: true, window: NEXT_WINDOW, now: at(2940), targetOptions });
     const slack = next.deliveries.filter((d) => d.target === "slack");
-    expect(slack.map((d) => [d.digestId, d.result])).toEqual([[next.stored.id, "delivered"], [first.stored.id, "delivered"]]);
+    expect(slack.map((d) => [d.digestId, d.result])).toEqual([
+      [next.stored.id, "delivered"],
+      [first.stored.id, "delivered"],
+    ]);
     expect((await store.get(first.stored.id))?.deliveries.find((d) => d.target === "slack")).toMatchObject({ status: "delivered", attempts: 2 });
     // The other targets of the first digest were not sent again.
     expect(sent("teams")).toBe(2);
@@ -165,7 +199,11 @@ describe("runDigest against Azurite and local receivers", () => {
 
   it("the timer's run digests the schedule period that just ended", async () => {
     await recordFleet(prefix);
-    const result = await runScheduledDigest({ env: { ...env, FLEET_DIGEST_SCHEDULE: "0 0 1 * * *" }, now: new Date(at(1500).getTime() + 2_000), targetOptions });
+    const result = await runScheduledDigest({
+      env: { ...env, FLEET_DIGEST_SCHEDULE: "0 0 1 * * *" },
+      now: new Date(at(1500).getTime() + 2_000),
+      targetOptions,
+    });
     expect(result.stored.id).toBe("20261101T010000Z_20261102T010000Z");
     expect(result.deliveries.filter((d) => d.result === "delivered")).toHaveLength(4);
   });

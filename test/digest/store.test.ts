@@ -29,7 +29,13 @@ describe("digest store (Azurite)", () => {
     const again = await store.save({ ...digest, generatedAt: "2026-11-22T07:05:00.000Z" });
     expect(again.created).toBe(false);
     expect(again.stored.generatedAt).toBe(digest.generatedAt);
-    expect(await store.get(digest.id)).toMatchObject({ id: digest.id, window: digest.window, totals: digest.totals, gaps: digest.coverage.gaps, deliveries: [] });
+    expect(await store.get(digest.id)).toMatchObject({
+      id: digest.id,
+      window: digest.window,
+      totals: digest.totals,
+      gaps: digest.coverage.gaps,
+      deliveries: [],
+    });
   });
 
   it("keeps a large fleet's digest (bounded lists, gzip'd into binary properties)", async () => {
@@ -57,7 +63,9 @@ describe("digest store (Azurite)", () => {
   it("rejects bad ids, tokens and limits with typed errors", async () => {
     await expect(store.get("../x")).rejects.toMatchObject({ code: "InvalidDigestId" });
     await expect(firstPage(store.list(), { continuationToken: "garbage" })).rejects.toBeInstanceOf(DigestStoreError);
-    await expect(firstPage(store.list(), { continuationToken: Buffer.from('{"after":"x\' or 1"}').toString("base64url") })).rejects.toMatchObject({ code: "InvalidContinuationToken" });
+    await expect(firstPage(store.list(), { continuationToken: Buffer.from('{"after":"x\' or 1"}').toString("base64url") })).rejects.toMatchObject({
+      code: "InvalidContinuationToken",
+    });
     await expect(firstPage(store.list(), { maxPageSize: 0 })).rejects.toMatchObject({ code: "InvalidLimit" });
     expect(await store.get("20261121T070000Z_20261122T070000Z")).toBeUndefined();
   });
@@ -84,7 +92,12 @@ describe("digest store (Azurite)", () => {
     await store.addDeliveries(digest.id, ["webhook", "email"], "pending");
     const claim = (await store.claimDelivery(digest.id, "webhook"))!;
     await store.completeDelivery(claim, { ok: false, httpStatus: 503, error: { code: "HttpError", message: "answered 503" } });
-    expect((await store.get(digest.id))?.deliveries.find((d) => d.target === "webhook")).toMatchObject({ status: "failed", attempts: 1, httpStatus: 503, error: { code: "HttpError" } });
+    expect((await store.get(digest.id))?.deliveries.find((d) => d.target === "webhook")).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      httpStatus: 503,
+      error: { code: "HttpError" },
+    });
     const now = new Date();
     // email: claimed by a run that died mid-send.
     expect(await store.claimDelivery(digest.id, "email", { now, leaseMs: 60_000 })).toBeDefined();

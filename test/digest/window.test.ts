@@ -15,12 +15,18 @@ describe("digest windows", () => {
     expect(scheduledWindow("0 0 7 * * *", new Date("2026-11-22T07:04:59.000Z"))).toEqual(onTime);
     // A timer that fires a moment early still names its own occurrence.
     expect(scheduledWindow("0 0 7 * * *", new Date("2026-11-22T06:59:58.000Z"))).toEqual(onTime);
-    expect(scheduledWindow("0 */15 * * * *", new Date("2026-11-22T10:31:00.000Z"))).toEqual({ from: "2026-11-22T10:15:00.000Z", to: "2026-11-22T10:30:00.000Z" });
+    expect(scheduledWindow("0 */15 * * * *", new Date("2026-11-22T10:31:00.000Z"))).toEqual({
+      from: "2026-11-22T10:15:00.000Z",
+      to: "2026-11-22T10:30:00.000Z",
+    });
   });
 
   it("uses the host's NCRONTAB semantics: a day must match both day fields", () => {
     // 07:00 on the 1st of a month that is also a Monday: cron-style OR would fire every Monday and every 1st.
-    expect(scheduledWindow("0 0 7 1 * Mon", new Date("2026-11-22T07:00:00.000Z"))).toEqual({ from: "2025-12-01T07:00:00.000Z", to: "2026-06-01T07:00:00.000Z" });
+    expect(scheduledWindow("0 0 7 1 * Mon", new Date("2026-11-22T07:00:00.000Z"))).toEqual({
+      from: "2025-12-01T07:00:00.000Z",
+      to: "2026-06-01T07:00:00.000Z",
+    });
   });
 
   it("refuses schedules that are not six-field NCRONTAB, or never fire", () => {
@@ -37,6 +43,7 @@ describe("digest windows", () => {
     const w = { from: "2026-11-21T07:00:00.000Z", to: "2026-11-22T07:00:00.000Z" };
     expect(digestId(w)).toBe("20261121T070000Z_20261122T070000Z");
     expect(parseDigestId(digestId(w))).toEqual(w);
-    for (const bad of ["", "x", "20261121T070000Z", "20261321T070000Z_20261122T070000Z", "20261121T070000Z_20261122T070000Z/../x"]) expect(parseDigestId(bad), bad).toBeUndefined();
+    for (const bad of ["", "x", "20261121T070000Z", "20261321T070000Z_20261122T070000Z", "20261121T070000Z_20261122T070000Z/../x"])
+      expect(parseDigestId(bad), bad).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ describe("retention timer", () => {
     const logs: string[] = [];
     await retentionTimer({}, new InvocationContext({ functionName: "retention", logHandler: (_level, ...args) => logs.push(args.join(" ")) }));
     expect(logs.join("\n")).toMatch(/retention: [1-9]\d* entities older than the retention deleted/);
-    expect((await all(history.listSweeps()))).toEqual([]);
+    expect(await all(history.listSweeps())).toEqual([]);
     expect(await all(history.listComponents())).not.toHaveLength(0);
   });
 });

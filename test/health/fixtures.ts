@@ -13,7 +13,13 @@ export function arcRow(properties: Record<string, unknown> = {}) {
     subscriptionId: SUB,
     resourceGroup: "RG-One",
     tags: { team: "edge" },
-    properties: { connectivityStatus: "Connected", lastConnectivityTime: "2026-11-21T23:55:00Z", provisioningState: "Succeeded", agentVersion: "1.20.1", ...properties },
+    properties: {
+      connectivityStatus: "Connected",
+      lastConnectivityTime: "2026-11-21T23:55:00Z",
+      provisioningState: "Succeeded",
+      agentVersion: "1.20.1",
+      ...properties,
+    },
   };
 }
 
@@ -47,7 +53,15 @@ export function fluxRow(clusterId: string, name: string, properties: Record<stri
       provisioningState: "Succeeded",
       errorMessage: "",
       suspend: false,
-      statuses: [{ name, namespace: "flux-system", kind: "GitRepository", complianceState: "Compliant", statusConditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "stored artifact" }] }],
+      statuses: [
+        {
+          name,
+          namespace: "flux-system",
+          kind: "GitRepository",
+          complianceState: "Compliant",
+          statusConditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "stored artifact" }],
+        },
+      ],
       ...properties,
     },
   };
@@ -58,6 +72,10 @@ export function sourceControlRow(clusterId: string, name: string, properties: Re
     id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/sourceControlConfigurations/${name}`,
     name,
     type: "microsoft.kubernetesconfiguration/sourcecontrolconfigurations",
-    properties: { provisioningState: "Succeeded", complianceStatus: { complianceState: "Installed", message: "ok", messageLevel: "Information" }, ...properties },
+    properties: {
+      provisioningState: "Succeeded",
+      complianceStatus: { complianceState: "Installed", message: "ok", messageLevel: "Information" },
+      ...properties,
+    },
   };
 }

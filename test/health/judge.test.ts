@@ -53,8 +53,14 @@ describe("cluster judgement", () => {
   });
 
   it("certificate expiry: soon is degraded, past is failing", () => {
-    expect(cluster(arcRow({ managedIdentityCertificateExpirationTime: "2026-11-30T00:00:00Z" }))).toMatchObject({ state: "degraded", reason: "CertificateExpiringSoon" });
-    expect(cluster(arcRow({ managedIdentityCertificateExpirationTime: "2026-11-01T00:00:00Z" }))).toMatchObject({ state: "failing", reason: "CertificateExpired" });
+    expect(cluster(arcRow({ managedIdentityCertificateExpirationTime: "2026-11-30T00:00:00Z" }))).toMatchObject({
+      state: "degraded",
+      reason: "CertificateExpiringSoon",
+    });
+    expect(cluster(arcRow({ managedIdentityCertificateExpirationTime: "2026-11-01T00:00:00Z" }))).toMatchObject({
+      state: "failing",
+      reason: "CertificateExpired",
+    });
     expect(cluster(arcRow({ managedIdentityCertificateExpirationTime: "2027-06-01T00:00:00Z" })).state).toBe("healthy");
   });
 
@@ -77,7 +83,9 @@ describe("cluster judgement", () => {
   });
 
   it("rejects a row that is not a cluster with a clear error", () => {
-    expect(() => judgeCluster({ id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/z" }, options)).toThrow(/connectedClusters or managedClusters/);
+    expect(() => judgeCluster({ id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Compute/virtualMachines/z" }, options)).toThrow(
+      /connectedClusters or managedClusters/,
+    );
   });
 });
 
@@ -87,10 +95,19 @@ describe("extension judgement", () => {
       extensionRow(ARC_ID, "flux", {
         ProvisioningState: "Failed",
         ErrorInfo: { Code: "ExtensionOperationFailed", Message: "helm install failed: timed out waiting for the condition" },
-        Statuses: [{ Code: "InstallationFailed", Level: "Error", Message: "pod crashloop" }, { Level: "Information", Message: "fine" }],
+        Statuses: [
+          { Code: "InstallationFailed", Level: "Error", Message: "pod crashloop" },
+          { Level: "Information", Message: "fine" },
+        ],
       }),
     );
-    expect(c).toMatchObject({ kind: "extension", extensionType: "microsoft.flux", state: "failing", reason: "ProvisioningFailed", message: "helm install failed: timed out waiting for the condition" });
+    expect(c).toMatchObject({
+      kind: "extension",
+      extensionType: "microsoft.flux",
+      state: "failing",
+      reason: "ProvisioningFailed",
+      message: "helm install failed: timed out waiting for the condition",
+    });
     expect(c.evidence).toEqual([
       { field: "properties.ProvisioningState", value: "Failed" },
       { field: "properties.ErrorInfo.Message", value: "helm install failed: timed out waiting for the condition", code: "ExtensionOperationFailed" },
@@ -99,7 +116,10 @@ describe("extension judgement", () => {
   });
 
   it("reads camelCase ARM bodies the same way", () => {
-    const [c] = judgeConfiguration({ id: `${AKS_ID}/providers/Microsoft.KubernetesConfiguration/extensions/mon`, properties: { extensionType: "Microsoft.AzureMonitor.Containers", provisioningState: "Succeeded", statuses: [{ level: "Warning", message: "slow" }] } });
+    const [c] = judgeConfiguration({
+      id: `${AKS_ID}/providers/Microsoft.KubernetesConfiguration/extensions/mon`,
+      properties: { extensionType: "Microsoft.AzureMonitor.Containers", provisioningState: "Succeeded", statuses: [{ level: "Warning", message: "slow" }] },
+    });
     expect(c).toMatchObject({ extensionType: "microsoft.azuremonitor.containers", state: "degraded", reason: "StatusWarning" });
   });
 
@@ -119,24 +139,54 @@ describe("Flux judgement", () => {
       fluxRow(ARC_ID, "apps", {
         complianceState: "Non-Compliant",
         statuses: [
-          { name: "apps", namespace: "flux-system", kind: "GitRepository", complianceState: "Compliant", statusConditions: [{ type: "Ready", status: "True" }] },
-          { name: "apps-web", namespace: "flux-system", kind: "Kustomization", complianceState: "Non-Compliant", statusConditions: [{ type: "Ready", status: "False", reason: "BuildFailed", message: "kustomize build failed: accumulating resources" }] },
+          {
+            name: "apps",
+            namespace: "flux-system",
+            kind: "GitRepository",
+            complianceState: "Compliant",
+            statusConditions: [{ type: "Ready", status: "True" }],
+          },
+          {
+            name: "apps-web",
+            namespace: "flux-system",
+            kind: "Kustomization",
+            complianceState: "Non-Compliant",
+            statusConditions: [{ type: "Ready", status: "False", reason: "BuildFailed", message: "kustomize build failed: accumulating resources" }],
+          },
           null,
         ],
       }),
     );
-    expect(components.map((c) => [c.kind, c.state])).toEqual([["flux", "failing"], ["fluxObject", "healthy"], ["fluxObject", "failing"]]);
+    expect(components.map((c) => [c.kind, c.state])).toEqual([
+      ["flux", "failing"],
+      ["fluxObject", "healthy"],
+      ["fluxObject", "failing"],
+    ]);
     const [config, , object] = components;
     expect(config).toMatchObject({ reason: "NonCompliant", message: "Kustomization apps-web: kustomize build failed: accumulating resources" });
     expect(object).toMatchObject({ reason: "NonCompliant", parentId: config.id, name: "apps-web", clusterId: ARC_ID.toLowerCase() });
-    expect(object.evidence).toContainEqual({ field: "properties.statuses[1].statusConditions[0].message", value: "kustomize build failed: accumulating resources", code: "BuildFailed" });
+    expect(object.evidence).toContainEqual({
+      field: "properties.statuses[1].statusConditions[0].message",
+      value: "kustomize build failed: accumulating resources",
+      code: "BuildFailed",
+    });
     expect(object.id).toBe(`${config.id}/statuses/Kustomization/flux-system/apps-web`);
   });
 
   it("errorMessage, provisioning Failed, suspend and helm failure counts", () => {
-    expect(judgeConfiguration(fluxRow(ARC_ID, "a", { provisioningState: "Failed", errorMessage: "source not found" }))[0]).toMatchObject({ state: "failing", message: "source not found" });
-    expect(judgeConfiguration(fluxRow(ARC_ID, "b", { suspend: true, complianceState: "Suspended" }))[0]).toMatchObject({ state: "degraded", reason: "Suspended" });
-    const helm = judgeConfiguration(fluxRow(ARC_ID, "c", { statuses: [{ name: "web", kind: "HelmRelease", complianceState: "Compliant", helmReleaseProperties: { failureCount: 3, installFailureCount: null } }] }))[1];
+    expect(judgeConfiguration(fluxRow(ARC_ID, "a", { provisioningState: "Failed", errorMessage: "source not found" }))[0]).toMatchObject({
+      state: "failing",
+      message: "source not found",
+    });
+    expect(judgeConfiguration(fluxRow(ARC_ID, "b", { suspend: true, complianceState: "Suspended" }))[0]).toMatchObject({
+      state: "degraded",
+      reason: "Suspended",
+    });
+    const helm = judgeConfiguration(
+      fluxRow(ARC_ID, "c", {
+        statuses: [{ name: "web", kind: "HelmRelease", complianceState: "Compliant", helmReleaseProperties: { failureCount: 3, installFailureCount: null } }],
+      }),
+    )[1];
     expect(helm).toMatchObject({ state: "degraded", reason: "HelmReleaseFailures", message: "failureCount 3" });
   });
 
@@ -149,7 +199,9 @@ describe("Flux judgement", () => {
 
 describe("legacy sourceControlConfiguration", () => {
   it("Noncompliant (no hyphen) is failing with its message", () => {
-    const [c] = judgeConfiguration(sourceControlRow(AKS_ID, "legacy", { complianceStatus: { complianceState: "Noncompliant", message: "git clone failed", messageLevel: "Error" } }));
+    const [c] = judgeConfiguration(
+      sourceControlRow(AKS_ID, "legacy", { complianceStatus: { complianceState: "Noncompliant", message: "git clone failed", messageLevel: "Error" } }),
+    );
     expect(c).toMatchObject({ kind: "sourceControl", state: "failing", reason: "NonCompliant", message: "git clone failed" });
     expect(judgeConfiguration(sourceControlRow(AKS_ID, "ok"))[0].state).toBe("healthy");
     expect(judgeConfiguration(sourceControlRow(AKS_ID, "none", { complianceStatus: null }))[0].state).toBe("unknown");
@@ -168,22 +220,38 @@ describe("huge messages", () => {
 
 describe("extension error shapes", () => {
   it("a status without a level explains a failed provisioning", () => {
-    const [c] = judgeConfiguration(extensionRow(ARC_ID, "flux", { ProvisioningState: "Failed", Statuses: [{ Code: "InstallationFailed", DisplayStatus: null, Level: null, Message: "unable to pull image", Time: null }] }));
+    const [c] = judgeConfiguration(
+      extensionRow(ARC_ID, "flux", {
+        ProvisioningState: "Failed",
+        Statuses: [{ Code: "InstallationFailed", DisplayStatus: null, Level: null, Message: "unable to pull image", Time: null }],
+      }),
+    );
     expect(c).toMatchObject({ state: "failing", reason: "ProvisioningFailed", message: "unable to pull image" });
     expect(c.evidence).toContainEqual({ field: "properties.Statuses[0].Message", value: "unable to pull image", code: "InstallationFailed" });
-    expect(judgeConfiguration(extensionRow(ARC_ID, "ok", { Statuses: [{ Code: "Info", Level: null, Message: "all good" }] }))[0]).toMatchObject({ state: "healthy", evidence: [{ field: "properties.ProvisioningState", value: "Succeeded" }] });
+    expect(judgeConfiguration(extensionRow(ARC_ID, "ok", { Statuses: [{ Code: "Info", Level: null, Message: "all good" }] }))[0]).toMatchObject({
+      state: "healthy",
+      evidence: [{ field: "properties.ProvisioningState", value: "Succeeded" }],
+    });
   });
 
   it("errorInfo that wraps the real error in details reports the inner error", () => {
     const [c] = judgeConfiguration(
       extensionRow(ARC_ID, "osm", {
         ProvisioningState: "Failed",
-        ErrorInfo: { Code: "ResourceOperationFailure", Message: "The resource operation completed with terminal provisioning state 'Failed'.", Details: [{ Code: "HelmInstallFailed", Message: "InnerError [chart not found]" }] },
+        ErrorInfo: {
+          Code: "ResourceOperationFailure",
+          Message: "The resource operation completed with terminal provisioning state 'Failed'.",
+          Details: [{ Code: "HelmInstallFailed", Message: "InnerError [chart not found]" }],
+        },
       }),
     );
     expect(c.message).toBe("InnerError [chart not found]");
     expect(c.evidence).toContainEqual({ field: "properties.ErrorInfo.Details[0].Message", value: "InnerError [chart not found]", code: "HelmInstallFailed" });
-    expect(c.evidence).toContainEqual({ field: "properties.ErrorInfo.Message", value: "The resource operation completed with terminal provisioning state 'Failed'.", code: "ResourceOperationFailure" });
+    expect(c.evidence).toContainEqual({
+      field: "properties.ErrorInfo.Message",
+      value: "The resource operation completed with terminal provisioning state 'Failed'.",
+      code: "ResourceOperationFailure",
+    });
   });
 });
 
@@ -203,7 +271,11 @@ describe("classification of a failing component", () => {
       extensionRow(AKS_ID, "sc-extension", {
         ExtensionType: "microsoft.servicelinker.connection",
         ProvisioningState: "Failed",
-        ErrorInfo: { Code: "ResourceOperationFailure", Message: "The resource operation completed with terminal provisioning state 'Failed'. Please check the extension manager logs for details of the failure." },
+        ErrorInfo: {
+          Code: "ResourceOperationFailure",
+          Message:
+            "The resource operation completed with terminal provisioning state 'Failed'. Please check the extension manager logs for details of the failure.",
+        },
         Statuses: [{ Code: "InstallationFailed", Level: "Error", Message: "Operation returned an invalid status code: Conflict" }],
       }),
     );

@@ -131,7 +131,11 @@ describe("routing over HTTP", () => {
   });
 
   it("classifies a message posted as JSON", async () => {
-    const res = await call("/api/classify", { method: "POST", body: JSON.stringify({ message: "Unable to get a response from the Agent in time" }), headers: { "content-type": "application/json" } });
+    const res = await call("/api/classify", {
+      method: "POST",
+      body: JSON.stringify({ message: "Unable to get a response from the Agent in time" }),
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { catalogId: string }).catalogId).toBe("ext-agent-no-response");
   });

@@ -16,7 +16,11 @@ function occurrences(expression: string, after: string, count: number): string[]
 
 describe("NCRONTAB next occurrences (UTC)", () => {
   it("runs every 15 minutes on the minute, strictly after the base time", () => {
-    expect(occurrences("0 */15 * * * *", "2026-11-21T23:50:00Z", 3)).toEqual(["2026-11-22T00:00:00.000Z", "2026-11-22T00:15:00.000Z", "2026-11-22T00:30:00.000Z"]);
+    expect(occurrences("0 */15 * * * *", "2026-11-21T23:50:00Z", 3)).toEqual([
+      "2026-11-22T00:00:00.000Z",
+      "2026-11-22T00:15:00.000Z",
+      "2026-11-22T00:30:00.000Z",
+    ]);
     expect(next("0 */15 * * * *", "2026-11-22T00:15:00Z")).toBe("2026-11-22T00:30:00.000Z");
     expect(next("0 */15 * * * *", "2026-11-22T00:14:59.999Z")).toBe("2026-11-22T00:15:00.000Z");
   });
@@ -46,8 +50,16 @@ describe("NCRONTAB next occurrences (UTC)", () => {
   });
 
   it("reads lists, steps from a start value and seconds", () => {
-    expect(occurrences("*/20 * * * * *", "2026-11-22T00:00:05Z", 3)).toEqual(["2026-11-22T00:00:20.000Z", "2026-11-22T00:00:40.000Z", "2026-11-22T00:01:00.000Z"]);
-    expect(occurrences("0 5/20 * * * *", "2026-11-22T00:00:00Z", 3)).toEqual(["2026-11-22T00:05:00.000Z", "2026-11-22T00:25:00.000Z", "2026-11-22T00:45:00.000Z"]);
+    expect(occurrences("*/20 * * * * *", "2026-11-22T00:00:05Z", 3)).toEqual([
+      "2026-11-22T00:00:20.000Z",
+      "2026-11-22T00:00:40.000Z",
+      "2026-11-22T00:01:00.000Z",
+    ]);
+    expect(occurrences("0 5/20 * * * *", "2026-11-22T00:00:00Z", 3)).toEqual([
+      "2026-11-22T00:05:00.000Z",
+      "2026-11-22T00:25:00.000Z",
+      "2026-11-22T00:45:00.000Z",
+    ]);
     expect(occurrences("0 0 1,13 * * *", "2026-11-22T00:00:00Z", 2)).toEqual(["2026-11-22T01:00:00.000Z", "2026-11-22T13:00:00.000Z"]);
     expect(next("0 0 0 1 Jan *", "2026-06-01T00:00:00Z")).toBe("2027-01-01T00:00:00.000Z");
   });

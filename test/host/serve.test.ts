@@ -30,7 +30,12 @@ describe("serve", () => {
     const lines: string[] = [];
     let stop!: (signal: string) => void;
     const until = new Promise<string>((resolve) => (stop = resolve));
-    const env = { FLEET_PORT: String(port), FLEET_API_KEY: "serve-key", FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: uniquePrefix("serve") };
+    const env = {
+      FLEET_PORT: String(port),
+      FLEET_API_KEY: "serve-key",
+      FLEET_TABLES_CONNECTION: tablesConnection(),
+      FLEET_TABLE_PREFIX: uniquePrefix("serve"),
+    };
     const io = { env, stdout: (l: string) => lines.push(l), stderr: (l: string) => lines.push(l), stdin: async function* () {} };
     const exit = run(["--no-timers"], io, { until });
     const health = await waitFor(`http://127.0.0.1:${port}/api/health`);

@@ -15,7 +15,8 @@ describe("embedded Table storage", () => {
 
   it("starts a persistent Azurite that keeps every write across a restart", async () => {
     const location = fs.mkdtempSync(path.join(os.tmpdir(), "fh-azurite-"));
-    const table = (env: Record<string, string | undefined>) => TableClient.fromConnectionString(env.FLEET_TABLES_CONNECTION!, "embeddedsmoke", { allowInsecureConnection: true });
+    const table = (env: Record<string, string | undefined>) =>
+      TableClient.fromConnectionString(env.FLEET_TABLES_CONNECTION!, "embeddedsmoke", { allowInsecureConnection: true });
     const first = await withEmbeddedTables({}, { location });
     try {
       expect(first.notes.join()).toContain(location);

@@ -21,7 +21,13 @@ function freePort(): Promise<number> {
 
 /** A CLI command run in `cwd` (its `.azurite/` is there), with no storage configured. */
 function cli(cwd: string, args: string[], port?: number): ChildProcess {
-  const env = { ...process.env, FLEET_PORT: port ? String(port) : undefined, FLEET_TABLES_CONNECTION: undefined, FLEET_TABLES_ENDPOINT: undefined, FLEET_API_KEY: undefined };
+  const env = {
+    ...process.env,
+    FLEET_PORT: port ? String(port) : undefined,
+    FLEET_TABLES_CONNECTION: undefined,
+    FLEET_TABLES_ENDPOINT: undefined,
+    FLEET_API_KEY: undefined,
+  };
   return spawnTs(CLI_MAIN, args, { cwd, env });
 }
 

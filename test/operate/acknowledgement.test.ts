@@ -1,15 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { ackFor, ackForIncident, changedAcknowledgement, incidentKeyOf, isAckActive, newAcknowledgement, newNote, type OpenFailureRef } from "../../shared/operate";
+import {
+  ackFor,
+  ackForIncident,
+  changedAcknowledgement,
+  incidentKeyOf,
+  isAckActive,
+  newAcknowledgement,
+  newNote,
+  type OpenFailureRef,
+} from "../../shared/operate";
 import { fieldOf } from "./support";
 import type { Acknowledgement } from "../../shared/store/operations";
 
 const CLUSTER = "/subscriptions/00000000-0000-0000-0000-00000000000a/resourcegroups/rg/providers/microsoft.kubernetes/connectedclusters/alpha";
 const FLUX = `${CLUSTER}/providers/microsoft.kubernetesconfiguration/extensions/flux`;
 const NOW = new Date("2026-12-01T12:00:00.000Z");
-const open = (over: Partial<OpenFailureRef> = {}): OpenFailureRef => ({ componentId: FLUX, clusterId: CLUSTER, catalogId: "flux-extension-install", since: "2026-12-01T10:00:00.000Z", ...over });
-const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ({ id: "a", target: { kind: "failure", clusterId: CLUSTER, componentId: FLUX }, by: "ann", at: "2026-12-01T11:00:00.000Z", ...over });
+const open = (over: Partial<OpenFailureRef> = {}): OpenFailureRef => ({
+  componentId: FLUX,
+  clusterId: CLUSTER,
+  catalogId: "flux-extension-install",
+  since: "2026-12-01T10:00:00.000Z",
+  ...over,
+});
+const ack = (over: Partial<Acknowledgement> = {}): Acknowledgement => ({
+  id: "a",
+  target: { kind: "failure", clusterId: CLUSTER, componentId: FLUX },
+  by: "ann",
+  at: "2026-12-01T11:00:00.000Z",
+  ...over,
+});
 const who = { id: "a", by: "ann", now: NOW };
-
 
 describe("acknowledgements", () => {
   it("holds while the acknowledged episode is open; a new episode after it is news again", () => {
@@ -36,14 +56,16 @@ describe("acknowledgements", () => {
 
   it("is made only for something open, with a clear field when not", () => {
     const isOpen = () => true;
-    expect(newAcknowledgement({ clusterId: CLUSTER.toUpperCase(), componentId: FLUX, note: " on it ", ticketUrl: "https://t.example/1" }, who, isOpen)).toEqual({
-      id: "a",
-      target: { kind: "failure", clusterId: CLUSTER, componentId: FLUX },
-      by: "ann",
-      at: NOW.toISOString(),
-      note: "on it",
-      ticketUrl: "https://t.example/1",
-    });
+    expect(newAcknowledgement({ clusterId: CLUSTER.toUpperCase(), componentId: FLUX, note: " on it ", ticketUrl: "https://t.example/1" }, who, isOpen)).toEqual(
+      {
+        id: "a",
+        target: { kind: "failure", clusterId: CLUSTER, componentId: FLUX },
+        by: "ann",
+        at: NOW.toISOString(),
+        note: "on it",
+        ticketUrl: "https://t.example/1",
+      },
+    );
     expect(newAcknowledgement({ incidentKey: "fingerprint:x <n>" }, who, isOpen).target).toEqual({ kind: "incident", key: "fingerprint:x <n>" });
     expect(fieldOf(() => newAcknowledgement({ clusterId: CLUSTER, componentId: FLUX }, who, () => false))).toBe("componentId");
     expect(fieldOf(() => newAcknowledgement({ incidentKey: "catalog:x" }, who, () => false))).toBe("incidentKey");
@@ -56,14 +78,26 @@ describe("acknowledgements", () => {
 
   it("changes only the note and the ticket link; null clears", () => {
     const a = ack({ note: "n", ticketUrl: "https://t.example/1" });
-    expect(changedAcknowledgement(a, { note: null }, { by: "bob", now: NOW })).toEqual({ ...ack(), ticketUrl: "https://t.example/1", updatedBy: "bob", updatedAt: NOW.toISOString() });
+    expect(changedAcknowledgement(a, { note: null }, { by: "bob", now: NOW })).toEqual({
+      ...ack(),
+      ticketUrl: "https://t.example/1",
+      updatedBy: "bob",
+      updatedAt: NOW.toISOString(),
+    });
     expect(fieldOf(() => changedAcknowledgement(a, { by: "mallory" }, { by: "bob", now: NOW }))).toBe("by");
   });
 });
 
 describe("notes", () => {
   it("belong to a cluster and optionally one of its components", () => {
-    expect(newNote({ clusterId: CLUSTER, componentId: FLUX, text: "restarted" }, who)).toEqual({ id: "a", clusterId: CLUSTER, componentId: FLUX, by: "ann", at: NOW.toISOString(), text: "restarted" });
+    expect(newNote({ clusterId: CLUSTER, componentId: FLUX, text: "restarted" }, who)).toEqual({
+      id: "a",
+      clusterId: CLUSTER,
+      componentId: FLUX,
+      by: "ann",
+      at: NOW.toISOString(),
+      text: "restarted",
+    });
     expect(fieldOf(() => newNote({ clusterId: CLUSTER, componentId: "/subscriptions/x", text: "t" }, who))).toBe("componentId");
     expect(fieldOf(() => newNote({ clusterId: CLUSTER }, who))).toBe("text");
   });

@@ -10,7 +10,8 @@ const KEY = "operator-secret";
 const OPERATOR = { "x-fleet-operator-key": KEY, "x-fleet-operator": "ann", "content-type": "application/json" };
 const fluxOf = (name: string) => `${clusterId(name)}/providers/microsoft.kubernetesconfiguration/extensions/flux`;
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
-const principal = (claims: Array<{ typ: string; val: string }>) => Buffer.from(JSON.stringify({ auth_typ: "aad", name_typ: "preferred_username", role_typ: "roles", claims })).toString("base64");
+const principal = (claims: Array<{ typ: string; val: string }>) =>
+  Buffer.from(JSON.stringify({ auth_typ: "aad", name_typ: "preferred_username", role_typ: "roles", claims })).toString("base64");
 
 async function servicesWith(auth: OperatorAuth, prefix = uniquePrefix("opapi")): Promise<ApiServices> {
   const options = { connectionString: tablesConnection(), tablePrefix: prefix };
@@ -28,7 +29,8 @@ function expectError(res: Answer, status: number, parameter?: string) {
 describe("operator API, locally (operator key)", () => {
   let api: ReturnType<typeof apiClient>;
   let services: ApiServices;
-  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = OPERATOR) => api(method, path, { headers, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = OPERATOR) =>
+    api(method, path, { headers, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
 
   beforeAll(async () => {
     services = await servicesWith({ easyAuth: false, operatorKey: KEY });
@@ -36,17 +38,33 @@ describe("operator API, locally (operator key)", () => {
   });
 
   it("creates a silence: 201 with its etag; listed with the failures it keeps out of headlines; failures carry the marker", async () => {
-    const res = await send("POST", "/api/silences", { catalogId: "flux-extension-install", scope: { clusterId: clusterId("bravo") }, reason: "flux upgrade window", expiresAt: inDays(2) });
+    const res = await send("POST", "/api/silences", {
+      catalogId: "flux-extension-install",
+      scope: { clusterId: clusterId("bravo") },
+      reason: "flux upgrade window",
+      expiresAt: inDays(2),
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get("etag")).toBe(res.json.etag);
     expect(res.headers.get("location")).toBe(`/api/silences/${res.json.id}`);
-    expect(res.json).toMatchObject({ catalogId: "flux-extension-install", reason: "flux upgrade window", createdBy: "ann (operator key)", status: "active", matchingFailures: 1 });
+    expect(res.json).toMatchObject({
+      catalogId: "flux-extension-install",
+      reason: "flux upgrade window",
+      createdBy: "ann (operator key)",
+      status: "active",
+      matchingFailures: 1,
+    });
 
     const listed = await api("GET", "/api/silences?status=active");
     expect(listed.json.items.map((s: { id: string }) => s.id)).toContain(res.json.id);
 
     const failures = (await api("GET", "/api/failures")).json.items as Array<{ clusterName: string; silenced?: unknown }>;
-    expect(failures.find((f) => f.clusterName === "bravo")?.silenced).toEqual({ id: res.json.id, reason: "flux upgrade window", by: "ann (operator key)", until: res.json.expiresAt });
+    expect(failures.find((f) => f.clusterName === "bravo")?.silenced).toEqual({
+      id: res.json.id,
+      reason: "flux upgrade window",
+      by: "ann (operator key)",
+      until: res.json.expiresAt,
+    });
     expect(failures.find((f) => f.clusterName === "alpha")?.silenced).toBeUndefined();
     const cluster = (await api("GET", `/api/clusters${clusterId("bravo")}`)).json;
     expect(cluster.openFailures[0].silenced.id).toBe(res.json.id);
@@ -90,24 +108,47 @@ describe("operator API, locally (operator key)", () => {
     expect((await send("DELETE", path, undefined, { ...OPERATOR, "if-match": retried.json.etag })).status).toBe(200);
     expectError(await api("GET", path), 404);
 
-    const audit = (await api("GET", `/api/audit?targetId=${created.id}`)).json.items as Array<{ action: string; actor: string; before?: { reason: string }; after?: { reason: string } }>;
+    const audit = (await api("GET", `/api/audit?targetId=${created.id}`)).json.items as Array<{
+      action: string;
+      actor: string;
+      before?: { reason: string };
+      after?: { reason: string };
+    }>;
     expect(audit.map((e) => e.action)).toEqual(["delete", "update", "update", "create"]);
     expect(audit[1]).toMatchObject({ before: { reason: expect.stringMatching(/^from /) }, after: { reason: "retried" } });
     expect(audit.every((e) => e.actor.endsWith("(operator key)"))).toBe(true);
   });
 
   it("acknowledges a failure and an incident; failures show who and since; notes stay on the cluster", async () => {
-    const ack = await send("POST", "/api/acknowledgements", { clusterId: clusterId("alpha").toUpperCase(), componentId: fluxOf("alpha"), note: "on it", ticketUrl: "https://tickets.example/INC-1" });
+    const ack = await send("POST", "/api/acknowledgements", {
+      clusterId: clusterId("alpha").toUpperCase(),
+      componentId: fluxOf("alpha"),
+      note: "on it",
+      ticketUrl: "https://tickets.example/INC-1",
+    });
     expect(ack.status).toBe(201);
-    expect(ack.json).toMatchObject({ target: { kind: "failure", clusterId: clusterId("alpha"), componentId: fluxOf("alpha") }, by: "ann (operator key)", status: "active", note: "on it" });
+    expect(ack.json).toMatchObject({
+      target: { kind: "failure", clusterId: clusterId("alpha"), componentId: fluxOf("alpha") },
+      by: "ann (operator key)",
+      status: "active",
+      note: "on it",
+    });
     const incident = await send("POST", "/api/acknowledgements", { incidentKey: "catalog:flux-extension-install" });
     expect(incident.status).toBe(201);
     const failures = (await api("GET", "/api/failures")).json.items as Array<{ clusterName: string; acknowledged?: { id: string; since: string } }>;
-    expect(failures.find((f) => f.clusterName === "alpha")?.acknowledged).toMatchObject({ id: ack.json.id, by: "ann (operator key)", since: ack.json.at, note: "on it", ticketUrl: "https://tickets.example/INC-1" });
+    expect(failures.find((f) => f.clusterName === "alpha")?.acknowledged).toMatchObject({
+      id: ack.json.id,
+      by: "ann (operator key)",
+      since: ack.json.at,
+      note: "on it",
+      ticketUrl: "https://tickets.example/INC-1",
+    });
     expect(failures.find((f) => f.clusterName === "bravo")?.acknowledged?.id).toBe(incident.json.id);
     const incidents = (await api("GET", "/api/incidents")).json.items as Array<{ key: string; acknowledged?: { id: string } }>;
     expect(incidents.find((i) => i.key === "catalog:flux-extension-install")?.acknowledged?.id).toBe(incident.json.id);
-    expect((await api("GET", `/api/acknowledgements?clusterId=${clusterId("alpha")}&status=active`)).json.items.map((a: { id: string }) => a.id).sort()).toEqual([ack.json.id, incident.json.id].sort());
+    expect(
+      (await api("GET", `/api/acknowledgements?clusterId=${clusterId("alpha")}&status=active`)).json.items.map((a: { id: string }) => a.id).sort(),
+    ).toEqual([ack.json.id, incident.json.id].sort());
 
     const changed = await send("PATCH", `/api/acknowledgements/${ack.json.id}`, { note: null }, { ...OPERATOR, "if-match": ack.json.etag });
     expect(changed.json.note).toBeUndefined();
@@ -155,7 +196,13 @@ describe("operator API behind Easy Auth (app role)", () => {
     expectError(await post({ "x-ms-client-principal": principal([{ typ: "roles", val: "FleetHealth.Read" }]) }), 403);
     expectError(await post({ "x-ms-client-principal": "not base64 json" }), 403);
     expect((await api("GET", "/api/silences")).json.items).toEqual([]);
-    const ok = await post({ "x-ms-client-principal": principal([{ typ: "preferred_username", val: "ann@contoso.com" }, { typ: "roles", val: "FleetHealth.Read" }, { typ: "roles", val: "FleetHealth.Operate" }]) });
+    const ok = await post({
+      "x-ms-client-principal": principal([
+        { typ: "preferred_username", val: "ann@contoso.com" },
+        { typ: "roles", val: "FleetHealth.Read" },
+        { typ: "roles", val: "FleetHealth.Operate" },
+      ]),
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.createdBy).toBe("ann@contoso.com");
     const audit = (await api("GET", "/api/audit")).json.items;

@@ -10,7 +10,15 @@ import { clusterId as storeClusterId } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { clusterId, clusterRecord, failing, input, lookup } from "../digest/fixtures";
 
-const silence = (over: Partial<Silence>): Silence => ({ id: "s", scope: {}, reason: "r", createdBy: "ann", createdAt: "2026-11-15T00:00:00.000Z", expiresAt: "2026-11-30T00:00:00.000Z", ...over });
+const silence = (over: Partial<Silence>): Silence => ({
+  id: "s",
+  scope: {},
+  reason: "r",
+  createdBy: "ann",
+  createdAt: "2026-11-15T00:00:00.000Z",
+  expiresAt: "2026-11-30T00:00:00.000Z",
+  ...over,
+});
 
 const alpha = failing("alpha");
 const bravo = failing("bravo", { name: "azuremonitor", extensionType: "microsoft.azuremonitor.containers", firstSeenFailingAt: "2026-11-21T20:00:00.000Z" });
@@ -21,8 +29,21 @@ const incident = ["f1", "f2", "f3"].map((c) => failing(c, { catalogId: "ext-agen
 
 const ops: DigestOperations = {
   silences: [
-    silence({ id: "s1", catalogId: "helm-timeout-ready", scope: { clusterId: clusterId("alpha") }, reason: "upgrade window", createdBy: "ann", expiresAt: "2026-11-25T00:00:00.000Z" }),
-    silence({ id: "s2", catalogId: "helm-timeout-ready", scope: { extensionType: "microsoft.azuremonitor.containers" }, reason: "monitoring migration", createdBy: "dan" }),
+    silence({
+      id: "s1",
+      catalogId: "helm-timeout-ready",
+      scope: { clusterId: clusterId("alpha") },
+      reason: "upgrade window",
+      createdBy: "ann",
+      expiresAt: "2026-11-25T00:00:00.000Z",
+    }),
+    silence({
+      id: "s2",
+      catalogId: "helm-timeout-ready",
+      scope: { extensionType: "microsoft.azuremonitor.containers" },
+      reason: "monitoring migration",
+      createdBy: "dan",
+    }),
     // Expired before the digest: delta is news again.
     silence({ id: "s3", catalogId: "flux-extension-install", reason: "old", expiresAt: "2026-11-22T06:00:00.000Z" }),
   ],
@@ -57,7 +78,9 @@ describe("a digest with silenced and acknowledged failures", () => {
   });
 
   it("shows acknowledged failures with who and since instead of as news; an acknowledged incident is marked", () => {
-    expect(digest.operations?.acknowledged.map((f) => [f.clusterName, f.acknowledged])).toEqual([["charlie", { by: "bob", since: "2026-11-21T11:00:00.000Z", note: "INC-7" }]]);
+    expect(digest.operations?.acknowledged.map((f) => [f.clusterName, f.acknowledged])).toEqual([
+      ["charlie", { by: "bob", since: "2026-11-21T11:00:00.000Z", note: "INC-7" }],
+    ]);
     expect(digest.incidents).toHaveLength(1);
     expect(digest.incidents[0]).toMatchObject({ key: "catalog:ext-agent-no-response", acknowledged: { by: "carol", since: "2026-11-21T00:00:00.000Z" } });
     expect(plain.incidents[0].acknowledged).toBeUndefined();
@@ -65,7 +88,9 @@ describe("a digest with silenced and acknowledged failures", () => {
 
   it("renders the markers in every channel's layout", () => {
     const text = renderText(digest, { apiBaseUrl: "https://fleet.example/api" });
-    expect(text).toContain("2 components started failing, 3 failing since before the window, 0 recovered, 1 acknowledged, 2 silenced, on 6 clusters of 20 seen");
+    expect(text).toContain(
+      "2 components started failing, 3 failing since before the window, 0 recovered, 1 acknowledged, 2 silenced, on 6 clusters of 20 seen",
+    );
     expect(text).toContain("acknowledged by carol since 2026-11-21 00:00 UTC");
     expect(text).toMatch(/Acknowledged \(1\)\n {2}- charlie \/ flux: .*acknowledged by bob since 2026-11-21 11:00 UTC \(INC-7\)/);
     expect(text).toMatch(/Silenced \(2\)\n {2}- alpha \/ flux: .*silenced by ann until 2026-11-25 00:00 UTC: upgrade window/);
@@ -82,7 +107,12 @@ describe("a tag-scoped silence in the digest", () => {
       openFailures: [failing("prod-1"), failing("dev-1")],
       clusters: [clusterRecord("prod-1", { tags: { env: "prod" } }), clusterRecord("dev-1", { tags: { env: "dev" } })],
     });
-    const d = composeWithOperations(tagged, { silences: [silence({ catalogId: "helm-timeout-ready", scope: { tag: { key: "ENV", value: "prod" } } })], acknowledgements: [] }, lookup, DEFAULT_LIMITS);
+    const d = composeWithOperations(
+      tagged,
+      { silences: [silence({ catalogId: "helm-timeout-ready", scope: { tag: { key: "ENV", value: "prod" } } })], acknowledgements: [] },
+      lookup,
+      DEFAULT_LIMITS,
+    );
     expect(d.operations?.silenced.map((f) => f.clusterName)).toEqual(["prod-1"]);
     expect(d.stillFailing.map((f) => f.clusterName)).toEqual(["dev-1"]);
   });
@@ -95,8 +125,24 @@ describe("the digest run reads the operators' silences from Table storage", () =
     await seedFleet(await openFleetHistory(options));
     const store = await OperationsStore.open(options);
     const now = new Date("2026-11-01T12:00:00.000Z");
-    await store.create("silence", silence({ id: "s-bravo", catalogId: FLUX_FAIL.catalogId, scope: { clusterId: storeClusterId("bravo") }, reason: "bravo is being rebuilt", createdAt: "2026-10-31T00:00:00.000Z", expiresAt: "2026-11-05T00:00:00.000Z" }), "ann");
-    const { stored } = await runDigestFromEnv({ env: { FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: prefix }, send: false, now, since: 86_400_000 });
+    await store.create(
+      "silence",
+      silence({
+        id: "s-bravo",
+        catalogId: FLUX_FAIL.catalogId,
+        scope: { clusterId: storeClusterId("bravo") },
+        reason: "bravo is being rebuilt",
+        createdAt: "2026-10-31T00:00:00.000Z",
+        expiresAt: "2026-11-05T00:00:00.000Z",
+      }),
+      "ann",
+    );
+    const { stored } = await runDigestFromEnv({
+      env: { FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: prefix },
+      send: false,
+      now,
+      since: 86_400_000,
+    });
     const d = stored.digest;
     expect(d.operations?.silenced.map((f) => f.clusterName)).toEqual(["bravo"]);
     expect([...d.newFailures, ...d.stillFailing].map((f) => f.clusterName)).toEqual(["alpha"]);

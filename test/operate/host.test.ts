@@ -23,17 +23,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.stop();
-  for (const n of NAMES) if (saved[n] === undefined) delete process.env[n];
-  else process.env[n] = saved[n];
+  for (const n of NAMES)
+    if (saved[n] === undefined) delete process.env[n];
+    else process.env[n] = saved[n];
 });
 
 const call = (method: string, route: string, headers: Record<string, string> = {}, body?: unknown) =>
-  fetch(`${host.url}/api/${route}`, { method, headers: { "x-functions-key": KEY, "content-type": "application/json", ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  fetch(`${host.url}/api/${route}`, {
+    method,
+    headers: { "x-functions-key": KEY, "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 
 describe("operator changes through the local host", () => {
   it("need FLEET_OPERATOR_KEY; a forged Easy Auth principal is ignored locally; PATCH carries its body and If-Match", async () => {
     const silence = { catalogId: "flux-extension-install", reason: "window", expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
-    const forged = Buffer.from(JSON.stringify({ auth_typ: "aad", role_typ: "roles", claims: [{ typ: "roles", val: "FleetHealth.Operate" }] })).toString("base64");
+    const forged = Buffer.from(JSON.stringify({ auth_typ: "aad", role_typ: "roles", claims: [{ typ: "roles", val: "FleetHealth.Operate" }] })).toString(
+      "base64",
+    );
     expect((await call("POST", "silences", { "x-ms-client-principal": forged }, silence)).status).toBe(403);
     expect((await call("POST", "silences", {}, silence)).status).toBe(403);
     expect(((await (await call("GET", "silences")).json()) as { items: unknown[] }).items).toEqual([]);
@@ -42,7 +49,12 @@ describe("operator changes through the local host", () => {
     expect(created.status).toBe(201);
     const body = (await created.json()) as { id: string; createdBy: string };
     expect(body.createdBy).toBe("ann (operator key)");
-    const patched = await call("PATCH", `silences/${body.id}`, { "x-fleet-operator-key": OPERATOR_KEY, "if-match": created.headers.get("etag")! }, { reason: "longer window" });
+    const patched = await call(
+      "PATCH",
+      `silences/${body.id}`,
+      { "x-fleet-operator-key": OPERATOR_KEY, "if-match": created.headers.get("etag")! },
+      { reason: "longer window" },
+    );
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as { reason: string }).reason).toBe("longer window");
     const stale = await call("DELETE", `silences/${body.id}`, { "x-fleet-operator-key": OPERATOR_KEY, "if-match": created.headers.get("etag")! });

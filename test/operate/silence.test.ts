@@ -6,7 +6,8 @@ import type { Silence } from "../../shared/store/operations";
 const SUB = "00000000-0000-0000-0000-00000000000a";
 const OTHER_SUB = "00000000-0000-0000-0000-00000000000b";
 const NOW = new Date("2026-12-01T12:00:00.000Z");
-const clusterId = (name: string, sub = SUB, rg = "rg-fleet") => `/subscriptions/${sub}/resourcegroups/${rg}/providers/microsoft.kubernetes/connectedclusters/${name}`;
+const clusterId = (name: string, sub = SUB, rg = "rg-fleet") =>
+  `/subscriptions/${sub}/resourcegroups/${rg}/providers/microsoft.kubernetes/connectedclusters/${name}`;
 
 function failure(over: Partial<FailureSubject> = {}): FailureSubject {
   const cluster = over.clusterId ?? clusterId("alpha");
@@ -25,10 +26,14 @@ function failure(over: Partial<FailureSubject> = {}): FailureSubject {
 const create = (body: Record<string, unknown>, now = NOW) => newSilence(body, { id: "s1", by: "ops@contoso.com", now });
 const inOneDay = new Date(NOW.getTime() + 86_400_000).toISOString();
 
-
 describe("newSilence", () => {
   it("takes a catalog entry, a scope, a reason and an expiry; who and when come from the caller", () => {
-    const s = create({ catalogId: "flux-extension-install", scope: { extensionType: "Microsoft.Flux", subscriptionId: SUB.toUpperCase(), resourceGroup: "rg-fleet", tag: "env = prod" }, reason: " maintenance ", expiresAt: "2026-12-02T12:00:00+00:00" });
+    const s = create({
+      catalogId: "flux-extension-install",
+      scope: { extensionType: "Microsoft.Flux", subscriptionId: SUB.toUpperCase(), resourceGroup: "rg-fleet", tag: "env = prod" },
+      reason: " maintenance ",
+      expiresAt: "2026-12-02T12:00:00+00:00",
+    });
     expect(s).toEqual({
       id: "s1",
       catalogId: "flux-extension-install",
@@ -63,15 +68,32 @@ describe("newSilence", () => {
     const s = create({ fingerprint: "helm <n> timed out", reason: "known", expiresAt: inOneDay });
     const later = new Date(NOW.getTime() + 80 * 86_400_000);
     const extended = changedSilence(s, { expiresAt: new Date(later.getTime() + 89 * 86_400_000).toISOString() }, { by: "b", now: later });
-    expect(extended).toMatchObject({ fingerprint: "helm <n> timed out", reason: "known", createdBy: "ops@contoso.com", updatedBy: "b", updatedAt: later.toISOString() });
+    expect(extended).toMatchObject({
+      fingerprint: "helm <n> timed out",
+      reason: "known",
+      createdBy: "ops@contoso.com",
+      updatedBy: "b",
+      updatedAt: later.toISOString(),
+    });
     expect(extended.catalogId).toBeUndefined();
-    expect(fieldOf(() => changedSilence(s, { expiresAt: new Date(later.getTime() + 91 * 86_400_000).toISOString() }, { by: "b", now: later }))).toBe("expiresAt");
+    expect(fieldOf(() => changedSilence(s, { expiresAt: new Date(later.getTime() + 91 * 86_400_000).toISOString() }, { by: "b", now: later }))).toBe(
+      "expiresAt",
+    );
     expect(changedSilence(s, { catalogId: "helm-timeout-ready" }, { by: "b", now: NOW })).toMatchObject({ catalogId: "helm-timeout-ready" });
   });
 });
 
 describe("matching", () => {
-  const silence = (over: Partial<Silence> = {}): Silence => ({ id: "s", catalogId: "flux-extension-install", scope: {}, reason: "r", createdBy: "a", createdAt: "2026-12-01T00:00:00.000Z", expiresAt: "2026-12-02T00:00:00.000Z", ...over });
+  const silence = (over: Partial<Silence> = {}): Silence => ({
+    id: "s",
+    catalogId: "flux-extension-install",
+    scope: {},
+    reason: "r",
+    createdBy: "a",
+    createdAt: "2026-12-01T00:00:00.000Z",
+    expiresAt: "2026-12-02T00:00:00.000Z",
+    ...over,
+  });
 
   it("is in force from its creation to its expiry, the expiry itself excluded", () => {
     const s = silence();
@@ -96,7 +118,12 @@ describe("matching", () => {
     expect(inScope(silence({ scope: { resourceGroup: "rg-other" } }), failure())).toBe(false);
     expect(inScope(silence({ scope: { clusterId: clusterId("alpha") } }), failure())).toBe(true);
     expect(inScope(silence({ scope: { clusterId: clusterId("bravo") } }), failure())).toBe(false);
-    expect(inScope(silence({ scope: { subscriptionId: SUB, clusterId: clusterId("alpha"), extensionType: "microsoft.flux" } }), failure({ extensionType: "microsoft.azuremonitor.containers" }))).toBe(false);
+    expect(
+      inScope(
+        silence({ scope: { subscriptionId: SUB, clusterId: clusterId("alpha"), extensionType: "microsoft.flux" } }),
+        failure({ extensionType: "microsoft.azuremonitor.containers" }),
+      ),
+    ).toBe(false);
   });
 
   it("a tag scope compares the key case-insensitively and the value exactly, and never matches unknown tags", () => {
@@ -115,7 +142,15 @@ describe("matching", () => {
 });
 
 describe("recentUnderSilence", () => {
-  const s: Silence = { id: "s", catalogId: "flux-extension-install", scope: {}, reason: "r", createdBy: "a", createdAt: "2026-11-20T00:00:00.000Z", expiresAt: "2026-12-05T00:00:00.000Z" };
+  const s: Silence = {
+    id: "s",
+    catalogId: "flux-extension-install",
+    scope: {},
+    reason: "r",
+    createdBy: "a",
+    createdAt: "2026-11-20T00:00:00.000Z",
+    expiresAt: "2026-12-05T00:00:00.000Z",
+  };
 
   it("lists failures in scope that began in the silence's last day in force", () => {
     const old = failure({ componentId: "old", since: "2026-11-30T11:59:59.999Z" });

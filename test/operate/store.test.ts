@@ -8,10 +8,22 @@ import { FLUX_FAIL } from "../api/support";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 const options = () => ({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("ops") });
-const silence = (id: string, over: Partial<Silence> = {}): Silence => ({ id, catalogId: "flux-extension-install", scope: {}, reason: "maintenance", createdBy: "ann", createdAt: "2026-12-01T00:00:00.000Z", expiresAt: "2026-12-08T00:00:00.000Z", ...over });
+const silence = (id: string, over: Partial<Silence> = {}): Silence => ({
+  id,
+  catalogId: "flux-extension-install",
+  scope: {},
+  reason: "maintenance",
+  createdBy: "ann",
+  createdAt: "2026-12-01T00:00:00.000Z",
+  expiresAt: "2026-12-08T00:00:00.000Z",
+  ...over,
+});
 
 async function rejection(p: Promise<unknown>): Promise<OperationsError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OperationsError);
   return err as OperationsError;
 }
@@ -79,8 +91,18 @@ describe("operations store (Azurite)", () => {
     const old = new Date("2026-01-01T00:00:00.000Z");
     await s.create("silence", silence("expired-long-ago", { expiresAt: "2026-01-02T00:00:00.000Z" }), "ann", old);
     await s.create("silence", silence("recent", { expiresAt: "2099-01-01T00:00:00.000Z" }), "ann", old);
-    await s.create("ack", { id: "open", target: { kind: "failure", clusterId: openFlux.clusterId, componentId: openFlux.componentId }, by: "ann", at: "2099-01-01T00:00:00.000Z" }, "ann", old);
-    await s.create("ack", { id: "resolved", target: { kind: "failure", clusterId: openFlux.clusterId, componentId: "/gone" }, by: "ann", at: "2026-01-01T00:00:00.000Z" }, "ann", old);
+    await s.create(
+      "ack",
+      { id: "open", target: { kind: "failure", clusterId: openFlux.clusterId, componentId: openFlux.componentId }, by: "ann", at: "2099-01-01T00:00:00.000Z" },
+      "ann",
+      old,
+    );
+    await s.create(
+      "ack",
+      { id: "resolved", target: { kind: "failure", clusterId: openFlux.clusterId, componentId: "/gone" }, by: "ann", at: "2026-01-01T00:00:00.000Z" },
+      "ann",
+      old,
+    );
     await s.create("note", { id: "old-note", clusterId: openFlux.clusterId, by: "ann", at: "2026-01-01T00:00:00.000Z", text: "looked" }, "ann", old);
     const deleted = await applyOperationsRetention(s, history, { days: 30, now: new Date("2026-12-01T00:00:00.000Z") });
     expect(deleted).toBe(3 + 5);

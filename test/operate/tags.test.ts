@@ -23,17 +23,36 @@ describe("a tag-scoped silence over the API (Azurite)", () => {
     const options = { connectionString: tablesConnection(), tablePrefix: uniquePrefix("optag") };
     const history = await openFleetHistory(options);
     await history.recordSweep(
-      snapshot([{ ...cluster("prod-1", { flux: FLUX_FAIL }), tags: { Env: "prod" } }, { ...cluster("dev-1", { flux: FLUX_FAIL }), tags: { Env: "dev" } }, cluster("untagged", { flux: FLUX_FAIL })], { minute: 0, sweepId: "s1" }),
+      snapshot(
+        [
+          { ...cluster("prod-1", { flux: FLUX_FAIL }), tags: { Env: "prod" } },
+          { ...cluster("dev-1", { flux: FLUX_FAIL }), tags: { Env: "dev" } },
+          cluster("untagged", { flux: FLUX_FAIL }),
+        ],
+        { minute: 0, sweepId: "s1" },
+      ),
     );
     api = apiClient(await openApiServices(options, { refreshMs: 0, auth: { easyAuth: false, operatorKey: "k" } }));
   });
 
   it("silences the failures of clusters with the tag only; clusters show their tags", async () => {
-    const res = await api("POST", "/api/silences", { headers, body: JSON.stringify({ catalogId: FLUX_FAIL.catalogId, scope: { tag: "env=prod" }, reason: "prod freeze", expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) });
+    const res = await api("POST", "/api/silences", {
+      headers,
+      body: JSON.stringify({
+        catalogId: FLUX_FAIL.catalogId,
+        scope: { tag: "env=prod" },
+        reason: "prod freeze",
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    });
     expect(res.status).toBe(201);
     expect(res.json.matchingFailures).toBe(1);
     const failures = (await api("GET", "/api/failures")).json.items as Array<{ clusterName: string; silenced?: { reason: string } }>;
-    expect(failures.map((f) => [f.clusterName, f.silenced?.reason ?? null]).sort()).toEqual([["dev-1", null], ["prod-1", "prod freeze"], ["untagged", null]]);
+    expect(failures.map((f) => [f.clusterName, f.silenced?.reason ?? null]).sort()).toEqual([
+      ["dev-1", null],
+      ["prod-1", "prod freeze"],
+      ["untagged", null],
+    ]);
     const rows = (await api("GET", "/api/clusters")).json.items as Array<{ id: string; tags?: Record<string, string> }>;
     expect(rows.find((r) => r.id === clusterId("prod-1"))?.tags).toEqual({ Env: "prod" });
   });

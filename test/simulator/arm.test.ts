@@ -4,7 +4,6 @@ import { clusterPath, collect, configClient, failure, rawRequest } from "./clien
 
 const API = "api-version=2023-05-01";
 
-
 function configPath(cluster: SimCluster, segment: string): string {
   return `${cluster.id}/providers/Microsoft.KubernetesConfiguration/${segment}`;
 }
@@ -27,7 +26,8 @@ describe("KubernetesConfiguration reads", () => {
     const names = pages.flat().map((e) => e.name);
     expect(names).toEqual(["flux", "azuremonitor-containers", "osm", "dapr", "sc-extension"]);
     const bodies: Array<{ value: unknown[]; nextLink: string | null }> = [];
-    for (let link: string | null = `${configPath(arc, "extensions")}?${API}`; link; link = bodies[bodies.length - 1].nextLink) bodies.push((await rawRequest(sim, "GET", link)).body);
+    for (let link: string | null = `${configPath(arc, "extensions")}?${API}`; link; link = bodies[bodies.length - 1].nextLink)
+      bodies.push((await rawRequest(sim, "GET", link)).body);
     expect(bodies.map((b) => b.value.length)).toEqual([2, 2, 1]);
     for (const b of bodies.slice(0, -1)) expect(b.nextLink).toMatch(new RegExp(`^${sim.endpoint}/subscriptions/.*api-version=2023-05-01`));
     expect(bodies[2]).toHaveProperty("nextLink", null);
@@ -36,7 +36,13 @@ describe("KubernetesConfiguration reads", () => {
   it("serves extensions in ARM camelCase with the real extension types", async () => {
     const client = configClient(sim, aks.subscriptionId);
     const extensions = await collect(client.extensions.list(...clusterPath(aks)));
-    expect(extensions.map((e) => e.extensionType)).toEqual(["microsoft.flux", "microsoft.azuremonitor.containers", "microsoft.openservicemesh", "microsoft.dapr", "microsoft.servicelinker.connection"]);
+    expect(extensions.map((e) => e.extensionType)).toEqual([
+      "microsoft.flux",
+      "microsoft.azuremonitor.containers",
+      "microsoft.openservicemesh",
+      "microsoft.dapr",
+      "microsoft.servicelinker.connection",
+    ]);
     const raw = await rawRequest(sim, "GET", `${configPath(aks, "extensions")}/flux?${API}`);
     expect(raw.body.type).toBe("Microsoft.KubernetesConfiguration/extensions");
     expect(raw.body.properties).toMatchObject({ extensionType: "microsoft.flux", scope: { cluster: { releaseNamespace: "flux-system" } } });
@@ -47,10 +53,17 @@ describe("KubernetesConfiguration reads", () => {
 
   it("shows a failed extension with the agent's message", async () => {
     const id = `${arc.id}/providers/Microsoft.KubernetesConfiguration/extensions/dapr`;
-    sim.fleet.fail(id, { message: "0/2 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}.", code: "InstallationFailed", wrap: 0 });
+    sim.fleet.fail(id, {
+      message: "0/2 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}.",
+      code: "InstallationFailed",
+      wrap: 0,
+    });
     const ext = await configClient(sim, arc.subscriptionId).extensions.get(...clusterPath(arc), "dapr");
     expect(ext.provisioningState).toBe("Failed");
-    expect(ext.statuses?.[0]).toMatchObject({ code: "InstallationFailed", message: "0/2 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}." });
+    expect(ext.statuses?.[0]).toMatchObject({
+      code: "InstallationFailed",
+      message: "0/2 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}.",
+    });
     sim.fleet.recover(id);
     expect((await configClient(sim, arc.subscriptionId).extensions.get(...clusterPath(arc), "dapr")).provisioningState).toBe("Succeeded");
   });
@@ -87,7 +100,9 @@ describe("KubernetesConfiguration reads", () => {
     expect(noCluster.statusCode).toBe(404);
     expect(noCluster.code).toBe("ParentResourceNotFound");
     // An AKS cluster asked for under the Arc resource provider does not exist either.
-    const wrongRp = await failure(collect(configClient(sim, aks.subscriptionId).extensions.list(aks.resourceGroup, "Microsoft.Kubernetes", "connectedClusters", aks.name)));
+    const wrongRp = await failure(
+      collect(configClient(sim, aks.subscriptionId).extensions.list(aks.resourceGroup, "Microsoft.Kubernetes", "connectedClusters", aks.name)),
+    );
     expect(wrongRp.code).toBe("ParentResourceNotFound");
     const noExtension = await failure(client.extensions.get(...clusterPath(arc), "nope"));
     expect(noExtension.statusCode).toBe(404);
@@ -116,7 +131,10 @@ describe("ARM read throttling", () => {
   it("drains a per-subscription token bucket, then answers 429 with Retry-After", async () => {
     const sim = await startArmSimulator({ fleet: { clusters: 10, subscriptions: 2 }, armReadBucket: { size: 3, refillPerSecond: 0.01 } });
     try {
-      const [a, b] = [sim.fleet.clusters.find((c) => c.subscriptionId === sim.fleet.subscriptions[0])!, sim.fleet.clusters.find((c) => c.subscriptionId === sim.fleet.subscriptions[1])!];
+      const [a, b] = [
+        sim.fleet.clusters.find((c) => c.subscriptionId === sim.fleet.subscriptions[0])!,
+        sim.fleet.clusters.find((c) => c.subscriptionId === sim.fleet.subscriptions[1])!,
+      ];
       const remaining: unknown[] = [];
       for (let i = 0; i < 3; i++) remaining.push((await rawRequest(sim, "GET", `${a.id}?${API}`)).headers["x-ms-ratelimit-remaining-subscription-reads"]);
       expect(remaining).toEqual(["2", "1", "0"]);

@@ -18,7 +18,11 @@ export function graphClient(sim: Sim, token = sim.token): ResourceGraphClient {
 }
 
 export function configClient(sim: Sim, subscriptionId: string, retries = 0): SourceControlConfigurationClient {
-  return new SourceControlConfigurationClient(staticCredential(sim.token), subscriptionId, { endpoint: sim.endpoint, agent: new https.Agent({ ca: sim.ca }), retryOptions: { maxRetries: retries, retryDelayInMs: 10 } });
+  return new SourceControlConfigurationClient(staticCredential(sim.token), subscriptionId, {
+    endpoint: sim.endpoint,
+    agent: new https.Agent({ ca: sim.ca }),
+    retryOptions: { maxRetries: retries, retryDelayInMs: 10 },
+  });
 }
 
 export interface Page {
@@ -51,7 +55,9 @@ export async function queryAll(client: ResourceGraphClient, request: QueryReques
 
 /** Resource provider and type segments of a cluster, as the KubernetesConfiguration client wants them. */
 export function clusterPath(cluster: SimCluster): [string, string, string, string] {
-  return cluster.kind === "arc" ? [cluster.resourceGroup, "Microsoft.Kubernetes", "connectedClusters", cluster.name] : [cluster.resourceGroup, "Microsoft.ContainerService", "managedClusters", cluster.name];
+  return cluster.kind === "arc"
+    ? [cluster.resourceGroup, "Microsoft.Kubernetes", "connectedClusters", cluster.name]
+    : [cluster.resourceGroup, "Microsoft.ContainerService", "managedClusters", cluster.name];
 }
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -71,19 +77,28 @@ export interface RawResponse {
 }
 
 /** A plain HTTPS request, for what the SDK hides (exact bodies, missing headers, nextLink: null). */
-export function rawRequest(sim: Sim, method: "GET" | "POST", pathAndQuery: string, options: { body?: unknown; token?: string | null } = {}): Promise<RawResponse> {
+export function rawRequest(
+  sim: Sim,
+  method: "GET" | "POST",
+  pathAndQuery: string,
+  options: { body?: unknown; token?: string | null } = {},
+): Promise<RawResponse> {
   const url = new URL(pathAndQuery, sim.endpoint);
   const token = options.token === undefined ? sim.token : options.token;
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, ca: sim.ca, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = https.request(
+      url,
+      { method, ca: sim.ca, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -92,7 +107,9 @@ export function rawRequest(sim: Sim, method: "GET" | "POST", pathAndQuery: strin
 export const ARG_PATH = "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01";
 
 /** The error an SDK call rejects with (fails the test when the call succeeds). */
-export async function failure(promise: Promise<unknown>): Promise<RestError & { details?: { error?: { code: string; details?: Array<{ code: string; message: string }> } } }> {
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<RestError & { details?: { error?: { code: string; details?: Array<{ code: string; message: string }> } } }> {
   try {
     await promise;
   } catch (error) {

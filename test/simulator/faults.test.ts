@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
 import { ARG_PATH, CLUSTERS_QUERY, CONFIG_QUERY, clusterPath, collect, configClient, failure, graphClient, query, queryAll, rawRequest } from "./clients";
 
-
 describe("fault injection", () => {
   let sim: ArmSimulator;
   beforeAll(async () => {
@@ -26,10 +25,12 @@ describe("fault injection", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await rawRequest(sim, "POST", ARG_PATH, { body: { query: CLUSTERS_QUERY } })).status);
     expect(statuses).toEqual([503, 503, 200]);
-    const error = await failure((async () => {
-      sim.setFaults({ serverErrors: { count: 1 } });
-      await graphClient(sim).resources({ query: CLUSTERS_QUERY });
-    })());
+    const error = await failure(
+      (async () => {
+        sim.setFaults({ serverErrors: { count: 1 } });
+        await graphClient(sim).resources({ query: CLUSTERS_QUERY });
+      })(),
+    );
     expect(error.statusCode).toBe(500);
     expect(error.code).toBe("InternalServerError");
     expect(sim.stats.faultsInjected).toBe(3);
@@ -129,7 +130,10 @@ describe("Resource Graph lag", () => {
       const argState = async () => {
         const { rows } = await queryAll(graphClient(sim), { query: CONFIG_QUERY, options: { top: 1000 } });
         const clusters = (await queryAll(graphClient(sim), { query: CLUSTERS_QUERY, options: { top: 1000 } })).rows;
-        return [(rows.find((r) => r.id === extId)!.properties as { ProvisioningState: string }).ProvisioningState, (clusters.find((r) => r.id === arc.id)!.properties as { connectivityStatus: string }).connectivityStatus];
+        return [
+          (rows.find((r) => r.id === extId)!.properties as { ProvisioningState: string }).ProvisioningState,
+          (clusters.find((r) => r.id === arc.id)!.properties as { connectivityStatus: string }).connectivityStatus,
+        ];
       };
       expect(await argState()).toEqual(["Succeeded", "Connected"]);
       expect((await configClient(sim, arc.subscriptionId).extensions.get(...clusterPath(arc), "osm")).provisioningState).toBe("Failed");

@@ -37,13 +37,23 @@ describe("the synthetic fleet", () => {
   it("includes every cluster-level state the collector must judge", () => {
     const fleet = new SimulatedFleet({ clusters: 2000, failureRate: 0.1 });
     const now = Date.UTC(2026, 10, 22);
-    const arcProps = fleet.clusters.filter((c) => c.kind === "arc").map((c) => armDocument({ id: c.id, cluster: c }, { now, malformed: new Map() }).properties as Record<string, string>);
+    const arcProps = fleet.clusters
+      .filter((c) => c.kind === "arc")
+      .map((c) => armDocument({ id: c.id, cluster: c }, { now, malformed: new Map() }).properties as Record<string, string>);
     expect(new Set(arcProps.map((p) => p.connectivityStatus))).toEqual(new Set(["Connected", "Connecting", "Offline", "Expired"]));
     expect(arcProps.some((p) => (p.arcAgentProfile as unknown as { agentState: string }).agentState === "Failed")).toBe(true);
     expect(arcProps.some((p) => p.connectivityStatus === "Connected" && now - Date.parse(p.lastConnectivityTime) > 3_600_000)).toBe(true);
-    expect(arcProps.some((p) => Date.parse(p.managedIdentityCertificateExpirationTime) - now < 7 * 86_400_000 && Date.parse(p.managedIdentityCertificateExpirationTime) > now)).toBe(true);
+    expect(
+      arcProps.some(
+        (p) => Date.parse(p.managedIdentityCertificateExpirationTime) - now < 7 * 86_400_000 && Date.parse(p.managedIdentityCertificateExpirationTime) > now,
+      ),
+    ).toBe(true);
     expect(arcProps.some((p) => p.provisioningState === "Failed")).toBe(true);
-    const aksProps = fleet.clusters.filter((c) => c.kind === "aks").map((c) => armDocument({ id: c.id, cluster: c }, { now, malformed: new Map() }).properties as { powerState: { code: string }; provisioningState: string });
+    const aksProps = fleet.clusters
+      .filter((c) => c.kind === "aks")
+      .map(
+        (c) => armDocument({ id: c.id, cluster: c }, { now, malformed: new Map() }).properties as { powerState: { code: string }; provisioningState: string },
+      );
     expect(aksProps.some((p) => p.powerState.code === "Stopped")).toBe(true);
     expect(aksProps.some((p) => p.provisioningState === "Failed")).toBe(true);
     expect(aksProps.some((p) => p.provisioningState === "Updating")).toBe(true);
@@ -56,7 +66,12 @@ describe("the synthetic fleet", () => {
       const f = component.failure;
       if (!f || checked.has(`${component.extensionType}|${f.catalogId}|${f.code}`)) continue;
       checked.add(`${component.extensionType}|${f.catalogId}|${f.code}`);
-      const result = classify(f.message, { component: component.kind === "extension" ? "extension" : "flux", extensionType: component.extensionType, code: f.code, clusterKind: cluster.kind });
+      const result = classify(f.message, {
+        component: component.kind === "extension" ? "extension" : "flux",
+        extensionType: component.extensionType,
+        code: f.code,
+        clusterKind: cluster.kind,
+      });
       expect({ message: f.message, catalogId: result.catalogId }).toEqual({ message: f.message, catalogId: f.catalogId });
     }
     expect(checked.size).toBeGreaterThan(20);
@@ -67,7 +82,11 @@ describe("the synthetic fleet", () => {
     const shapes = new Set<string>();
     for (const ref of fleet.components()) {
       if (ref.component.kind !== "extension" || ref.component.status !== "failed") continue;
-      const p = armDocument(ref, ctx(fleet)).properties as { provisioningState: string; statuses: Array<{ message: string }>; errorInfo: { code: string; details: Array<{ message: string }> } | null };
+      const p = armDocument(ref, ctx(fleet)).properties as {
+        provisioningState: string;
+        statuses: Array<{ message: string }>;
+        errorInfo: { code: string; details: Array<{ message: string }> } | null;
+      };
       expect(p.provisioningState).toBe("Failed");
       const text = p.statuses[0]?.message ?? p.errorInfo?.details[0].message;
       expect(text).toContain(ref.component.failure!.message);
@@ -79,7 +98,15 @@ describe("the synthetic fleet", () => {
   });
 
   it("PascalCases extension rows for Resource Graph but keeps user maps and scope keys", () => {
-    expect(pascalize({ extensionType: "x", scope: { cluster: { releaseNamespace: "ns" } }, configurationSettings: { "a.b": "1" }, statuses: [{ code: "c", level: "Error" }], errorInfo: { details: [{ message: "m" }] } })).toEqual({
+    expect(
+      pascalize({
+        extensionType: "x",
+        scope: { cluster: { releaseNamespace: "ns" } },
+        configurationSettings: { "a.b": "1" },
+        statuses: [{ code: "c", level: "Error" }],
+        errorInfo: { details: [{ message: "m" }] },
+      }),
+    ).toEqual({
       ExtensionType: "x",
       Scope: { cluster: { ReleaseNamespace: "ns" } },
       ConfigurationSettings: { "a.b": "1" },
@@ -147,7 +174,9 @@ describe("fleet mutations", () => {
     const fleet = new SimulatedFleet({ clusters: 10, failureRate: 0 });
     const arc = fleet.clusters.find((c) => c.kind === "arc")!;
     fleet.setAgentErrors(arc.id, [{ code: "Strato", message: "Upgrade failed for agent extension Strato, version not found", catalogId: null }]);
-    const profile = (armDocument({ id: arc.id, cluster: arc }, ctx(fleet)).properties as { arcAgentProfile: { agentState: string; agentErrors: Array<{ message: string }> } }).arcAgentProfile;
+    const profile = (
+      armDocument({ id: arc.id, cluster: arc }, ctx(fleet)).properties as { arcAgentProfile: { agentState: string; agentErrors: Array<{ message: string }> } }
+    ).arcAgentProfile;
     expect(profile.agentState).toBe("Failed");
     expect(profile.agentErrors[0].message).toBe("Upgrade failed for agent extension Strato, version not found");
   });

@@ -18,7 +18,12 @@ describe("Resource Graph quota windows", () => {
   });
 
   it("rounds resets-after down or to the nearest second when told to", () => {
-    expect([hhmmss(2999, "down"), hhmmss(2499, "nearest"), hhmmss(2500, "nearest"), hhmmss(2001, "up")]).toEqual(["00:00:02", "00:00:02", "00:00:03", "00:00:03"]);
+    expect([hhmmss(2999, "down"), hhmmss(2499, "nearest"), hhmmss(2500, "nearest"), hhmmss(2001, "up")]).toEqual([
+      "00:00:02",
+      "00:00:02",
+      "00:00:03",
+      "00:00:03",
+    ]);
   });
 });
 

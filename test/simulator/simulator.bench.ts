@@ -37,7 +37,10 @@ async function main(clusters: number): Promise<void> {
   const sim = await startArmSimulatorProcess({ fleet: { clusters }, argQuota: false });
   try {
     const client = graphClient(sim);
-    for (const [name, query] of [["clusters", CLUSTERS_QUERY], ["extensions+flux+sourceControl", CONFIG_QUERY]] as const) {
+    for (const [name, query] of [
+      ["clusters", CLUSTERS_QUERY],
+      ["extensions+flux+sourceControl", CONFIG_QUERY],
+    ] as const) {
       started = performance.now();
       const { rows, pages } = await queryAll(client, { query, options: { top: 1000, resultFormat: "objectArray" } });
       console.log(`ARG ${name}: ${rows.length} rows in ${pages.length} pages, ${(performance.now() - started).toFixed(0)} ms through the SDK over HTTPS`);

@@ -88,11 +88,13 @@ export function judgeTimeline(epochs: EpochTruth[], sweeps: RecordedSweep[], tra
       const storeChanged = ok(before.stored) !== ok(now);
       if (truthChanged && !storeChanged) {
         verdict.lost++;
-        if (verdict.examples.length < 10) verdict.examples.push(`lost: ${id} ${before.truth}->${truth} between epochs ${before.epoch} and ${sweep.epoch}, stored ${now}`);
+        if (verdict.examples.length < 10)
+          verdict.examples.push(`lost: ${id} ${before.truth}->${truth} between epochs ${before.epoch} and ${sweep.epoch}, stored ${now}`);
       } else if (!truthChanged && storeChanged) {
         verdict.falseTransitions++;
         if (ok(now) === "good") verdict.falseRecoveries++;
-        if (verdict.examples.length < 10) verdict.examples.push(`false: ${id} stored ${before.stored}->${now} between epochs ${before.epoch} and ${sweep.epoch}, truth ${truth}`);
+        if (verdict.examples.length < 10)
+          verdict.examples.push(`false: ${id} stored ${before.stored}->${now} between epochs ${before.epoch} and ${sweep.epoch}, truth ${truth}`);
       }
     }
   }

@@ -10,7 +10,11 @@ import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot, type ComponentSpec } from "./fixtures";
 
 const DAY = 24 * 60;
-const options = (prefix: string, extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({ connectionString: tablesConnection(), tablePrefix: prefix, ...extra });
+const options = (prefix: string, extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({
+  connectionString: tablesConnection(),
+  tablePrefix: prefix,
+  ...extra,
+});
 /** Never compacts: the reference every compacted store must read the same as. */
 const LOOSE = { compactAfter: Number.MAX_SAFE_INTEGER };
 
@@ -24,7 +28,12 @@ function wide(name: string, extensions: number, failing: boolean, monitor?: Comp
 
 /** Sweeps a day apart flipping `wide` clusters `count` times; `monitors` gives a cluster's monitor extension a fixed state. */
 function flaps(names: string[], count: number, { extensions = 3, monitors = {} as Record<string, ComponentSpec> } = {}): FleetSnapshot[] {
-  return Array.from({ length: count }, (_, i) => snapshot(names.map((n) => wide(n, extensions, i % 2 === 1, monitors[n])), { minute: i * DAY, sweepId: `s${i}` }));
+  return Array.from({ length: count }, (_, i) =>
+    snapshot(
+      names.map((n) => wide(n, extensions, i % 2 === 1, monitors[n])),
+      { minute: i * DAY, sweepId: `s${i}` },
+    ),
+  );
 }
 
 async function record(history: FleetHistory, sweeps: FleetSnapshot[]): Promise<void> {
@@ -43,7 +52,16 @@ async function rowKeys(prefix: string, name: string, kind: string): Promise<stri
 const windows = (sweeps: FleetSnapshot[]): Array<{ from?: Date; to?: Date }> => {
   const at = (i: number) => new Date(sweeps[i].startedAt);
   const n = sweeps.length;
-  return [{}, { from: at(0) }, { to: at(n - 1) }, { from: at(3), to: at(7) }, { from: new Date(at(4).getTime() + 1), to: new Date(at(9).getTime() + 1) }, { from: at(n - 3) }, { to: at(1) }, { from: at(5), to: at(5) }];
+  return [
+    {},
+    { from: at(0) },
+    { to: at(n - 1) },
+    { from: at(3), to: at(7) },
+    { from: new Date(at(4).getTime() + 1), to: new Date(at(9).getTime() + 1) },
+    { from: at(n - 3) },
+    { to: at(1) },
+    { from: at(5), to: at(5) },
+  ];
 };
 
 describe("timeline compaction", () => {
@@ -87,9 +105,15 @@ describe("timeline compaction", () => {
       const prefix = uniquePrefix(`pcrash${call}`);
       await record(await openFleetHistory(options(prefix, LOOSE)), sweeps.slice(0, 7));
       let calls = 0;
-      const dying = await openFleetHistory(options(prefix, { compactAfter: 10, concurrency: 1, beforeBatch: ({ table }) => {
-        if (table.endsWith("clusters") && calls++ === call) throw new Crash();
-      } }));
+      const dying = await openFleetHistory(
+        options(prefix, {
+          compactAfter: 10,
+          concurrency: 1,
+          beforeBatch: ({ table }) => {
+            if (table.endsWith("clusters") && calls++ === call) throw new Crash();
+          },
+        }),
+      );
       // Batch 0 writes the cluster's rows; then pack 1 (99 rows) and pack 2 (6 rows).
       await expect(dying.recordSweep(sweeps[7])).rejects.toBeInstanceOf(Crash);
       const interrupted = await rowKeys(prefix, "c1", keys.PACK_PREFIX);
@@ -142,7 +166,23 @@ describe("timeline compaction", () => {
     const noise = (seed: number) => Array.from({ length: 9_000 }, (_, i) => String.fromCharCode(0x4e00 + ((seed * 7919 + i * 104729) % 20_000))).join("");
     const rows = Array.from({ length: 99 }, (_, n) => {
       const at = new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString();
-      const t: TransitionRecord = { id: `t${n}`, at, sweepId: `s${n}`, event: "changed-failure", componentId: "c", componentKind: "extension", componentName: "flux", clusterId: clusterId("big"), clusterName: "big", subscriptionId: "s", from: "failing", to: "failing", reason: "Failed", message: noise(n), catalogId: null };
+      const t: TransitionRecord = {
+        id: `t${n}`,
+        at,
+        sweepId: `s${n}`,
+        event: "changed-failure",
+        componentId: "c",
+        componentKind: "extension",
+        componentName: "flux",
+        clusterId: clusterId("big"),
+        clusterName: "big",
+        subscriptionId: "s",
+        from: "failing",
+        to: "failing",
+        reason: "Failed",
+        message: noise(n),
+        catalogId: null,
+      };
       return transitionEntity(pk, keys.transitionRowKey(at, "comp", `e${n}`), t);
     });
     for (let i = 0; i < rows.length; i += 10) await table.submitTransaction(rows.slice(i, i + 10).map((r) => ["upsert", r, "Replace"]));
@@ -154,7 +194,10 @@ describe("timeline compaction", () => {
       expect(Object.keys(pack.entity).length).toBeLessThanOrEqual(252);
       expect(Math.max(...binary.map((b) => b.length))).toBeLessThanOrEqual(64 * 1024);
       expect(binary.reduce((n, b) => n + b.length, 0)).toBeLessThan(1_000_000);
-      await table.submitTransaction([["upsert", pack.entity, "Replace"], ...pack.rows.map((r): ["delete", { partitionKey: string; rowKey: string }] => ["delete", { partitionKey: pk, rowKey: r.rowKey }])]);
+      await table.submitTransaction([
+        ["upsert", pack.entity, "Replace"],
+        ...pack.rows.map((r): ["delete", { partitionKey: string; rowKey: string }] => ["delete", { partitionKey: pk, rowKey: r.rowKey }]),
+      ]);
     }
     const read: Array<[string, TransitionRecord]> = [];
     for await (const e of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}` } })) read.push(...unpack(e));

@@ -40,7 +40,15 @@ export function cluster(
       reason: spec.reason ?? (state === "healthy" ? "Succeeded" : "Failed"),
       message,
       evidence: [{ field: "properties.statuses[0].message", value: spec.evidence ?? message }],
-      ...(state === "failing" || state === "degraded" || spec.catalogId ? { classification: { catalogId: spec.catalogId === undefined ? "ext-install-failed" : spec.catalogId, confidence: 0.9, fingerprint: `fp:${spec.reason ?? "Failed"}:${spec.catalogId ?? ""}` } } : {}),
+      ...(state === "failing" || state === "degraded" || spec.catalogId
+        ? {
+            classification: {
+              catalogId: spec.catalogId === undefined ? "ext-install-failed" : spec.catalogId,
+              confidence: 0.9,
+              fingerprint: `fp:${spec.reason ?? "Failed"}:${spec.catalogId ?? ""}`,
+            },
+          }
+        : {}),
       ...(spec.facts ? { facts: spec.facts } : {}),
     };
   };
@@ -50,7 +58,10 @@ export function cluster(
     component(`${ext}/flux`, "extension", "flux", specs.flux, "microsoft.flux"),
     component(`${ext}/azuremonitor-containers`, "extension", "azuremonitor-containers", specs.monitor, "microsoft.azuremonitor.containers"),
   ];
-  if (specs.config !== null) components.push(component(`${id}/providers/microsoft.kubernetesconfiguration/fluxconfigurations/cluster-config`, "flux", "cluster-config", specs.config ?? undefined));
+  if (specs.config !== null)
+    components.push(
+      component(`${id}/providers/microsoft.kubernetesconfiguration/fluxconfigurations/cluster-config`, "flux", "cluster-config", specs.config ?? undefined),
+    );
   return {
     id,
     name,
@@ -65,7 +76,10 @@ export function cluster(
 let counter = 0;
 
 /** A snapshot at `minute` minutes after a fixed start; each call gets a fresh sweep id unless given. */
-export function snapshot(clusters: ClusterHealth[], options: { minute?: number; sweepId?: string; scopes?: string[]; partialScopes?: FleetSnapshot["partialScopes"] } = {}): FleetSnapshot {
+export function snapshot(
+  clusters: ClusterHealth[],
+  options: { minute?: number; sweepId?: string; scopes?: string[]; partialScopes?: FleetSnapshot["partialScopes"] } = {},
+): FleetSnapshot {
   const start = Date.parse("2026-11-01T00:00:00.000Z") + (options.minute ?? counter++) * 60_000;
   return {
     sweepId: options.sweepId ?? `sweep-${start}-${counter++}`,

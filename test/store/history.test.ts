@@ -9,11 +9,12 @@ async function openHistory(): Promise<FleetHistory> {
   return openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("hist") });
 }
 
-
 describe("recordSweep", () => {
   it("records the first sweep as appearances and new failures, with current state, timeline and sweep record", async () => {
     const history = await openHistory();
-    const first = snapshot([cluster("c1"), cluster("c2", { flux: { state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed" } })], { minute: 0 });
+    const first = snapshot([cluster("c1"), cluster("c2", { flux: { state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed" } })], {
+      minute: 0,
+    });
     const { sweep, transitions } = await history.recordSweep(first);
 
     expect(transitions).toHaveLength(8);
@@ -24,13 +25,28 @@ describe("recordSweep", () => {
     const c2 = await history.getCluster(clusterId("c2"));
     expect(c2).toHaveLength(4);
     const flux = c2!.find((c) => c.name === "flux")!;
-    expect(flux).toMatchObject({ state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed", firstSeenFailingAt: first.startedAt, lastTransitionAt: first.startedAt, lastSeenSweepId: first.sweepId, lastSeenAt: first.startedAt, extensionType: "microsoft.flux", clusterName: "c2" });
+    expect(flux).toMatchObject({
+      state: "failing",
+      reason: "InstallationFailed",
+      catalogId: "ext-install-failed",
+      firstSeenFailingAt: first.startedAt,
+      lastTransitionAt: first.startedAt,
+      lastSeenSweepId: first.sweepId,
+      lastSeenAt: first.startedAt,
+      extensionType: "microsoft.flux",
+      clusterName: "c2",
+    });
     expect(flux.evidence[0].value).toContain("flux failed");
     // The cluster's own component is keyed by its canonical id whatever the casing Azure returned.
     expect(c2!.find((c) => c.kind === "cluster")!.id).toBe(clusterId("c2"));
 
     expect(await history.getCluster(clusterId("nope"))).toBeUndefined();
-    expect((await all(history.listClusterTransitions(clusterId("c2")))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "new-failure"]);
+    expect((await all(history.listClusterTransitions(clusterId("c2")))).map((t) => t.event).sort()).toEqual([
+      "appeared",
+      "appeared",
+      "appeared",
+      "new-failure",
+    ]);
     expect((await all(history.listSweeps())).map((s) => s.sweepId)).toEqual([first.sweepId]);
     expect((await history.lastCompleteSweep())?.sweepId).toBe(first.sweepId);
   });
@@ -47,7 +63,9 @@ describe("recordSweep", () => {
     const c1 = await history.getCluster(clusterId("c1"));
     expect(c1!.every((c) => c.lastSeenSweepId === again.sweepId && c.lastTransitionAt === "2026-11-01T00:00:00.000Z")).toBe(true);
     // First sightings that are not failures stay in the cluster timelines; the fleet-wide index holds the failure.
-    expect((await all(history.listTransitions())).map((t) => `${t.clusterName}/${t.componentName}:${t.event}`)).toEqual(["c2/azuremonitor-containers:new-failure"]);
+    expect((await all(history.listTransitions())).map((t) => `${t.clusterName}/${t.componentName}:${t.event}`)).toEqual([
+      "c2/azuremonitor-containers:new-failure",
+    ]);
   });
 
   it("records every kind of state change with the duration of the state it ends", async () => {
@@ -108,15 +126,21 @@ describe("recordSweep", () => {
     empty.clusters[0].components = [];
     await expect(history.recordSweep(empty)).rejects.toMatchObject({ code: "InvalidSnapshot", message: expect.stringContaining("has no components") });
     await expect(history.recordSweep({ ...snapshot([]), startedAt: "yesterday" })).rejects.toMatchObject({ code: "InvalidSnapshot" });
-    expect((await all(history.listSweeps()))).toEqual([]);
+    expect(await all(history.listSweeps())).toEqual([]);
     expect(await all(history.listComponents())).toEqual([]);
   });
 
   it("orders by instant whatever ISO form the times come in", async () => {
     const history = await openHistory();
     await history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00Z", finishedAt: "2026-11-01T09:00:30Z" });
-    await history.recordSweep({ ...snapshot([cluster("c1", { flux: { state: "failing", reason: "X" } })]), startedAt: "2026-11-01T10:00:00.5+01:00", finishedAt: "2026-11-01T10:01:00+01:00" });
-    await expect(history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00.250+00:00", finishedAt: "2026-11-01T09:01:00Z" })).rejects.toMatchObject({ code: "SnapshotSuperseded" });
+    await history.recordSweep({
+      ...snapshot([cluster("c1", { flux: { state: "failing", reason: "X" } })]),
+      startedAt: "2026-11-01T10:00:00.5+01:00",
+      finishedAt: "2026-11-01T10:01:00+01:00",
+    });
+    await expect(
+      history.recordSweep({ ...snapshot([cluster("c1")]), startedAt: "2026-11-01T09:00:00.250+00:00", finishedAt: "2026-11-01T09:01:00Z" }),
+    ).rejects.toMatchObject({ code: "SnapshotSuperseded" });
     const timeline = await all(history.listClusterTransitions(clusterId("c1")));
     expect(timeline.at(-1)).toMatchObject({ event: "new-failure", at: "2026-11-01T09:00:00.500Z", previousDurationMs: 500 });
   });
@@ -144,7 +168,13 @@ describe("diffSnapshot", () => {
     const next = snapshot([cluster("c1", { flux: { state: "failing", reason: "InstallationFailed" } }), cluster("c2")], { minute: 10 });
     const changes = await history.diffSnapshot(next);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ clusterId: clusterId("c1"), kind: "extension", events: ["new-failure"], previous: { state: "healthy", name: "flux" }, next: { state: "failing", reason: "InstallationFailed" } });
+    expect(changes[0]).toMatchObject({
+      clusterId: clusterId("c1"),
+      kind: "extension",
+      events: ["new-failure"],
+      previous: { state: "healthy", name: "flux" },
+      next: { state: "failing", reason: "InstallationFailed" },
+    });
     expect(changes[0].componentId).toBe(`${clusterId("c1")}/providers/microsoft.kubernetesconfiguration/extensions/flux`);
     expect(await all(history.listClusterTransitions(clusterId("c1")))).toHaveLength(4);
 
@@ -155,7 +185,8 @@ describe("diffSnapshot", () => {
 
 describe("transactions", () => {
   it("packs a partition's writes into transactions of at most 100, never splitting a component's unit", () => {
-    const unit = (n: number, size = 10): TransactionAction[] => Array.from({ length: n }, (_, i) => ["upsert", { partitionKey: "p", rowKey: `${n}-${i}`, v: "x".repeat(size) }]);
+    const unit = (n: number, size = 10): TransactionAction[] =>
+      Array.from({ length: n }, (_, i) => ["upsert", { partitionKey: "p", rowKey: `${n}-${i}`, v: "x".repeat(size) }]);
     const batches = packUnits([unit(3), ...Array.from({ length: 48 }, () => unit(2)), unit(3), unit(3)]);
     expect(batches.map((b) => b.length)).toEqual([99, 6]);
     // Size splits too: four rows of ~1.2 MB do not fit one 4 MB request.
@@ -164,9 +195,14 @@ describe("transactions", () => {
 
   it("writes a cluster with more than 100 changed rows in several transactions, and all of it", async () => {
     const batches: Array<{ partitionKey: string; operations: number }> = [];
-    const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("big"), beforeBatch: (b) => void batches.push(b) });
+    const history = await openFleetHistory({
+      connectionString: tablesConnection(),
+      tablePrefix: uniquePrefix("big"),
+      beforeBatch: (b) => void batches.push(b),
+    });
     const big = cluster("big");
-    for (let i = 0; i < 70; i++) big.components.push({ ...big.components[3], id: `${big.components[3].id}/objects/kustomization/ns/app${i}`, kind: "fluxObject", name: `app${i}` });
+    for (let i = 0; i < 70; i++)
+      big.components.push({ ...big.components[3], id: `${big.components[3].id}/objects/kustomization/ns/app${i}`, kind: "fluxObject", name: `app${i}` });
     const { transitions } = await history.recordSweep(snapshot([big]));
     expect(transitions).toHaveLength(74);
     const own = batches.filter((b) => !b.partitionKey.includes("~"));

@@ -8,7 +8,8 @@ async function openHistory(): Promise<FleetHistory> {
 }
 
 const failedScope = (sub: string) => [{ scope: `/subscriptions/${sub}`, code: "AuthorizationFailed", message: "no read access" }];
-const stateOf = async (history: FleetHistory, name: string, component: string, sub = SUB_A) => (await history.getCluster(clusterId(name, sub)))?.find((c) => c.name === component);
+const stateOf = async (history: FleetHistory, name: string, component: string, sub = SUB_A) =>
+  (await history.getCluster(clusterId(name, sub)))?.find((c) => c.name === component);
 
 describe("missing data is not recovery", () => {
   it("keeps the state of clusters in a scope that failed, and of components the collector could not read", async () => {
@@ -26,7 +27,10 @@ describe("missing data is not recovery", () => {
     expect((await history.lastCompleteSweep())?.sweepId).not.toBe(partial.sweepId);
 
     // A management-group scope that failed may hold any subscription: nothing missing is deleted.
-    const mgFailed = snapshot([], { minute: 20, partialScopes: [{ scope: "/providers/Microsoft.Management/managementGroups/fleet", code: "Throttled", message: "429" }] });
+    const mgFailed = snapshot([], {
+      minute: 20,
+      partialScopes: [{ scope: "/providers/Microsoft.Management/managementGroups/fleet", code: "Throttled", message: "429" }],
+    });
     expect((await history.recordSweep(mgFailed)).transitions).toEqual([]);
     expect(await history.getCluster(clusterId("a1"))).toHaveLength(4);
   });
@@ -35,7 +39,9 @@ describe("missing data is not recovery", () => {
     const history = await openHistory();
     await history.recordSweep(snapshot([cluster("a1", { flux: { state: "failing", reason: "InstallationFailed" } }), cluster("a2")], { minute: 0 }));
     // a1 loses its Flux configuration; a2 is gone.
-    const { transitions } = await history.recordSweep(snapshot([cluster("a1", { flux: { state: "failing", reason: "InstallationFailed" }, config: null })], { minute: 5 }));
+    const { transitions } = await history.recordSweep(
+      snapshot([cluster("a1", { flux: { state: "failing", reason: "InstallationFailed" }, config: null })], { minute: 5 }),
+    );
     expect(transitions.map((t) => `${t.clusterName}/${t.componentName}:${t.event}:${t.from}>${t.to}`).sort()).toEqual([
       "a1/cluster-config:deleted:healthy>deleted",
       "a2/a2:deleted:healthy>deleted",
@@ -46,7 +52,16 @@ describe("missing data is not recovery", () => {
     expect(transitions.every((t) => t.previousDurationMs === 300_000)).toBe(true);
     expect(await history.getCluster(clusterId("a2"))).toBeUndefined();
     expect(await history.getCluster(clusterId("a1"))).toHaveLength(3);
-    expect((await all(history.listClusterTransitions(clusterId("a2")))).map((t) => t.event).sort()).toEqual(["appeared", "appeared", "appeared", "appeared", "deleted", "deleted", "deleted", "deleted"]);
+    expect((await all(history.listClusterTransitions(clusterId("a2")))).map((t) => t.event).sort()).toEqual([
+      "appeared",
+      "appeared",
+      "appeared",
+      "appeared",
+      "deleted",
+      "deleted",
+      "deleted",
+      "deleted",
+    ]);
     // A failing component that is deleted leaves the open failures.
     await history.recordSweep(snapshot([], { minute: 10 }));
     expect(await all(history.listComponents({ state: "failing" }))).toEqual([]);
@@ -74,7 +89,13 @@ describe("missing data is not recovery", () => {
       "flux:went-dark:failing>failing",
     ]);
     const flux = await stateOf(history, "a1", "flux");
-    expect(flux).toMatchObject({ state: "failing", reason: "InstallationFailed", dark: true, darkSince: "2026-11-01T00:30:00.000Z", lastTransitionAt: "2026-11-01T00:00:00.000Z" });
+    expect(flux).toMatchObject({
+      state: "failing",
+      reason: "InstallationFailed",
+      dark: true,
+      darkSince: "2026-11-01T00:30:00.000Z",
+      lastTransitionAt: "2026-11-01T00:00:00.000Z",
+    });
     // Still dark: nothing new.
     expect((await history.recordSweep(snapshot([offline], { minute: 45 }))).transitions).toEqual([]);
 
@@ -93,9 +114,17 @@ describe("missing data is not recovery", () => {
   });
   it("records the components of an Arc cluster first seen while dark as Azure last reported them, marked dark", async () => {
     const history = await openHistory();
-    const offline = cluster("a1", { cluster: { state: "failing", reason: "Offline", catalogId: "arc-offline" }, flux: { state: "failing", reason: "InstallationFailed" } });
+    const offline = cluster("a1", {
+      cluster: { state: "failing", reason: "Offline", catalogId: "arc-offline" },
+      flux: { state: "failing", reason: "InstallationFailed" },
+    });
     const first = await history.recordSweep(snapshot([offline], { minute: 0 }));
-    expect(first.transitions.filter((t) => t.componentName === "flux").map((t) => t.event).sort()).toEqual(["new-failure", "went-dark"]);
+    expect(
+      first.transitions
+        .filter((t) => t.componentName === "flux")
+        .map((t) => t.event)
+        .sort(),
+    ).toEqual(["new-failure", "went-dark"]);
     const stored = await history.getCluster(clusterId("a1"));
     expect(stored).toHaveLength(4);
     expect(stored!.filter((c) => c.kind !== "cluster").every((c) => c.dark === true)).toBe(true);

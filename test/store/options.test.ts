@@ -8,12 +8,21 @@ import { cluster, SUB_A, SUB_B } from "./fixtures";
 describe("connecting", () => {
   it("reads its options from the environment through the settings", () => {
     expect(fleetHistoryOptionsFromEnv({})).toEqual({ tablePrefix: "fleet", retentionDays: 400 });
-    expect(fleetHistoryOptionsFromEnv({ FLEET_TABLES_CONNECTION: " UseDevelopmentStorage=true ", FLEET_TABLES_ENDPOINT: "https://a.table.core.windows.net", FLEET_TABLE_PREFIX: "dev1", FLEET_RETENTION_DAYS: "30" })).toEqual({
+    expect(
+      fleetHistoryOptionsFromEnv({
+        FLEET_TABLES_CONNECTION: " UseDevelopmentStorage=true ",
+        FLEET_TABLES_ENDPOINT: "https://a.table.core.windows.net",
+        FLEET_TABLE_PREFIX: "dev1",
+        FLEET_RETENTION_DAYS: "30",
+      }),
+    ).toEqual({
       connectionString: "UseDevelopmentStorage=true",
       tablePrefix: "dev1",
       retentionDays: 30,
     });
-    expect(fleetHistoryOptionsFromEnv({ FLEET_TABLES_ENDPOINT: "https://a.table.core.windows.net" })).toMatchObject({ endpoint: "https://a.table.core.windows.net" });
+    expect(fleetHistoryOptionsFromEnv({ FLEET_TABLES_ENDPOINT: "https://a.table.core.windows.net" })).toMatchObject({
+      endpoint: "https://a.table.core.windows.net",
+    });
     expect(() => fleetHistoryOptionsFromEnv({ FLEET_RETENTION_DAYS: "forever" })).toThrow(/FLEET_RETENTION_DAYS/);
   });
 
@@ -55,8 +64,25 @@ describe("what counts as read, gone and changed", () => {
 
   it("hashes what the store keeps, not evidence text, message digits or time facts", () => {
     const hash = (c: ReturnType<typeof cluster>) => clusterContentHash(c, "read");
-    const base = cluster("a", { monitor: { state: "degraded", reason: "StaleData", catalogId: null, message: "no data since 10:02", facts: { version: "1.2", lastConnectivityTime: "10:00" } } });
-    const later = cluster("a", { monitor: { state: "degraded", reason: "StaleData", catalogId: null, message: "no data since 10:17", evidence: "other text", facts: { lastConnectivityTime: "10:15", version: "1.2" } } });
+    const base = cluster("a", {
+      monitor: {
+        state: "degraded",
+        reason: "StaleData",
+        catalogId: null,
+        message: "no data since 10:02",
+        facts: { version: "1.2", lastConnectivityTime: "10:00" },
+      },
+    });
+    const later = cluster("a", {
+      monitor: {
+        state: "degraded",
+        reason: "StaleData",
+        catalogId: null,
+        message: "no data since 10:17",
+        evidence: "other text",
+        facts: { lastConnectivityTime: "10:15", version: "1.2" },
+      },
+    });
     // Classified failures compare by fingerprint; drop it to compare unclassified messages.
     for (const c of [base, later]) delete c.components[2].classification;
     expect(hash(later)).toBe(hash(base));

@@ -4,12 +4,18 @@ import { openFleetHistory, type FleetHistory, type FleetHistoryOptions, type Pag
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, firstPage, snapshot } from "./fixtures";
 
-const options = (extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("paging"), ...extra });
+const options = (extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({
+  connectionString: tablesConnection(),
+  tablePrefix: uniquePrefix("paging"),
+  ...extra,
+});
 
 /** Three clusters whose flux extension flips every 6 hours for three days: transitions over several day partitions, packed early. */
 const sweeps: FleetSnapshot[] = Array.from({ length: 12 }, (_, i) =>
   snapshot(
-    ["c1", "c2", "c3"].map((n) => cluster(n, { flux: i % 2 ? { state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed" } : undefined })),
+    ["c1", "c2", "c3"].map((n) =>
+      cluster(n, { flux: i % 2 ? { state: "failing", reason: "InstallationFailed", catalogId: "ext-install-failed" } : undefined }),
+    ),
     { minute: i * 360, sweepId: `s${i}` },
   ),
 );
@@ -61,8 +67,13 @@ describe("lists page the Azure SDK way", () => {
   it("refuses a token it did not issue and a page size that is not positive, with typed errors", async () => {
     const transitionToken = (await firstPage(history.listTransitions(), { maxPageSize: 1 })).continuationToken;
     expect(transitionToken).toBeDefined();
-    await expect(firstPage(history.listClusterTransitions(clusterId("c1")), { continuationToken: "garbage" })).rejects.toMatchObject({ name: "FleetHistoryError", code: "InvalidContinuationToken" });
-    await expect(firstPage(history.listClusterTransitions(clusterId("c1")), { continuationToken: transitionToken })).rejects.toMatchObject({ code: "InvalidContinuationToken" });
+    await expect(firstPage(history.listClusterTransitions(clusterId("c1")), { continuationToken: "garbage" })).rejects.toMatchObject({
+      name: "FleetHistoryError",
+      code: "InvalidContinuationToken",
+    });
+    await expect(firstPage(history.listClusterTransitions(clusterId("c1")), { continuationToken: transitionToken })).rejects.toMatchObject({
+      code: "InvalidContinuationToken",
+    });
     await expect(firstPage(history.listTransitions(), { maxPageSize: 0 })).rejects.toMatchObject({ code: "InvalidArgument" });
   });
 });

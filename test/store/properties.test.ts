@@ -14,7 +14,10 @@ describe("what a Table property holds", () => {
     // 100k characters of helm output with non-BMP characters straddling the 32K property boundaries.
     const large = Array.from({ length: 25_000 }, (_, i) => (i % 7 === 0 ? "😀" : "ab") + "c").join("");
     const huge = "x".repeat(2_000_000);
-    const first = snapshot([cluster("c1", { flux: { state: "failing", reason: "HelmFailed", evidence: large, message: large } }), cluster("c2", { flux: { state: "failing", reason: "HelmFailed", evidence: huge, message: huge } })]);
+    const first = snapshot([
+      cluster("c1", { flux: { state: "failing", reason: "HelmFailed", evidence: large, message: large } }),
+      cluster("c2", { flux: { state: "failing", reason: "HelmFailed", evidence: huge, message: huge } }),
+    ]);
     await history.recordSweep(first);
 
     const c1 = (await history.getCluster(clusterId("c1")))!.find((c) => c.name === "flux")!;
@@ -81,7 +84,10 @@ describe("text limits", () => {
   });
 
   it("fits evidence to a budget by cutting the longest values first", () => {
-    const evidence = [{ field: "a", value: "y".repeat(5_000) }, { field: "b", value: "z".repeat(100), code: "Code" }];
+    const evidence = [
+      { field: "a", value: "y".repeat(5_000) },
+      { field: "b", value: "z".repeat(100), code: "Code" },
+    ];
     const fitted = fitEvidence(evidence, 2_000);
     expect(JSON.stringify(fitted).length).toBeLessThanOrEqual(2_000);
     expect(fitted[1]).toEqual(evidence[1]);

@@ -10,7 +10,12 @@ describe("applyRetention", () => {
     const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("ret"), retentionDays: 400 });
     const c2 = { flux: { state: "failing" as const, reason: "InstallationFailed", catalogId: "ext-install-failed" } };
     await history.recordSweep(snapshot([cluster("c1"), cluster("c2", c2)], { minute: 0, sweepId: "d0" }));
-    await history.recordSweep(snapshot([cluster("c1", { monitor: { state: "failing", reason: "Crash", catalogId: "monitor-crash" } }), cluster("c2", c2)], { minute: 5 * DAY, sweepId: "d5" }));
+    await history.recordSweep(
+      snapshot([cluster("c1", { monitor: { state: "failing", reason: "Crash", catalogId: "monitor-crash" } }), cluster("c2", c2)], {
+        minute: 5 * DAY,
+        sweepId: "d5",
+      }),
+    );
     await history.recordSweep(snapshot([cluster("c1"), cluster("c2", c2)], { minute: 8 * DAY, sweepId: "d8" }));
     const now = new Date("2026-11-11T00:00:00Z");
 

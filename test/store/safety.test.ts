@@ -4,7 +4,11 @@ import { openFleetHistory, type FleetHistory, type FleetHistoryOptions } from ".
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { all, cluster, clusterId, snapshot } from "./fixtures";
 
-const options = (prefix: string, extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({ connectionString: tablesConnection(), tablePrefix: prefix, ...extra });
+const options = (prefix: string, extra: Partial<FleetHistoryOptions> = {}): FleetHistoryOptions => ({
+  connectionString: tablesConnection(),
+  tablePrefix: prefix,
+  ...extra,
+});
 
 const failing = (reason: string) => ({ state: "failing" as const, reason, catalogId: `cat-${reason.toLowerCase()}` });
 const names = ["c1", "c2", "c3", "c4", "c5"];
@@ -22,7 +26,8 @@ const churned = () => [
 async function picture(history: FleetHistory) {
   const timeline: string[] = [];
   for (const n of [...names, "c6"]) {
-    for (const t of await all(history.listClusterTransitions(clusterId(n)))) if (t.event !== "appeared") timeline.push(`${n}/${t.componentName}:${t.event}:${t.from}>${t.to}`);
+    for (const t of await all(history.listClusterTransitions(clusterId(n))))
+      if (t.event !== "appeared") timeline.push(`${n}/${t.componentName}:${t.event}:${t.from}>${t.to}`);
   }
   const indexed = (await all(history.listTransitions())).map((t) => `${t.clusterName}/${t.componentName}:${t.event}:${t.from}>${t.to}`);
   const byCatalog = (await all(history.listTransitions({ catalogId: "cat-agentcrash" }))).length;
@@ -54,7 +59,15 @@ describe("overlap, retries and crashes", () => {
     const crashAndRerun = async (crashAfter: number) => {
       const prefix = uniquePrefix(`crash${crashAfter}`);
       let seen = -Infinity;
-      const dying = await openFleetHistory(options(prefix, { concurrency: 1, leaseDurationMs: 60_000, beforeBatch: () => { if (seen++ === crashAfter) throw new Crash(); } }));
+      const dying = await openFleetHistory(
+        options(prefix, {
+          concurrency: 1,
+          leaseDurationMs: 60_000,
+          beforeBatch: () => {
+            if (seen++ === crashAfter) throw new Crash();
+          },
+        }),
+      );
       await dying.recordSweep(snapshot(base(), { minute: 0, sweepId: "s0" }));
       seen = 0;
       // crashAfter === batches: every batch went through and the commit ran (no crash).
@@ -75,7 +88,15 @@ describe("overlap, retries and crashes", () => {
   it("converges when a crashed sweep is followed by a different sweep after the lease expired, even if the fleet flapped back", async () => {
     const prefix = uniquePrefix("flap");
     let seen = -Infinity;
-    const dying = await openFleetHistory(options(prefix, { concurrency: 1, leaseDurationMs: 30, beforeBatch: () => { if (seen++ === 3) throw new Crash(); } }));
+    const dying = await openFleetHistory(
+      options(prefix, {
+        concurrency: 1,
+        leaseDurationMs: 30,
+        beforeBatch: () => {
+          if (seen++ === 3) throw new Crash();
+        },
+      }),
+    );
     await dying.recordSweep(snapshot(base(), { minute: 0 }));
     seen = 0;
     await expect(dying.recordSweep(snapshot(churned(), { minute: 10 }))).rejects.toBeInstanceOf(Crash);
@@ -103,7 +124,14 @@ describe("overlap, retries and crashes", () => {
     const gate = new Promise<void>((r) => (release = r));
     let entered!: () => void;
     const inside = new Promise<void>((r) => (entered = r));
-    const slow = await openFleetHistory(options(prefix, { beforeBatch: async () => { entered(); await gate; } }));
+    const slow = await openFleetHistory(
+      options(prefix, {
+        beforeBatch: async () => {
+          entered();
+          await gate;
+        },
+      }),
+    );
     const slowSweep = slow.recordSweep(snapshot(churned(), { minute: 10 }));
     await inside;
 
@@ -127,7 +155,7 @@ describe("overlap, retries and crashes", () => {
     const retry = await history.recordSweep(s1);
     expect(retry.transitions).toEqual([]);
     expect(retry.sweep).toMatchObject({ sweepId: "timer-10", transitions: first.transitions.length });
-    expect((await all(history.listSweeps()))).toHaveLength(1);
+    expect(await all(history.listSweeps())).toHaveLength(1);
     await expect(history.recordSweep(snapshot(base(), { minute: 5 }))).rejects.toMatchObject({ code: "SnapshotSuperseded" });
     expect((await all(history.listTransitions())).length).toBe(first.transitions.filter((t) => t.event !== "appeared").length);
   });

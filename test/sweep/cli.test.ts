@@ -21,7 +21,13 @@ function io(env: Record<string, string>) {
   return { cli, out, err };
 }
 
-const envFor = (extra: Record<string, string> = {}) => ({ FLEET_ARM_ENDPOINT: sim.endpoint, FLEET_ARM_TOKEN: sim.token, FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: uniquePrefix("cli"), ...extra });
+const envFor = (extra: Record<string, string> = {}) => ({
+  FLEET_ARM_ENDPOINT: sim.endpoint,
+  FLEET_ARM_TOKEN: sim.token,
+  FLEET_TABLES_CONNECTION: tablesConnection(),
+  FLEET_TABLE_PREFIX: uniquePrefix("cli"),
+  ...extra,
+});
 
 describe("fleet-health sweep", () => {
   it("--json: the last stdout line is exactly the contract's object; progress goes to stderr", async () => {
@@ -62,7 +68,10 @@ describe("sweep timer function", () => {
     for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
     const logged: unknown[][] = [];
     try {
-      await timer.handler({ isPastDue: false, scheduleStatus: undefined as never }, new InvocationContext({ functionName: "sweep", logHandler: (_level, ...args) => logged.push(args) }));
+      await timer.handler(
+        { isPastDue: false, scheduleStatus: undefined as never },
+        new InvocationContext({ functionName: "sweep", logHandler: (_level, ...args) => logged.push(args) }),
+      );
     } finally {
       vi.unstubAllEnvs();
     }

@@ -14,12 +14,24 @@ afterEach(async () => {
 });
 
 async function setup(options: SimulatorOptions = {}) {
-  const { sim, connection } = await simulator({ fleet: { clusters: 12, subscriptions: 3, extensionsPerCluster: 3, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.25, seed: 21 }, ...options });
+  const { sim, connection } = await simulator({
+    fleet: { clusters: 12, subscriptions: 3, extensionsPerCluster: 3, fluxPerCluster: 2, sourceControlRatio: 0.3, failureRate: 0.25, seed: 21 },
+    ...options,
+  });
   running = sim;
   const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("sweep") });
   const progress: SweepProgress[] = [];
   const sweep = (extra: Partial<SweepOptions> = {}) =>
-    runSweep({ armEndpoint: connection.endpoint, credential: connection.credential, agent: connection.agent, history, timeoutMs: 1000, retry: connection.retry, onProgress: (p) => progress.push(p), ...extra });
+    runSweep({
+      armEndpoint: connection.endpoint,
+      credential: connection.credential,
+      agent: connection.agent,
+      history,
+      timeoutMs: 1000,
+      retry: connection.retry,
+      onProgress: (p) => progress.push(p),
+      ...extra,
+    });
   return { sim, history, sweep, progress };
 }
 
@@ -155,9 +167,15 @@ describe("runSweep against the simulator and Azurite", () => {
 
   it("malformed rows are never healthy; a 1 MB message is kept and classified", async () => {
     const { sim, sweep } = await setup({ fleet: { clusters: 6, subscriptions: 1, extensionsPerCluster: 3, fluxPerCluster: 1, failureRate: 0, seed: 22 } });
-    const ids = sim.fleet.clusters.flatMap((c) => c.components.filter((x) => x.kind === "extension").map((x) => `${c.id}/providers/Microsoft.KubernetesConfiguration/extensions/${x.name}`));
-    const flux = sim.fleet.clusters.flatMap((c) => c.components.filter((x) => x.kind === "flux").map((x) => `${c.id}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${x.name}`));
-    sim.setFaults({ malformed: { missingProperties: [ids[0]], nulls: [ids[1], flux[0]], unknownEnum: [ids[2], sim.fleet.clusters[0].id], hugeMessage: [ids[3], flux[1]] } });
+    const ids = sim.fleet.clusters.flatMap((c) =>
+      c.components.filter((x) => x.kind === "extension").map((x) => `${c.id}/providers/Microsoft.KubernetesConfiguration/extensions/${x.name}`),
+    );
+    const flux = sim.fleet.clusters.flatMap((c) =>
+      c.components.filter((x) => x.kind === "flux").map((x) => `${c.id}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${x.name}`),
+    );
+    sim.setFaults({
+      malformed: { missingProperties: [ids[0]], nulls: [ids[1], flux[0]], unknownEnum: [ids[2], sim.fleet.clusters[0].id], hugeMessage: [ids[3], flux[1]] },
+    });
     const { snapshot } = await sweep();
     const byId = new Map(all(snapshot.clusters).map((c) => [c.id.toLowerCase(), c]));
     const get = (id: string) => byId.get(id.toLowerCase())!;

@@ -38,11 +38,21 @@ const apiJson = async <T>(p: string): Promise<T> => (await (await fetch(`${host.
 
 beforeAll(async () => {
   execFileSync(process.execPath, ["web/build.mjs", "--no-check"], { stdio: "pipe" });
-  const started = await simulator({ fleet: { clusters: 24, subscriptions: 2, extensionsPerCluster: 3, fluxPerCluster: 1, sourceControlRatio: 0, failureRate: 0.3, seed: 1103 } });
+  const started = await simulator({
+    fleet: { clusters: 24, subscriptions: 2, extensionsPerCluster: 3, fluxPerCluster: 1, sourceControlRatio: 0, failureRate: 0.3, seed: 1103 },
+  });
   sim = started.sim;
   const prefix = uniquePrefix("web");
   history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
-  const sweep = () => runSweep({ armEndpoint: started.connection.endpoint, credential: started.connection.credential, agent: started.connection.agent, history, timeoutMs: 2000, retry: started.connection.retry });
+  const sweep = () =>
+    runSweep({
+      armEndpoint: started.connection.endpoint,
+      credential: started.connection.credential,
+      agent: started.connection.agent,
+      history,
+      timeoutMs: 2000,
+      retry: started.connection.retry,
+    });
   await sweep();
   sim.fleet.churn(0.2, 7);
   await sweep();
@@ -61,7 +71,10 @@ afterAll(async () => {
   await browser?.close();
   await host?.stop().catch(() => undefined);
   await sim?.stop();
-  for (const [name, value] of [["FLEET_TABLES_CONNECTION", saved.connection], ["FLEET_TABLE_PREFIX", saved.prefix]] as const) {
+  for (const [name, value] of [
+    ["FLEET_TABLES_CONNECTION", saved.connection],
+    ["FLEET_TABLE_PREFIX", saved.prefix],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -82,7 +95,9 @@ async function axeViolations(url: string, prepare?: (p: Page) => Promise<void>):
     await p.waitForFunction(() => !document.querySelector('[role="status"].loading'));
     await prepare?.(p);
     await p.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-    const result = (await p.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+    const result = (await p.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as {
+      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
+    };
     return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   } finally {
     await ctx.close();
@@ -139,7 +154,9 @@ describe("the dashboard in a browser", () => {
     await page.getByRole("heading", { name: new RegExp(`Cluster ${clusterName}`) }).waitFor();
     const failures = page.locator('section[aria-labelledby="open-failures"]');
     await failures.waitFor();
-    const detail = await apiJson<{ openFailures: Array<{ catalogId: string; entry: { title: string; cause: string } }> }>(new URL(page.url()).pathname.replace(/^\/api\/dashboard\//, ""));
+    const detail = await apiJson<{ openFailures: Array<{ catalogId: string; entry: { title: string; cause: string } }> }>(
+      new URL(page.url()).pathname.replace(/^\/api\/dashboard\//, ""),
+    );
     const failure = detail.openFailures.find((f) => f.catalogId === catalogId)!;
     expect(failure).toBeDefined();
     await expect.poll(() => failures.innerText()).toContain(failure.entry.title);
@@ -168,7 +185,9 @@ describe("the dashboard in a browser", () => {
     await page.goto(dash("no/such/page"));
     await page.getByRole("heading", { name: "Page not found" }).waitFor();
     await shot("not-found");
-    await page.goto(dash("clusters/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/ghost"));
+    await page.goto(
+      dash("clusters/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/ghost"),
+    );
     await page.getByRole("heading", { name: "Page not found" }).waitFor();
     expect(await page.locator("main").innerText()).toContain("no cluster");
   });

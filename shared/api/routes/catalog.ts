@@ -44,7 +44,7 @@ export const getCatalogEntry = defineRoute({
 /** Reads `{"message", "context"}` (JSON) or a bare message (text/plain), checked against the ClassifyRequest schema. */
 export async function parseClassifyBody(body: string | undefined, contentType: string | null): Promise<{ message: string; context: ClassifyContext }> {
   const [{ checkBody, parseJsonObject }, { ClassifyRequestSchema }] = await Promise.all([import("../body"), import("../schemas")]);
-  if (!body?.trim()) throw badParameter("message", "the body is empty; send {\"message\": \"...\"} or the message as text/plain", "MissingBody");
+  if (!body?.trim()) throw badParameter("message", 'the body is empty; send {"message": "..."} or the message as text/plain', "MissingBody");
   const plain = contentType !== null && /^text\/plain\b/i.test(contentType);
   const request = checkBody(ClassifyRequestSchema, plain ? { message: body } : parseJsonObject(body));
   // Validated by the same rules already; this only normalizes (extension types in lower case).

@@ -41,9 +41,14 @@ const CLUSTER_PATH: Record<string, PathParamSpec> = {
 /** The canonical cluster id from the route values; a 400 naming the part that cannot be an ARM cluster id. */
 export function clusterIdFromParams(params: Record<string, string>): string {
   const { subscriptionId = "", resourceGroup = "", provider = "", clusterType = "", clusterName = "" } = params;
-  if (!new RegExp(GUID).test(subscriptionId)) throw badParameter("subscriptionId", `"${subscriptionId.slice(0, 40)}" is not a subscription id (GUID)`, "InvalidClusterId");
+  if (!new RegExp(GUID).test(subscriptionId))
+    throw badParameter("subscriptionId", `"${subscriptionId.slice(0, 40)}" is not a subscription id (GUID)`, "InvalidClusterId");
   if (!CLUSTER_TYPES[`${provider}/${clusterType}`.toLowerCase()]) {
-    throw badParameter("clusterType", `"${provider}/${clusterType}" is not a cluster type; use Microsoft.Kubernetes/connectedClusters or Microsoft.ContainerService/managedClusters`, "InvalidClusterId");
+    throw badParameter(
+      "clusterType",
+      `"${provider}/${clusterType}" is not a cluster type; use Microsoft.Kubernetes/connectedClusters or Microsoft.ContainerService/managedClusters`,
+      "InvalidClusterId",
+    );
   }
   if (!resourceGroup || !clusterName) throw badParameter(!resourceGroup ? "resourceGroup" : "clusterName", "must not be empty", "InvalidClusterId");
   return normalizeId(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${clusterType}/${clusterName}`);
@@ -66,7 +71,12 @@ const LIST_QUERY = {
   extensionType: { type: "string", description: "Clusters with an extension of this type, e.g. `microsoft.flux`" },
   catalogId: { type: "string", description: "Clusters with an open failure classified as this catalog entry" },
   location: { type: "string", maxLength: 64, description: "Azure region, e.g. `westeurope` (case-insensitive)" },
-  tag: { type: "string", maxLength: 512, pattern: /^[^=]+(=[\s\S]*)?$/, description: "`name=value`: clusters with this tag (name case-insensitive, value exact); `name`: with the tag at any value" },
+  tag: {
+    type: "string",
+    maxLength: 512,
+    pattern: /^[^=]+(=[\s\S]*)?$/,
+    description: "`name=value`: clusters with this tag (name case-insensitive, value exact); `name`: with the tag at any value",
+  },
   search: { type: "string", maxLength: 128, description: "Case-insensitive substring of the cluster name" },
   sort: { type: "enum", values: SORTS, description: "`name` (default), `state` (worst first), `id`, or `failingSince` (longest failing first)" },
   limit: { type: "integer", min: 1, max: 1000, default: 100, description: "Page size" },
@@ -126,7 +136,12 @@ export const listClusters = defineRoute({
       (!location || r.location?.toLowerCase() === location) &&
       (!tag || tag(r.tags));
     const { [TOKEN_PARAMETER]: token, limit, ...filters } = query;
-    const result = pageByKey(clustersSorted(view, query.sort ?? "name"), { keep, limit: limit ?? 100, continuationToken: token, query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }) });
+    const result = pageByKey(clustersSorted(view, query.sort ?? "name"), {
+      keep,
+      limit: limit ?? 100,
+      continuationToken: token,
+      query: queryDigest({ route: "clusters", ...filters, state: query.state?.join(",") }),
+    });
     return { body: pageBody(result, (row) => ({ ...row, href: clusterHref(row.id), links: linksOf(row.armId, "cluster") })) };
   },
 });
@@ -194,7 +209,14 @@ export const getClusterHistory = defineRoute({
     if (!transitions.length && !(await history.getCluster(id))?.length) throw unknownCluster(id);
     const notes = await clusterNotes(svc, id, query);
     return {
-      body: { clusterId: id, from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, transitions, episodes: failureEpisodes(transitions), notes },
+      body: {
+        clusterId: id,
+        from: query.from?.toISOString() ?? null,
+        to: query.to?.toISOString() ?? null,
+        transitions,
+        episodes: failureEpisodes(transitions),
+        notes,
+      },
     };
   },
 });

@@ -19,7 +19,10 @@ export const listDigests = defineRoute({
   route: "digests",
   tag: "digests",
   summary: "Stored digests, newest window first, with delivery status per target (without content)",
-  query: { limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" }, [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" } } satisfies QuerySpec,
+  query: {
+    limit: { type: "integer", min: 1, max: 100, default: 20, description: "Page size" },
+    [TOKEN_PARAMETER]: { type: "string", maxLength: 2048, description: "From the previous page" },
+  } satisfies QuerySpec,
   response: "DigestPage",
   async handle({ query, services }) {
     const { digests } = await services();

@@ -80,7 +80,11 @@ export const listFailures = defineRoute({
       const view = await svc.view();
       const result = pageByKey(openFailuresSorted(view), { keep, limit, continuationToken: token, query: digest });
       const mark = await failureMarker(svc);
-      return { body: pageBody(result, (c) => mark(openFailureView(c, view.byId.get(c.clusterId)?.armId ?? clusterArmIdOf(c), view.subscriptionNames[c.subscriptionId]), c)) };
+      return {
+        body: pageBody(result, (c) =>
+          mark(openFailureView(c, view.byId.get(c.clusterId)?.armId ?? clusterArmIdOf(c), view.subscriptionNames[c.subscriptionId]), c),
+        ),
+      };
     }
     // Resolved: recoveries from the store's transitions, oldest first, resumed after the last one sent.
     const from = query.since ?? parseDateParam("since", "7d");
@@ -111,10 +115,10 @@ const INCIDENT_QUERY = {
   catalog: {
     type: "enum",
     values: ["matched", "unmatched"],
-    description: "`unmatched`: only failures no catalog entry matches, one group per fingerprint, largest first (candidates for new entries); `matched`: only documented ones",
+    description:
+      "`unmatched`: only failures no catalog entry matches, one group per fingerprint, largest first (candidates for new entries); `matched`: only documented ones",
   },
 } satisfies QuerySpec;
-
 
 /** Open failures grouped by catalog entry, or by fingerprint when no entry matched. */
 export function groupIncidents(open: readonly ComponentRecord[]): IncidentBody[] {
@@ -170,10 +174,15 @@ export const listIncidents = defineRoute({
     const ext = query.extensionType?.toLowerCase();
     const svc = await services();
     const view = await svc.view();
-    const open = view.openFailures.filter((c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)));
+    const open = view.openFailures.filter(
+      (c) => (!ext || c.extensionType === ext) && (!query.category || (c.catalogId && getEntry(c.catalogId)?.category === query.category)),
+    );
     const since = query.since?.toISOString();
     const items = groupIncidents(open).filter(
-      (i) => i.clusterCount >= (query.minClusters ?? 2) && (!since || i.firstSeenAt >= since) && (!query.catalog || (query.catalog === "matched") === (i.catalogId !== null)),
+      (i) =>
+        i.clusterCount >= (query.minClusters ?? 2) &&
+        (!since || i.firstSeenAt >= since) &&
+        (!query.catalog || (query.catalog === "matched") === (i.catalogId !== null)),
     );
     const mark = await incidentMarker(svc, view);
     return { body: { items: items.map(mark) } };

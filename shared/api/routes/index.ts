@@ -59,5 +59,8 @@ export const API_ROUTES: readonly RouteDef[] = [
 
 /** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
 export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
-  return API_ROUTES.map((def) => [def.name, { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) }]);
+  return API_ROUTES.map((def) => [
+    def.name,
+    { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) },
+  ]);
 }

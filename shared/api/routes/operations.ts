@@ -3,7 +3,19 @@
  * list, change, delete; changes need the operator role) and `/api/audit` (every change: who, what,
  * when, before and after). See docs/operations.md.
  */
-import { changedAcknowledgement, changedSilence, incidentKeyOf, inScope, isActive, isAckActive, newAcknowledgement, newNote, newSilence, recentUnderSilence, silenceStatus } from "../../operate";
+import {
+  changedAcknowledgement,
+  changedSilence,
+  incidentKeyOf,
+  inScope,
+  isActive,
+  isAckActive,
+  newAcknowledgement,
+  newNote,
+  newSilence,
+  recentUnderSilence,
+  silenceStatus,
+} from "../../operate";
 import { normalizeId } from "../../core/model";
 import { OPERATION_KINDS, type AckTarget } from "../../store/operations";
 import { badParameter } from "../errors";
@@ -22,7 +34,10 @@ export const silenceRoutes = crudRoutes({
   collection: "silences",
   name: "silence",
   tag: "operations",
-  summary: { collection: "Silences (GET: list; POST: create, operator role)", item: "One silence (GET; PATCH: change; DELETE: remove; operator role and If-Match)" },
+  summary: {
+    collection: "Silences (GET: list; POST: create, operator role)",
+    item: "One silence (GET; PATCH: change; DELETE: remove; operator role and If-Match)",
+  },
   query: {
     status: { type: "enum", values: ["active", "expired"], description: "Only silences in force now, or only expired ones; default both" },
     catalogId: { type: "string", description: "Catalog entry id" },
@@ -51,7 +66,12 @@ export const silenceRoutes = crudRoutes({
       ...silence,
       status: silenceStatus(s, now),
       matchingFailures: active ? open.filter((f) => inScope(s, f)).length : 0,
-      recentMatches: recentUnderSilence([s], open, now).map(({ failure: f }) => ({ componentId: f.componentId, clusterId: f.clusterId, clusterName: f.clusterName, since: f.since })),
+      recentMatches: recentUnderSilence([s], open, now).map(({ failure: f }) => ({
+        componentId: f.componentId,
+        clusterId: f.clusterId,
+        clusterName: f.clusterName,
+        since: f.since,
+      })),
       etag: httpEtag(s.etag),
     };
   },
@@ -62,7 +82,10 @@ export const acknowledgementRoutes = crudRoutes({
   collection: "acknowledgements",
   name: "acknowledgement",
   tag: "operations",
-  summary: { collection: "Acknowledgements of open failures and incidents (GET: list; POST: acknowledge, operator role)", item: "One acknowledgement (GET; PATCH: note and ticket link; DELETE; operator role and If-Match)" },
+  summary: {
+    collection: "Acknowledgements of open failures and incidents (GET: list; POST: acknowledge, operator role)",
+    item: "One acknowledgement (GET; PATCH: note and ticket link; DELETE; operator role and If-Match)",
+  },
   query: {
     status: { type: "enum", values: ["active", "ended"], description: "active: what it covers is still open; ended: it resolved; default both" },
     clusterId: CLUSTER_FILTER,
@@ -77,12 +100,19 @@ export const acknowledgementRoutes = crudRoutes({
     const cluster = query.clusterId ? normalizeId(query.clusterId) : undefined;
     return records
       .filter((a) => !query.status || (isAckActive(a, open) ? "active" : "ended") === query.status)
-      .filter((a) => !cluster || (a.target.kind === "failure" ? a.target.clusterId === cluster : open.some((f) => f.clusterId === cluster && incidentKeyOf(f) === (a.target as { key: string }).key)))
+      .filter(
+        (a) =>
+          !cluster ||
+          (a.target.kind === "failure"
+            ? a.target.clusterId === cluster
+            : open.some((f) => f.clusterId === cluster && incidentKeyOf(f) === (a.target as { key: string }).key)),
+      )
       .sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
   },
   async create(body, who, svc) {
     const open = openSubjects(await svc.view());
-    const isOpen = (t: AckTarget) => open.some((f) => (t.kind === "failure" ? f.componentId === t.componentId && f.clusterId === t.clusterId : incidentKeyOf(f) === t.key));
+    const isOpen = (t: AckTarget) =>
+      open.some((f) => (t.kind === "failure" ? f.componentId === t.componentId && f.clusterId === t.clusterId : incidentKeyOf(f) === t.key));
     return newAcknowledgement(body, who, isOpen);
   },
   change: changedAcknowledgement,
@@ -97,7 +127,10 @@ export const noteRoutes = crudRoutes({
   collection: "notes",
   name: "note",
   tag: "operations",
-  summary: { collection: "Notes on a cluster's timeline (GET: list, newest first; POST: add, operator role)", item: "One note (GET; DELETE: operator role and If-Match)" },
+  summary: {
+    collection: "Notes on a cluster's timeline (GET: list, newest first; POST: add, operator role)",
+    item: "One note (GET; DELETE: operator role and If-Match)",
+  },
   query: { clusterId: CLUSTER_FILTER } satisfies QuerySpec,
   body: { create: { description: "The cluster, optionally the component, and the text", schema: "NoteCreate" } },
   schemas: { item: "Note", list: "NoteList", answer: "NoteAnswer" },
@@ -135,7 +168,11 @@ export const listAudit = defineRoute({
       route,
       query[TOKEN_PARAMETER],
       query.limit ?? 100,
-      operations.listAudit({ ...(query.kind ? { kind: query.kind } : {}), ...(query.targetId ? { targetId: query.targetId } : {}), ...(query.since ? { from: query.since } : {}) }),
+      operations.listAudit({
+        ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.targetId ? { targetId: query.targetId } : {}),
+        ...(query.since ? { from: query.since } : {}),
+      }),
     );
     return { body: page, headers: { "cache-control": "no-store" } };
   },

@@ -17,7 +17,15 @@ export interface Remedy {
 export function remedyFor(catalogId: string | null | undefined, target?: FixTarget): Remedy | null {
   const entry = catalogId ? getEntry(catalogId) : undefined;
   if (!entry) return null;
-  return { id: entry.id, title: entry.title, category: entry.category, severity: entry.severity, cause: entry.cause, steps: renderFix(entry, target), docUrl: entry.docUrl };
+  return {
+    id: entry.id,
+    title: entry.title,
+    category: entry.category,
+    severity: entry.severity,
+    cause: entry.cause,
+    steps: renderFix(entry, target),
+    docUrl: entry.docUrl,
+  };
 }
 
 /** What a stored component says about where its fix runs: cluster, resource group, extension or configuration name, namespace. */

@@ -16,7 +16,8 @@ export const FRENCH = "001_1f61bc1ca7295eba.txt";
 const ARC_ENDPOINTS = String.raw`(?:\.arc\.azure\.com|\.his\.hybridcompute\.azure-automation\.net|\.kubernetesconfiguration\.azure\.com|\.guestnotificationservice\.azure\.com|\.servicebus\.windows\.net|login\.microsoftonline\.com|management\.azure\.com|mcr\.microsoft\.com|k8connecthelm\.azureedge\.net)`;
 
 /** The Arc agent deployments in the azure-arc namespace (the seeds' `kubectl -n azure-arc get deployments,pods`). */
-const ARC_AGENTS = "(?:cluster-metadata-operator|clusterconnect-agent|clusteridentityoperator|config-agent|controller-manager|extension-events-collector|extension-manager|flux-logs-agent|kube-aad-proxy|metrics-agent|resource-sync-agent)";
+const ARC_AGENTS =
+  "(?:cluster-metadata-operator|clusterconnect-agent|clusteridentityoperator|config-agent|controller-manager|extension-events-collector|extension-manager|flux-logs-agent|kube-aad-proxy|metrics-agent|resource-sync-agent)";
 
 export const entries: CatalogEntry[] = [
   {
@@ -41,8 +42,14 @@ export const entries: CatalogEntry[] = [
       "cluster nodes lack resources. A missing azure-arc Helm release means the agents were never installed or were removed.",
     steps: [
       { text: "Check that the Azure Arc Helm release exists and is deployed.", command: "helm --namespace default status azure-arc" },
-      { text: "If the release is not found or missing, connect the cluster to Azure Arc again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
-      { text: "If the release is deployed, check the agents: every pod should be Running with 3/3 or 2/2 under READY.", command: "kubectl -n azure-arc get deployments,pods" },
+      {
+        text: "If the release is not found or missing, connect the cluster to Azure Arc again.",
+        command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>",
+      },
+      {
+        text: "If the release is deployed, check the agents: every pod should be Running with 3/3 or 2/2 under READY.",
+        command: "kubectl -n azure-arc get deployments,pods",
+      },
       { text: "Get the logs of the pods that return Error or CrashLoopBackOff and describe them." },
       { text: "Pods stuck in Pending usually lack node resources: scale the cluster up so they can move to Running." },
     ],
@@ -85,8 +92,13 @@ export const entries: CatalogEntry[] = [
       "The cluster cannot resolve the Azure endpoints Arc needs: CoreDNS (or the upstream DNS servers it forwards to) " +
       "does not answer or answers NXDOMAIN, so the agents cannot reach Azure and onboarding fails.",
     steps: [
-      { text: "Diagnose name resolution inside the cluster as Kubernetes' 'Debugging DNS Resolution' describes: https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/" },
-      { text: "Once the cluster resolves the Azure Arc endpoints, connect the cluster again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
+      {
+        text: "Diagnose name resolution inside the cluster as Kubernetes' 'Debugging DNS Resolution' describes: https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/",
+      },
+      {
+        text: "Once the cluster resolves the Azure Arc endpoints, connect the cluster again.",
+        command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>",
+      },
     ],
     docUrl: `${ARC_DOC}#dns-resolution-issues`,
     origin: "documented",
@@ -101,7 +113,7 @@ export const entries: CatalogEntry[] = [
       '{"error":{"code":"DiagnosticCheckFailed","message":"Error: We found an issue with the DNS resolution on your cluster."}}',
     ],
     nearMisses: [
-      'failed to checkout and determine revision: unable to clone \'https://github.com/contoso/fleet-config\': dial tcp: lookup github.com on 10.0.0.10:53: no such host',
+      "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config': dial tcp: lookup github.com on 10.0.0.10:53: no such host",
       "Error: We found an issue with outbound network connectivity from the cluster.",
     ],
   },
@@ -125,7 +137,9 @@ export const entries: CatalogEntry[] = [
       "(or the proxy is misconfigured).",
     steps: [
       { text: "Make sure every network requirement of Arc-enabled Kubernetes is met (endpoints and ports allowed outbound)." },
-      { text: "Behind an outbound proxy server, make sure the proxy parameters were passed when the cluster was onboarded and that the proxy is configured correctly (see 'Connect using an outbound proxy server')." },
+      {
+        text: "Behind an outbound proxy server, make sure the proxy parameters were passed when the cluster was onboarded and that the proxy is configured correctly (see 'Connect using an outbound proxy server').",
+      },
     ],
     docUrl: `${ARC_DOC}#outbound-network-connectivity-issues`,
     origin: "documented",
@@ -190,9 +204,7 @@ export const entries: CatalogEntry[] = [
     cause:
       "The cluster identity agent could not fetch the managed identity (MSI) certificate of the connected cluster from " +
       "Azure. This is almost always a network problem: an endpoint in the Arc network requirements is not reachable.",
-    steps: [
-      { text: "Make sure every network requirement of Arc-enabled Kubernetes is met, then retry the operation." },
-    ],
+    steps: [{ text: "Make sure every network requirement of Arc-enabled Kubernetes is met, then retry the operation." }],
     docUrl: `${ARC_DOC}#unable-to-retrieve-msi-certificate`,
     origin: "documented",
     sources: [
@@ -206,7 +218,7 @@ export const entries: CatalogEntry[] = [
       '{"error":{"code":"MSICertificateRetrievalFailed","message":"MSI certificate download failed after 5 retries"}}',
     ],
     nearMisses: [
-      "MountVolume.SetUp failed for volume \"kube-aad-proxy-tls\" : secret \"kube-aad-proxy-certificate\" not found",
+      'MountVolume.SetUp failed for volume "kube-aad-proxy-tls" : secret "kube-aad-proxy-certificate" not found',
       "Failed to get certificate from Key Vault 'kv-contoso': Forbidden",
     ],
   },
@@ -263,7 +275,10 @@ export const entries: CatalogEntry[] = [
       "service account run the kube-aad-proxy pod, which needs the privileged SCC (it mounts a host path).",
     steps: [
       { text: "Make sure the OpenShift cluster meets the version prerequisites: 4.5.41+, 4.6.35+ or 4.7.18+." },
-      { text: "Before connecting, grant the privileged SCC to the kube-aad-proxy service account.", command: "oc adm policy add-scc-to-user privileged system:serviceaccount:azure-arc:azure-arc-kube-aad-proxy-sa" },
+      {
+        text: "Before connecting, grant the privileged SCC to the kube-aad-proxy service account.",
+        command: "oc adm policy add-scc-to-user privileged system:serviceaccount:azure-arc:azure-arc-kube-aad-proxy-sa",
+      },
       { text: "Connect the cluster again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
     ],
     docUrl: `${ARC_DOC}#unable-to-connect-openshift-cluster-to-azure-arc`,
@@ -299,11 +314,25 @@ export const entries: CatalogEntry[] = [
       "secret is missing), often because of proxy settings; or kube-aad-proxy is missing (pod security policy forbids its " +
       "host path) or stuck in ContainerCreating because its kube-aad-proxy-certificate was not downloaded.",
     steps: [
-      { text: "Check whether clusterconnect-agent or config-agent shows CrashLoopBackOff, or not all containers run.", command: "kubectl get pods -n azure-arc" },
-      { text: "Check that the azure-identity-certificate secret exists; if it is missing, the system-assigned managed identity was not installed.", command: "kubectl get secret -n azure-arc -o yaml | grep name:" },
-      { text: "Delete the Arc deployment and install it again; if the problem persists, check the proxy settings (connect the cluster through a proxy) and that every network prerequisite is met.", command: "az connectedk8s delete\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
-      { text: "If clusterconnect-agent and config-agent run but kube-aad-proxy is missing, check the pod security policies: its azure-arc-kube-aad-proxy-sa service account needs permission to mount a host path." },
-      { text: "If kube-aad-proxy is stuck in ContainerCreating, check that the kube-aad-proxy-certificate secret was downloaded; if it is missing, delete the deployment and onboard again with a different cluster name.", command: "kubectl get secret -n azure-arc -o yaml | grep name:" },
+      {
+        text: "Check whether clusterconnect-agent or config-agent shows CrashLoopBackOff, or not all containers run.",
+        command: "kubectl get pods -n azure-arc",
+      },
+      {
+        text: "Check that the azure-identity-certificate secret exists; if it is missing, the system-assigned managed identity was not installed.",
+        command: "kubectl get secret -n azure-arc -o yaml | grep name:",
+      },
+      {
+        text: "Delete the Arc deployment and install it again; if the problem persists, check the proxy settings (connect the cluster through a proxy) and that every network prerequisite is met.",
+        command: "az connectedk8s delete\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>",
+      },
+      {
+        text: "If clusterconnect-agent and config-agent run but kube-aad-proxy is missing, check the pod security policies: its azure-arc-kube-aad-proxy-sa service account needs permission to mount a host path.",
+      },
+      {
+        text: "If kube-aad-proxy is stuck in ContainerCreating, check that the kube-aad-proxy-certificate secret was downloaded; if it is missing, delete the deployment and onboard again with a different cluster name.",
+        command: "kubectl get secret -n azure-arc -o yaml | grep name:",
+      },
     ],
     docUrl: `${ARC_DOC}#helm-timeout-error`,
     origin: "documented",
@@ -337,7 +366,10 @@ export const entries: CatalogEntry[] = [
       "fails with the connectedclusters.arc.azure.com custom resource definition not found.",
     steps: [
       { text: "Delete the Azure Arc-enabled Kubernetes resource in the Azure portal." },
-      { text: "Remove what the failed install left on the cluster.", command: "kubectl delete ns azure-arc\nkubectl delete clusterrolebinding azure-arc-operator\nkubectl delete secret sh.helm.release.v1.azure-arc.v1" },
+      {
+        text: "Remove what the failed install left on the cluster.",
+        command: "kubectl delete ns azure-arc\nkubectl delete clusterrolebinding azure-arc-operator\nkubectl delete secret sh.helm.release.v1.azure-arc.v1",
+      },
       { text: "Install a stable version of Helm 3 instead of the release candidate." },
       { text: "Connect the cluster again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
     ],
@@ -372,7 +404,10 @@ export const entries: CatalogEntry[] = [
       "typically during an active Azure service event in the region.",
     steps: [
       { text: "Check Azure status for active events affecting the Azure Arc-enabled Kubernetes service; if there is one, wait until it is resolved." },
-      { text: "Delete the existing connected cluster resource, then retry onboarding.", command: "az connectedk8s delete\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
+      {
+        text: "Delete the existing connected cluster resource, then retry onboarding.",
+        command: "az connectedk8s delete\naz connectedk8s connect --resource-group <resource-group> --name <cluster-name>",
+      },
       { text: "If there is no service event and onboarding keeps failing, open a support request." },
     ],
     docUrl: ARC_DOC,
@@ -406,7 +441,9 @@ export const entries: CatalogEntry[] = [
       "more than 200 Microsoft Entra groups; an overage claim can also appear behind an outbound proxy that does not " +
       "allow https://<region>.obo.arc.azure.com:8084/.",
     steps: [
-      { text: "Use a service principal that is a member of no more than 200 groups, or remove the original service principal from some of its groups, and retry." },
+      {
+        text: "Use a service principal that is a member of no more than 200 groups, or remove the original service principal from some of its groups, and retry.",
+      },
       { text: "Behind an outbound proxy, allow outbound traffic to https://<region>.obo.arc.azure.com:8084/." },
       { text: "If neither applies, open a support request." },
     ],
@@ -418,10 +455,7 @@ export const entries: CatalogEntry[] = [
       "az connectedk8s proxy -n edge-07 -g rg-edge\nFailed to get the access token: the token contains an overage claim (_claim_names) instead of the groups claim",
       '{"error":{"code":"OverageClaimNotSupported","message":"Overage claims are not supported: the principal belongs to more than 200 Microsoft Entra groups."}}',
     ],
-    nearMisses: [
-      "Overage charges apply to usage beyond the included quota.",
-      "The service principal is a member of 12 groups.",
-    ],
+    nearMisses: ["Overage charges apply to usage beyond the included quota.", "The service principal is a member of 12 groups."],
   },
   {
     id: "arc-cluster-connect-old-agent",
@@ -430,12 +464,15 @@ export const entries: CatalogEntry[] = [
     severity: "medium",
     observable: ["client"],
     signatures: [String.raw`hybrid connection for the target resource does not exist`],
-    cause:
-      "Some older agent versions did not support the cluster connect feature, so az connectedk8s proxy finds no " +
-      "hybrid connection for the cluster.",
+    cause: "Some older agent versions did not support the cluster connect feature, so az connectedk8s proxy finds no " + "hybrid connection for the cluster.",
     steps: [
-      { text: "Use the connectedk8s Azure CLI extension version 1.2.0 or later, then connect the cluster to Azure Arc again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
-      { text: "Make sure every network requirement of Arc-enabled Kubernetes is met; behind an outbound proxy or firewall, allow websocket connections to *.servicebus.windows.net (required by cluster connect)." },
+      {
+        text: "Use the connectedk8s Azure CLI extension version 1.2.0 or later, then connect the cluster to Azure Arc again.",
+        command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>",
+      },
+      {
+        text: "Make sure every network requirement of Arc-enabled Kubernetes is met; behind an outbound proxy or firewall, allow websocket connections to *.servicebus.windows.net (required by cluster connect).",
+      },
     ],
     docUrl: `${ARC_DOC}#old-version-of-agents-used`,
     origin: "documented",
@@ -462,7 +499,10 @@ export const entries: CatalogEntry[] = [
       "The clusterconnect-agent and kube-aad-proxy pods are missing: the cluster connect feature is disabled on the " +
       "cluster, so az connectedk8s proxy cannot establish a session with it.",
     steps: [
-      { text: "Enable the cluster connect feature on the cluster.", command: "az connectedk8s enable-features --features cluster-connect -n $CLUSTER_NAME -g $RESOURCE_GROUP" },
+      {
+        text: "Enable the cluster connect feature on the cluster.",
+        command: "az connectedk8s enable-features --features cluster-connect -n $CLUSTER_NAME -g $RESOURCE_GROUP",
+      },
       { text: "Behind an outbound proxy or firewall, allow websocket connections to *.servicebus.windows.net, and use the latest connectedk8s CLI extension." },
     ],
     docUrl: `${ARC_DOC}#cluster-connect-feature-disabled`,
@@ -496,9 +536,19 @@ export const entries: CatalogEntry[] = [
       "When you sign in to Azure with a service principal, it lacks the permissions to read the Microsoft Entra " +
       "application the Azure Arc service uses, so the custom locations feature is skipped.",
     steps: [
-      { text: "Sign in to Azure CLI with your user account and get the object ID of the Microsoft Entra application the Azure Arc service uses.", command: "az ad sp show --id bc313c14-388c-4e7d-a58e-70017303ee3b --query objectId -o tsv" },
-      { text: "Sign in with the service principal and pass that object ID when connecting the cluster.", command: "az connectedk8s connect -n <cluster-name> -g <resource-group-name> --custom-locations-oid <objectId>" },
-      { text: "Or enable custom locations on an existing Arc-enabled cluster.", command: "az connectedk8s enable-features -n <cluster-name> -g <resource-group-name> --custom-locations-oid <objectId> --features cluster-connect custom-locations" },
+      {
+        text: "Sign in to Azure CLI with your user account and get the object ID of the Microsoft Entra application the Azure Arc service uses.",
+        command: "az ad sp show --id bc313c14-388c-4e7d-a58e-70017303ee3b --query objectId -o tsv",
+      },
+      {
+        text: "Sign in with the service principal and pass that object ID when connecting the cluster.",
+        command: "az connectedk8s connect -n <cluster-name> -g <resource-group-name> --custom-locations-oid <objectId>",
+      },
+      {
+        text: "Or enable custom locations on an existing Arc-enabled cluster.",
+        command:
+          "az connectedk8s enable-features -n <cluster-name> -g <resource-group-name> --custom-locations-oid <objectId> --features cluster-connect custom-locations",
+      },
     ],
     docUrl: `${ARC_DOC}#enable-custom-locations-using-service-principal`,
     origin: "documented",

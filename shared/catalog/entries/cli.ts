@@ -20,7 +20,10 @@ export const entries: CatalogEntry[] = [
       "Dependent modules were not downloaded correctly when the connectedk8s and k8s-configuration extensions were " +
       "added through Azure CLI or Azure PowerShell, so the local environment cannot load a native crypto module.",
     steps: [
-      { text: "Remove the extensions from the local environment.", command: "az extension remove --name connectedk8s\naz extension remove --name k8s-configuration" },
+      {
+        text: "Remove the extensions from the local environment.",
+        command: "az extension remove --name connectedk8s\naz extension remove --name k8s-configuration",
+      },
       { text: "Add them again.", command: "az extension add --name connectedk8s\naz extension add --name k8s-configuration" },
     ],
     docUrl: `${ARC_DOC}#cryptohash-module-error`,
@@ -46,7 +49,10 @@ export const entries: CatalogEntry[] = [
     signatures: [String.raw`failed to download and install kubectl\b`],
     cause: "az connectedk8s needs a kubectl client and could not download and install one on the local machine.",
     steps: [
-      { text: "Install the kubectl client where the connectedk8s extension looks for it.", command: "az aks install-cli --install-location ~/.azure/kubectl-client/kubectl" },
+      {
+        text: "Install the kubectl client where the connectedk8s extension looks for it.",
+        command: "az aks install-cli --install-location ~/.azure/kubectl-client/kubectl",
+      },
       { text: "Run the connect command again.", command: "az connectedk8s connect --resource-group <resource-group> --name <cluster-name>" },
     ],
     docUrl: `${ARC_DOC}#azure-cli`,

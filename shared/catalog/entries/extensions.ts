@@ -34,9 +34,7 @@ export const entries: CatalogEntry[] = [
         command: "kubectl describe pod -n azure-arc extension-manager-<id>",
       },
       {
-        text:
-          "If the pods are healthy, outbound traffic is blocked: meet the outbound network and FQDN rules for AKS " +
-          "(or the Arc network requirements).",
+        text: "If the pods are healthy, outbound traffic is blocked: meet the outbound network and FQDN rules for AKS " + "(or the Arc network requirements).",
       },
     ],
     docUrl: EXTENSION_ERRORS_DOC,
@@ -118,15 +116,11 @@ export const entries: CatalogEntry[] = [
     ],
     context: { components: ["extension"] },
     cause:
-      "All node pools carry the CriticalAddonsOnly taint, and the extension's pods (Dapr, for example) have no " +
-      "toleration for it, so they stay Pending.",
+      "All node pools carry the CriticalAddonsOnly taint, and the extension's pods (Dapr, for example) have no " + "toleration for it, so they stay Pending.",
     steps: [
       {
         text: "Confirm the extension pods are Pending and the scheduler reports the untolerated taint.",
-        command: [
-          "kubectl get po -n <namespace-name> -l app.kubernetes.io/name=<name>",
-          "kubectl describe po -n <namespace-name> <podname>",
-        ].join("\n"),
+        command: ["kubectl get po -n <namespace-name> -l app.kubernetes.io/name=<name>", "kubectl describe po -n <namespace-name> <podname>"].join("\n"),
       },
       { text: "Add a node pool without the CriticalAddonsOnly taint so the extension pods can be scheduled there." },
       { text: "Or, where practical, remove the CriticalAddonsOnly taint; never use it on a single-pool cluster." },

@@ -13,7 +13,9 @@ const GET_SOURCES = "kubectl get gitrepositories,helmrepositories,buckets -A";
 const GET_KUSTOMIZATIONS = "kubectl get kustomizations -A";
 
 /** Arc's own remedy once a cluster's identity certificate has lapsed: the resource must be recreated. */
-const ARC_RECONNECT = ["az connectedk8s delete -n <cluster-name> -g <resource-group>", "az connectedk8s connect -n <cluster-name> -g <resource-group>"].join("\n");
+const ARC_RECONNECT = ["az connectedk8s delete -n <cluster-name> -g <resource-group>", "az connectedk8s connect -n <cluster-name> -g <resource-group>"].join(
+  "\n",
+);
 const ARC_FAQ = "https://learn.microsoft.com/azure/azure-arc/kubernetes/faq";
 const ARC_AGENT_CHECK = "kubectl -n azure-arc get deployments,pods";
 
@@ -72,20 +74,20 @@ export const entries: CatalogEntry[] = [
     ],
     context: FLUX_ONLY,
     cause:
-      "The branch, tag or commit the configuration points at does not exist in the repository (renamed or deleted " +
-      "branch, typo, force-pushed commit).",
+      "The branch, tag or commit the configuration points at does not exist in the repository (renamed or deleted " + "branch, typo, force-pushed commit).",
     steps: [
       { text: "Compare the configured reference with the repository.", command: [SHOW_FLUX_CONFIG, "git ls-remote <repository-url>"].join("\n") },
       {
         text: "Point the configuration at an existing branch or tag.",
-        command: "az k8s-configuration flux update -g <resource-group> -c <cluster-name> -n <config-name> -t <connectedClusters or managedClusters> --branch <branch>",
+        command:
+          "az k8s-configuration flux update -g <resource-group> -c <cluster-name> -n <config-name> -t <connectedClusters or managedClusters> --branch <branch>",
       },
     ],
     docUrl: FLUX_TROUBLESHOOTING,
     origin: "field",
     examples: [
       "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config.git': couldn't find remote ref \"refs/heads/release-2024\"",
-      "git clone error: couldn't find remote ref \"refs/heads/main\"",
+      'git clone error: couldn\'t find remote ref "refs/heads/main"',
       "unable to clone 'ssh://git@github.com/contoso/fleet-config': couldn't find remote ref \"refs/tags/v1.4.0\"",
       "GitRepository reconciliation failed: 'failed to checkout and determine revision: unable to resolve commit object for 'cae9c52ebae189cf07cec3635137a2e4f1ad56da': object not found'",
     ],
@@ -121,10 +123,7 @@ export const entries: CatalogEntry[] = [
     category: "flux",
     severity: "high",
     observable: ["flux"],
-    signatures: [
-      String.raw`dry-run failed(?:, reason: invalid\b| \(invalid\))`,
-      String.raw`dry-run failed, error: \S+ \S+ is invalid:`,
-    ],
+    signatures: [String.raw`dry-run failed(?:, reason: invalid\b| \(invalid\))`, String.raw`dry-run failed, error: \S+ \S+ is invalid:`],
     context: FLUX_ONLY,
     cause:
       "The Kubernetes API server rejected an object in the server-side dry run: a manifest or a CustomResourceDefinition " +
@@ -162,7 +161,10 @@ export const entries: CatalogEntry[] = [
       "The Kustomization applied its objects but they did not become ready within its timeout: pods crash or cannot " +
       "pull images, a HelmRelease failed, or the rollout needs more time than the timeout allows.",
     steps: [
-      { text: "Find the objects that were not ready (listed in the message) and why.", command: [GET_KUSTOMIZATIONS, "kubectl describe <kind> <name> -n <namespace>"].join("\n") },
+      {
+        text: "Find the objects that were not ready (listed in the message) and why.",
+        command: [GET_KUSTOMIZATIONS, "kubectl describe <kind> <name> -n <namespace>"].join("\n"),
+      },
       { text: "Fix the workload, or raise the Kustomization's timeout if the rollout is just slow." },
     ],
     docUrl: FLUX_TROUBLESHOOTING,
@@ -221,7 +223,7 @@ export const entries: CatalogEntry[] = [
     examples: [
       'Failed to pull image "ghcr.io/contoso/api:v0.0.29": rpc error: code = NotFound desc = failed to pull and unpack image "ghcr.io/contoso/api:v0.0.29": failed to resolve reference "ghcr.io/contoso/api:v0.0.29": ghcr.io/contoso/api:v0.0.29: not found',
       'Failed to pull image "rahulsahay19/aksweb": rpc error: code = Unknown desc = Error response from daemon: manifest for rahulsahay19/aksweb:latest not found: manifest unknown: manifest unknown',
-      "Back-off pulling image \"mcr.microsoft.com/oss/kubernetes/pause:1.4.1\": ErrImagePull: manifest tagged by \"1.4.1\" is not found",
+      'Back-off pulling image "mcr.microsoft.com/oss/kubernetes/pause:1.4.1": ErrImagePull: manifest tagged by "1.4.1" is not found',
       'pod web-7d9f8c6b5-x2x9z: ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "contoso.azurecr.io/web:2.3.1": failed to resolve reference "contoso.azurecr.io/web:2.3.1": contoso.azurecr.io/web:2.3.1: not found',
     ],
     nearMisses: [
@@ -235,16 +237,16 @@ export const entries: CatalogEntry[] = [
     category: "extension",
     severity: "medium",
     observable: ["extension"],
-    signatures: [
-      String.raw`extension type \S+ is not (?:registered|supported) in region\b`,
-      String.raw`\bextensiontyperegistrationgetfailed\b`,
-    ],
+    signatures: [String.raw`extension type \S+ is not (?:registered|supported) in region\b`, String.raw`\bextensiontyperegistrationgetfailed\b`],
     context: { components: ["extension"] },
     cause:
       "The extension type is not offered in the region of the cluster (or not for this cluster type); the message " +
       "lists the regions where it is available.",
     steps: [
-      { text: "List the extension types available for the cluster's region.", command: "az k8s-extension extension-types list-by-location --location <region>" },
+      {
+        text: "List the extension types available for the cluster's region.",
+        command: "az k8s-extension extension-types list-by-location --location <region>",
+      },
       { text: "Install the extension on a cluster in one of the listed regions, or wait for the type to reach this region." },
     ],
     docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/extensions-release",
@@ -272,9 +274,7 @@ export const entries: CatalogEntry[] = [
       String.raw`there is a conflicting operation in progress`,
       String.raw`managed cluster is in provisioning state\s?\((?:updating|upgrading|creating|starting|stopping|scaling|deleting)\)`,
     ],
-    cause:
-      "A create, update, upgrade or scale operation is still running on the cluster or a node pool, and ARM refuses a " +
-      "second one until it finishes.",
+    cause: "A create, update, upgrade or scale operation is still running on the cluster or a node pool, and ARM refuses a " + "second one until it finishes.",
     steps: [
       {
         text: "Check the cluster's provisioning state; wait for the running operation to finish (Succeeded), then retry.",
@@ -298,10 +298,7 @@ export const entries: CatalogEntry[] = [
       "Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: https://management.azure.com/subscriptions/x/providers/Microsoft.Network/locations/westeurope/operations/1234",
       '{"status":"Failed","error":{"code":"UpdateFailed","message":"Update failed for this resource, as there is a conflicting operation in progress. Please try after sometime."}}',
     ],
-    nearMisses: [
-      "Helm upgrade failed: another operation (install/upgrade/rollback) is in progress",
-      "Operation returned an invalid status code: Conflict",
-    ],
+    nearMisses: ["Helm upgrade failed: another operation (install/upgrade/rollback) is in progress", "Operation returned an invalid status code: Conflict"],
   },
   {
     id: "policy-admission-denied",
@@ -346,16 +343,21 @@ export const entries: CatalogEntry[] = [
       "An Azure Policy assignment with a deny effect (allowed extension types, naming, required tags) blocks the " +
       "extension resource at the Azure Resource Manager level; the policy identifiers in the message name it.",
     steps: [
-      { text: "Find the assignment named in the message's policy identifiers.", command: "az policy assignment list --disable-scope-strict-match --query \"[?name=='<assignment-name>']\"" },
+      {
+        text: "Find the assignment named in the message's policy identifiers.",
+        command: "az policy assignment list --disable-scope-strict-match --query \"[?name=='<assignment-name>']\"",
+      },
       { text: "Create a policy exemption for the cluster (or change the policy to allow the extension type), then retry the extension operation." },
     ],
     docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors",
     origin: "field",
     examples: [
-      "Create or update of core cluster extension aks-managed-azure-monitor-metrics of type microsoft.azuremonitor.containers.metrics failed. Please refer https://aka.ms/akscoreextensions-tsg for additional details. Resource 'aks-managed-azure-monitor-metrics' was disallowed by policy. Policy identifiers: '[{\"policyAssignment\":{\"name\":\"Restrict Extensions\"}}]'",
+      'Create or update of core cluster extension aks-managed-azure-monitor-metrics of type microsoft.azuremonitor.containers.metrics failed. Please refer https://aka.ms/akscoreextensions-tsg for additional details. Resource \'aks-managed-azure-monitor-metrics\' was disallowed by policy. Policy identifiers: \'[{"policyAssignment":{"name":"Restrict Extensions"}}]\'',
       "(RequestDisallowedByPolicy) Resource 'flux' was disallowed by policy. Reasons: 'Extension types must be on the allow list'.",
     ],
-    nearMisses: ['admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev2noprivilege-1a2b3c] Privileged container is not allowed: nginx'],
+    nearMisses: [
+      'admission webhook "validation.gatekeeper.sh" denied the request: [azurepolicy-k8sazurev2noprivilege-1a2b3c] Privileged container is not allowed: nginx',
+    ],
   },
   {
     id: "ext-duplicate-type",
@@ -367,7 +369,10 @@ export const entries: CatalogEntry[] = [
     context: { components: ["extension"] },
     cause: "The cluster already has an extension of this type (possibly under another name, or installed by a policy or add-on).",
     steps: [
-      { text: "List the cluster's extensions and keep one of this type.", command: "az k8s-extension list -g <resource-group> -c <cluster-name> -t <connectedClusters or managedClusters> -o table" },
+      {
+        text: "List the cluster's extensions and keep one of this type.",
+        command: "az k8s-extension list -g <resource-group> -c <cluster-name> -t <connectedClusters or managedClusters> -o table",
+      },
       { text: "Uninstall the duplicate, or update the existing extension instead of creating a second one." },
     ],
     docUrl: "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors",
@@ -432,7 +437,10 @@ export const entries: CatalogEntry[] = [
     steps: [
       { text: "Check that the Arc agents are running on the cluster.", command: ARC_AGENT_CHECK },
       { text: "Check outbound connectivity and proxy settings against the Arc network requirements." },
-      { text: "See when Azure last heard from the cluster.", command: "az connectedk8s show -n <cluster-name> -g <resource-group> --query '{status:connectivityStatus,last:lastConnectivityTime}'" },
+      {
+        text: "See when Azure last heard from the cluster.",
+        command: "az connectedk8s show -n <cluster-name> -g <resource-group> --query '{status:connectivityStatus,last:lastConnectivityTime}'",
+      },
     ],
     docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/diagnose-connection-issues",
     origin: "field",
@@ -450,17 +458,12 @@ export const entries: CatalogEntry[] = [
     category: "identity",
     severity: "critical",
     observable: ["cluster"],
-    signatures: [
-      String.raw`\bconnectivitystatus\W*(?:is|=|:)?\W*expired\b`,
-      String.raw`managed ?identity certificate (?:has )?expired\b`,
-    ],
+    signatures: [String.raw`\bconnectivitystatus\W*(?:is|=|:)?\W*expired\b`, String.raw`managed ?identity certificate (?:has )?expired\b`],
     context: { components: ["cluster"], clusterKinds: ["arc"] },
     cause:
       "The cluster's system-assigned managed identity certificate expired (it is valid 90 days and renewed only while " +
       "the agents are connected). All Arc features (configurations, extensions, monitoring, policy) stop working.",
-    steps: [
-      { text: "Delete the Arc-enabled Kubernetes resource and agents, then connect the cluster again.", command: ARC_RECONNECT },
-    ],
+    steps: [{ text: "Delete the Arc-enabled Kubernetes resource and agents, then connect the cluster again.", command: ARC_RECONNECT }],
     docUrl: ARC_FAQ,
     origin: "field",
     examples: [
@@ -498,10 +501,7 @@ export const entries: CatalogEntry[] = [
       "Managed identity certificate will expire on 2026-12-01",
       "the managed identity certificate expires at 2026-11-29T10:00:00Z",
     ],
-    nearMisses: [
-      "managed identity certificate expired on 2026-10-02T11:00:00Z",
-      "Error: Failed to retrieve the MSI certificate",
-    ],
+    nearMisses: ["managed identity certificate expired on 2026-10-02T11:00:00Z", "Error: Failed to retrieve the MSI certificate"],
   },
   {
     id: "flux-helm-release-failed",
@@ -571,7 +571,7 @@ export const entries: CatalogEntry[] = [
     examples: [
       'Failed to pull image "quay.io/jetstack/cert-manager-controller:v1.13.3": x509: certificate signed by unknown authority',
       'Failed to pull image "mcr.microsoft.com/azurearck8s/config-agent:1.14.5": rpc error: code = Unknown desc = failed to pull and unpack image "mcr.microsoft.com/azurearck8s/config-agent:1.14.5": failed to resolve reference "mcr.microsoft.com/azurearck8s/config-agent:1.14.5": failed to do request: Head "https://mcr.microsoft.com/v2/azurearck8s/config-agent/manifests/1.14.5": x509: certificate signed by unknown authority',
-      "Back-off pulling image \"contoso.azurecr.io/web:2.3.1\": ImagePullBackOff: x509: certificate signed by unknown authority",
+      'Back-off pulling image "contoso.azurecr.io/web:2.3.1": ImagePullBackOff: x509: certificate signed by unknown authority',
     ],
     nearMisses: [
       "Unable to connect to the server: x509: certificate signed by unknown authority",

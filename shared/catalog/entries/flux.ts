@@ -40,10 +40,7 @@ export const entries: CatalogEntry[] = [
       },
       {
         text: "Re-run the provider check and the configuration create with --debug to see the request Azure rejected.",
-        command: [
-          "az provider show -n Microsoft.KubernetesConfiguration --debug",
-          "az k8s-configuration create <parameters> --debug",
-        ].join("\n"),
+        command: ["az provider show -n Microsoft.KubernetesConfiguration --debug", "az k8s-configuration create <parameters> --debug"].join("\n"),
       },
       {
         text: "Flux v1 is being retired: recreate the configuration as a Flux v2 fluxConfiguration.",

@@ -6,8 +6,7 @@ import type { CatalogEntry } from "../types";
  * its own wrappers: "Helm installation failed : <text> : InnerError [<helm's own error>]".
  */
 export const EXTENSION_ERRORS_SEED = "002_1f57d5e599fcc6cd.txt";
-export const EXTENSION_ERRORS_DOC =
-  "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors";
+export const EXTENSION_ERRORS_DOC = "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/extensions/cluster-extension-deployment-errors";
 
 const SECTION_PREFIX = "Errore: ";
 
@@ -31,8 +30,7 @@ export const entries: CatalogEntry[] = [
     steps: [
       {
         text:
-          "Check that the cluster has enough CPU and memory and that pod scheduling is allowed on the nodes " +
-          "(consider taints and node OS/architecture).",
+          "Check that the cluster has enough CPU and memory and that pod scheduling is allowed on the nodes " + "(consider taints and node OS/architecture).",
       },
       { text: "Inspect the events in the extension's namespace to find the resource that did not become ready and why." },
       { text: "Check the extension's configuration settings (the Helm values) against its documentation." },
@@ -111,9 +109,7 @@ export const entries: CatalogEntry[] = [
       // Helm's own text when a chart's `required`/`fail` template aborts on a missing or wrong value
       String.raw`\bexecution error at \([^)]*templates/[^)]*\)`,
     ],
-    cause:
-      "A mandatory configuration setting (passed to the chart as a Helm value) is missing or wrong, so the chart " +
-      "cannot render.",
+    cause: "A mandatory configuration setting (passed to the chart as a Helm value) is missing or wrong, so the chart " + "cannot render.",
     steps: [
       {
         text:
@@ -123,14 +119,12 @@ export const entries: CatalogEntry[] = [
     ],
     docUrl: EXTENSION_ERRORS_DOC,
     origin: "documented",
-    sources: [
-      { seed: EXTENSION_ERRORS_SEED, section: `${SECTION_PREFIX}il rendering del grafico Helm non è riuscito con i valori specificati` },
-    ],
+    sources: [{ seed: EXTENSION_ERRORS_SEED, section: `${SECTION_PREFIX}il rendering del grafico Helm non è riuscito con i valori specificati` }],
     anchors: ["helm chart rendering failed with given values"],
     examples: [
       "Helm chart rendering failed with given values",
-      "Helm installation failed : Helm chart rendering failed with given values : InnerError [template: azureml-fe/templates/deployment.yaml:12:20: executing \"azureml-fe/templates/deployment.yaml\" at <required \"inferenceRouterServiceType is required\" .Values.inferenceRouterServiceType>: error calling required: inferenceRouterServiceType is required]",
-      'Helm installation failed : InnerError [execution error at (dapr/charts/dapr_operator/templates/dapr_operator_deployment.yaml:31:18): global.ha.replicaCount must be at least 3]',
+      'Helm installation failed : Helm chart rendering failed with given values : InnerError [template: azureml-fe/templates/deployment.yaml:12:20: executing "azureml-fe/templates/deployment.yaml" at <required "inferenceRouterServiceType is required" .Values.inferenceRouterServiceType>: error calling required: inferenceRouterServiceType is required]',
+      "Helm installation failed : InnerError [execution error at (dapr/charts/dapr_operator/templates/dapr_operator_deployment.yaml:31:18): global.ha.replicaCount must be at least 3]",
     ],
     nearMisses: ["Helm chart rendering succeeded; waiting for resources"],
   },
@@ -140,10 +134,7 @@ export const entries: CatalogEntry[] = [
     category: "helm",
     severity: "medium",
     observable: ["extension"],
-    signatures: [
-      String.raw`resource already exist(?:s|ing) in (?:your|the) cluster`,
-      String.raw`rendered manifests contain a resource that already exists`,
-    ],
+    signatures: [String.raw`resource already exist(?:s|ing) in (?:your|the) cluster`, String.raw`rendered manifests contain a resource that already exists`],
     cause:
       "A Kubernetes resource the extension installs already exists in the cluster (often from an earlier manual " +
       "Helm install of the same software); the message names the conflicting resource.",

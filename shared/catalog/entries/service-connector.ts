@@ -102,9 +102,7 @@ export const entries: CatalogEntry[] = [
       "Extension sc-extension: Helm installation failed : Timed out waiting for the resource to come to a ready/completed state.",
       "Helm installation failed : Timed out waiting for the resource to come to a ready/completed state. Last resource not ready was sc-system/sc-job : InnerError [job failed: BackoffLimitExceeded]",
     ],
-    nearMisses: [
-      "Long running operation failed with status 'Failed'. The resource operation completed with terminal provisioning state 'Failed'.",
-    ],
+    nearMisses: ["Long running operation failed with status 'Failed'. The resource operation completed with terminal provisioning state 'Failed'."],
   },
   {
     id: "sc-permission-denied",
@@ -112,9 +110,7 @@ export const entries: CatalogEntry[] = [
     category: "permissions",
     severity: "medium",
     observable: ["extension"],
-    signatures: [
-      String.raw`you do not have permission to perform\b.{0,400}?if access was recently granted,? please refresh your credentials`,
-    ],
+    signatures: [String.raw`you do not have permission to perform\b.{0,400}?if access was recently granted,? please refresh your credentials`],
     context: SC_CONTEXT,
     cause:
       "Service Connector acts on the Azure resources you connect to on your behalf and needs permissions on them; " +

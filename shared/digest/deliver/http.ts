@@ -57,7 +57,10 @@ export async function postJson(url: string, body: string, headers: Record<string
   const max = options.maxDelayMs ?? 30_000;
   const signal = options.signal;
   for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) throw new DeliveryError("Timeout", `${redactUrl(url)}: the run's deadline passed before attempt ${attempt}`, undefined, attempt - 1, { cause: abortReason(signal) });
+    if (signal?.aborted)
+      throw new DeliveryError("Timeout", `${redactUrl(url)}: the run's deadline passed before attempt ${attempt}`, undefined, attempt - 1, {
+        cause: abortReason(signal),
+      });
     let failure: DeliveryError;
     let wait: number | undefined;
     try {
@@ -70,14 +73,25 @@ export async function postJson(url: string, body: string, headers: Record<string
       });
       const text = await response.text();
       if (response.ok) return { httpStatus: response.status, attempts: attempt, body: text };
-      failure = new DeliveryError("HttpError", `${redactUrl(url)} answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`, response.status, attempt);
+      failure = new DeliveryError(
+        "HttpError",
+        `${redactUrl(url)} answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`,
+        response.status,
+        attempt,
+      );
       if (!isRetryableStatus(response.status)) throw failure;
       wait = parseRetryAfter(response.headers);
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
       const e = err as Error & { cause?: Error & { code?: string } };
       const timeout = e.name === "TimeoutError" || e.name === "AbortError";
-      failure = new DeliveryError(timeout ? "Timeout" : "NetworkError", `${redactUrl(url)}: ${timeout ? "no answer in time" : e.cause?.message ?? e.message}`, undefined, attempt, { cause: err });
+      failure = new DeliveryError(
+        timeout ? "Timeout" : "NetworkError",
+        `${redactUrl(url)}: ${timeout ? "no answer in time" : (e.cause?.message ?? e.message)}`,
+        undefined,
+        attempt,
+        { cause: err },
+      );
       if (signal?.aborted || isPermanentNetworkError(e.cause?.code)) throw failure;
     }
     if (attempt >= maxAttempts) throw failure;

@@ -44,7 +44,12 @@ export function idempotencyUuid(key: string): string {
 }
 
 /** Teams and Slack: render within the channel's limits, then POST. */
-function fittedTarget<P>(name: "teams" | "slack", url: string, options: TargetOptions, render: (digest: Digest, o: TargetOptions) => { payload: P; maxItems: number }): DigestTarget {
+function fittedTarget<P>(
+  name: "teams" | "slack",
+  url: string,
+  options: TargetOptions,
+  render: (digest: Digest, o: TargetOptions) => { payload: P; maxItems: number },
+): DigestTarget {
   return {
     name,
     send: async (digest, sendOptions) => {
@@ -99,22 +104,35 @@ export function emailTarget(options: EmailTargetOptions): DigestTarget {
       const abortSignal = sendOptions?.abortSignal;
       const { EmailClient } = await import("@azure/communication-email");
       const credential = options.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
-      const retryOptions = options.retry ? { maxRetries: (options.retry.maxAttempts ?? 4) - 1, retryDelayInMs: options.retry.baseDelayMs, maxRetryDelayInMs: options.retry.maxDelayMs } : undefined;
+      const retryOptions = options.retry
+        ? { maxRetries: (options.retry.maxAttempts ?? 4) - 1, retryDelayInMs: options.retry.baseDelayMs, maxRetryDelayInMs: options.retry.maxDelayMs }
+        : undefined;
       const client = new EmailClient(options.endpoint, credential, { ...(retryOptions ? { retryOptions } : {}), ...options.clientOptions });
       const content = renderEmail(digest, options);
       try {
         const poller = await client.beginSend(
           { senderAddress: options.from, content, recipients: { to: options.to.map((address) => ({ address })) } },
-          { abortSignal, operationId: idempotencyUuid(`${digest.id}:email`), ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}) },
+          {
+            abortSignal,
+            operationId: idempotencyUuid(`${digest.id}:email`),
+            ...(options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {}),
+          },
         );
         const result = await poller.pollUntilDone({ abortSignal });
-        if (result.status !== "Succeeded") throw new DeliveryError("EmailFailed", `ACS e-mail ${result.id} ended ${result.status}: ${result.error?.message ?? "no detail"}`);
+        if (result.status !== "Succeeded")
+          throw new DeliveryError("EmailFailed", `ACS e-mail ${result.id} ended ${result.status}: ${result.error?.message ?? "no detail"}`);
         return { attempts: 1 };
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
         const status = isRestError(err) ? err.statusCode : undefined;
         const code = (err as { code?: string } | undefined)?.code;
-        throw new DeliveryError(status ? "HttpError" : "NetworkError", `ACS e-mail: ${code ? `${code}: ` : ""}${err instanceof Error ? err.message : String(err)}`, status, 1, { cause: err });
+        throw new DeliveryError(
+          status ? "HttpError" : "NetworkError",
+          `ACS e-mail: ${code ? `${code}: ` : ""}${err instanceof Error ? err.message : String(err)}`,
+          status,
+          1,
+          { cause: err },
+        );
       }
     },
   };
@@ -155,7 +173,10 @@ export function targetsFromEnv(env: Env, options: TargetsFromEnvOptions = {}): D
   if (webhook && secret) targets.push(webhookTarget(webhook, secret, base));
   const endpoint = httpUrl("emailEndpoint", env);
   const from = setting("emailFrom", env);
-  const to = (setting("emailTo", env) ?? "").split(",").map((a) => a.trim()).filter(Boolean);
+  const to = (setting("emailTo", env) ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (endpoint || from || to.length > 0) {
     if (!endpoint) throw new ConfigError(SETTINGS.emailEndpoint.name, "is required for e-mail delivery");
     if (!from) throw new ConfigError(SETTINGS.emailFrom.name, "is required for e-mail delivery");

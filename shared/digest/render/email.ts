@@ -23,14 +23,17 @@ function anchor(url: string, label: string): string {
 export function layoutToHtml(layout: DigestLayout): string {
   const parts = [`<h2>${escapeHtml(layout.title)}</h2>`, `<p>${escapeHtml(layout.headline)}</p>`];
   if (layout.warnings.length > 0) {
-    parts.push(`<div style="border-left:4px solid #d83b01;padding:4px 12px"><strong>Data missing: this digest may not show everything.</strong><ul>${layout.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`);
+    parts.push(
+      `<div style="border-left:4px solid #d83b01;padding:4px 12px"><strong>Data missing: this digest may not show everything.</strong><ul>${layout.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`,
+    );
   }
   for (const section of layout.sections) {
     const items = section.items.map((item) => {
       const steps = item.steps?.length ? `<ol>${item.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join("")}</ol>` : "";
       return `<li><strong>${escapeHtml(item.head)}</strong>: ${escapeHtml(item.detail)}${item.link ? ` ${anchor(item.link.url, item.link.label)}` : ""}${steps}</li>`;
     });
-    if (section.more) items.push(`<li><em>… and ${section.more.count.toLocaleString("en-US")} more:</em> ${anchor(section.more.link.url, section.more.link.label)}</li>`);
+    if (section.more)
+      items.push(`<li><em>… and ${section.more.count.toLocaleString("en-US")} more:</em> ${anchor(section.more.link.url, section.more.link.label)}</li>`);
     parts.push(`<h3>${escapeHtml(section.title)}</h3><ul>${items.join("")}</ul>`);
   }
   parts.push(`<p>${anchor(layout.link.url, layout.link.label)}</p>`);

@@ -48,7 +48,10 @@ function mrkdwn(text: string): SlackBlock {
 }
 
 export function layoutToSlack(layout: DigestLayout): SlackMessage {
-  const blocks: SlackBlock[] = [{ type: "header", text: { type: "plain_text", text: clip(layout.title, SLACK_LIMITS.headerText) } }, mrkdwn(escapeMrkdwn(layout.headline))];
+  const blocks: SlackBlock[] = [
+    { type: "header", text: { type: "plain_text", text: clip(layout.title, SLACK_LIMITS.headerText) } },
+    mrkdwn(escapeMrkdwn(layout.headline)),
+  ];
   if (layout.warnings.length > 0) {
     const text = [":warning: *Data missing: this digest may not show everything.*", ...layout.warnings.map((w) => `• ${escapeMrkdwn(w)}`)].join("\n");
     blocks.push(mrkdwn(text.length <= SLACK_LIMITS.sectionText ? text : `${text.slice(0, SLACK_LIMITS.sectionText - 1)}…`));
@@ -69,7 +72,8 @@ export function slackProblem(message: SlackMessage): string | undefined {
   if (message.blocks.length > SLACK_LIMITS.blocks) return `${message.blocks.length} blocks > ${SLACK_LIMITS.blocks}`;
   for (const block of message.blocks) {
     if (block.type === "header" && block.text.text.length > SLACK_LIMITS.headerText) return "header text too long";
-    if (block.type === "section" && block.text.text.length > SLACK_LIMITS.sectionText) return `section text ${block.text.text.length} > ${SLACK_LIMITS.sectionText}`;
+    if (block.type === "section" && block.text.text.length > SLACK_LIMITS.sectionText)
+      return `section text ${block.text.text.length} > ${SLACK_LIMITS.sectionText}`;
     if (block.type === "context" && block.elements.length > SLACK_LIMITS.contextElements) return "too many context elements";
   }
   const total = message.blocks.reduce((n, b) => n + blockText(b).length, 0);

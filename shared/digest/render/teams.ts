@@ -15,7 +15,11 @@ type Element = Record<string, unknown>;
 
 export interface TeamsMessage {
   type: "message";
-  attachments: Array<{ contentType: "application/vnd.microsoft.card.adaptive"; contentUrl: null; content: Element & { type: "AdaptiveCard"; body: Element[] } }>;
+  attachments: Array<{
+    contentType: "application/vnd.microsoft.card.adaptive";
+    contentUrl: null;
+    content: Element & { type: "AdaptiveCard"; body: Element[] };
+  }>;
 }
 
 /**
@@ -36,7 +40,10 @@ function sectionElements(section: LayoutSection): Element[] {
     ...(item.steps ?? []).map((step, i) => `    ${i + 1}. ${plain(step)}`),
   ]);
   if (section.more) lines.push(`- _… and ${section.more.count.toLocaleString("en-US")} more:_ [${plain(section.more.link.label)}](${section.more.link.url})`);
-  return [textBlock(plain(section.title), { weight: "Bolder", size: "Medium", separator: true, spacing: "Medium" }), ...(lines.length > 0 ? [textBlock(lines.join("\n"))] : [])];
+  return [
+    textBlock(plain(section.title), { weight: "Bolder", size: "Medium", separator: true, spacing: "Medium" }),
+    ...(lines.length > 0 ? [textBlock(lines.join("\n"))] : []),
+  ];
 }
 
 export function layoutToTeams(layout: DigestLayout): TeamsMessage {
@@ -45,7 +52,10 @@ export function layoutToTeams(layout: DigestLayout): TeamsMessage {
     body.push({
       type: "Container",
       style: "warning",
-      items: [textBlock("Data missing: this digest may not show everything.", { weight: "Bolder" }), textBlock(layout.warnings.map((w) => `- ${plain(w)}`).join("\n"))],
+      items: [
+        textBlock("Data missing: this digest may not show everything.", { weight: "Bolder" }),
+        textBlock(layout.warnings.map((w) => `- ${plain(w)}`).join("\n")),
+      ],
     });
   }
   for (const section of layout.sections) body.push(...sectionElements(section));

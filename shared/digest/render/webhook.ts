@@ -28,7 +28,13 @@ export function signWebhook(body: string, secret: string, timestamp: number): st
 }
 
 /** What a receiver does: recompute and compare in constant time, and refuse stale timestamps. */
-export function verifyWebhook(body: string, secret: string, headers: { signature?: string; timestamp?: string }, now = Date.now(), toleranceSeconds = 300): boolean {
+export function verifyWebhook(
+  body: string,
+  secret: string,
+  headers: { signature?: string; timestamp?: string },
+  now = Date.now(),
+  toleranceSeconds = 300,
+): boolean {
   const timestamp = Number(headers.timestamp);
   if (!headers.signature || !Number.isInteger(timestamp) || Math.abs(now / 1000 - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(body, secret, timestamp));
