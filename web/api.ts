@@ -11,7 +11,7 @@ export const NEEDS_KEY = "fleet-health:needs-key";
 
 export class ApiProblem extends Error {
   constructor(
-    readonly kind: "down" | "key" | "notFound" | "server" | "badRequest",
+    readonly kind: "down" | "key" | "operator" | "conflict" | "notFound" | "server" | "badRequest",
     message: string,
     readonly status?: number,
   ) {
@@ -31,9 +31,9 @@ export function forgetKey(): void {
   sessionStorage.removeItem(KEY_STORAGE);
 }
 
-/** GET (or POST with a body) `/api/<path>`, parsed JSON; throws ApiProblem on anything else. */
-export async function api<T>(path: string, init: { method?: "GET" | "POST"; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+/** GET (or another method, with a body and extra headers) `/api/<path>`, parsed JSON; throws ApiProblem on anything else. */
+export async function api<T>(path: string, init: { method?: "GET" | "POST" | "PATCH" | "DELETE"; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...init.headers };
   const key = storedKey();
   if (key) headers["x-functions-key"] = key;
   if (init.body !== undefined) headers["content-type"] = "application/json";
@@ -47,6 +47,9 @@ export async function api<T>(path: string, init: { method?: "GET" | "POST"; body
   if (res.ok) return (await res.json()) as T;
   const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
   const detail = body?.error?.message;
+  // The API's own 403 (with a message) is about the operator role; the platform's refusal of the key has none.
+  if (res.status === 403 && detail) throw new ApiProblem("operator", detail, 403);
+  if (res.status === 412) throw new ApiProblem("conflict", detail ?? "Someone else changed this in the meantime.", 412);
   if (res.status === 401 || res.status === 403) {
     // One key form for the whole page (main.ts listens), however many requests were refused.
     dispatchEvent(new Event(NEEDS_KEY));

@@ -10,11 +10,12 @@ import { Clusters } from "./pages/clusters";
 import { DigestPage } from "./pages/digest";
 import { Failures } from "./pages/failures";
 import { Overview } from "./pages/overview";
+import { Silences } from "./pages/silences";
 import { currentRoute, interceptLinks, onNavigate, type Route } from "./router";
 import { html, KeyForm, NotFound } from "./ui";
 
-const TITLES: Record<Route["page"], string> = { overview: "Overview", failures: "Failures", clusters: "Clusters", cluster: "Cluster", catalog: "Catalog", entry: "Catalog entry", classify: "Classify", digest: "Digest", notFound: "Not found" };
-const NAV: Array<[Route["page"], string, string]> = [["overview", "Overview", ""], ["failures", "Failures", "failures"], ["clusters", "Clusters", "clusters"], ["catalog", "Catalog", "catalog"], ["classify", "Classify", "classify"]];
+const TITLES: Record<Route["page"], string> = { overview: "Overview", failures: "Failures", clusters: "Clusters", cluster: "Cluster", catalog: "Catalog", entry: "Catalog entry", classify: "Classify", silences: "Silences", digest: "Digest", notFound: "Not found" };
+const NAV: Array<[Route["page"], string, string]> = [["overview", "Overview", ""], ["failures", "Failures", "failures"], ["clusters", "Clusters", "clusters"], ["catalog", "Catalog", "catalog"], ["classify", "Classify", "classify"], ["silences", "Silences", "silences"]];
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -25,6 +26,7 @@ function Page({ route }: { route: Route }) {
     case "catalog": return html`<${Catalog} query=${route.query} />`;
     case "entry": return html`<${CatalogEntry} id=${route.id} />`;
     case "classify": return html`<${Classify} />`;
+    case "silences": return html`<${Silences} />`;
     case "digest": return html`<${DigestPage} id=${route.id} />`;
     default: return html`<${NotFound} />`;
   }

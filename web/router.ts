@@ -12,6 +12,7 @@ export type Route =
   | { page: "catalog"; query: URLSearchParams }
   | { page: "entry"; id: string }
   | { page: "classify" }
+  | { page: "silences" }
   | { page: "digest"; id: string }
   | { page: "notFound" };
 
@@ -29,6 +30,7 @@ export function routeOf(path: string, search = ""): Route {
   const entry = /^\/catalog\/([a-z0-9-]+)$/.exec(p);
   if (entry) return { page: "entry", id: entry[1] };
   if (p === "/classify") return { page: "classify" };
+  if (p === "/silences") return { page: "silences" };
   const digest = /^\/digests\/([A-Za-z0-9_-]+)$/.exec(p);
   if (digest) return { page: "digest", id: digest[1] };
   return { page: "notFound" };

@@ -5,10 +5,12 @@
  */
 import { useState } from "preact/hooks";
 import type { ComponentRecord, TransitionRecord } from "../../shared/store/types";
+import type { FailureMarkers } from "../../shared/api/operations-view";
 import type { HealthState } from "../../shared/core/model";
 import { api } from "../api";
 import { TimeChart, type Series } from "../chart";
 import { clusterApi, page, portalUrl } from "../paths";
+import { act, FailureActions, Markers, OperatorForm } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import type { Remedy } from "./shared";
 
@@ -24,7 +26,7 @@ interface ClusterDetail {
   lastSeenAt: string;
   dark: boolean;
   components: Component[];
-  openFailures: Array<{ componentId: string; componentName: string; state: HealthState; reason: string; message: string; since?: string; catalogId: string | null; entry: Remedy | null }>;
+  openFailures: Array<FailureMarkers & { componentId: string; componentName: string; state: HealthState; reason: string; message: string; since?: string; catalogId: string | null; fingerprint?: string; entry: Remedy | null }>;
 }
 
 interface Episode {
@@ -37,18 +39,29 @@ interface Episode {
   timeToRecoverMs: number | null;
 }
 
+interface Note {
+  id: string;
+  by: string;
+  at: string;
+  text: string;
+}
+
 interface History {
   transitions: TransitionRecord[];
   episodes: Episode[];
+  notes?: Note[];
 }
 
 const OPEN = new Set<string>(["failing", "degraded"]);
 const EPISODES_SHOWN = 50;
 
 export function Cluster({ id }: { id: string }) {
-  const detail = useLoad(`cluster:${id}`, (signal) => api<ClusterDetail>(clusterApi(id), { signal }));
+  // Bumped after an operator action so markers and notes are read again.
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion(version + 1);
+  const detail = useLoad(`cluster:${id}#${version}`, (signal) => api<ClusterDetail>(clusterApi(id), { signal }));
   // Asked at once, not after the detail: the timeline is the slow answer on a long-lived cluster.
-  const history = useLoad(`history:${id}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
+  const history = useLoad(`history:${id}#${version}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
   return html`<${Loaded} state=${detail} label="the cluster">${(c: ClusterDetail) => html`
     <h1>Cluster ${c.name} <${State} state=${c.state} /></h1>
     <dl class="facts">
@@ -60,9 +73,21 @@ export function Cluster({ id }: { id: string }) {
     </dl>
     ${c.openFailures.length ? html`<section aria-labelledby="open-failures"><h2 id="open-failures">Open failures (${n(c.openFailures.length)})</h2>
       ${c.openFailures.map((f) => html`<article class="failure"><h3>${f.componentName}: ${f.entry?.title ?? "no catalog entry matched"}</h3>
-        <p><${State} state=${f.state} /> since ${when(f.since)}: ${f.reason}: ${f.message}</p>${f.entry ? html`<${Fix} entry=${f.entry} />` : null}</article>`)}</section>` : html`<p>No open failures.</p>`}
+        <p><${State} state=${f.state} /> since ${when(f.since)}: ${f.reason}: ${f.message}</p><${Markers} f=${f} />
+        <${FailureActions} f=${{ ...f, clusterId: c.id }} onDone=${reload} />${f.entry ? html`<${Fix} entry=${f.entry} />` : null}</article>`)}</section>` : html`<p>No open failures.</p>`}
     <${Components} items=${c.components} />
+    <${Notes} clusterId=${c.id} history=${history} onDone=${reload} />
     <${Timeline} history=${history} />`}<//>`;
+}
+
+/** The cluster's notes (from its history), and a form to add one. */
+function Notes({ clusterId, history, onDone }: { clusterId: string; history: Loaded<History>; onDone: () => void }) {
+  const notes = (history.data?.notes ?? []).slice().reverse();
+  return html`<section aria-labelledby="notes"><h2 id="notes">Notes (${n(notes.length)})</h2>
+    ${notes.length ? html`<ul class="notes">${notes.map((x) => html`<li><strong>${x.by}</strong>, ${when(x.at)}: ${x.text}</li>`)}</ul>` : html`<p>No notes in the timeline's window.</p>`}
+    <${OperatorForm} label="Add a note" submit="Add note" run=${(d: FormData) => act("notes", { method: "POST", body: { clusterId, text: String(d.get("text") ?? "").trim() } })} onDone=${onDone}>
+      <label for="note-text">Note</label><textarea id="note-text" name="text" required maxlength="2000" rows="2"></textarea>
+    <//></section>`;
 }
 
 function Components({ items }: { items: Component[] }) {

@@ -5,14 +5,16 @@
  */
 import { useState } from "preact/hooks";
 import type { FleetSummary } from "../../shared/api/fleet-view";
+import type { FailureMarkers } from "../../shared/api/operations-view";
 import type { HealthState } from "../../shared/core/model";
 import { api, apiPages } from "../api";
 import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
+import { FailureActions, Markers } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import { catalogIndex, kindOf, scopeOf, type CatalogSummary, type Remedy } from "./shared";
 
-interface OpenFailure {
+interface OpenFailure extends FailureMarkers {
   componentId: string;
   componentName: string;
   componentKind: string;
@@ -50,10 +52,12 @@ const UNCLASSIFIED = "unclassified";
 export function Failures({ query }: { query: URLSearchParams }) {
   const f: Filters = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) ?? undefined]).filter(([, v]) => v));
   const [pages, setPages] = useState(1);
+  // Bumped after an operator action so the markers are read again.
+  const [version, setVersion] = useState(0);
   const apiQuery = new URLSearchParams({ status: f.status ?? "open", limit: String(PAGE) });
   for (const k of ["category", "extensionType", "since"] as const) if (f[k]) apiQuery.set(k, f[k]!);
   if (f.catalogId && f.catalogId !== UNCLASSIFIED) apiQuery.set("catalogId", f.catalogId);
-  const key = `${apiQuery}#${pages}`;
+  const key = `${apiQuery}#${pages}#${version}`;
   const rows = useLoad(key, (signal) => apiPages<OpenFailure & ResolvedFailure>(`failures?${apiQuery}`, pages * PAGE, signal));
   const keep = (r: { clusterId: string; catalogId: string | null }) => {
     const scope = scopeOf(r.clusterId);
@@ -65,7 +69,7 @@ export function Failures({ query }: { query: URLSearchParams }) {
       const items = d.items.filter(keep);
       return html`<p role="status">${n(items.length)} ${f.status === "resolved" ? "recovered components" : "failing or degraded components"} shown${d.more ? `, from the first ${n(d.items.length)} read` : ""}.
         ${d.more ? html` <button type="button" onClick=${() => setPages(pages + 1)}>Read ${n(PAGE)} more</button>` : null}</p>
-        ${f.status === "resolved" ? html`<${Resolved} items=${items} />` : html`<${Groups} items=${items} />`}`;
+        ${f.status === "resolved" ? html`<${Resolved} items=${items} />` : html`<${Groups} items=${items} onDone=${() => setVersion(version + 1)} />`}`;
     }}<//>`;
 }
 
@@ -100,7 +104,7 @@ interface Group {
   clusters: Set<string>;
 }
 
-function Groups({ items }: { items: OpenFailure[] }) {
+function Groups({ items, onDone }: { items: OpenFailure[]; onDone: () => void }) {
   const groups = new Map<string, Group>();
   for (const r of items) {
     const key = r.catalogId ?? `fingerprint:${r.fingerprint ?? r.message}`;
@@ -111,10 +115,10 @@ function Groups({ items }: { items: OpenFailure[] }) {
   }
   const sorted = [...groups.values()].sort((a, b) => b.clusters.size - a.clusters.size || a.key.localeCompare(b.key));
   if (!sorted.length) return html`<p>No failures match these filters.</p>`;
-  return html`${sorted.map((g) => html`<${GroupView} g=${g} />`)}`;
+  return html`${sorted.map((g) => html`<${GroupView} g=${g} onDone=${onDone} />`)}`;
 }
 
-function GroupView({ g }: { g: Group }) {
+function GroupView({ g, onDone }: { g: Group; onDone: () => void }) {
   const [all, setAll] = useState(false);
   const shown = all ? g.rows : g.rows.slice(0, ROWS_SHOWN);
   const id = `group-${g.key.replace(/[^a-z0-9-]/gi, "-")}`;
@@ -123,8 +127,8 @@ function GroupView({ g }: { g: Group }) {
     <p class="meta">${g.entry ? html`<a href=${page(`catalog/${g.entry.id}`)}>${g.entry.id}</a> · ${g.entry.category} · severity ${g.entry.severity} · ` : "no catalog entry matched · "}${n(g.rows.length)} component${g.rows.length === 1 ? "" : "s"} on ${n(g.clusters.size)} cluster${g.clusters.size === 1 ? "" : "s"}</p>
     ${g.entry ? html`<${Fix} entry=${g.entry} />` : null}
     <table><caption>Affected clusters</caption>
-      <thead><tr><th scope="col">Cluster</th><th scope="col">Component</th><th scope="col">State</th><th scope="col">Failing since</th><th scope="col">Evidence</th></tr></thead>
-      <tbody>${shown.map((r) => html`<tr><td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td><td>${r.componentName}${r.extensionType ? html` <small>(${r.extensionType})</small>` : null}</td><td><${State} state=${r.state} /></td><td>${when(r.since)}</td><td class="msg">${r.reason}: ${r.message}</td></tr>`)}</tbody></table>
+      <thead><tr><th scope="col">Cluster</th><th scope="col">Component</th><th scope="col">State</th><th scope="col">Failing since</th><th scope="col">Evidence</th><th scope="col">Operators</th></tr></thead>
+      <tbody>${shown.map((r) => html`<tr><td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td><td>${r.componentName}${r.extensionType ? html` <small>(${r.extensionType})</small>` : null}</td><td><${State} state=${r.state} /></td><td>${when(r.since)}</td><td class="msg">${r.reason}: ${r.message}</td><td><${Markers} f=${r} /><${FailureActions} f=${r} onDone=${onDone} /></td></tr>`)}</tbody></table>
     ${g.rows.length > shown.length ? html`<button type="button" onClick=${() => setAll(true)}>Show all ${n(g.rows.length)}</button>` : null}
   </section>`;
 }
