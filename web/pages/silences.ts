@@ -45,7 +45,7 @@ export function Silences() {
         ? html`<table><caption>Silences, as the API lists them</caption>
           <thead><tr><th scope="col">Problem</th><th scope="col">Only on</th><th scope="col">Reason</th><th scope="col">By</th><th scope="col">Expires</th><th scope="col">Open failures covered</th><th scope="col">Began in its last day</th><th scope="col">Action</th></tr></thead>
           <tbody>${d.items.map((s) => html`<tr><td>${s.catalogId ? html`<a href=${page(`catalog/${s.catalogId}`)}>${s.catalogId}</a>` : `fingerprint ${s.fingerprint}`}</td>
-            <td>${Object.entries(s.scope).map(([k, v]) => `${k} ${v}`).join(", ") || "whole fleet"}</td><td>${s.reason}</td><td>${s.updatedBy ?? s.createdBy}</td>
+            <td>${Object.keys(s.scope).length ? Object.entries(s.scope).map(([k, v], i) => html`${i ? ", " : ""}${k === "clusterId" ? html`cluster <a href=${clusterPage(v)}>${v.split("/").at(-1)}</a>` : `${k} ${v}`}`) : "whole fleet"}</td><td>${s.reason}</td><td>${s.updatedBy ?? s.createdBy}</td>
             <td>${when(s.expiresAt)}${s.status === "expired" ? " (expired)" : ""}</td><td>${n(s.matchingFailures)}</td>
             <td>${s.recentMatches.length ? html`<ul>${s.recentMatches.map((m) => html`<li><a href=${clusterPage(m.clusterId)}>${m.clusterName ?? m.clusterId}</a> since ${when(m.since)}</li>`)}</ul>` : "none"}</td>
             <td><button type="button" onClick=${() => remove(s)} aria-label=${`Delete silence of ${s.catalogId ?? s.fingerprint}`}>Delete</button></td></tr>`)}</tbody></table>`
