@@ -252,6 +252,11 @@ describe("the dashboard in a browser", () => {
     const clusterName = await row.locator("td a").first().innerText();
     await row.locator("summary", { hasText: "Silence this problem" }).click();
     await row.getByLabel("this cluster").check();
+    // A 4xx other than 403 shows the API's own message, and nothing is created.
+    await row.getByLabel("Reason").fill("   ");
+    await row.getByRole("button", { name: "Silence" }).click();
+    await expect.poll(() => row.getByRole("alert").innerText()).toMatch(/reason/i);
+    expect((await apiJson<{ items: unknown[] }>("silences")).items).toEqual([]);
     await row.getByLabel("Reason").fill("maintenance window FH-14");
     await row.getByLabel(/Expires in/).fill("3");
     await row.getByRole("button", { name: "Silence" }).click();
