@@ -242,6 +242,11 @@ describe("the dashboard in a browser", () => {
     const text = await page.locator("article.failure").first().innerText();
     expect(text).toContain("Acknowledged by ann (operator key) since");
     expect(text).toContain("on it, see ticket");
+    // The key is kept for the tab: a note goes in without asking again, and stays on the cluster's timeline.
+    await page.getByLabel("Note", { exact: true }).fill("rotated the Git credentials");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await expect.poll(() => page.locator('section[aria-labelledby="notes"]').innerText()).toContain("ann (operator key), ");
+    expect(await page.locator('section[aria-labelledby="notes"]').innerText()).toContain("rotated the Git credentials");
     expect(requested.filter((u) => u.includes(OPERATOR_KEY))).toEqual([]);
   });
 
