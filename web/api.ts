@@ -11,7 +11,7 @@ export const NEEDS_KEY = "fleet-health:needs-key";
 
 export class ApiProblem extends Error {
   constructor(
-    readonly kind: "down" | "key" | "notFound" | "server" | "badRequest",
+    readonly kind: "down" | "key" | "operator" | "conflict" | "notFound" | "server" | "badRequest",
     message: string,
     readonly status?: number,
   ) {
@@ -31,29 +31,44 @@ export function forgetKey(): void {
   sessionStorage.removeItem(KEY_STORAGE);
 }
 
-/** GET (or POST with a body) `/api/<path>`, parsed JSON; throws ApiProblem on anything else. */
-export async function api<T>(path: string, init: { method?: "GET" | "POST"; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+/** GET (or another method, with a body and extra headers) `/api/<path>`, parsed JSON; throws ApiProblem on anything else. */
+export async function api<T>(
+  path: string,
+  init: { method?: "GET" | "POST" | "PATCH" | "DELETE"; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...init.headers };
   const key = storedKey();
   if (key) headers["x-functions-key"] = key;
   if (init.body !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(`${API_BASE}/${path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: init.signal });
+    res = await fetch(`${API_BASE}/${path}`, {
+      method: init.method ?? "GET",
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+    });
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;
-    throw new ApiProblem("down", `The fleet-health API at ${location.origin}${API_BASE} could not be reached. Check that the host is running, then reload this page.`);
+    throw new ApiProblem(
+      "down",
+      `The fleet-health API at ${location.origin}${API_BASE} could not be reached. Check that the host is running, then reload this page.`,
+    );
   }
   if (res.ok) return (await res.json()) as T;
   const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
   const detail = body?.error?.message;
+  // The API's own 403 (with a message) is about the operator role; the platform's refusal of the key has none.
+  if (res.status === 403 && detail) throw new ApiProblem("operator", detail, 403);
+  if (res.status === 412) throw new ApiProblem("conflict", detail ?? "Someone else changed this in the meantime.", 412);
   if (res.status === 401 || res.status === 403) {
     // One key form for the whole page (main.ts listens), however many requests were refused.
     dispatchEvent(new Event(NEEDS_KEY));
     throw new ApiProblem("key", key ? "The API refused the key. Enter the right key." : "The API needs a key.", res.status);
   }
   if (res.status === 404) throw new ApiProblem("notFound", detail ?? "Not found.", 404);
-  if (res.status >= 500 || !detail) throw new ApiProblem("server", `The API answered ${res.status}${detail ? `: ${detail}` : ""}. Try again shortly.`, res.status);
+  if (res.status >= 500 || !detail)
+    throw new ApiProblem("server", `The API answered ${res.status}${detail ? `: ${detail}` : ""}. Try again shortly.`, res.status);
   throw new ApiProblem("badRequest", detail, res.status);
 }
 
@@ -63,7 +78,9 @@ export async function apiPages<T>(path: string, maxItems: number, signal?: Abort
   let token: string | undefined;
   do {
     const sep = path.includes("?") ? "&" : "?";
-    const page = await api<{ items: T[]; continuationToken?: string }>(token ? `${path}${sep}continuationToken=${encodeURIComponent(token)}` : path, { signal });
+    const page = await api<{ items: T[]; continuationToken?: string }>(token ? `${path}${sep}continuationToken=${encodeURIComponent(token)}` : path, {
+      signal,
+    });
     items.push(...page.items);
     token = page.continuationToken;
   } while (token && items.length < maxItems);

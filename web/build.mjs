@@ -17,7 +17,8 @@ const OUT = join(ROOT, "dist", "web");
 /** Budget of JavaScript shipped, gzipped (issue 11). */
 const JS_BUDGET_BYTES = 150 * 1024;
 
-if (!process.argv.includes("--no-check")) execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "web", "tsconfig.json")], { stdio: "inherit" });
+if (!process.argv.includes("--no-check"))
+  execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "web", "tsconfig.json")], { stdio: "inherit" });
 await build({
   entryPoints: { app: join(ROOT, "web", "main.ts"), style: join(ROOT, "web", "style.css") },
   outdir: OUT,

@@ -35,5 +35,8 @@ export function TimeChart({ series, label, yLabel }: { series: Series; label: st
     );
     return () => plot.destroy();
   }, [series]);
-  return html`<figure class="chart"><div ref=${box} role="img" aria-label=${label}></div><figcaption>${label}</figcaption></figure>`;
+  return html`<figure class="chart">
+    <div ref=${box} role="img" aria-label=${label}></div>
+    <figcaption>${label}</figcaption>
+  </figure>`;
 }

@@ -10,23 +10,53 @@ import { Clusters } from "./pages/clusters";
 import { DigestPage } from "./pages/digest";
 import { Failures } from "./pages/failures";
 import { Overview } from "./pages/overview";
+import { Silences } from "./pages/silences";
 import { currentRoute, interceptLinks, onNavigate, type Route } from "./router";
 import { html, KeyForm, NotFound } from "./ui";
 
-const TITLES: Record<Route["page"], string> = { overview: "Overview", failures: "Failures", clusters: "Clusters", cluster: "Cluster", catalog: "Catalog", entry: "Catalog entry", classify: "Classify", digest: "Digest", notFound: "Not found" };
-const NAV: Array<[Route["page"], string, string]> = [["overview", "Overview", ""], ["failures", "Failures", "failures"], ["clusters", "Clusters", "clusters"], ["catalog", "Catalog", "catalog"], ["classify", "Classify", "classify"]];
+const TITLES: Record<Route["page"], string> = {
+  overview: "Overview",
+  failures: "Failures",
+  clusters: "Clusters",
+  cluster: "Cluster",
+  catalog: "Catalog",
+  entry: "Catalog entry",
+  classify: "Classify",
+  silences: "Silences",
+  digest: "Digest",
+  notFound: "Not found",
+};
+const NAV: Array<[Route["page"], string, string]> = [
+  ["overview", "Overview", ""],
+  ["failures", "Failures", "failures"],
+  ["clusters", "Clusters", "clusters"],
+  ["catalog", "Catalog", "catalog"],
+  ["classify", "Classify", "classify"],
+  ["silences", "Silences", "silences"],
+];
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
-    case "overview": return html`<${Overview} />`;
-    case "failures": return html`<${Failures} query=${route.query} />`;
-    case "clusters": return html`<${Clusters} query=${route.query} />`;
-    case "cluster": return html`<${Cluster} id=${route.id} />`;
-    case "catalog": return html`<${Catalog} query=${route.query} />`;
-    case "entry": return html`<${CatalogEntry} id=${route.id} />`;
-    case "classify": return html`<${Classify} />`;
-    case "digest": return html`<${DigestPage} id=${route.id} />`;
-    default: return html`<${NotFound} />`;
+    case "overview":
+      return html`<${Overview} />`;
+    case "failures":
+      return html`<${Failures} query=${route.query} />`;
+    case "clusters":
+      return html`<${Clusters} query=${route.query} />`;
+    case "cluster":
+      return html`<${Cluster} id=${route.id} />`;
+    case "catalog":
+      return html`<${Catalog} query=${route.query} />`;
+    case "entry":
+      return html`<${CatalogEntry} id=${route.id} />`;
+    case "classify":
+      return html`<${Classify} />`;
+    case "silences":
+      return html`<${Silences} />`;
+    case "digest":
+      return html`<${DigestPage} id=${route.id} />`;
+    default:
+      return html`<${NotFound} />`;
   }
 }
 
@@ -52,9 +82,18 @@ function App() {
   }, [route]);
   const current = route.page === "entry" ? "catalog" : route.page === "cluster" ? "clusters" : route.page;
   return html`<a class="skip" href="#main">Skip to content</a>
-    <header><nav aria-label="Dashboard"><span class="brand">fleet health</span><ul>${NAV.map(([p, label, path]) => html`<li><a href=${page(path)} aria-current=${current === p ? "page" : undefined}>${label}</a></li>`)}</ul>
-      ${storedKey() ? html`<button type="button" class="link" onClick=${() => (forgetKey(), location.reload())}>Forget API key</button>` : null}</nav></header>
-    <main id="main" tabindex="-1">${needsKey ? html`<${KeyForm} message=${storedKey() ? "The API refused the key. Enter the right key." : "The API needs a key."} />` : html`<${Page} key=${location.pathname + location.search} route=${route} />`}</main>`;
+    <header>
+      <nav aria-label="Dashboard">
+        <span class="brand">fleet health</span>
+        <ul>
+          ${NAV.map(([p, label, path]) => html`<li><a href=${page(path)} aria-current=${current === p ? "page" : undefined}>${label}</a></li>`)}
+        </ul>
+        ${storedKey() ? html`<button type="button" class="link" onClick=${() => (forgetKey(), location.reload())}>Forget API key</button>` : null}
+      </nav>
+    </header>
+    <main id="main" tabindex="-1">
+      ${needsKey ? html`<${KeyForm} message=${storedKey() ? "The API refused the key. Enter the right key." : "The API needs a key."} />` : html`<${Page} key=${location.pathname + location.search} route=${route} />`}
+    </main>`;
 }
 
 interceptLinks();

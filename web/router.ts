@@ -12,10 +12,12 @@ export type Route =
   | { page: "catalog"; query: URLSearchParams }
   | { page: "entry"; id: string }
   | { page: "classify" }
+  | { page: "silences" }
   | { page: "digest"; id: string }
   | { page: "notFound" };
 
-const CLUSTER_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/(microsoft\.kubernetes\/connectedclusters|microsoft\.containerservice\/managedclusters)\/[^/]+$/i;
+const CLUSTER_ID =
+  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/(microsoft\.kubernetes\/connectedclusters|microsoft\.containerservice\/managedclusters)\/[^/]+$/i;
 
 /** The page a path (below the base) and query name. */
 export function routeOf(path: string, search = ""): Route {
@@ -29,6 +31,7 @@ export function routeOf(path: string, search = ""): Route {
   const entry = /^\/catalog\/([a-z0-9-]+)$/.exec(p);
   if (entry) return { page: "entry", id: entry[1] };
   if (p === "/classify") return { page: "classify" };
+  if (p === "/silences") return { page: "silences" };
   const digest = /^\/digests\/([A-Za-z0-9_-]+)$/.exec(p);
   if (digest) return { page: "digest", id: digest[1] };
   return { page: "notFound" };

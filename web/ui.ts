@@ -30,7 +30,12 @@ export function span(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "not yet";
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
+  for (const [unit, size] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
     if (rest >= size || (unit === "s" && parts.length === 0)) parts.push(`${Math.floor(rest / size)}${unit}`);
     rest %= size;
   }
@@ -59,7 +64,10 @@ export function Problem({ error }: { error: unknown }) {
   if (error instanceof ApiProblem && error.kind === "key") return html`<p>${error.message}</p>`;
   if (error instanceof ApiProblem && error.kind === "notFound") return html`<${NotFound} detail=${error.message} />`;
   const message = error instanceof ApiProblem ? error.message : `Something went wrong in the dashboard: ${(error as Error)?.message ?? String(error)}`;
-  return html`<div class="problem" role="alert"><h2>${error instanceof ApiProblem && error.kind === "down" ? "The API is not answering" : "The request failed"}</h2><p>${message}</p></div>`;
+  return html`<div class="problem" role="alert">
+    <h2>${error instanceof ApiProblem && error.kind === "down" ? "The API is not answering" : "The request failed"}</h2>
+    <p>${message}</p>
+  </div>`;
 }
 
 export function KeyForm({ message }: { message: string }) {
@@ -79,9 +87,11 @@ export function KeyForm({ message }: { message: string }) {
 }
 
 export function NotFound({ detail }: { detail?: string }) {
-  return html`<section class="problem" role="alert"><h1>Page not found</h1>
+  return html`<section class="problem" role="alert">
+    <h1>Page not found</h1>
     <p>${detail ?? `There is no dashboard page at ${location.pathname}.`}</p>
-    <p>Start from the <a href=${page("")}>fleet overview</a>, the <a href=${page("failures")}>failures</a> or the <a href=${page("catalog")}>catalog</a>.</p></section>`;
+    <p>Start from the <a href=${page("")}>fleet overview</a>, the <a href=${page("failures")}>failures</a> or the <a href=${page("catalog")}>catalog</a>.</p>
+  </section>`;
 }
 
 /** Renders `body(data)` once loaded; a status line while loading; the problem otherwise. */
@@ -93,7 +103,11 @@ export function Loaded<T>({ state, label, children }: { state: Loaded<T>; label:
 
 export function CopyButton({ text }: { text: string }) {
   const [done, setDone] = useState(false);
-  const copy = () => navigator.clipboard?.writeText(text).then(() => setDone(true), () => setDone(false));
+  const copy = () =>
+    navigator.clipboard?.writeText(text).then(
+      () => setDone(true),
+      () => setDone(false),
+    );
   return html`<button type="button" class="copy" onClick=${copy} aria-label="Copy command">${done ? "Copied" : "Copy"}</button>`;
 }
 
@@ -109,7 +123,22 @@ function hostOf(url: string): string {
 export function Remedy({ entry }: { entry: { id: string; cause: string; steps: Array<{ text: string; command?: string }>; docUrl: string } }) {
   return html`<div class="remedy">
     <p><strong>Cause:</strong> ${entry.cause}</p>
-    <ol class="steps">${entry.steps.map((s) => html`<li><p>${s.text}</p>${s.command ? html`<div class="cmd"><pre tabindex="0"><code>${s.command}</code></pre><${CopyButton} text=${s.command} /></div>` : null}</li>`)}</ol>
+    <ol class="steps">
+      ${entry.steps.map(
+        (s) =>
+          html`<li>
+            <p>${s.text}</p>
+            ${
+              s.command
+                ? html`<div class="cmd">
+                    <pre tabindex="0"><code>${s.command}</code></pre>
+                    <${CopyButton} text=${s.command} />
+                  </div>`
+                : null
+            }
+          </li>`,
+      )}
+    </ol>
     <p><a href=${entry.docUrl} rel="noopener noreferrer" target="_blank">Documentation for ${entry.id} (${hostOf(entry.docUrl)})</a></p>
   </div>`;
 }

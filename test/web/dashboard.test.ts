@@ -21,6 +21,7 @@ import { launchChromium } from "../support/browser";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 const KEY = "dashboard-test-key";
+const OPERATOR_KEY = "dashboard-operator-key";
 const SOURCE_AUTH_ERROR = "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config.git': authentication required";
 const IMAGES = path.resolve("docs/images");
 let sim: ArmSimulator;
@@ -31,7 +32,7 @@ let context: BrowserContext;
 let page: Page;
 const requested: string[] = [];
 const cspErrors: string[] = [];
-const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX };
+const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX, operatorKey: process.env.FLEET_OPERATOR_KEY };
 
 const dash = (p = "") => `${host.url}/api/dashboard/${p}`;
 const apiJson = async <T>(p: string): Promise<T> => (await (await fetch(`${host.url}/api/${p}`, { headers: { "x-functions-key": KEY } })).json()) as T;
@@ -58,6 +59,7 @@ beforeAll(async () => {
   await sweep();
   process.env.FLEET_TABLES_CONNECTION = tablesConnection();
   process.env.FLEET_TABLE_PREFIX = prefix;
+  process.env.FLEET_OPERATOR_KEY = OPERATOR_KEY;
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
   host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
   browser = await launchChromium();
@@ -74,6 +76,7 @@ afterAll(async () => {
   for (const [name, value] of [
     ["FLEET_TABLES_CONNECTION", saved.connection],
     ["FLEET_TABLE_PREFIX", saved.prefix],
+    ["FLEET_OPERATOR_KEY", saved.operatorKey],
   ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -209,7 +212,11 @@ describe("the dashboard in a browser", () => {
       [dash("no-such-page")],
     ];
     const cluster = (await apiJson<{ items: Array<{ id: string }> }>("clusters?state=failing&limit=1")).items[0];
-    pages.push([`${host.url}/api/dashboard/clusters${cluster.id}`]);
+    // With the operator forms open, as an operator sees them.
+    const openForms = async (p: Page) => {
+      for (const summary of await p.locator("article.failure summary").all()) await summary.click();
+    };
+    pages.push([`${host.url}/api/dashboard/clusters${cluster.id}`, openForms], [dash("silences")]);
     for (const [url, prepare] of pages) expect(await axeViolations(url, prepare), url).toEqual([]);
   }, 120_000);
 
@@ -227,6 +234,87 @@ describe("the dashboard in a browser", () => {
     expect(await page.locator("section.result h2").innerText()).toBe("Flux cannot authenticate to the Git repository");
     expect(await page.locator("section.result").innerText()).toContain("Cause:");
     await shot("classify");
+  });
+
+  it("asks for the operator key when acknowledging without it, changes nothing until then, and shows the acknowledgement after a reload", async () => {
+    const cluster = (await apiJson<{ items: Array<{ id: string }> }>("clusters?state=failing&limit=1")).items[0];
+    const acks = async () => (await apiJson<{ items: unknown[] }>(`acknowledgements?clusterId=${encodeURIComponent(cluster.id)}`)).items.length;
+    await page.goto(`${host.url}/api/dashboard/clusters${cluster.id}`);
+    const failure = page.locator("article.failure").first();
+    await failure.waitFor();
+    expect(await failure.innerText()).not.toContain("Acknowledged by");
+    // From the keyboard: open the disclosure, type the note, submit with Enter.
+    await failure.locator("summary", { hasText: "Acknowledge" }).focus();
+    await page.keyboard.press("Enter");
+    await failure.getByLabel("Note (optional)").fill("on it, see ticket");
+    await failure.getByLabel("Ticket link (optional)").fill("https://tickets.example.com/FH-14");
+    await failure.getByLabel("Note (optional)").press("Enter");
+    await failure.getByText("Operator key needed").waitFor();
+    expect(await failure.getByRole("alert").innerText()).toContain("operator key");
+    expect(await acks()).toBe(0);
+    await failure.getByLabel("Operator key (FLEET_OPERATOR_KEY)").fill(OPERATOR_KEY);
+    await failure.getByLabel(/Your name/).fill("ann");
+    await failure.getByRole("button", { name: "Acknowledge" }).click();
+    await expect.poll(() => page.locator("article.failure").first().innerText()).toContain("Acknowledged by ann (operator key) since");
+    expect(await acks()).toBe(1);
+    await page.reload();
+    await page.locator("article.failure").first().waitFor();
+    const text = await page.locator("article.failure").first().innerText();
+    expect(text).toContain("Acknowledged by ann (operator key) since");
+    expect(text).toContain("on it, see ticket");
+    // The key is kept for the tab: a note goes in without asking again, and stays on the cluster's timeline.
+    await page.getByLabel("Note", { exact: true }).fill("rotated the Git credentials");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await expect.poll(() => page.locator('section[aria-labelledby="notes"]').innerText()).toContain("ann (operator key), ");
+    expect(await page.locator('section[aria-labelledby="notes"]').innerText()).toContain("rotated the Git credentials");
+    expect(requested.filter((u) => u.includes(OPERATOR_KEY))).toEqual([]);
+  });
+
+  it("silences a problem from the failures page: the failure shows silenced, the Silences page lists it and deletes it with its version", async () => {
+    await page.goto(dash("failures"));
+    const row = page
+      .locator("section.group tbody tr")
+      .filter({ has: page.locator("summary", { hasText: "Silence this problem" }) })
+      .first();
+    await row.waitFor();
+    const clusterName = await row.locator("td a").first().innerText();
+    await row.locator("summary", { hasText: "Silence this problem" }).click();
+    await row.getByLabel("this cluster").check();
+    // A 4xx other than 403 shows the API's own message, and nothing is created.
+    await row.getByLabel("Reason").fill("   ");
+    await row.getByRole("button", { name: "Silence" }).click();
+    await expect.poll(() => row.getByRole("alert").innerText()).toMatch(/reason/i);
+    expect((await apiJson<{ items: unknown[] }>("silences")).items).toEqual([]);
+    await row.getByLabel("Reason").fill("maintenance window FH-14");
+    await row.getByLabel(/Expires in/).fill("3");
+    await row.getByRole("button", { name: "Silence" }).click();
+    const silenced = page.locator("section.group tbody tr").filter({ hasText: "maintenance window FH-14" });
+    await expect.poll(() => silenced.count()).toBeGreaterThan(0);
+    expect(await silenced.first().innerText()).toContain("Silenced by ann (operator key) until");
+    expect(await silenced.first().locator("td a").first().innerText()).toBe(clusterName);
+    await page.getByRole("link", { name: "Silences" }).click();
+    const listed = page.locator("tbody tr").filter({ hasText: "maintenance window FH-14" });
+    await listed.waitFor();
+    expect(await listed.innerText()).toContain(`cluster ${clusterName}`);
+    await shot("silences");
+    // Someone else changes it first: the listed version is stale, the delete gets 412 and the list is read again.
+    const [silence] = (await apiJson<{ items: Array<{ id: string; etag: string; reason: string }> }>("silences")).items.filter(
+      (x) => x.reason === "maintenance window FH-14",
+    );
+    const changed = await fetch(`${host.url}/api/silences/${silence.id}`, {
+      method: "PATCH",
+      headers: { "x-functions-key": KEY, "x-fleet-operator-key": OPERATOR_KEY, "if-match": silence.etag, "content-type": "application/json" },
+      body: JSON.stringify({ reason: "maintenance window FH-14, extended" }),
+    });
+    expect(changed.status).toBe(200);
+    await listed.getByRole("button", { name: /^Delete silence/ }).click();
+    await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("Someone else changed this silence");
+    const reread = page.locator("tbody tr").filter({ hasText: "maintenance window FH-14, extended" });
+    await reread.waitFor();
+    await reread.getByRole("button", { name: /^Delete silence/ }).click();
+    await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("deleted");
+    await expect.poll(() => page.locator("tbody tr").filter({ hasText: "maintenance window FH-14" }).count()).toBe(0);
+    expect((await apiJson<{ items: unknown[] }>("silences")).items.filter((x) => JSON.stringify(x).includes("FH-14"))).toEqual([]);
   });
 
   it("tells the user when the API stops answering", async () => {

@@ -34,6 +34,7 @@ describe("links", () => {
     expect(routeOf("/nope").page).toBe("notFound");
     expect(routeOf("/clusters/subscriptions/x/resourcegroups/rg/providers/microsoft.web/sites/s").page).toBe("notFound");
     expect(routeOf("/catalog/flux-source-auth")).toEqual({ page: "entry", id: "flux-source-auth" });
+    expect(routeOf("/silences")).toEqual({ page: "silences" });
   });
 });
 

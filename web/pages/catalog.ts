@@ -17,20 +17,50 @@ export function Catalog({ query }: { query: URLSearchParams }) {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   return html`<h1>Error catalog</h1>
     <p>The documented errors the classifier knows, with how many clusters each affects now (an open failure on at least one of their components).</p>
-    <label for="catalog-search">Search entries</label> <input id="catalog-search" type="search" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
-    <${Loaded} state=${data} label="the catalog">${(entries: Array<CatalogSummary & { clusters: number; components: number }>) => {
-      const shown = entries.filter((e) => words.every((w) => `${e.id} ${e.title} ${e.category} ${e.observable.join(" ")}`.toLowerCase().includes(w))).sort((a, b) => b.clusters - a.clusters || a.id.localeCompare(b.id));
-      return html`<p role="status">${n(shown.length)} of ${n(entries.length)} entries.</p>
-        <table><caption>Catalog entries, most affected clusters first</caption>
-          <thead><tr><th scope="col">Entry</th><th scope="col">Category</th><th scope="col">Severity</th><th scope="col">Seen on</th><th scope="col">Clusters affected now</th></tr></thead>
-          <tbody>${shown.map((e) => html`<tr><td><a href=${page(`catalog/${e.id}`)}>${e.title}</a> <small>${e.id}</small></td><td>${e.category}</td><td>${e.severity}</td><td>${e.observable.join(", ")}</td>
-            <td class="num">${e.clusters ? html`<a href=${page("failures", { catalogId: e.id })}>${n(e.clusters)}</a>` : "0"}</td></tr>`)}</tbody></table>`;
-    }}<//>`;
+    <label for="catalog-search">Search entries</label>
+    <input id="catalog-search" type="search" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
+    <${Loaded} state=${data} label="the catalog"
+      >${(entries: Array<CatalogSummary & { clusters: number; components: number }>) => {
+        const shown = entries
+          .filter((e) => words.every((w) => `${e.id} ${e.title} ${e.category} ${e.observable.join(" ")}`.toLowerCase().includes(w)))
+          .sort((a, b) => b.clusters - a.clusters || a.id.localeCompare(b.id));
+        return html`<p role="status">${n(shown.length)} of ${n(entries.length)} entries.</p>
+          <table>
+            <caption>
+              Catalog entries, most affected clusters first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Entry</th>
+                <th scope="col">Category</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Seen on</th>
+                <th scope="col">Clusters affected now</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${shown.map(
+                (e) =>
+                  html`<tr>
+                    <td><a href=${page(`catalog/${e.id}`)}>${e.title}</a> <small>${e.id}</small></td>
+                    <td>${e.category}</td>
+                    <td>${e.severity}</td>
+                    <td>${e.observable.join(", ")}</td>
+                    <td class="num">${e.clusters ? html`<a href=${page("failures", { catalogId: e.id })}>${n(e.clusters)}</a>` : "0"}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`;
+      }}<//
+    >`;
 }
 
 export function CatalogEntry({ id }: { id: string }) {
   const entry = useLoad(`entry:${id}`, (signal) => api<Remedy>(`catalog/${encodeURIComponent(id)}`, { signal }));
-  return html`<${Loaded} state=${entry} label="the catalog entry">${(e: Remedy) => html`<h1>${e.title}</h1>
-    <p class="meta">${e.id} · ${e.category} · severity ${e.severity} · <a href=${page("failures", { catalogId: e.id })}>open failures of this entry</a></p>
-    <${Fix} entry=${e} />`}<//>`;
+  return html`<${Loaded} state=${entry} label="the catalog entry"
+    >${(e: Remedy) =>
+      html`<h1>${e.title}</h1>
+        <p class="meta">${e.id} · ${e.category} · severity ${e.severity} · <a href=${page("failures", { catalogId: e.id })}>open failures of this entry</a></p>
+        <${Fix} entry=${e} />`}<//
+  >`;
 }

@@ -5,10 +5,12 @@
  */
 import { useState } from "preact/hooks";
 import type { ComponentRecord, TransitionRecord } from "../../shared/store/types";
+import type { FailureMarkers } from "../../shared/api/operations-view";
 import type { HealthState } from "../../shared/core/model";
 import { api } from "../api";
 import { TimeChart, type Series } from "../chart";
 import { clusterApi, page, portalUrl } from "../paths";
+import { act, FailureActions, Markers, OperatorForm } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import type { Remedy } from "./shared";
 
@@ -24,7 +26,19 @@ interface ClusterDetail {
   lastSeenAt: string;
   dark: boolean;
   components: Component[];
-  openFailures: Array<{ componentId: string; componentName: string; state: HealthState; reason: string; message: string; since?: string; catalogId: string | null; entry: Remedy | null }>;
+  openFailures: Array<
+    FailureMarkers & {
+      componentId: string;
+      componentName: string;
+      state: HealthState;
+      reason: string;
+      message: string;
+      since?: string;
+      catalogId: string | null;
+      fingerprint?: string;
+      entry: Remedy | null;
+    }
+  >;
 }
 
 interface Episode {
@@ -37,43 +51,126 @@ interface Episode {
   timeToRecoverMs: number | null;
 }
 
+interface Note {
+  id: string;
+  by: string;
+  at: string;
+  text: string;
+}
+
 interface History {
   transitions: TransitionRecord[];
   episodes: Episode[];
+  notes?: Note[];
 }
 
 const OPEN = new Set<string>(["failing", "degraded"]);
 const EPISODES_SHOWN = 50;
 
 export function Cluster({ id }: { id: string }) {
-  const detail = useLoad(`cluster:${id}`, (signal) => api<ClusterDetail>(clusterApi(id), { signal }));
+  // Bumped after an operator action so markers and notes are read again.
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion(version + 1);
+  const detail = useLoad(`cluster:${id}#${version}`, (signal) => api<ClusterDetail>(clusterApi(id), { signal }));
   // Asked at once, not after the detail: the timeline is the slow answer on a long-lived cluster.
-  const history = useLoad(`history:${id}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
-  return html`<${Loaded} state=${detail} label="the cluster">${(c: ClusterDetail) => html`
-    <h1>Cluster ${c.name} <${State} state=${c.state} /></h1>
-    <dl class="facts">
-      <dt>ARM id</dt><dd><code>${c.id}</code> · <a href=${portalUrl(c.id)} target="_blank" rel="noopener noreferrer">open in the Azure portal</a></dd>
-      <dt>Kind</dt><dd>${c.kind === "arc" ? "Azure Arc-enabled Kubernetes (connectedClusters)" : "AKS (managedClusters)"}</dd>
-      <dt>Subscription / resource group</dt><dd>${c.subscriptionId} / ${c.resourceGroup}</dd>
-      ${Object.entries(c.components.find((x) => x.kind === "cluster")?.facts ?? {}).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
-      <dt>Last seen</dt><dd>${when(c.lastSeenAt)}${c.dark ? " (dark: not returned by the latest sweeps; the states below are the last known ones)" : ""}</dd>
-    </dl>
-    ${c.openFailures.length ? html`<section aria-labelledby="open-failures"><h2 id="open-failures">Open failures (${n(c.openFailures.length)})</h2>
-      ${c.openFailures.map((f) => html`<article class="failure"><h3>${f.componentName}: ${f.entry?.title ?? "no catalog entry matched"}</h3>
-        <p><${State} state=${f.state} /> since ${when(f.since)}: ${f.reason}: ${f.message}</p>${f.entry ? html`<${Fix} entry=${f.entry} />` : null}</article>`)}</section>` : html`<p>No open failures.</p>`}
-    <${Components} items=${c.components} />
-    <${Timeline} history=${history} />`}<//>`;
+  const history = useLoad(`history:${id}#${version}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
+  return html`<${Loaded} state=${detail} label="the cluster"
+    >${(c: ClusterDetail) =>
+      html` <h1>Cluster ${c.name} <${State} state=${c.state} /></h1>
+        <dl class="facts">
+          <dt>ARM id</dt>
+          <dd><code>${c.id}</code> · <a href=${portalUrl(c.id)} target="_blank" rel="noopener noreferrer">open in the Azure portal</a></dd>
+          <dt>Kind</dt>
+          <dd>${c.kind === "arc" ? "Azure Arc-enabled Kubernetes (connectedClusters)" : "AKS (managedClusters)"}</dd>
+          <dt>Subscription / resource group</dt>
+          <dd>${c.subscriptionId} / ${c.resourceGroup}</dd>
+          ${Object.entries(c.components.find((x) => x.kind === "cluster")?.facts ?? {}).map(
+            ([k, v]) =>
+              html`<dt>${k}</dt>
+                <dd>${v}</dd>`,
+          )}
+          <dt>Last seen</dt>
+          <dd>${when(c.lastSeenAt)}${c.dark ? " (dark: not returned by the latest sweeps; the states below are the last known ones)" : ""}</dd>
+        </dl>
+        ${
+          c.openFailures.length
+            ? html`<section aria-labelledby="open-failures">
+                <h2 id="open-failures">Open failures (${n(c.openFailures.length)})</h2>
+                ${c.openFailures.map(
+                  (f) =>
+                    html`<article class="failure">
+                      <h3>${f.componentName}: ${f.entry?.title ?? "no catalog entry matched"}</h3>
+                      <p><${State} state=${f.state} /> since ${when(f.since)}: ${f.reason}: ${f.message}</p>
+                      <${Markers} f=${f} />
+                      <${FailureActions} f=${{ ...f, clusterId: c.id }} onDone=${reload} />${f.entry ? html`<${Fix} entry=${f.entry} />` : null}
+                    </article>`,
+                )}
+              </section>`
+            : html`<p>No open failures.</p>`
+        }
+        <${Components} items=${c.components} />
+        <${Notes} clusterId=${c.id} history=${history} onDone=${reload} />
+        <${Timeline} history=${history} />`}<//
+  >`;
+}
+
+/** The cluster's notes (from its history), and a form to add one. */
+function Notes({ clusterId, history, onDone }: { clusterId: string; history: Loaded<History>; onDone: () => void }) {
+  const notes = (history.data?.notes ?? []).slice().reverse();
+  return html`<section aria-labelledby="notes">
+    <h2 id="notes">Notes (${n(notes.length)})</h2>
+    ${
+      notes.length
+        ? html`<ul class="notes">
+            ${notes.map((x) => html`<li><strong>${x.by}</strong>, ${when(x.at)}: ${x.text}</li>`)}
+          </ul>`
+        : html`<p>No notes in the timeline's window.</p>`
+    }
+    <${OperatorForm}
+      label="Add a note"
+      submit="Add note"
+      run=${(d: FormData) => act("notes", { method: "POST", body: { clusterId, text: String(d.get("text") ?? "").trim() } })}
+      onDone=${onDone}
+    >
+      <label for="note-text">Note</label><textarea id="note-text" name="text" required maxlength="2000" rows="2"></textarea>
+    <//>
+  </section>`;
 }
 
 function Components({ items }: { items: Component[] }) {
-  return html`<section aria-labelledby="components"><h2 id="components">Components (${n(items.length)})</h2>
-    <table><caption>Every component of the cluster, worst first</caption>
-      <thead><tr><th scope="col">Component</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Since</th><th scope="col">Evidence</th><th scope="col">Catalog match</th></tr></thead>
-      <tbody>${items.map((c) => html`<tr><td>${c.name}${c.extensionType ? html` <small>(${c.extensionType})</small>` : null}</td><td>${c.kind}</td><td><${State} state=${c.state} /></td>
-        <td>${when(OPEN.has(c.state) ? c.firstSeenFailingAt ?? c.lastTransitionAt : c.lastTransitionAt)}</td>
-        <td class="msg">${c.reason}${c.message ? `: ${c.message}` : ""}</td>
-        <td>${c.catalogId ? html`<a href=${page(`catalog/${c.catalogId}`)}>${c.catalogId}</a>${c.confidence !== undefined ? ` (${Math.round(c.confidence * 100)}%)` : ""}` : OPEN.has(c.state) ? "none matched" : ""}</td></tr>`)}</tbody>
-    </table></section>`;
+  return html`<section aria-labelledby="components">
+    <h2 id="components">Components (${n(items.length)})</h2>
+    <table>
+      <caption>
+        Every component of the cluster, worst first
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Component</th>
+          <th scope="col">Kind</th>
+          <th scope="col">State</th>
+          <th scope="col">Since</th>
+          <th scope="col">Evidence</th>
+          <th scope="col">Catalog match</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${items.map(
+          (c) =>
+            html`<tr>
+              <td>${c.name}${c.extensionType ? html` <small>(${c.extensionType})</small>` : null}</td>
+              <td>${c.kind}</td>
+              <td><${State} state=${c.state} /></td>
+              <td>${when(OPEN.has(c.state) ? (c.firstSeenFailingAt ?? c.lastTransitionAt) : c.lastTransitionAt)}</td>
+              <td class="msg">${c.reason}${c.message ? `: ${c.message}` : ""}</td>
+              <td>
+                ${c.catalogId ? html`<a href=${page(`catalog/${c.catalogId}`)}>${c.catalogId}</a>${c.confidence !== undefined ? ` (${Math.round(c.confidence * 100)}%)` : ""}` : OPEN.has(c.state) ? "none matched" : ""}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
 }
 
 /** Components failing or degraded after each transition, as a step line. */
@@ -96,15 +193,50 @@ export function failingOverTime(transitions: readonly TransitionRecord[]): Serie
 
 function Timeline({ history }: { history: Loaded<History> }) {
   const [shown, setShown] = useState(EPISODES_SHOWN);
-  return html`<section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>
-    <${Loaded} state=${history} label="the timeline">${(h: History) => {
-      const series = failingOverTime(h.transitions);
-      const episodes = h.episodes.slice().reverse();
-      return html`<${TimeChart} series=${series} yLabel="components" label=${`Failing or degraded components of this cluster over time, from ${n(h.transitions.length)} recorded state changes.`} />
-        <h3>Failure episodes (${n(episodes.length)})</h3>
-        ${episodes.length ? html`<table><caption>Failure episodes, newest first</caption>
-          <thead><tr><th scope="col">Component</th><th scope="col">Catalog entry</th><th scope="col">Started</th><th scope="col">Ended</th><th scope="col">Time to recover</th></tr></thead>
-          <tbody>${episodes.slice(0, shown).map((e) => html`<tr><td>${e.componentName}</td><td>${e.catalogId ?? "none matched"}</td><td>${e.startedBeforeWindow ? "before the window" : when(e.startedAt)}</td><td>${e.endedAt ? when(e.endedAt) : "still open"}</td><td>${e.endedAt ? span(e.timeToRecoverMs) : "not recovered"}</td></tr>`)}</tbody></table>
-          ${episodes.length > shown ? html`<button type="button" onClick=${() => setShown(shown + EPISODES_SHOWN)}>Show ${EPISODES_SHOWN} more</button>` : null}` : html`<p>No failure episodes recorded.</p>`}`;
-    }}<//></section>`;
+  return html`<section aria-labelledby="timeline">
+    <h2 id="timeline">Timeline</h2>
+    <${Loaded} state=${history} label="the timeline"
+      >${(h: History) => {
+        const series = failingOverTime(h.transitions);
+        const episodes = h.episodes.slice().reverse();
+        return html`<${TimeChart}
+            series=${series}
+            yLabel="components"
+            label=${`Failing or degraded components of this cluster over time, from ${n(h.transitions.length)} recorded state changes.`}
+          />
+          <h3>Failure episodes (${n(episodes.length)})</h3>
+          ${
+            episodes.length
+              ? html`<table>
+                    <caption>
+                      Failure episodes, newest first
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Component</th>
+                        <th scope="col">Catalog entry</th>
+                        <th scope="col">Started</th>
+                        <th scope="col">Ended</th>
+                        <th scope="col">Time to recover</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${episodes.slice(0, shown).map(
+                        (e) =>
+                          html`<tr>
+                            <td>${e.componentName}</td>
+                            <td>${e.catalogId ?? "none matched"}</td>
+                            <td>${e.startedBeforeWindow ? "before the window" : when(e.startedAt)}</td>
+                            <td>${e.endedAt ? when(e.endedAt) : "still open"}</td>
+                            <td>${e.endedAt ? span(e.timeToRecoverMs) : "not recovered"}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                  ${episodes.length > shown ? html`<button type="button" onClick=${() => setShown(shown + EPISODES_SHOWN)}>Show ${EPISODES_SHOWN} more</button>` : null}`
+              : html`<p>No failure episodes recorded.</p>`
+          }`;
+      }}<//
+    >
+  </section>`;
 }

@@ -22,15 +22,57 @@ export function Clusters({ query }: { query: URLSearchParams }) {
   };
   return html`<h1>Clusters</h1>
     <form class="filters" onSubmit=${submit} aria-label="Filter clusters">
-      <label>State <select name="state"><option value="">any</option>${STATES.map((s) => html`<option value=${s} selected=${filters.state === s}>${s}</option>`)}</select></label>
-      <label>Kind <select name="kind"><option value="">any</option><option value="arc" selected=${filters.kind === "arc"}>Arc</option><option value="aks" selected=${filters.kind === "aks"}>AKS</option></select></label>
+      <label
+        >State
+        <select name="state">
+          <option value="">any</option>
+          ${STATES.map((s) => html`<option value=${s} selected=${filters.state === s}>${s}</option>`)}
+        </select></label
+      >
+      <label
+        >Kind
+        <select name="kind">
+          <option value="">any</option>
+          <option value="arc" selected=${filters.kind === "arc"}>Arc</option>
+          <option value="aks" selected=${filters.kind === "aks"}>AKS</option>
+        </select></label
+      >
       <label>Name contains <input name="search" value=${filters.search ?? ""} /></label>
       <button type="submit">Apply</button>
     </form>
-    <${Loaded} state=${list} label="clusters">${(d: { items: ClusterRow[]; continuationToken?: string }) => html`
-      <p role="status">Page ${tokens.length + 1}: ${n(d.items.length)} clusters, worst state first.</p>
-      <table><caption>Clusters</caption>
-        <thead><tr><th scope="col">Cluster</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Failing components</th><th scope="col">Failing since</th><th scope="col">Last seen</th></tr></thead>
-        <tbody>${d.items.map((c) => html`<tr><td><a href=${clusterPage(c.id)}>${c.name}</a></td><td>${c.kind === "arc" ? "Arc" : "AKS"}</td><td><${State} state=${c.state} />${c.dark ? " (dark)" : ""}</td><td class="num">${n(c.openFailures)} of ${n(c.components)}</td><td>${c.failingSince ? when(c.failingSince) : ""}</td><td>${when(c.lastSeenAt)}</td></tr>`)}</tbody></table>
-      <nav aria-label="Pages">${tokens.length ? html`<button type="button" onClick=${() => setTokens(tokens.slice(0, -1))}>Previous page</button> ` : null}${d.continuationToken ? html`<button type="button" onClick=${() => setTokens([...tokens, d.continuationToken!])}>Next page</button>` : null}</nav>`}<//>`;
+    <${Loaded} state=${list} label="clusters"
+      >${(d: { items: ClusterRow[]; continuationToken?: string }) =>
+        html` <p role="status">Page ${tokens.length + 1}: ${n(d.items.length)} clusters, worst state first.</p>
+          <table>
+            <caption>
+              Clusters
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Cluster</th>
+                <th scope="col">Kind</th>
+                <th scope="col">State</th>
+                <th scope="col">Failing components</th>
+                <th scope="col">Failing since</th>
+                <th scope="col">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${d.items.map(
+                (c) =>
+                  html`<tr>
+                    <td><a href=${clusterPage(c.id)}>${c.name}</a></td>
+                    <td>${c.kind === "arc" ? "Arc" : "AKS"}</td>
+                    <td><${State} state=${c.state} />${c.dark ? " (dark)" : ""}</td>
+                    <td class="num">${n(c.openFailures)} of ${n(c.components)}</td>
+                    <td>${c.failingSince ? when(c.failingSince) : ""}</td>
+                    <td>${when(c.lastSeenAt)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          <nav aria-label="Pages">
+            ${tokens.length ? html`<button type="button" onClick=${() => setTokens(tokens.slice(0, -1))}>Previous page</button> ` : null}${d.continuationToken ? html`<button type="button" onClick=${() => setTokens([...tokens, d.continuationToken!])}>Next page</button>` : null}
+          </nav>`}<//
+    >`;
 }

@@ -6,28 +6,108 @@ import { html, Loaded, n, span, State, useLoad, when } from "../ui";
 
 function FailureTable({ caption, items }: { caption: string; items: FailureItem[] }) {
   if (!items.length) return null;
-  return html`<table><caption>${caption}</caption>
-    <thead><tr><th scope="col">Cluster</th><th scope="col">Component</th><th scope="col">Problem</th><th scope="col">State</th><th scope="col">Since</th></tr></thead>
-    <tbody>${items.map((f) => html`<tr><td><a href=${clusterPage(f.clusterId)}>${f.clusterName}</a></td><td>${f.componentName}</td><td>${f.catalogId ? html`<a href=${page(`catalog/${f.catalogId}`)}>${f.title}</a>` : `unclassified: ${f.title}`}</td><td><${State} state=${f.state} /></td><td>${when(f.since)}</td></tr>`)}</tbody></table>`;
+  return html`<table>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Cluster</th>
+        <th scope="col">Component</th>
+        <th scope="col">Problem</th>
+        <th scope="col">State</th>
+        <th scope="col">Since</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${items.map(
+        (f) =>
+          html`<tr>
+            <td><a href=${clusterPage(f.clusterId)}>${f.clusterName}</a></td>
+            <td>${f.componentName}</td>
+            <td>${f.catalogId ? html`<a href=${page(`catalog/${f.catalogId}`)}>${f.title}</a>` : `unclassified: ${f.title}`}</td>
+            <td><${State} state=${f.state} /></td>
+            <td>${when(f.since)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 export function DigestPage({ id }: { id: string }) {
   const stored = useLoad(`digest:${id}`, (signal) => api<{ digest: Digest }>(`digests/${encodeURIComponent(id)}`, { signal }));
-  return html`<${Loaded} state=${stored} label="the digest">${({ digest: d }: { digest: Digest }) => html`
-    <h1>Digest ${when(d.window.from)} to ${when(d.window.to)}</h1>
-    ${d.coverage.gaps.map((g) => html`<p class="warn" role="alert"><span aria-hidden="true">⚠ </span>${g}</p>`)}
-    <dl class="facts">
-      <dt>Components that started failing</dt><dd>${n(d.totals.newFailures)}</dd>
-      <dt>Components failing since before the window</dt><dd>${n(d.totals.stillFailing)}</dd>
-      <dt>Components recovered</dt><dd>${n(d.totals.recovered)}</dd>
-      <dt>Clusters with a failure</dt><dd>${n(d.totals.failingClusters)} of ${n(d.coverage.clustersSeen)} seen</dd>
-    </dl>
-    ${d.incidents.length ? html`<table><caption>Fleet-wide incidents (their components are not repeated below)</caption>
-      <thead><tr><th scope="col">Problem</th><th scope="col">Clusters</th><th scope="col">Components</th><th scope="col">First seen</th></tr></thead>
-      <tbody>${d.incidents.map((g) => html`<tr><td>${g.catalogId ? html`<a href=${page("failures", { catalogId: g.catalogId })}>${g.title}</a>` : g.title}</td><td class="num">${n(g.clusters)}</td><td class="num">${n(g.components)}</td><td>${when(g.firstSeenAt)}</td></tr>`)}</tbody></table>` : null}
-    <${FailureTable} caption="New failures outside the incidents" items=${d.newFailures} />
-    <${FailureTable} caption="Still failing, outside the incidents" items=${d.stillFailing} />
-    ${d.recovered.length ? html`<table><caption>Recovered</caption><thead><tr><th scope="col">Cluster</th><th scope="col">Component</th><th scope="col">Recovered</th><th scope="col">Time to recover</th></tr></thead>
-      <tbody>${d.recovered.map((r) => html`<tr><td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td><td>${r.componentName}</td><td>${when(r.recoveredAt)}</td><td>${span(r.timeToRecoverMs)}</td></tr>`)}</tbody></table>` : null}
-    <p><a href=${page("")}>Fleet overview now</a></p>`}<//>`;
+  return html`<${Loaded} state=${stored} label="the digest"
+    >${({ digest: d }: { digest: Digest }) =>
+      html` <h1>Digest ${when(d.window.from)} to ${when(d.window.to)}</h1>
+        ${d.coverage.gaps.map((g) => html`<p class="warn" role="alert"><span aria-hidden="true">⚠ </span>${g}</p>`)}
+        <dl class="facts">
+          <dt>Components that started failing</dt>
+          <dd>${n(d.totals.newFailures)}</dd>
+          <dt>Components failing since before the window</dt>
+          <dd>${n(d.totals.stillFailing)}</dd>
+          <dt>Components recovered</dt>
+          <dd>${n(d.totals.recovered)}</dd>
+          <dt>Clusters with a failure</dt>
+          <dd>${n(d.totals.failingClusters)} of ${n(d.coverage.clustersSeen)} seen</dd>
+        </dl>
+        ${
+          d.incidents.length
+            ? html`<table>
+                <caption>
+                  Fleet-wide incidents (their components are not repeated below)
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Problem</th>
+                    <th scope="col">Clusters</th>
+                    <th scope="col">Components</th>
+                    <th scope="col">First seen</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${d.incidents.map(
+                    (g) =>
+                      html`<tr>
+                        <td>${g.catalogId ? html`<a href=${page("failures", { catalogId: g.catalogId })}>${g.title}</a>` : g.title}</td>
+                        <td class="num">${n(g.clusters)}</td>
+                        <td class="num">${n(g.components)}</td>
+                        <td>${when(g.firstSeenAt)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+            : null
+        }
+        <${FailureTable} caption="New failures outside the incidents" items=${d.newFailures} />
+        <${FailureTable} caption="Still failing, outside the incidents" items=${d.stillFailing} />
+        ${
+          d.recovered.length
+            ? html`<table>
+                <caption>
+                  Recovered
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Cluster</th>
+                    <th scope="col">Component</th>
+                    <th scope="col">Recovered</th>
+                    <th scope="col">Time to recover</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${d.recovered.map(
+                    (r) =>
+                      html`<tr>
+                        <td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td>
+                        <td>${r.componentName}</td>
+                        <td>${when(r.recoveredAt)}</td>
+                        <td>${span(r.timeToRecoverMs)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+            : null
+        }
+        <p><a href=${page("")}>Fleet overview now</a></p>`}<//
+  >`;
 }

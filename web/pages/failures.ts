@@ -5,14 +5,16 @@
  */
 import { useState } from "preact/hooks";
 import type { FleetSummary } from "../../shared/api/fleet-view";
+import type { FailureMarkers } from "../../shared/api/operations-view";
 import type { HealthState } from "../../shared/core/model";
 import { api, apiPages } from "../api";
 import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
+import { FailureActions, Markers } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import { catalogIndex, kindOf, scopeOf, type CatalogSummary, type Remedy } from "./shared";
 
-interface OpenFailure {
+interface OpenFailure extends FailureMarkers {
   componentId: string;
   componentName: string;
   componentKind: string;
@@ -50,23 +52,35 @@ const UNCLASSIFIED = "unclassified";
 export function Failures({ query }: { query: URLSearchParams }) {
   const f: Filters = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) ?? undefined]).filter(([, v]) => v));
   const [pages, setPages] = useState(1);
+  // Bumped after an operator action so the markers are read again.
+  const [version, setVersion] = useState(0);
   const apiQuery = new URLSearchParams({ status: f.status ?? "open", limit: String(PAGE) });
   for (const k of ["category", "extensionType", "since"] as const) if (f[k]) apiQuery.set(k, f[k]!);
   if (f.catalogId && f.catalogId !== UNCLASSIFIED) apiQuery.set("catalogId", f.catalogId);
-  const key = `${apiQuery}#${pages}`;
+  const key = `${apiQuery}#${pages}#${version}`;
   const rows = useLoad(key, (signal) => apiPages<OpenFailure & ResolvedFailure>(`failures?${apiQuery}`, pages * PAGE, signal));
   const keep = (r: { clusterId: string; catalogId: string | null }) => {
     const scope = scopeOf(r.clusterId);
-    return (!f.kind || kindOf(r.clusterId) === f.kind) && (!f.subscription || scope.subscriptionId.toLowerCase() === f.subscription.toLowerCase()) && (!f.resourceGroup || scope.resourceGroup.toLowerCase() === f.resourceGroup.toLowerCase()) && (f.catalogId !== UNCLASSIFIED || r.catalogId === null);
+    return (
+      (!f.kind || kindOf(r.clusterId) === f.kind) &&
+      (!f.subscription || scope.subscriptionId.toLowerCase() === f.subscription.toLowerCase()) &&
+      (!f.resourceGroup || scope.resourceGroup.toLowerCase() === f.resourceGroup.toLowerCase()) &&
+      (f.catalogId !== UNCLASSIFIED || r.catalogId === null)
+    );
   };
   return html`<h1>${f.status === "resolved" ? "Resolved failures" : "Open failures"}</h1>
     <${FilterForm} f=${f} />
-    <${Loaded} state=${rows} label="failures">${(d: { items: Array<OpenFailure & ResolvedFailure>; more: boolean }) => {
-      const items = d.items.filter(keep);
-      return html`<p role="status">${n(items.length)} ${f.status === "resolved" ? "recovered components" : "failing or degraded components"} shown${d.more ? `, from the first ${n(d.items.length)} read` : ""}.
-        ${d.more ? html` <button type="button" onClick=${() => setPages(pages + 1)}>Read ${n(PAGE)} more</button>` : null}</p>
-        ${f.status === "resolved" ? html`<${Resolved} items=${items} />` : html`<${Groups} items=${items} />`}`;
-    }}<//>`;
+    <${Loaded} state=${rows} label="failures"
+      >${(d: { items: Array<OpenFailure & ResolvedFailure>; more: boolean }) => {
+        const items = d.items.filter(keep);
+        return html`<p role="status">
+            ${n(items.length)} ${f.status === "resolved" ? "recovered components" : "failing or degraded components"}
+            shown${d.more ? `, from the first ${n(d.items.length)} read` : ""}.
+            ${d.more ? html` <button type="button" onClick=${() => setPages(pages + 1)}>Read ${n(PAGE)} more</button>` : null}
+          </p>
+          ${f.status === "resolved" ? html`<${Resolved} items=${items} />` : html`<${Groups} items=${items} onDone=${() => setVersion(version + 1)} />`}`;
+      }}<//
+    >`;
 }
 
 function FilterForm({ f }: { f: Filters }) {
@@ -79,14 +93,45 @@ function FilterForm({ f }: { f: Filters }) {
   };
   const entries: CatalogSummary[] = [...(catalog.data?.values() ?? [])];
   const select = (name: keyof Filters, label: string, options: Array<[string, string]>) =>
-    html`<label>${label} <select name=${name} value=${f[name] ?? ""}><option value="">any</option>${options.map(([v, l]) => html`<option value=${v} selected=${f[name] === v}>${l}</option>`)}</select></label>`;
+    html`<label
+      >${label}
+      <select name=${name} value=${f[name] ?? ""}>
+        <option value="">any</option>
+        ${options.map(([v, l]) => html`<option value=${v} selected=${f[name] === v}>${l}</option>`)}
+      </select></label
+    >`;
   return html`<form class="filters" onSubmit=${submit} aria-label="Filter failures">
-    <label>Status <select name="status"><option value="open" selected=${f.status !== "resolved"}>open now</option><option value="resolved" selected=${f.status === "resolved"}>resolved (last 7 days)</option></select></label>
+    <label
+      >Status
+      <select name="status">
+        <option value="open" selected=${f.status !== "resolved"}>open now</option>
+        <option value="resolved" selected=${f.status === "resolved"}>resolved (last 7 days)</option>
+      </select></label
+    >
     ${select("catalogId", "Catalog entry", [...entries.map((e): [string, string] => [e.id, `${e.title} (${e.id})`]), [UNCLASSIFIED, "no entry matched"]])}
-    ${select("category", "Category", [...new Set(entries.map((e) => e.category))].sort().map((c) => [c, c]))}
-    ${select("extensionType", "Extension type", Object.keys(summary.data?.extensions ?? {}).sort().map((x) => [x, x]))}
-    ${select("kind", "Cluster kind", [["arc", "Arc"], ["aks", "AKS"]])}
-    ${select("subscription", "Subscription", Object.keys(summary.data?.clusters.bySubscription ?? {}).sort().map((x) => [x, x]))}
+    ${select(
+      "category",
+      "Category",
+      [...new Set(entries.map((e) => e.category))].sort().map((c) => [c, c]),
+    )}
+    ${select(
+      "extensionType",
+      "Extension type",
+      Object.keys(summary.data?.extensions ?? {})
+        .sort()
+        .map((x) => [x, x]),
+    )}
+    ${select("kind", "Cluster kind", [
+      ["arc", "Arc"],
+      ["aks", "AKS"],
+    ])}
+    ${select(
+      "subscription",
+      "Subscription",
+      Object.keys(summary.data?.clusters.bySubscription ?? {})
+        .sort()
+        .map((x) => [x, x]),
+    )}
     <label>Resource group <input name="resourceGroup" value=${f.resourceGroup ?? ""} /></label>
     <button type="submit">Apply</button> <a href=${page("failures")}>Clear</a>
   </form>`;
@@ -100,7 +145,7 @@ interface Group {
   clusters: Set<string>;
 }
 
-function Groups({ items }: { items: OpenFailure[] }) {
+function Groups({ items, onDone }: { items: OpenFailure[]; onDone: () => void }) {
   const groups = new Map<string, Group>();
   for (const r of items) {
     const key = r.catalogId ?? `fingerprint:${r.fingerprint ?? r.message}`;
@@ -111,20 +156,48 @@ function Groups({ items }: { items: OpenFailure[] }) {
   }
   const sorted = [...groups.values()].sort((a, b) => b.clusters.size - a.clusters.size || a.key.localeCompare(b.key));
   if (!sorted.length) return html`<p>No failures match these filters.</p>`;
-  return html`${sorted.map((g) => html`<${GroupView} g=${g} />`)}`;
+  return html`${sorted.map((g) => html`<${GroupView} g=${g} onDone=${onDone} />`)}`;
 }
 
-function GroupView({ g }: { g: Group }) {
+function GroupView({ g, onDone }: { g: Group; onDone: () => void }) {
   const [all, setAll] = useState(false);
   const shown = all ? g.rows : g.rows.slice(0, ROWS_SHOWN);
   const id = `group-${g.key.replace(/[^a-z0-9-]/gi, "-")}`;
   return html`<section class="group" aria-labelledby=${id}>
     <h2 id=${id}>${g.entry ? `${g.entry.title}` : `Unclassified: ${g.title}`}</h2>
-    <p class="meta">${g.entry ? html`<a href=${page(`catalog/${g.entry.id}`)}>${g.entry.id}</a> · ${g.entry.category} · severity ${g.entry.severity} · ` : "no catalog entry matched · "}${n(g.rows.length)} component${g.rows.length === 1 ? "" : "s"} on ${n(g.clusters.size)} cluster${g.clusters.size === 1 ? "" : "s"}</p>
+    <p class="meta">
+      ${g.entry ? html`<a href=${page(`catalog/${g.entry.id}`)}>${g.entry.id}</a> · ${g.entry.category} · severity ${g.entry.severity} · ` : "no catalog entry matched · "}${n(g.rows.length)}
+      component${g.rows.length === 1 ? "" : "s"} on ${n(g.clusters.size)} cluster${g.clusters.size === 1 ? "" : "s"}
+    </p>
     ${g.entry ? html`<${Fix} entry=${g.entry} />` : null}
-    <table><caption>Affected clusters</caption>
-      <thead><tr><th scope="col">Cluster</th><th scope="col">Component</th><th scope="col">State</th><th scope="col">Failing since</th><th scope="col">Evidence</th></tr></thead>
-      <tbody>${shown.map((r) => html`<tr><td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td><td>${r.componentName}${r.extensionType ? html` <small>(${r.extensionType})</small>` : null}</td><td><${State} state=${r.state} /></td><td>${when(r.since)}</td><td class="msg">${r.reason}: ${r.message}</td></tr>`)}</tbody></table>
+    <table>
+      <caption>
+        Affected clusters
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Cluster</th>
+          <th scope="col">Component</th>
+          <th scope="col">State</th>
+          <th scope="col">Failing since</th>
+          <th scope="col">Evidence</th>
+          <th scope="col">Operators</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${shown.map(
+          (r) =>
+            html`<tr>
+              <td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td>
+              <td>${r.componentName}${r.extensionType ? html` <small>(${r.extensionType})</small>` : null}</td>
+              <td><${State} state=${r.state} /></td>
+              <td>${when(r.since)}</td>
+              <td class="msg">${r.reason}: ${r.message}</td>
+              <td><${Markers} f=${r} /><${FailureActions} f=${r} onDone=${onDone} /></td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
     ${g.rows.length > shown.length ? html`<button type="button" onClick=${() => setAll(true)}>Show all ${n(g.rows.length)}</button>` : null}
   </section>`;
 }
@@ -132,8 +205,31 @@ function GroupView({ g }: { g: Group }) {
 function Resolved({ items }: { items: ResolvedFailure[] }) {
   const [shown, setShown] = useState(100);
   if (!items.length) return html`<p>No recoveries match these filters.</p>`;
-  return html`<table><caption>Recovered components, oldest recovery first</caption>
-    <thead><tr><th scope="col">Cluster</th><th scope="col">Component</th><th scope="col">Catalog entry</th><th scope="col">Recovered</th><th scope="col">Time to recover</th></tr></thead>
-    <tbody>${items.slice(0, shown).map((r) => html`<tr><td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td><td>${r.componentName}</td><td>${r.catalogId ? html`<a href=${page(`catalog/${r.catalogId}`)}>${r.catalogId}</a>` : "none matched"}</td><td>${when(r.recoveredAt)}</td><td>${span(r.timeToRecoverMs)}</td></tr>`)}</tbody></table>
+  return html`<table>
+      <caption>
+        Recovered components, oldest recovery first
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Cluster</th>
+          <th scope="col">Component</th>
+          <th scope="col">Catalog entry</th>
+          <th scope="col">Recovered</th>
+          <th scope="col">Time to recover</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${items.slice(0, shown).map(
+          (r) =>
+            html`<tr>
+              <td><a href=${clusterPage(r.clusterId)}>${r.clusterName}</a></td>
+              <td>${r.componentName}</td>
+              <td>${r.catalogId ? html`<a href=${page(`catalog/${r.catalogId}`)}>${r.catalogId}</a>` : "none matched"}</td>
+              <td>${when(r.recoveredAt)}</td>
+              <td>${span(r.timeToRecoverMs)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
     ${items.length > shown ? html`<button type="button" onClick=${() => setShown(shown + 100)}>Show 100 more</button>` : null}`;
 }
