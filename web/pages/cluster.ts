@@ -5,14 +5,13 @@
  */
 import { useState } from "preact/hooks";
 import type { ComponentRecord, TransitionRecord } from "../../shared/store/types";
-import type { FailureMarkers } from "../../shared/api/operations-view";
+import type { OpenFailureBody } from "../../shared/api/schemas";
 import type { HealthState } from "../../shared/core/model";
 import { api } from "../api";
 import { TimeChart, type Series } from "../chart";
 import { clusterApi, page, portalUrl } from "../paths";
 import { act, FailureActions, Markers, OperatorForm } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
-import type { Remedy } from "./shared";
 
 type Component = Omit<ComponentRecord, "clusterId" | "clusterName" | "clusterKind" | "subscriptionId" | "resourceGroup" | "lastSeenSweepId">;
 
@@ -26,19 +25,7 @@ interface ClusterDetail {
   lastSeenAt: string;
   dark: boolean;
   components: Component[];
-  openFailures: Array<
-    FailureMarkers & {
-      componentId: string;
-      componentName: string;
-      state: HealthState;
-      reason: string;
-      message: string;
-      since?: string;
-      catalogId: string | null;
-      fingerprint?: string;
-      entry: Remedy | null;
-    }
-  >;
+  openFailures: OpenFailureBody[];
 }
 
 interface Episode {

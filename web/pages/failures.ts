@@ -5,8 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import type { FleetSummary } from "../../shared/api/fleet-view";
-import type { FailureMarkers } from "../../shared/api/operations-view";
-import type { HealthState } from "../../shared/core/model";
+import type { OpenFailureBody } from "../../shared/api/schemas";
 import { api, apiPages } from "../api";
 import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
@@ -14,22 +13,8 @@ import { FailureActions, Markers } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import { catalogIndex, kindOf, scopeOf, type CatalogSummary, type Remedy } from "./shared";
 
-interface OpenFailure extends FailureMarkers {
-  componentId: string;
-  componentName: string;
-  componentKind: string;
-  clusterId: string;
-  clusterName: string;
-  subscriptionId: string;
-  extensionType?: string;
-  state: HealthState;
-  reason: string;
-  message: string;
-  since?: string;
-  catalogId: string | null;
-  fingerprint?: string;
-  entry: Remedy | null;
-}
+/** The API's shape, from its schema (one source of truth). */
+type OpenFailure = OpenFailureBody;
 
 interface ResolvedFailure {
   componentId: string;
