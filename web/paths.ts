@@ -24,8 +24,3 @@ export function clusterPage(clusterId: string): string {
 export function clusterApi(clusterId: string): string {
   return `clusters${clusterId}`;
 }
-
-/** The Azure portal's blade of a resource. */
-export function portalUrl(resourceId: string): string {
-  return `https://portal.azure.com/#resource${resourceId}`;
-}

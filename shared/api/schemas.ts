@@ -298,6 +298,7 @@ export const IncidentList = itemsOf(Incident);
 export const SweepPage = page(Sweep);
 
 export type ClusterRowBody = Static<typeof ClusterRow>;
+export type ClusterDetailBody = Static<typeof ClusterDetail>;
 export type ComponentBody = Static<typeof Component>;
 export type OpenFailureBody = Static<typeof OpenFailure>;
 export type LinksBody = Static<typeof Links>;

@@ -164,7 +164,12 @@ describe("the dashboard in a browser", () => {
     expect(failure).toBeDefined();
     await expect.poll(() => failures.innerText()).toContain(failure.entry.title);
     expect(await failures.innerText()).toContain(failure.entry.cause);
-    expect(await page.locator('a[href^="https://portal.azure.com/#resource/subscriptions/"]').count()).toBe(1);
+    // The links and the ARM id come from the API (its casing, not the store's lower-case key).
+    expect(await page.locator('a[href^="https://portal.azure.com/#@/resource/subscriptions/"]').count()).toBe(1);
+    expect(await page.locator('a[href^="https://portal.azure.com/#view/HubsExtension/ArgQueryBlade"]').count()).toBe(1);
+    expect(await page.locator("dl.facts code").innerText()).toMatch(
+      /\/providers\/Microsoft\.(Kubernetes\/connectedClusters|ContainerService\/managedClusters)\//,
+    );
     await page.locator("figure.chart canvas").waitFor();
     await shot("cluster");
   });

@@ -5,28 +5,17 @@
  */
 import { useState } from "preact/hooks";
 import type { ComponentRecord, TransitionRecord } from "../../shared/store/types";
-import type { OpenFailureBody } from "../../shared/api/schemas";
-import type { HealthState } from "../../shared/core/model";
+import type { ClusterDetailBody } from "../../shared/api/schemas";
 import { api } from "../api";
 import { TimeChart, type Series } from "../chart";
-import { clusterApi, page, portalUrl } from "../paths";
+import { clusterApi, page } from "../paths";
 import { act, FailureActions, Markers, OperatorForm } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 
 type Component = Omit<ComponentRecord, "clusterId" | "clusterName" | "clusterKind" | "subscriptionId" | "resourceGroup" | "lastSeenSweepId">;
 
-interface ClusterDetail {
-  id: string;
-  name: string;
-  kind: "arc" | "aks";
-  subscriptionId: string;
-  resourceGroup: string;
-  state: HealthState;
-  lastSeenAt: string;
-  dark: boolean;
-  components: Component[];
-  openFailures: OpenFailureBody[];
-}
+/** The API's cluster detail (its schema), with components as the page reads them. */
+type ClusterDetail = Omit<ClusterDetailBody, "components"> & { components: Component[] };
 
 interface Episode {
   componentId: string;
@@ -66,11 +55,30 @@ export function Cluster({ id }: { id: string }) {
       html` <h1>Cluster ${c.name} <${State} state=${c.state} /></h1>
         <dl class="facts">
           <dt>ARM id</dt>
-          <dd><code>${c.id}</code> · <a href=${portalUrl(c.id)} target="_blank" rel="noopener noreferrer">open in the Azure portal</a></dd>
+          <dd>
+            <code>${c.armId}</code> · <a href=${c.links.portalUrl} target="_blank" rel="noopener noreferrer">open in the Azure portal</a> ·${" "}
+            <a href=${c.links.resourceGraphUrl} target="_blank" rel="noopener noreferrer">the same data in Resource Graph Explorer</a>
+          </dd>
           <dt>Kind</dt>
           <dd>${c.kind === "arc" ? "Azure Arc-enabled Kubernetes (connectedClusters)" : "AKS (managedClusters)"}</dd>
           <dt>Subscription / resource group</dt>
-          <dd>${c.subscriptionId} / ${c.resourceGroup}</dd>
+          <dd>${c.subscriptionName ? `${c.subscriptionName} (${c.subscriptionId})` : c.subscriptionId} / ${c.resourceGroup}</dd>
+          ${
+            c.location
+              ? html`<dt>Location</dt>
+                  <dd>${c.location}</dd>`
+              : ""
+          }
+          ${
+            c.tags && Object.keys(c.tags).length
+              ? html`<dt>Tags</dt>
+                  <dd>
+                    ${Object.entries(c.tags)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(", ")}
+                  </dd>`
+              : ""
+          }
           ${Object.entries(c.components.find((x) => x.kind === "cluster")?.facts ?? {}).map(
             ([k, v]) =>
               html`<dt>${k}</dt>

@@ -122,7 +122,7 @@ function OpenByEntry({ s }: { s: FleetSummary }) {
   return html`<section aria-labelledby="open">
     <h2 id="open">Open failures by catalog entry</h2>
     <p>
-      <span data-count="failures-open">${n(s.failures.open)}</span> components are failing or degraded now;
+      <span data-count="failures-open">${n(s.failures.open)}</span> components are failing or degraded now;${" "}
       <span data-count="failures-unclassified">${n(s.failures.unclassified)}</span> of them match no catalog entry.
     </p>
     <table>
