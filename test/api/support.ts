@@ -5,16 +5,10 @@ import { openApiServices, type ApiServices } from "../../shared/api/services";
 import { compileRoutes, resolveRoute } from "../../dev/host/server";
 import { openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
-import { cluster, snapshot, SUB_B } from "../store/fixtures";
+import { cluster, FLUX_FAIL, HELM_FAIL, snapshot, SUB_B } from "../store/fixtures";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
-export const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
-export const HELM_FAIL = {
-  state: "failing" as const,
-  reason: "InstallationFailed",
-  message: "Timed out waiting for the resource to come to a ready/completed state.",
-  catalogId: "helm-timeout-ready",
-};
+export { FLUX_FAIL, HELM_FAIL } from "../store/fixtures";
 
 /**
  * Two sweeps 15 minutes apart:

@@ -17,21 +17,12 @@ import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import { collect, firstItem, openFleetHistory } from "../../shared/store";
 import type { ComponentRecord, FleetHistory } from "../../shared/store/types";
-import { cluster, snapshot } from "../store/fixtures";
+import { cluster, snapshot, BENCH_SUBSCRIPTIONS as SUBSCRIPTIONS, FLUX_FAIL, HELM_FAIL } from "../store/fixtures";
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 10_000);
 const SWEEPS = Number(process.env.BENCH_SWEEPS ?? 4);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const SUBSCRIPTIONS = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-0000000000${String(i).padStart(2, "0")}`);
-
-const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
-const HELM_FAIL = {
-  state: "failing" as const,
-  reason: "InstallationFailed",
-  message: "Timed out waiting for the resource to come to a ready/completed state.",
-  catalogId: "helm-timeout-ready",
-};
 
 /**
  * Sweep s: with the "quiet" pattern flux fails on one cluster in five and monitoring on another one in

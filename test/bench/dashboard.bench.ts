@@ -20,26 +20,17 @@ import { startAzurite } from "../../dev/azurite";
 import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import type { ComponentHealth } from "../../shared/core/model";
-import { openFleetHistory } from "../../shared/store";
+import { firstItem, openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
 import { launchChromium } from "../support/browser";
-import { cluster, snapshot } from "../store/fixtures";
+import { cluster, snapshot, BENCH_SUBSCRIPTIONS as SUBSCRIPTIONS, FLUX_FAIL, HELM_FAIL } from "../store/fixtures";
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 10_000);
 const TIMELINE = Number(process.env.BENCH_TIMELINE ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const SUBSCRIPTIONS = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-0000000000${String(i).padStart(2, "0")}`);
 const TIMELINE_SUB = "00000000-0000-0000-0000-0000000000ff";
 /** Components of the timeline cluster; all but four flip every sweep. */
 const TIMELINE_COMPONENTS = 100;
-
-const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
-const HELM_FAIL = {
-  state: "failing" as const,
-  reason: "InstallationFailed",
-  message: "Timed out waiting for the resource to come to a ready/completed state.",
-  catalogId: "helm-timeout-ready",
-};
 
 /** One cluster with TIMELINE_COMPONENTS extensions, half of them failing, the other half on the next sweep. */
 function timelineCluster(sweep: number) {
@@ -61,7 +52,7 @@ function timelineCluster(sweep: number) {
 }
 
 async function seed(history: FleetHistory): Promise<void> {
-  const latest = (await history.listSweeps({ limit: 1 })).items[0];
+  const latest = await firstItem(history.listSweeps());
   if (latest?.sweepId === "fleet-0") return console.log("  store already seeded: reusing it");
   const t0 = Date.now();
   // The first sweep observes every component; each later one flips all but the fixture's own four.

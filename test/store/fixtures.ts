@@ -5,6 +5,16 @@ import type { ClusterHealth, ComponentHealth, FleetSnapshot, HealthState } from 
 
 export const SUB_A = "00000000-0000-0000-0000-00000000000a";
 export const SUB_B = "00000000-0000-0000-0000-00000000000b";
+/** Ten subscriptions for the benchmarks' fleets. */
+export const BENCH_SUBSCRIPTIONS = Array.from({ length: 10 }, (_, i) => `00000000-0000-0000-0000-0000000000${String(i).padStart(2, "0")}`);
+
+export const FLUX_FAIL = { state: "failing" as const, reason: "InstallationFailed", message: "flux install failed", catalogId: "flux-extension-install" };
+export const HELM_FAIL = {
+  state: "failing" as const,
+  reason: "InstallationFailed",
+  message: "Timed out waiting for the resource to come to a ready/completed state.",
+  catalogId: "helm-timeout-ready",
+};
 
 export function clusterId(name: string, sub = SUB_A, kind: "arc" | "aks" = "arc"): string {
   const provider = kind === "arc" ? "microsoft.kubernetes/connectedclusters" : "microsoft.containerservice/managedclusters";
