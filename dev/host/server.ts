@@ -5,7 +5,8 @@
  * non-anonymous function is a bare 401 (only when a key is configured, as `func start` needs none),
  * a handler that throws is a bare 500, and bodies over 100 MB are refused with 413.
  */
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { keyMatches } from "../../shared/core/secrets";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from "@azure/functions";
@@ -48,13 +49,6 @@ export interface RunningHost {
 interface CompiledRoute {
   reg: HttpRegistration;
   template: RouteTemplate;
-}
-
-function keyMatches(given: string | null | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {

@@ -10,7 +10,7 @@
  *   header there is anybody's forgery and is ignored.
  * Without the role: 403, and nothing changes.
  */
-import { timingSafeEqual } from "node:crypto";
+import { keyMatches } from "../core/secrets";
 import type { HttpRequest } from "@azure/functions";
 import { ApiError } from "./errors";
 import type { OperatorAuth } from "./services";
@@ -44,13 +44,6 @@ export function parseClientPrincipal(header: string | null): { name?: string; ro
   const nameTypes = [principal.name_typ, "preferred_username", "name"].filter((t): t is string => typeof t === "string" && t.length > 0);
   const name = nameTypes.map((t) => claims.find((c) => c.typ === t)?.val).find(Boolean);
   return { ...(name ? { name } : {}), roles: claims.filter((c) => roleTypes.has(c.typ)).map((c) => c.val) };
-}
-
-function keyMatches(given: string | null, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The operator making a change (their name goes to the audit trail); a 403 for anybody else. */
