@@ -2,9 +2,11 @@
  * The dashboard in a real browser (Debian chromium via playwright-core) against the local host, on a
  * simulated fleet swept into Azurite: the numbers match the API, a failure can be followed to its
  * fix, digest links land on the right page, failures are told plainly, and axe-core finds no serious
- * or critical violation. Writes a screenshot of each page to docs/images/.
+ * or critical violation. Writes a screenshot of each page to test-results/screenshots/ (git-ignored), or
+ * to docs/images/ with UPDATE_SCREENSHOTS=1, so a test run never changes committed files.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +25,8 @@ import { tablesConnection, uniquePrefix } from "../support/tables";
 const KEY = "dashboard-test-key";
 const OPERATOR_KEY = "dashboard-operator-key";
 const SOURCE_AUTH_ERROR = "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config.git': authentication required";
-const IMAGES = path.resolve("docs/images");
+const IMAGES = path.resolve(process.env.UPDATE_SCREENSHOTS === "1" ? "docs/images" : "test-results/screenshots");
+fs.mkdirSync(IMAGES, { recursive: true });
 let sim: ArmSimulator;
 let history: FleetHistory;
 let host: RunningHost;
