@@ -63,7 +63,7 @@ export async function startReceiver(
  * Operation-Location to poll, and the poll answers Succeeded.
  */
 export function acsEmailReply(baseUrl: () => string): (req: ReceivedRequest) => Reply {
-  return (req) => {
+  return (req): Reply => {
     if (req.method === "POST") {
       const id = String(req.headers["operation-id"]);
       return {

@@ -137,7 +137,7 @@ describe("Resource Graph paging", () => {
     const rows = response.data as Array<{ subscriptionId: string; count_: number }>;
     expect(rows.reduce((n, r) => n + r.count_, 0)).toBe(sim.fleet.clusters.length);
     expect(new Set(rows.map((r) => r.subscriptionId)).size).toBe(rows.length);
-    expect(response.$skipToken).toBeUndefined();
+    expect(response.skipToken).toBeUndefined();
   });
 
   it("rejects what it cannot parse with a 400 InvalidQuery body", async () => {

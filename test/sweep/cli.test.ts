@@ -69,7 +69,7 @@ describe("sweep timer function", () => {
     const logged: unknown[][] = [];
     try {
       await timer.handler(
-        { isPastDue: false, scheduleStatus: undefined as never },
+        { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: undefined as never },
         new InvocationContext({ functionName: "sweep", logHandler: (_level, ...args) => logged.push(args) }),
       );
     } finally {
