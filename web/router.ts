@@ -2,7 +2,7 @@
  * Path routing under the dashboard's base, so every page has a URL a digest can link to. Links inside
  * the base are followed without a reload; the server answers every such path with the same page.
  */
-import { BASE } from "./paths";
+import { BASE, isPagePath } from "./paths";
 
 export type Route =
   | { page: "overview" }
@@ -39,7 +39,7 @@ export function routeOf(path: string, search = ""): Route {
 
 export function currentRoute(): Route {
   const path = location.pathname;
-  if (!path.toLowerCase().startsWith(BASE.toLowerCase())) return { page: "notFound" };
+  if (!isPagePath(path)) return { page: "notFound" };
   return routeOf(path.slice(BASE.length), location.search);
 }
 
@@ -63,7 +63,7 @@ export function interceptLinks(): void {
     const a = (e.target as Element).closest?.("a");
     if (!a || a.target || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const url = new URL(a.href, location.href);
-    if (url.origin !== location.origin || !url.pathname.toLowerCase().startsWith(BASE.toLowerCase())) return;
+    if (url.origin !== location.origin || !isPagePath(url.pathname)) return;
     e.preventDefault();
     navigate(url.pathname + url.search);
   });

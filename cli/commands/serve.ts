@@ -7,6 +7,7 @@ import * as net from "node:net";
 import { intSetting, setting } from "../../shared/core/config";
 import { withEmbeddedTables } from "../../dev/embedded";
 import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { API_PREFIX } from "../../shared/api/routes";
 import { startLocalHost } from "../../dev/host/server";
 import { parseArgs, type CliIo } from "../io";
 
@@ -73,10 +74,11 @@ export async function run(args: string[], io: CliIo, options: { until?: Promise<
     }).catch((err: unknown) => {
       throw inUse(err) ? new PortInUseError(port, { cause: err }) : err;
     });
+    const root = `${host.url}/${routePrefix() ? `${routePrefix()}/` : ""}`;
     io.stdout(
-      `fleet-health local host listening on ${host.url}/${routePrefix()} (${apiKey ? "key required: x-functions-key header or ?code=" : "no key configured: FLEET_API_KEY unset"}); Ctrl+C stops it`,
+      `fleet-health local host listening on ${root}${API_PREFIX} (${apiKey ? "key required: x-functions-key header or ?code=" : "no key configured: FLEET_API_KEY unset"}); Ctrl+C stops it`,
     );
-    io.stdout(`Dashboard: ${host.url}/${routePrefix()}/dashboard/${apiKey ? " (it asks for FLEET_API_KEY once per browser tab)" : ""}`);
+    io.stdout(`Dashboard: ${root}${apiKey ? " (it asks for FLEET_API_KEY once per browser tab)" : ""}`);
     const signal = await (options.until ?? untilSignal());
     io.stdout(`stopping${typeof signal === "string" ? ` (${signal})` : ""}`);
     await host.stop();

@@ -72,9 +72,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return await serve([], { ...io, env });
     }
     io.stdout("");
-    io.stdout(
-      `Next: \`npm start -- --serve\` keeps the dashboard on http://127.0.0.1:${intSetting("port", env)}/api/dashboard/ and the API running, with the timers;`,
-    );
+    io.stdout(`Next: \`npm start -- --serve\` keeps the dashboard on http://127.0.0.1:${intSetting("port", env)}/ and the API running, with the timers;`);
     io.stdout('      `npx fleet-health classify "<error message>"` explains one error; see README.md.');
     return 0;
   } finally {

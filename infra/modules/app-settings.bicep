@@ -37,6 +37,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
       FLEET_API_BASE_URL: 'https://${app.properties.defaultHostName}/api'
+      // host.json's routePrefix is empty so the dashboard answers at the app's base URL; without this the
+      // host would answer / with its own home page wherever no function matched (azure-functions-host#1102).
+      AzureWebJobsDisableHomepage: 'true'
       // Skips the catalog's load-time self-check (shared/catalog/index.ts): CI runs it, and a cold start should not.
       NODE_ENV: 'production'
     },

@@ -53,7 +53,7 @@ export const SETTINGS = {
   digestSkipEmpty: { name: "FLEET_DIGEST_SKIP_EMPTY", description: "true: send no digest when nothing changed and no data was missing", default: "false" },
   digestApiBaseUrl: {
     name: "FLEET_API_BASE_URL",
-    description: "Public base URL of the API; digests link to the dashboard under it (<url>/dashboard)",
+    description: "Public base URL of the API (<app>/api); digests link to the dashboard at <app>/",
     default: "http://localhost:<FLEET_PORT>/api",
   },
   teamsWebhookUrl: { name: "FLEET_DIGEST_TEAMS_URL", description: "Teams Workflows webhook URL (Adaptive Card)", secret: true },

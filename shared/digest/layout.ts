@@ -79,11 +79,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /**
- * A dashboard page (web/router.ts reads the same paths) under the public API base: people open
- * digests in a browser, so links go to pages, not to JSON.
+ * A dashboard page (web/router.ts reads the same paths): people open digests in a browser, so links
+ * go to pages, not to JSON. The dashboard is at the app's base URL, the public API base without `/api`.
  */
 export function dashboardUrl(apiBase: string, path: string, query: Record<string, string> = {}): string {
-  const url = new URL(`${apiBase.replace(/\/+$/, "")}/dashboard/${path}`);
+  const url = new URL(`${apiBase.replace(/\/+$/, "").replace(/\/api$/i, "")}/${path}`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return url.toString();
 }

@@ -125,10 +125,10 @@ async function main(): Promise<void> {
       ];
       let rendered = 0;
       for (let run = 0; run < RUNS; run++) {
-        rows[0][1].push(await timeTo(page, `${host.url}/api/dashboard/`, (p) => p.locator('[data-count="clusters-total"]').waitFor()));
+        rows[0][1].push(await timeTo(page, `${host.url}/`, (p) => p.locator('[data-count="clusters-total"]').waitFor()));
         rows[1][1].push(await timeTo(page, `${host.url}/api/summary`, (p) => p.waitForLoadState("load")));
         rows[2][1].push(
-          await timeTo(page, `${host.url}/api/dashboard/clusters${timeline}`, (p) =>
+          await timeTo(page, `${host.url}/clusters${timeline}`, (p) =>
             p
               .locator('section[aria-labelledby="timeline"] figure.chart canvas')
               .waitFor({ timeout: 60_000 })

@@ -60,7 +60,7 @@ describe("digest renderers: limits", () => {
     expect(TEAMS_LIMITS.bytes).toBeLessThan(28 * 1024);
     const text = JSON.stringify(payload);
     expect(text).toContain("more:");
-    expect(text).toContain(`${API}/dashboard/failures?status=open`);
+    expect(text).toContain(`${API.replace(/\/api$/, "")}/failures?status=open`);
     expect(text).toContain("1,000 components started failing, 1,000 failing since before the window, 500 recovered, on 2,000 clusters of 10,000 seen");
   });
 

@@ -1,11 +1,11 @@
 /** The local host end to end: the real app entry point, real HTTP, Azurite behind it. */
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_ROUTES } from "../../shared/api/routes";
+import { API_PREFIX, API_ROUTES } from "../../shared/api/routes";
 import { allowedMethods } from "../../shared/api/http";
 import { openApiPath } from "../../shared/api/openapi";
 import { appEntry, loadApp, projectRoot, routePrefix, type AppRegistrations } from "../../dev/host/registrations";
-import { startLocalHost, type RunningHost } from "../../dev/host/server";
+import { compileRoutes, startLocalHost, type RunningHost } from "../../dev/host/server";
 import { openFleetHistory } from "../../shared/store";
 import { seedFleet } from "../api/support";
 import { clusterId } from "../store/fixtures";
@@ -41,9 +41,9 @@ const call = (pathAndQuery: string, init: RequestInit & { key?: string | null } 
 };
 
 describe("the app the Functions host would load", () => {
-  it("is package.json main, under the route prefix of host.json", () => {
+  it("is package.json main, with no route prefix in host.json: the API's routes carry /api themselves", () => {
     expect(path.relative(projectRoot(), appEntry())).toBe(path.join("dist", "functions", "index.js"));
-    expect(routePrefix()).toBe("api");
+    expect(routePrefix()).toBe("");
   });
 
   it("registers every API route, for every method, with function keys except /health", () => {
@@ -51,7 +51,7 @@ describe("the app the Functions host would load", () => {
     for (const def of API_ROUTES) {
       const reg = byName.get(def.name);
       expect(reg, def.name).toBeDefined();
-      expect(reg?.route).toBe(def.route);
+      expect(reg?.route).toBe(`${API_PREFIX}/${def.route}`);
       expect(reg?.authLevel).toBe(def.name === "health" ? "anonymous" : "function");
       for (const method of allowedMethods(def)) expect(reg?.methods).toContain(method);
     }
@@ -61,12 +61,13 @@ describe("the app the Functions host would load", () => {
     const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
     const routeTable = new Map(API_ROUTES.map((d) => [d.name, d]));
     const registered = new Map<string, Set<string>>();
-    for (const reg of registrations.http.filter((r) => !r.route.startsWith("dashboard/"))) {
+    for (const reg of registrations.http.filter((r) => r.route.startsWith(`${API_PREFIX}/`) && !r.route.startsWith(`${API_PREFIX}/dashboard/`))) {
       const def = routeTable.get(reg.name);
       expect(def, `${reg.name} is registered but not in the route table`).toBeDefined();
-      const methods = registered.get(openApiPath(reg.route)) ?? new Set<string>();
+      const route = openApiPath(reg.route.slice(API_PREFIX.length + 1));
+      const methods = registered.get(route) ?? new Set<string>();
       for (const m of def?.methods ?? []) if (reg.methods.includes(m)) methods.add(m.toLowerCase());
-      registered.set(openApiPath(reg.route), methods);
+      registered.set(route, methods);
     }
     const documented = new Map(Object.entries(doc.paths).map(([p, item]) => [p, new Set(Object.keys(item))]));
     expect([...documented.keys()].sort()).toEqual([...registered.keys()].sort());
@@ -126,8 +127,10 @@ describe("routing over HTTP", () => {
     expect(head.status).toBe(200);
     expect(head.headers.get("etag")).toBeTruthy();
     expect(await head.text()).toBe("");
-    expect((await call("/api/nothing-here")).status).toBe(404);
-    expect((await call("/summary")).status).toBe(404);
+    const unknown = await call("/api/nothing-here");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("NotFound");
   });
 
   it("classifies a message posted as JSON", async () => {
@@ -138,5 +141,81 @@ describe("routing over HTTP", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { catalogId: string }).catalogId).toBe("ext-agent-no-response");
+  });
+});
+
+describe("the dashboard at the app's root", () => {
+  // Imported after loadApp: a module imported earlier would register its functions outside the capture.
+  let CATCH_ALL_FUNCTION: string;
+  let DASHBOARD_CSP: string;
+  beforeAll(async () => ({ CATCH_ALL_FUNCTION, DASHBOARD_CSP } = await import("../../functions/dashboard")));
+  const page = (p: string, init: RequestInit = {}) => fetch(`${host.url}${p}`, { redirect: "manual", ...init });
+
+  it("answers / and every page path with the dashboard's HTML, without a key, under the strict CSP", async () => {
+    for (const p of ["/", "/failures?status=open&kind=connectedClusters", "/clusters/subscriptions/x", "/no-such-page"]) {
+      const res = await page(p);
+      expect(res.status, p).toBe(200);
+      expect(res.headers.get("content-type"), p).toBe("text/html; charset=utf-8");
+      expect(res.headers.get("content-security-policy"), p).toBe(DASHBOARD_CSP);
+      const html = await res.text();
+      expect(html).toContain('<meta name="fleet-base" content=""><meta name="fleet-api" content="/api">');
+      expect(html).toMatch(/<script src="\/assets\/app\.js\?v=[\w-]{8}" defer>/);
+    }
+    expect((await page("/", { method: "POST" })).status).toBe(405);
+  });
+
+  it("serves the bundle below /assets with its content type, and 404 for a file it does not have", async () => {
+    const js = await page("/assets/app.js");
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(js.headers.get("content-security-policy")).toBe(DASHBOARD_CSP);
+    expect(js.headers.get("x-content-type-options")).toBe("nosniff");
+    expect((await page("/assets/style.css")).headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect((await page("/assets/nope.js")).status).toBe(404);
+  });
+
+  it("keeps the API's answers: JSON under /api, and a JSON 404 (not a page) for an unknown API path", async () => {
+    const summary = await call("/api/summary");
+    expect(summary.headers.get("content-type")).toMatch(/^application\/json/);
+    for (const p of ["/api", "/API/nothing/here"]) {
+      const res = await call(p, { method: "POST" });
+      expect(res.status, p).toBe(404);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain("/api/openapi.json");
+    }
+  });
+
+  it("leaves the host's own paths alone (admin API, extension webhooks)", async () => {
+    for (const p of ["/admin/host/status", "/runtime/webhooks/eventgrid"]) {
+      const res = await page(p);
+      expect(res.status, p).toBe(404);
+      expect(await res.text()).toBe("");
+    }
+  });
+
+  it("redirects the old /api/dashboard URLs to the same page and query at the root, never off-site", async () => {
+    const cases: Array<[string, string]> = [
+      ["/api/dashboard/", "/"],
+      ["/api/dashboard", "/"],
+      ["/api/dashboard/failures?status=open&catalogId=flux-source-auth", "/failures?status=open&catalogId=flux-source-auth"],
+      [`/api/dashboard/clusters${clusterId("bravo")}`, `/clusters${clusterId("bravo")}`],
+      ["/API/Dashboard//evil.example/x", "/evil.example/x"],
+    ];
+    for (const [from, to] of cases) {
+      const res = await page(from);
+      expect(res.status, from).toBe(301);
+      expect(res.headers.get("location"), from).toBe(to);
+    }
+    expect((await page("/api/dashboard/failures", { method: "DELETE" })).status).toBe(405);
+  });
+
+  it("registers the catch-all last under either order a Functions host uses: route precedence or function name", () => {
+    const names = registrations.http.map((r) => r.name).filter((n) => n !== CATCH_ALL_FUNCTION);
+    expect(registrations.http.find((r) => r.name === CATCH_ALL_FUNCTION)?.route).toBe("{*path}");
+    for (const name of names) {
+      expect(name < CATCH_ALL_FUNCTION, name).toBe(true);
+      expect(name.toLowerCase() < CATCH_ALL_FUNCTION.toLowerCase(), name).toBe(true);
+    }
+    const ordered = compileRoutes(registrations.http).map((r) => r.reg.name);
+    expect(ordered.at(-1)).toBe(CATCH_ALL_FUNCTION);
   });
 });

@@ -46,7 +46,7 @@ describe("serve", () => {
     stop("test");
     expect(await exit).toBe(0);
     expect(lines.join("\n")).toContain(`listening on http://127.0.0.1:${port}/api`);
-    expect(lines.join("\n")).toContain(`Dashboard: http://127.0.0.1:${port}/api/dashboard/`);
+    expect(lines.join("\n")).toContain(`Dashboard: http://127.0.0.1:${port}/ (`);
     expect(lines.join("\n")).toMatch(/GET \/api\/health 200/);
   });
 });

@@ -280,6 +280,7 @@ describe("app settings against shared/core/config.ts", () => {
     "APPLICATIONINSIGHTS_CONNECTION_STRING",
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     "languageWorkers__node__arguments",
+    "AzureWebJobsDisableHomepage",
   ];
   const specs = Object.values(SETTINGS) as ReadonlyArray<{ name: string; default?: string; secret?: boolean }>;
 

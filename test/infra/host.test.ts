@@ -1,10 +1,12 @@
 /**
- * host.json as the Flex Consumption host reads it, and its agreement with the Bicep: the HTTP route
- * prefix is the one FLEET_API_BASE_URL ends with, and the function timeout fits the plan.
+ * host.json as the Flex Consumption host reads it, and its agreement with the Bicep: the API's path is
+ * the one FLEET_API_BASE_URL ends with, the home page is off where the dashboard takes the root, and
+ * the function timeout fits the plan.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { API_PREFIX } from "../../shared/api/routes";
 
 const root = resolve(__dirname, "../..");
 const host = JSON.parse(readFileSync(resolve(root, "host.json"), "utf8")) as {
@@ -30,9 +32,18 @@ describe("host.json", () => {
     expect(minutes).toBeLessThanOrEqual(60);
   });
 
-  it("serves HTTP under the prefix the Bicep puts in FLEET_API_BASE_URL", () => {
-    const prefix = host.extensions?.http?.routePrefix ?? "api";
-    const appSettings = readFileSync(resolve(root, "infra/modules/app-settings.bicep"), "utf8");
-    expect(appSettings).toContain(`FLEET_API_BASE_URL: 'https://\${app.properties.defaultHostName}/${prefix}'`);
+  const appSettings = readFileSync(resolve(root, "infra/modules/app-settings.bicep"), "utf8");
+  const prefix = host.extensions?.http?.routePrefix ?? "api";
+
+  it("serves the API under the path the Bicep puts in FLEET_API_BASE_URL", () => {
+    const apiPath = [prefix, API_PREFIX].filter(Boolean).join("/");
+    expect(apiPath).toBe("api");
+    expect(appSettings).toContain(`FLEET_API_BASE_URL: 'https://\${app.properties.defaultHostName}/${apiPath}'`);
+  });
+
+  it("leaves the root to the dashboard: no route prefix, and the host's home page off in the Bicep", () => {
+    // With the home page on, the host answers / itself where no function matches (azure-functions-host#1102).
+    expect(prefix).toBe("");
+    expect(appSettings).toMatch(/^\s*AzureWebJobsDisableHomepage: 'true'$/m);
   });
 });

@@ -37,7 +37,7 @@ const requested: string[] = [];
 const cspErrors: string[] = [];
 const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX, operatorKey: process.env.FLEET_OPERATOR_KEY };
 
-const dash = (p = "") => `${host.url}/api/dashboard/${p}`;
+const dash = (p = "") => `${host.url}/${p}`;
 const apiJson = async <T>(p: string): Promise<T> => (await (await fetch(`${host.url}/api/${p}`, { headers: { "x-functions-key": KEY } })).json()) as T;
 
 beforeAll(async () => {
@@ -149,19 +149,19 @@ describe("the dashboard in a browser", () => {
     const entryHref = await entry.getAttribute("href");
     const catalogId = new URL(entryHref!, host.url).searchParams.get("catalogId")!;
     await entry.click();
-    await page.waitForURL(/\/dashboard\/failures\?catalogId=/);
+    await page.waitForURL(/\/failures\?catalogId=/);
     await page.locator("section.group").first().waitFor();
     await expect.poll(() => page.locator("section.group h2").first().innerText()).toBeTruthy();
     await shot("failures");
     const clusterLink = page.locator("section.group tbody a").first();
     const clusterName = await clusterLink.innerText();
     await clusterLink.click();
-    await page.waitForURL(/\/dashboard\/clusters\/subscriptions\//);
+    await page.waitForURL(/\/clusters\/subscriptions\//);
     await page.getByRole("heading", { name: new RegExp(`Cluster ${clusterName}`) }).waitFor();
     const failures = page.locator('section[aria-labelledby="open-failures"]');
     await failures.waitFor();
     const detail = await apiJson<{ openFailures: Array<{ catalogId: string; entry: { title: string; cause: string } }> }>(
-      new URL(page.url()).pathname.replace(/^\/api\/dashboard\//, ""),
+      new URL(page.url()).pathname.replace(/^\//, ""),
     );
     const failure = detail.openFailures.find((f) => f.catalogId === catalogId)!;
     expect(failure).toBeDefined();
@@ -182,12 +182,12 @@ describe("the dashboard in a browser", () => {
     const text = renderText(digest, { apiBaseUrl: `${host.url}/api` });
     const links = [...text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]).filter((u) => u.startsWith(host.url));
     expect(links.length).toBeGreaterThan(0);
-    expect(links.every((u) => u.startsWith(`${host.url}/api/dashboard/`))).toBe(true);
-    const clusterLink = links.find((u) => u.includes("/dashboard/clusters/"));
+    expect(links.every((u) => u.startsWith(`${host.url}/`) && !u.startsWith(`${host.url}/api/`))).toBe(true);
+    const clusterLink = links.find((u) => u.startsWith(`${host.url}/clusters/`));
     expect(clusterLink).toBeDefined();
     await page.goto(clusterLink!);
     await page.getByRole("heading", { name: /^Cluster / }).waitFor();
-    const failuresLink = links.find((u) => u.includes("/dashboard/failures?"))!;
+    const failuresLink = links.find((u) => u.startsWith(`${host.url}/failures?`))!;
     await page.goto(failuresLink);
     await page.getByRole("heading", { name: "Open failures" }).waitFor();
   });
@@ -224,7 +224,7 @@ describe("the dashboard in a browser", () => {
     const openForms = async (p: Page) => {
       for (const summary of await p.locator("article.failure summary").all()) await summary.click();
     };
-    pages.push([`${host.url}/api/dashboard/clusters${cluster.id}`, openForms], [dash("silences")]);
+    pages.push([`${host.url}/clusters${cluster.id}`, openForms], [dash("silences")]);
     for (const [url, prepare] of pages) expect(await axeViolations(url, prepare), url).toEqual([]);
   }, 120_000);
 
@@ -247,7 +247,7 @@ describe("the dashboard in a browser", () => {
   it("asks for the operator key when acknowledging without it, changes nothing until then, and shows the acknowledgement after a reload", async () => {
     const cluster = (await apiJson<{ items: Array<{ id: string }> }>("clusters?state=failing&limit=1")).items[0];
     const acks = async () => (await apiJson<{ items: unknown[] }>(`acknowledgements?clusterId=${encodeURIComponent(cluster.id)}`)).items.length;
-    await page.goto(`${host.url}/api/dashboard/clusters${cluster.id}`);
+    await page.goto(`${host.url}/clusters${cluster.id}`);
     const failure = page.locator("article.failure").first();
     await failure.waitFor();
     expect(await failure.innerText()).not.toContain("Acknowledged by");

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { apiBaseUrl } from "../../shared/core/config";
 import { dashboardUrl } from "../../shared/digest/layout";
 import { routeOf } from "../../web/router";
-import { dashboardBase, dashboardHtml, DASHBOARD_CSP } from "../../functions/dashboard";
+import { dashboardHtml, DASHBOARD_CSP, movedLocation } from "../../functions/dashboard";
 
 const CLUSTER = "/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg-fleet/providers/microsoft.kubernetes/connectedclusters/arc-05";
 
 function pageOf(url: string) {
   const u = new URL(url);
-  return routeOf(u.pathname.replace(/^\/api\/dashboard/, ""), u.search);
+  return routeOf(u.pathname, u.search);
 }
 
 describe("links", () => {
@@ -22,6 +22,9 @@ describe("links", () => {
 
   it("from digests open the dashboard page they name", () => {
     const base = "https://fleet.example.com/api";
+    // The dashboard is at the app's base URL, next to the API.
+    expect(dashboardUrl(base, "")).toBe("https://fleet.example.com/");
+    expect(dashboardUrl(`${base}/`, "failures", { status: "open" })).toBe("https://fleet.example.com/failures?status=open");
     expect(pageOf(dashboardUrl(base, ""))).toEqual({ page: "overview" });
     expect(pageOf(dashboardUrl(base, `clusters${CLUSTER}`))).toEqual({ page: "cluster", id: CLUSTER });
     const failures = pageOf(dashboardUrl(base, "failures", { status: "open", catalogId: "flux-source-auth" }));
@@ -39,13 +42,23 @@ describe("links", () => {
 });
 
 describe("the dashboard page", () => {
-  it("keeps the prefix the request used and loads only same-origin files under a strict CSP", () => {
-    expect(dashboardBase("/api/dashboard/clusters/subscriptions/x")).toBe("/api/dashboard");
-    expect(dashboardBase("/API/Dashboard")).toBe("/API/Dashboard");
-    const page = dashboardHtml('/api/dashboard"><script>');
-    expect(page).not.toContain('"><script>');
+  it("loads only same-origin files under a strict CSP", () => {
+    const page = dashboardHtml();
     expect(page).not.toMatch(/<script>(?!<)/);
+    expect([...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1].replace(/\?.*/, ""))).toEqual(["/assets/style.css", "/assets/app.js"]);
     expect(DASHBOARD_CSP).toContain("script-src 'self'");
     expect(DASHBOARD_CSP).not.toContain("unsafe-inline");
+  });
+});
+
+describe("old dashboard links", () => {
+  it("move to the same page and query at the root", () => {
+    expect(movedLocation("https://fleet.example.com/api/dashboard/digests/x?a=1")).toBe("/digests/x?a=1");
+    expect(movedLocation("https://fleet.example.com/api/dashboard")).toBe("/");
+    expect(movedLocation("https://fleet.example.com/api/dashboard///evil.example")).toBe("/evil.example");
+    expect(pageOf(`https://fleet.example.com${movedLocation(`https://fleet.example.com/api/dashboard/clusters${CLUSTER}`)}`)).toEqual({
+      page: "cluster",
+      id: CLUSTER,
+    });
   });
 });

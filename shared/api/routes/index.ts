@@ -57,10 +57,16 @@ export const API_ROUTES: readonly RouteDef[] = [
   ...OPERATION_ROUTES,
 ];
 
+/**
+ * The API's path below the app's root. host.json's routePrefix is empty so the dashboard can answer at
+ * the app's base URL; the API keeps its `/api/...` URLs by carrying the prefix in each route.
+ */
+export const API_PREFIX = "api";
+
 /** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
 export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
   return API_ROUTES.map((def) => [
     def.name,
-    { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) },
+    { route: `${API_PREFIX}/${def.route}`, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) },
   ]);
 }
