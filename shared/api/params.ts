@@ -7,7 +7,7 @@ import { badParameter } from "./errors";
 
 export type ParamSpec =
   | { type: "enum"; values: readonly string[]; description: string; list?: boolean }
-  | { type: "string"; description: string; maxLength?: number; pattern?: RegExp }
+  | { type: "string"; description: string; maxLength?: number; pattern?: RegExp; /** What the pattern asks for, said in a 400. */ form?: string }
   | { type: "date"; description: string }
   | { type: "integer"; description: string; min: number; max: number; default?: number };
 
@@ -66,7 +66,8 @@ function parseOne(name: string, spec: ParamSpec, raw: string): unknown {
       const max = spec.maxLength ?? MAX_STRING;
       if (raw.length === 0) throw badParameter(name, "must not be empty");
       if (raw.length > max) throw badParameter(name, `longer than ${max} characters`);
-      if (spec.pattern && !spec.pattern.test(raw)) throw badParameter(name, `"${clip(raw)}" does not have the expected form`);
+      if (spec.pattern && !spec.pattern.test(raw))
+        throw badParameter(name, `"${clip(raw)}" ${spec.form ? `is not ${spec.form}` : "does not have the expected form"}`);
       return raw;
     }
     case "date":

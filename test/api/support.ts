@@ -61,7 +61,7 @@ export function apiClient(services: ApiServices | (() => Promise<ApiServices>)) 
   return async (method: string, pathAndQuery: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Answer> => {
     // Bytes, not a string: fetch would add a text/plain content type to a string body.
     const url = new URL(pathAndQuery, "http://localhost");
-    const match = resolveRoute(routes, url.pathname.replace(/^\/api/, ""), method);
+    const match = resolveRoute(routes, url.pathname, method);
     if (!match) return { status: 404, headers: new Headers(), json: undefined, text: "" };
     const req = new HttpRequest({
       method,

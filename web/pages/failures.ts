@@ -1,7 +1,7 @@
 /**
  * Failures open now (grouped by catalog entry, each group with its cause, fix and affected clusters)
- * or resolved in a window. Catalog entry, category and extension type filter in the API; kind,
- * subscription and resource group filter the rows read here (the API has no such filter yet).
+ * or resolved in a window. Every filter but "no entry matched" is the API's, applied to the whole
+ * list before it pages.
  */
 import { useState } from "preact/hooks";
 import type { FleetSummary } from "../../shared/api/fleet-view";
@@ -11,7 +11,7 @@ import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
 import { FailureActions, Markers } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
-import { catalogIndex, kindOf, scopeOf, type CatalogSummary, type Remedy } from "./shared";
+import { catalogIndex, type CatalogSummary, type Remedy } from "./shared";
 
 /** The API's shape, from its schema (one source of truth). */
 type OpenFailure = OpenFailureBody;
@@ -40,19 +40,11 @@ export function Failures({ query }: { query: URLSearchParams }) {
   // Bumped after an operator action so the markers are read again.
   const [version, setVersion] = useState(0);
   const apiQuery = new URLSearchParams({ status: f.status ?? "open", limit: String(PAGE) });
-  for (const k of ["category", "extensionType", "since"] as const) if (f[k]) apiQuery.set(k, f[k]!);
+  for (const k of ["category", "extensionType", "kind", "subscription", "resourceGroup", "since"] as const) if (f[k]) apiQuery.set(k, f[k]!);
   if (f.catalogId && f.catalogId !== UNCLASSIFIED) apiQuery.set("catalogId", f.catalogId);
   const key = `${apiQuery}#${pages}#${version}`;
   const rows = useLoad(key, (signal) => apiPages<OpenFailure & ResolvedFailure>(`failures?${apiQuery}`, pages * PAGE, signal));
-  const keep = (r: { clusterId: string; catalogId: string | null }) => {
-    const scope = scopeOf(r.clusterId);
-    return (
-      (!f.kind || kindOf(r.clusterId) === f.kind) &&
-      (!f.subscription || scope.subscriptionId.toLowerCase() === f.subscription.toLowerCase()) &&
-      (!f.resourceGroup || scope.resourceGroup.toLowerCase() === f.resourceGroup.toLowerCase()) &&
-      (f.catalogId !== UNCLASSIFIED || r.catalogId === null)
-    );
-  };
+  const keep = (r: { catalogId: string | null }) => f.catalogId !== UNCLASSIFIED || r.catalogId === null;
   return html`<h1>${f.status === "resolved" ? "Resolved failures" : "Open failures"}</h1>
     <${FilterForm} f=${f} />
     <${Loaded} state=${rows} label="failures"

@@ -26,11 +26,6 @@ export function catalogIndex(): Promise<Map<string, CatalogSummary>> {
   return catalogCache;
 }
 
-/** Arc or AKS from the ARM id's resource type. */
-export function kindOf(clusterId: string): "arc" | "aks" {
-  return /\/microsoft\.containerservice\/managedclusters\//i.test(clusterId) ? "aks" : "arc";
-}
-
 /** Subscription and resource group of an ARM id. */
 export function scopeOf(id: string): { subscriptionId: string; resourceGroup: string } {
   const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)/i.exec(id);

@@ -11,6 +11,7 @@ import type { IncidentBody } from "../schemas";
 import { decodeToken, encodeToken, queryDigest, TOKEN_PARAMETER } from "../token";
 import { failureMarker, incidentMarker } from "../operations-view";
 import { clusterArmIdOf, openFailureView } from "../views";
+import { SCOPE_QUERY, scopeMatcher } from "../scope-filter";
 
 export const getSummary = defineRoute({
   name: "getSummary",
@@ -31,7 +32,7 @@ const FAILURE_QUERY = {
   since: { type: "date", description: "Open: episodes that began at or after; resolved: recoveries at or after (default `7d`). ISO 8601 or `24h`, `7d`" },
   catalogId: { type: "string", description: "Catalog entry id" },
   category: { type: "enum", values: CATEGORIES, description: "Catalog category" },
-  extensionType: { type: "string", description: "Extension type, e.g. `microsoft.flux`" },
+  ...SCOPE_QUERY,
   limit: LIMIT,
   [TOKEN_PARAMETER]: TOKEN,
 } satisfies QuerySpec;
@@ -71,12 +72,13 @@ export const listFailures = defineRoute({
     const digest = queryDigest({ route: "failures", ...filters, since: filters.since?.toISOString() });
     const ext = query.extensionType?.toLowerCase();
     const categoryOf = (id: string | null | undefined) => (id ? getEntry(id)?.category : undefined);
-    const matches = (catalogId: string | null | undefined, extensionType: string | undefined) =>
-      (!query.catalogId || catalogId === query.catalogId) && (!query.category || categoryOf(catalogId) === query.category) && (!ext || extensionType === ext);
+    const inScope = scopeMatcher(query);
+    const matches = (catalogId: string | null | undefined, row: Parameters<typeof inScope>[0]) =>
+      (!query.catalogId || catalogId === query.catalogId) && (!query.category || categoryOf(catalogId) === query.category) && inScope(row);
     const svc = await services();
     if ((query.status ?? "open") === "open") {
       const since = query.since?.toISOString();
-      const keep = (c: ComponentRecord) => matches(c.catalogId, c.extensionType) && (!since || (c.firstSeenFailingAt ?? "") >= since);
+      const keep = (c: ComponentRecord) => matches(c.catalogId, c) && (!since || (c.firstSeenFailingAt ?? "") >= since);
       const view = await svc.view();
       const result = pageByKey(openFailuresSorted(view), { keep, limit, continuationToken: token, query: digest });
       const mark = await failureMarker(svc);
@@ -93,7 +95,7 @@ export const listFailures = defineRoute({
     let last: string | undefined;
     let more = false;
     for await (const t of svc.history.listTransitions({ from, extensionType: ext })) {
-      if (t.event !== "recovered" || !matches(t.endedCatalogId, t.extensionType)) continue;
+      if (t.event !== "recovered" || !matches(t.endedCatalogId, t)) continue;
       const key = `${t.at}\u0000${t.id}`;
       if (after && key <= after) continue;
       if (items.length === limit) {
