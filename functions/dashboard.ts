@@ -12,9 +12,15 @@ import { app, type HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { notFound } from "../shared/api/errors";
 import { ALL_METHODS } from "../shared/api/http";
 import { API_PREFIX } from "../shared/api/routes";
+import { EMAIL_INLINE_STYLES } from "../shared/digest/render/email";
 
-export const DASHBOARD_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/**
+ * The e-mail preview (a sandboxed srcdoc frame on the digest page) inherits this policy, so the
+ * e-mail's own inline styles are allowed by their hashes: exactly those, nothing else inline.
+ */
+const EMAIL_STYLE_HASHES = EMAIL_INLINE_STYLES.map((style) => `'sha256-${createHash("sha256").update(style).digest("base64")}'`).join(" ");
+
+export const DASHBOARD_CSP = `default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-hashes' ${EMAIL_STYLE_HASHES}; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 const SECURITY_HEADERS = { "content-security-policy": DASHBOARD_CSP, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
 const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };

@@ -7,7 +7,7 @@ import { Catalog, CatalogEntry } from "./pages/catalog";
 import { Classify } from "./pages/classify";
 import { Cluster } from "./pages/cluster";
 import { Clusters } from "./pages/clusters";
-import { DigestPage } from "./pages/digest";
+import { DigestEmail, DigestPage } from "./pages/digest";
 import { Failures } from "./pages/failures";
 import { Overview } from "./pages/overview";
 import { Silences } from "./pages/silences";
@@ -54,7 +54,7 @@ function Page({ route }: { route: Route }) {
     case "silences":
       return html`<${Silences} />`;
     case "digest":
-      return html`<${DigestPage} id=${route.id} />`;
+      return route.email ? html`<${DigestEmail} id=${route.id} standalone />` : html`<${DigestPage} id=${route.id} />`;
     default:
       return html`<${NotFound} />`;
   }

@@ -13,7 +13,7 @@ export type Route =
   | { page: "entry"; id: string }
   | { page: "classify" }
   | { page: "silences" }
-  | { page: "digest"; id: string }
+  | { page: "digest"; id: string; email?: true }
   | { page: "notFound" };
 
 const CLUSTER_ID =
@@ -32,8 +32,8 @@ export function routeOf(path: string, search = ""): Route {
   if (entry) return { page: "entry", id: entry[1] };
   if (p === "/classify") return { page: "classify" };
   if (p === "/silences") return { page: "silences" };
-  const digest = /^\/digests\/([A-Za-z0-9_-]+)$/.exec(p);
-  if (digest) return { page: "digest", id: digest[1] };
+  const digest = /^\/digests\/([A-Za-z0-9_-]+)(\/email)?$/.exec(p);
+  if (digest) return { page: "digest", id: digest[1], ...(digest[2] ? { email: true as const } : {}) };
   return { page: "notFound" };
 }
 

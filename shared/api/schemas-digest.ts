@@ -35,3 +35,12 @@ export const Digest = named(
 );
 
 export const DigestPage = page(DigestSummary);
+export const DigestEmail = named(
+  "DigestEmail",
+  Type.Object({
+    id: str("The digest's id"),
+    subject: str(),
+    text: str("The plain-text part"),
+    html: str("The HTML part, exactly as sent: no script, inline styles only"),
+  }),
+);

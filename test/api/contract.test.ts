@@ -130,6 +130,12 @@ describe("every route's real answers match the served OpenAPI document", () => {
     expect(digests[0].deliveries[0]).toMatchObject({ target: "webhook", status: "delivered" });
     expect((await call("getDigest", "GET", `/api/digests/${digests[0].id}`)).status).toBe(200);
     expect((await call("getDigest", "GET", "/api/digests/nope")).status).toBe(400);
+    const email = (await call("getDigestEmail", "GET", `/api/digests/${digests[0].id}/email`)).json;
+    expect(email).toMatchObject({ id: digests[0].id, subject: expect.stringContaining("Fleet health") });
+    expect(email.html).toMatch(/^<!DOCTYPE html>/);
+    expect(email.html).not.toMatch(/<script/i);
+    expect((await call("getDigestEmail", "GET", "/api/digests/20200101T000000Z_20200102T000000Z/email")).status).toBe(404);
+    expect((await call("getDigestEmail", "GET", "/api/digests/nope/email")).status).toBe(400);
   });
 
   it("catalog and classify", async () => {

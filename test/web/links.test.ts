@@ -38,6 +38,8 @@ describe("links", () => {
     expect(routeOf("/clusters/subscriptions/x/resourcegroups/rg/providers/microsoft.web/sites/s").page).toBe("notFound");
     expect(routeOf("/catalog/flux-source-auth")).toEqual({ page: "entry", id: "flux-source-auth" });
     expect(routeOf("/silences")).toEqual({ page: "silences" });
+    expect(routeOf("/digests/20261121T070000Z_20261122T070000Z/email")).toEqual({ page: "digest", id: "20261121T070000Z_20261122T070000Z", email: true });
+    expect(routeOf("/digests/x/email/more").page).toBe("notFound");
   });
 });
 

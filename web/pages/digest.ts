@@ -1,4 +1,9 @@
-/** A stored digest as a page: what the Teams, Slack or e-mail message summarised, with every item linked. */
+/**
+ * A stored digest as a page: what the Teams, Slack or e-mail message summarised, with every item
+ * linked; and the e-mail itself, as the e-mail target renders it, in a sandboxed frame.
+ */
+import type { Static } from "@sinclair/typebox";
+import type { DigestEmail as DigestEmailSchema } from "../../shared/api/schemas";
 import type { Digest, FailureItem } from "../../shared/digest/model";
 import { api } from "../api";
 import { clusterPage, page } from "../paths";
@@ -108,6 +113,43 @@ export function DigestPage({ id }: { id: string }) {
               </table>`
             : null
         }
+        <${DigestEmail} id=${id} />
         <p><a href=${page("")}>Fleet overview now</a></p>`}<//
   >`;
+}
+
+type EmailBody = Static<typeof DigestEmailSchema>;
+
+/**
+ * The e-mail's HTML in a frame with no script and an opaque origin (`sandbox` without
+ * allow-scripts or allow-same-origin); it inherits the dashboard's CSP. Its links open a new tab, as
+ * in a mail client; `<base target>` is the only change to the HTML as sent.
+ */
+function EmailFrame({ email, standalone }: { email: EmailBody; standalone?: boolean }) {
+  return html`<iframe
+    class=${standalone ? "email standalone" : "email"}
+    title=${`E-mail: ${email.subject}`}
+    sandbox="allow-popups allow-popups-to-escape-sandbox"
+    srcdoc=${email.html.replace(/<html>/i, '<html><head><base target="_blank"></head>')}
+  ></iframe>`;
+}
+
+/** The e-mail of a digest: on the digest page, or on its own page (`/digests/<id>/email`). */
+export function DigestEmail({ id, standalone }: { id: string; standalone?: boolean }) {
+  const email = useLoad(`digest-email:${id}`, (signal) => api<EmailBody>(`digests/${encodeURIComponent(id)}/email`, { signal }));
+  return html`<section aria-labelledby="email-title">
+    <${standalone ? "h1" : "h2"} id="email-title">The e-mail this digest sends<//>
+    <${Loaded} state=${email} label="the e-mail"
+      >${(e: EmailBody) =>
+        html`<p>
+            Subject: <strong>${e.subject}</strong>.${" "}
+            ${
+              standalone
+                ? html`<a href=${page(`digests/${encodeURIComponent(id)}`)}>Back to the digest</a>`
+                : html`<a href=${page(`digests/${encodeURIComponent(id)}/email`)}>Open the e-mail on its own page</a>`
+            }
+          </p>
+          <${EmailFrame} email=${e} standalone=${standalone} />`}<//
+    >
+  </section>`;
 }

@@ -7,7 +7,7 @@ import { ALL_METHODS, defineRoute, toHttpHandler, type RouteDef } from "../http"
 import type { ApiServices } from "../services";
 import { classifyMessage, getCatalogEntry, listCatalog } from "./catalog";
 import { getCluster, getClusterHistory, listClusters } from "./clusters";
-import { getDigest, listDigests } from "./digests";
+import { getDigest, getDigestEmail, listDigests } from "./digests";
 import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
 import { getMetrics } from "./metrics";
 import { OPERATION_ROUTES } from "./operations";
@@ -53,6 +53,7 @@ export const API_ROUTES: readonly RouteDef[] = [
   listSweeps,
   listDigests,
   getDigest,
+  getDigestEmail,
   getMetrics,
   ...OPERATION_ROUTES,
 ];

@@ -12,6 +12,11 @@ export interface EmailContent {
   html: string;
 }
 
+/** The only inline styles the e-mail carries; the dashboard's CSP allows exactly these (by hash) for its preview. */
+const BODY_STYLE = "font-family:Segoe UI,Arial,sans-serif";
+const WARNING_STYLE = "border-left:4px solid #d83b01;padding:4px 12px";
+export const EMAIL_INLINE_STYLES = [BODY_STYLE, WARNING_STYLE] as const;
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -24,7 +29,7 @@ export function layoutToHtml(layout: DigestLayout): string {
   const parts = [`<h2>${escapeHtml(layout.title)}</h2>`, `<p>${escapeHtml(layout.headline)}</p>`];
   if (layout.warnings.length > 0) {
     parts.push(
-      `<div style="border-left:4px solid #d83b01;padding:4px 12px"><strong>Data missing: this digest may not show everything.</strong><ul>${layout.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`,
+      `<div style="${WARNING_STYLE}"><strong>Data missing: this digest may not show everything.</strong><ul>${layout.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`,
     );
   }
   for (const section of layout.sections) {
@@ -37,7 +42,7 @@ export function layoutToHtml(layout: DigestLayout): string {
     parts.push(`<h3>${escapeHtml(section.title)}</h3><ul>${items.join("")}</ul>`);
   }
   parts.push(`<p>${anchor(layout.link.url, layout.link.label)}</p>`);
-  return `<!DOCTYPE html><html><body style="font-family:Segoe UI,Arial,sans-serif">${parts.join("\n")}</body></html>`;
+  return `<!DOCTYPE html><html><body style="${BODY_STYLE}">${parts.join("\n")}</body></html>`;
 }
 
 export function emailSubject(digest: Digest, layout: DigestLayout): string {
