@@ -6,9 +6,8 @@
  * to docs/images/ with UPDATE_SCREENSHOTS=1, so a test run never changes committed files.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetSummary } from "../../shared/api/fleet-view";
 import { loadApp, routePrefix } from "../../dev/host/registrations";
@@ -19,22 +18,20 @@ import { openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
 import { simulator } from "../azure/simulator";
-import { launchChromium } from "../support/browser";
+import { launchChromium, recordedPage, screenshotDir } from "../support/browser";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 const KEY = "dashboard-test-key";
 const OPERATOR_KEY = "dashboard-operator-key";
 const SOURCE_AUTH_ERROR = "failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config.git': authentication required";
-const IMAGES = path.resolve(process.env.UPDATE_SCREENSHOTS === "1" ? "docs/images" : "test-results/screenshots");
-fs.mkdirSync(IMAGES, { recursive: true });
+const IMAGES = screenshotDir();
 let sim: ArmSimulator;
 let history: FleetHistory;
 let host: RunningHost;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const requested: string[] = [];
-const cspErrors: string[] = [];
+let requested: string[];
+let cspErrors: string[];
 const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX, operatorKey: process.env.FLEET_OPERATOR_KEY };
 
 const dash = (p = "") => `${host.url}/${p}`;
@@ -66,10 +63,7 @@ beforeAll(async () => {
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
   host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on("request", (r) => requested.push(r.url()));
-  page.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
+  ({ page, requested, cspErrors } = await recordedPage(browser));
 }, 120_000);
 
 afterAll(async () => {

@@ -4,29 +4,26 @@
  * fleet in Azurite.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadApp, routePrefix } from "../../dev/host/registrations";
 import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import { openDigestStore, runDigest } from "../../shared/digest";
 import { openFleetHistory } from "../../shared/store";
-import { launchChromium } from "../support/browser";
+import { launchChromium, recordedPage, screenshotDir, setEnv } from "../support/browser";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { cluster, FLUX_FAIL, HELM_FAIL, snapshot, SUB_A, SUB_B } from "../store/fixtures";
 
 const KEY = "webroutes-test-key";
-const IMAGES = path.resolve(process.env.UPDATE_SCREENSHOTS === "1" ? "docs/images" : "test-results/screenshots");
-fs.mkdirSync(IMAGES, { recursive: true });
+const IMAGES = screenshotDir();
+let requested: string[];
+let cspErrors: string[];
+let restoreEnv: () => void = () => undefined;
 let host: RunningHost;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let digestId: string;
-const requested: string[] = [];
-const cspErrors: string[] = [];
-const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX };
 
 beforeAll(async () => {
   execFileSync(process.execPath, ["web/build.mjs", "--no-check"], { stdio: "pipe" });
@@ -52,28 +49,18 @@ beforeAll(async () => {
     since: 86_400_000,
   });
   digestId = run.stored.id;
-  process.env.FLEET_TABLES_CONNECTION = options.connectionString;
-  process.env.FLEET_TABLE_PREFIX = options.tablePrefix;
+  // The functions read their settings from the environment, as in Azure.
+  restoreEnv = setEnv({ FLEET_TABLES_CONNECTION: options.connectionString, FLEET_TABLE_PREFIX: options.tablePrefix });
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
   host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript((key) => sessionStorage.setItem("fleet-health.api-key", key), KEY);
-  page = await context.newPage();
-  page.on("request", (r) => requested.push(r.url()));
-  page.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && cspErrors.push(m.text()));
+  ({ page, requested, cspErrors } = await recordedPage(browser, { apiKey: KEY }));
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await host?.stop().catch(() => undefined);
-  for (const [name, value] of [
-    ["FLEET_TABLES_CONNECTION", saved.connection],
-    ["FLEET_TABLE_PREFIX", saved.prefix],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
 });
 
 const rows = () => page.locator("section.group tbody tr").allInnerTexts();
