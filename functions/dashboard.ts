@@ -50,7 +50,7 @@ function asset(name: string): { body: Buffer; etag: string } | undefined {
 /** The API's path: the page names it so nothing is inferred from the script. */
 const API_BASE = `/${API_PREFIX}`;
 /** Where the dashboard lived before it took the root; links to it (digests already sent) still work. */
-export const OLD_DASHBOARD_BASE = `${API_BASE}/dashboard`;
+const OLD_DASHBOARD_BASE = `${API_BASE}/dashboard`;
 /** Paths the Functions host keeps for itself when the route prefix is empty (admin API, extension webhooks). */
 const HOST_PATHS = /^\/(admin|runtime)(\/|$)/i;
 const API_PATHS = new RegExp(`^${API_BASE}(/|$)`, "i");
