@@ -167,8 +167,14 @@ export interface ActionableFailure extends FailureMarkers {
 /** Acknowledge (unless already acknowledged) and Silence this problem, as disclosures. */
 export function FailureActions({ f, onDone }: { f: ActionableFailure; onDone: () => void }) {
   const problem = f.catalogId ? { catalogId: f.catalogId } : f.fingerprint ? { fingerprint: f.fingerprint } : undefined;
-  const acknowledge = (d: FormData) => act("acknowledgements", { method: "POST", body: { clusterId: f.clusterId, componentId: f.componentId, ...ackValues(d) } });
-  const suggested: Suggested = { clusterId: f.clusterId, clusterName: f.clusterName ?? f.clusterId.split("/").at(-1)!, ...scopeOf(f.clusterId), extensionType: f.extensionType };
+  const acknowledge = (d: FormData) =>
+    act("acknowledgements", { method: "POST", body: { clusterId: f.clusterId, componentId: f.componentId, ...ackValues(d) } });
+  const suggested: Suggested = {
+    clusterId: f.clusterId,
+    clusterName: f.clusterName ?? f.clusterId.split("/").at(-1)!,
+    ...scopeOf(f.clusterId),
+    extensionType: f.extensionType,
+  };
   const silence = (d: FormData) => act("silences", { method: "POST", body: { ...silenceValues(d, { suggested }), ...problem } });
   const id = (name: string) => `${name}-${f.componentId.replace(/[^a-z0-9]/gi, "-")}`;
   return html`<div class="actions">

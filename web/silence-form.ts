@@ -66,15 +66,17 @@ const field = (d: FormData, name: string) => String(d.get(name) ?? "").trim();
 
 /**
  * What the form says, checked: exactly one problem (when the form asks for it), a tag as key=value, a
- * reason, and an expiry in the future and at most 90 days ahead.
+ * reason, and an expiry in the future and at most 90 days ahead. `keep`: the expiry as opened for an
+ * edit; left as it was, it is kept as it is (even when past: editing the reason of an expired silence).
  */
-export function silenceValues(d: FormData, options: { suggested?: Suggested; now?: number; expiryRequired?: boolean } = {}): SilenceValues {
+export function silenceValues(d: FormData, options: { suggested?: Suggested; now?: number; keep?: string } = {}): SilenceValues {
   const now = options.now ?? Date.now();
   const problem: Pick<SilenceValues, "catalogId" | "fingerprint"> = {};
   if (d.has("catalogId") || d.has("fingerprint")) {
     const catalogId = field(d, "catalogId");
     const fingerprint = field(d, "fingerprint");
-    if (!catalogId === !fingerprint) throw new FormProblem("catalogId", "Choose a catalog entry, or give the fingerprint of an unclassified failure (not both).");
+    if (!catalogId === !fingerprint)
+      throw new FormProblem("catalogId", "Choose a catalog entry, or give the fingerprint of an unclassified failure (not both).");
     Object.assign(problem, catalogId ? { catalogId } : { fingerprint });
   }
   const scope: Partial<Record<ScopeField, string>> = {};
@@ -87,6 +89,7 @@ export function silenceValues(d: FormData, options: { suggested?: Suggested; now
   const reason = field(d, "reason");
   if (!reason) throw new FormProblem("reason", "Reason: say why, so others know what this silence is for. It is required.");
   const raw = field(d, "expiresAt");
+  if (options.keep && raw === utcInput(Date.parse(options.keep))) return { ...problem, scope, reason, expiresAt: options.keep };
   const expires = fromUtcInput(raw);
   if (!expires) throw new FormProblem("expiresAt", "Expires at: choose a date and a time (UTC).");
   if (expires.getTime() <= now) throw new FormProblem("expiresAt", "Expires at: must be in the future.");

@@ -288,13 +288,14 @@ describe("the dashboard in a browser", () => {
     const clusterName = await row.locator("td a").first().innerText();
     await row.locator("summary", { hasText: "Silence this problem" }).click();
     await row.getByLabel("this cluster").check();
-    // A 4xx other than 403 shows the API's own message, and nothing is created.
-    await row.getByLabel("Reason").fill("   ");
+    // The form's own check names the field and sends nothing.
+    await row.getByLabel(/^Reason/).fill("   ");
     await row.getByRole("button", { name: "Silence" }).click();
-    await expect.poll(() => row.getByRole("alert").innerText()).toMatch(/reason/i);
+    await expect.poll(() => row.getByRole("alert").innerText()).toMatch(/^Reason: .*required/);
+    expect(await row.getByLabel(/^Reason/).evaluate((e) => e === document.activeElement)).toBe(true);
     expect((await apiJson<{ items: unknown[] }>("silences")).items).toEqual([]);
-    await row.getByLabel("Reason").fill("maintenance window FH-14");
-    await row.getByLabel(/Expires in/).fill("3");
+    await row.getByLabel(/^Reason/).fill("maintenance window FH-14");
+    await row.getByLabel(/^Expires at/).fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16));
     await row.getByRole("button", { name: "Silence" }).click();
     const silenced = page.locator("section.group tbody tr").filter({ hasText: "maintenance window FH-14" });
     await expect.poll(() => silenced.count()).toBeGreaterThan(0);
@@ -304,7 +305,6 @@ describe("the dashboard in a browser", () => {
     const listed = page.locator("tbody tr").filter({ hasText: "maintenance window FH-14" });
     await listed.waitFor();
     expect(await listed.innerText()).toContain(`cluster ${clusterName}`);
-    await shot("silences");
     // Someone else changes it first: the listed version is stale, the delete gets 412 and the list is read again.
     const [silence] = (await apiJson<{ items: Array<{ id: string; etag: string; reason: string }> }>("silences")).items.filter(
       (x) => x.reason === "maintenance window FH-14",
@@ -315,14 +315,154 @@ describe("the dashboard in a browser", () => {
       body: JSON.stringify({ reason: "maintenance window FH-14, extended" }),
     });
     expect(changed.status).toBe(200);
+    // Delete asks first (focus on the confirmation), Cancel keeps it.
     await listed.getByRole("button", { name: /^Delete silence/ }).click();
+    expect(await listed.getByRole("button", { name: "Yes, delete" }).evaluate((e) => e === document.activeElement)).toBe(true);
+    await listed.getByRole("button", { name: "Cancel" }).click();
+    await listed.getByRole("button", { name: /^Delete silence/ }).click();
+    await listed.getByRole("button", { name: "Yes, delete" }).click();
     await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("Someone else changed this silence");
     const reread = page.locator("tbody tr").filter({ hasText: "maintenance window FH-14, extended" });
     await reread.waitFor();
     await reread.getByRole("button", { name: /^Delete silence/ }).click();
+    await reread.getByRole("button", { name: "Yes, delete" }).click();
     await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("deleted");
     await expect.poll(() => page.locator("tbody tr").filter({ hasText: "maintenance window FH-14" }).count()).toBe(0);
     expect((await apiJson<{ items: unknown[] }>("silences")).items.filter((x) => JSON.stringify(x).includes("FH-14"))).toEqual([]);
+  });
+
+  it("acknowledges a fleet-wide incident from the overview, and the failures group shows it acknowledged", async () => {
+    const incident = (
+      await apiJson<{ items: Array<{ key: string; title: string; catalogId: string | null; acknowledged?: unknown }> }>("incidents")
+    ).items.find((i) => i.key.startsWith("catalog:") && !i.acknowledged)!;
+    expect(incident).toBeDefined();
+    await page.goto(dash());
+    const row = page.locator('section[aria-labelledby="incidents"] tbody tr').filter({ hasText: incident.title });
+    await row.waitFor();
+    expect(await row.innerText()).not.toContain("Acknowledged by");
+    // From the keyboard: open the disclosure, type the note, submit with Enter.
+    await row.locator("summary", { hasText: "Acknowledge this incident" }).focus();
+    await page.keyboard.press("Enter");
+    await row.getByLabel("Note (optional)").fill("fleet-wide: rolling back the Flux upgrade");
+    await row.getByLabel("Note (optional)").press("Enter");
+    await expect.poll(() => row.innerText()).toContain("Acknowledged by ann (operator key) since");
+    expect(await row.innerText()).toContain("rolling back the Flux upgrade");
+    const after = (await apiJson<{ items: Array<{ key: string; acknowledged?: { by: string; note?: string } }> }>("incidents")).items.find(
+      (i) => i.key === incident.key,
+    );
+    expect(after?.acknowledged).toMatchObject({ by: "ann (operator key)", note: "fleet-wide: rolling back the Flux upgrade" });
+    await page.goto(dash(`failures?catalogId=${incident.catalogId}`));
+    const group = page.locator("section.group").first();
+    await expect.poll(() => group.locator(".incident").innerText()).toContain("Acknowledged by ann (operator key) since");
+    expect(await group.locator(".incident").innerText()).toContain("Fleet-wide incident");
+    await group.locator(".incident").scrollIntoViewIfNeeded();
+    await shot("incident-ack");
+    expect(
+      await axeViolations(dash(), async (p) => {
+        for (const summary of await p.locator('section[aria-labelledby="incidents"] summary').all()) await summary.click();
+      }),
+    ).toEqual([]);
+  });
+
+  it("creates a tag-scoped silence on the Silences page, after the form's and the API's checks", async () => {
+    const failing = (await apiJson<{ items: Array<{ catalogId: string | null; clusterId: string }> }>("failures?limit=1000")).items.filter((f) => f.catalogId);
+    const clusters = (await apiJson<{ items: Array<{ id: string; tags?: Record<string, string> }> }>("clusters?limit=1000")).items;
+    const tagged = failing.find((f) => clusters.find((c) => c.id.toLowerCase() === f.clusterId.toLowerCase())?.tags?.environment)!;
+    const environment = clusters.find((c) => c.id.toLowerCase() === tagged.clusterId.toLowerCase())!.tags!.environment;
+    const silences = async () => (await apiJson<{ items: Array<{ reason: string }> }>("silences")).items.filter((x) => x.reason.includes("FH-14-tag"));
+    await page.goto(dash("silences"));
+    await page.locator("summary", { hasText: "Silence a problem" }).click();
+    const form = page.getByRole("form", { name: "New silence" });
+    await form.getByLabel("Catalog entry").selectOption(tagged.catalogId!);
+    await form.getByLabel("Cluster tag (key=value)").fill("environment");
+    await form.getByLabel(/^Reason/).fill("staging freeze FH-14-tag");
+    const expires = form.getByLabel(/^Expires at/);
+    expect(await expires.getAttribute("aria-describedby")).toBeTruthy();
+    // The form's checks: the tag's form, then the 90-day bound (explained), each focusing its field; nothing is sent.
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText()).toContain("key=value");
+    expect(await form.getByLabel("Cluster tag (key=value)").evaluate((e) => e === document.activeElement)).toBe(true);
+    await form.getByLabel("Cluster tag (key=value)").fill(`environment=${environment}`);
+    await expires.fill(new Date(Date.now() + 100 * 86_400_000).toISOString().slice(0, 16));
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText()).toMatch(/at most 90 days ahead, so the latest is \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(await expires.evaluate((e) => e === document.activeElement)).toBe(true);
+    await expires.fill(new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 16));
+    // The API's own 400 is shown as it says it, and the field it names gets the focus.
+    await form.getByLabel("Extension type").fill("not a type!");
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText()).toContain("scope.extensionType");
+    expect(await form.getByLabel("Extension type").evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await silences()).toEqual([]);
+    await form.getByLabel("Extension type").fill("");
+    await form.getByRole("button", { name: "Create silence" }).click();
+    const listed = page.locator('section[aria-labelledby="in-force"] tbody tr').filter({ hasText: "staging freeze FH-14-tag" });
+    await listed.waitFor();
+    expect(await listed.innerText()).toContain(`tag environment=${environment}`);
+    const [stored] = (await apiJson<{ items: Array<{ reason: string; scope: unknown; matchingFailures: number }> }>("silences")).items.filter((x) =>
+      x.reason.includes("FH-14-tag"),
+    );
+    expect(stored.scope).toEqual({ tag: { key: "environment", value: environment } });
+    expect(stored.matchingFailures).toBeGreaterThan(0);
+  });
+
+  it("edits a silence and an acknowledgement; a concurrent edit gets 412 and is applied again to the current version", async () => {
+    const [silence] = (await apiJson<{ items: Array<{ id: string; etag: string; reason: string; expiresAt: string }> }>("silences")).items.filter((x) =>
+      x.reason.includes("FH-14-tag"),
+    );
+    await page.goto(dash("silences"));
+    const row = page.locator('section[aria-labelledby="in-force"] tbody tr').filter({ hasText: "staging freeze FH-14-tag" });
+    await row.locator("summary", { hasText: "Edit" }).click();
+    const form = row.getByRole("form", { name: /^Edit silence/ });
+    await form.getByLabel(/^Reason/).fill("staging freeze FH-14-tag, until the release");
+    // Someone else extends it over the API while this form is open.
+    const theirExpiry = new Date(Date.now() + 20 * 86_400_000).toISOString();
+    const theirs = await fetch(`${host.url}/api/silences/${silence.id}`, {
+      method: "PATCH",
+      headers: {
+        "x-functions-key": KEY,
+        "x-fleet-operator-key": OPERATOR_KEY,
+        "x-fleet-operator": "bob",
+        "if-match": silence.etag,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ expiresAt: theirExpiry }),
+    });
+    expect(theirs.status).toBe(200);
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() => form.getByRole("alert").innerText())
+      .toContain("Someone else changed this silence after you opened it, so your changes were not saved");
+    expect((await apiJson<{ reason: string }>(`silences/${silence.id}`)).reason).toBe("staging freeze FH-14-tag");
+    await form.getByRole("button", { name: "Reload and apply my changes again" }).click();
+    await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("was saved");
+    const now = await apiJson<{ reason: string; expiresAt: string; updatedBy: string }>(`silences/${silence.id}`);
+    // Mine (the reason) applied on top of theirs (the expiry), not over it.
+    expect(now).toMatchObject({ reason: "staging freeze FH-14-tag, until the release", expiresAt: theirExpiry, updatedBy: "ann (operator key)" });
+    await expect.poll(() => page.locator("tbody tr").filter({ hasText: "until the release" }).count()).toBe(1);
+    // The acknowledgement of the incident: its note edited, its ticket link added.
+    const ack = page.locator('section[aria-labelledby="acks"] tbody tr').filter({ hasText: "rolling back the Flux upgrade" });
+    await ack.locator("summary", { hasText: "Edit" }).click();
+    await ack.getByLabel("Note (optional)").fill("rolled back, watching");
+    await ack.getByLabel("Ticket link (optional)").fill("https://tickets.example.com/FH-15");
+    await ack.getByRole("button", { name: "Save" }).click();
+    const edited = page.locator('section[aria-labelledby="acks"] tbody tr').filter({ hasText: "rolled back, watching" });
+    await edited.waitFor();
+    expect(await edited.getByRole("link", { name: "ticket" }).getAttribute("href")).toBe("https://tickets.example.com/FH-15");
+    const acks = (await apiJson<{ items: Array<{ note?: string; ticketUrl?: string; target: { kind: string } }> }>("acknowledgements")).items;
+    expect(acks.find((a) => a.target.kind === "incident")).toMatchObject({ note: "rolled back, watching", ticketUrl: "https://tickets.example.com/FH-15" });
+    await shot("silences");
+    // With every form open, as an operator sees them.
+    expect(
+      await axeViolations(dash("silences"), async (p) => {
+        for (const summary of await p.locator("main summary").all()) await summary.click();
+        await p
+          .getByRole("button", { name: /^Delete silence/ })
+          .first()
+          .click();
+      }),
+    ).toEqual([]);
+    expect(requested.filter((u) => u.includes(OPERATOR_KEY))).toEqual([]);
   });
 
   it("tells the user when the API stops answering", async () => {

@@ -186,7 +186,9 @@ function Incidents() {
                 ${d.items.slice(0, 20).map(
                   (i) =>
                     html`<tr>
-                      <td>${i.catalogId ? html`<a href=${page("failures", { catalogId: i.catalogId })}>${i.title}</a>` : i.title}<${IncidentAck} incident=${i} /></td>
+                      <td>
+                        ${i.catalogId ? html`<a href=${page("failures", { catalogId: i.catalogId })}>${i.title}</a>` : i.title}<${IncidentAck} incident=${i} />
+                      </td>
                       <td>${i.severity ?? "unclassified"}</td>
                       <td class="num">${n(i.clusterCount)}</td>
                       <td class="num">${n(i.componentCount)}</td>
