@@ -128,7 +128,7 @@ export function Markers({ f }: { f: FailureMarkers }) {
   ${
     f.acknowledged
       ? html`<p class="marker">
-          <strong>Acknowledged</strong> by ${f.acknowledged.by} since
+          <strong>Acknowledged</strong> by ${f.acknowledged.by} since${" "}
           ${when(f.acknowledged.since)}${f.acknowledged.note ? `: ${f.acknowledged.note}` : ""}${f.acknowledged.ticketUrl ? html` (<a href=${f.acknowledged.ticketUrl} rel="noopener noreferrer" target="_blank">ticket</a>)` : null}
         </p>`
       : null

@@ -33,6 +33,7 @@ let host: RunningHost;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let sweep: () => Promise<unknown>;
 const requested: string[] = [];
 const cspErrors: string[] = [];
 const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX, operatorKey: process.env.FLEET_OPERATOR_KEY };
@@ -48,7 +49,7 @@ beforeAll(async () => {
   sim = started.sim;
   const prefix = uniquePrefix("web");
   history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
-  const sweep = () =>
+  sweep = () =>
     runSweep({
       armEndpoint: started.connection.endpoint,
       credential: started.connection.credential,
@@ -346,7 +347,9 @@ describe("the dashboard in a browser", () => {
     await row.getByLabel("Note (optional)").fill("fleet-wide: rolling back the Flux upgrade");
     await row.getByLabel("Note (optional)").press("Enter");
     await expect.poll(() => row.innerText()).toContain("Acknowledged by ann (operator key) since");
-    expect(await row.innerText()).toContain("rolling back the Flux upgrade");
+    expect(await row.innerText()).toMatch(
+      /Acknowledged by ann \(operator key\) since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: fleet-wide: rolling back the Flux upgrade/,
+    );
     const after = (await apiJson<{ items: Array<{ key: string; acknowledged?: { by: string; note?: string } }> }>("incidents")).items.find(
       (i) => i.key === incident.key,
     );
@@ -463,6 +466,34 @@ describe("the dashboard in a browser", () => {
       }),
     ).toEqual([]);
     expect(requested.filter((u) => u.includes(OPERATOR_KEY))).toEqual([]);
+  });
+
+  it("lists on the Silences page the new failures a silence would have matched in its last day", async () => {
+    const catalog = (await apiJson<{ items: Array<{ id: string }> }>("catalog")).items;
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    for (const { id } of catalog) {
+      const made = await fetch(`${host.url}/api/silences`, {
+        method: "POST",
+        headers: { "x-functions-key": KEY, "x-fleet-operator-key": OPERATOR_KEY, "content-type": "application/json" },
+        body: JSON.stringify({ catalogId: id, reason: `regression watch [${id}]`, expiresAt }),
+      });
+      expect(made.status).toBe(201);
+    }
+    // New failures after the silences were set: what a silence would hide as "known".
+    sim.fleet.churn(0.5, 11);
+    await sweep();
+    type Listed = { catalogId?: string; reason: string; recentMatches: Array<{ clusterName?: string; since: string }> };
+    const watchedNow = async () =>
+      (await apiJson<{ items: Listed[] }>("silences")).items.filter((x) => x.reason.startsWith("regression watch") && x.recentMatches.length);
+    // The API reads the new sweep once its cached fleet view is refreshed (VIEW_REFRESH_MS): wait for that, not for a time.
+    await expect.poll(async () => (await watchedNow()).length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+    const watched = await watchedNow();
+    await page.goto(dash("silences"));
+    const row = page.locator('section[aria-labelledby="in-force"] tbody tr').filter({ hasText: `regression watch [${watched[0].catalogId}]` });
+    await row.waitFor();
+    const cell = row.locator("td").nth(6);
+    await expect.poll(() => cell.locator("li").count()).toBe(watched[0].recentMatches.length);
+    expect(await cell.innerText()).toContain(`${watched[0].recentMatches[0].clusterName}`);
   });
 
   it("tells the user when the API stops answering", async () => {
