@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetSummary } from "../../shared/api/fleet-view";
 import { loadApp, routePrefix } from "../../dev/host/registrations";
@@ -109,6 +109,15 @@ async function axeViolations(url: string, prepare?: (p: Page) => Promise<void>):
   } finally {
     await ctx.close();
   }
+}
+
+/** From the keyboard: open the Acknowledge disclosure, type the note (and ticket link), submit with Enter. */
+async function acknowledgeFromKeyboard(where: Locator, summary: string, note: string, ticketUrl?: string): Promise<void> {
+  await where.locator("summary", { hasText: summary }).focus();
+  await page.keyboard.press("Enter");
+  await where.getByLabel("Note (optional)").fill(note);
+  if (ticketUrl) await where.getByLabel("Ticket link (optional)").fill(ticketUrl);
+  await where.getByLabel("Note (optional)").press("Enter");
 }
 
 describe("the dashboard in a browser", () => {
@@ -252,12 +261,7 @@ describe("the dashboard in a browser", () => {
     const failure = page.locator("article.failure").first();
     await failure.waitFor();
     expect(await failure.innerText()).not.toContain("Acknowledged by");
-    // From the keyboard: open the disclosure, type the note, submit with Enter.
-    await failure.locator("summary", { hasText: "Acknowledge" }).focus();
-    await page.keyboard.press("Enter");
-    await failure.getByLabel("Note (optional)").fill("on it, see ticket");
-    await failure.getByLabel("Ticket link (optional)").fill("https://tickets.example.com/FH-14");
-    await failure.getByLabel("Note (optional)").press("Enter");
+    await acknowledgeFromKeyboard(failure, "Acknowledge", "on it, see ticket", "https://tickets.example.com/FH-14");
     await failure.getByText("Operator key needed").waitFor();
     expect(await failure.getByRole("alert").innerText()).toContain("operator key");
     expect(await acks()).toBe(0);
@@ -341,11 +345,7 @@ describe("the dashboard in a browser", () => {
     const row = page.locator('section[aria-labelledby="incidents"] tbody tr').filter({ hasText: incident.title });
     await row.waitFor();
     expect(await row.innerText()).not.toContain("Acknowledged by");
-    // From the keyboard: open the disclosure, type the note, submit with Enter.
-    await row.locator("summary", { hasText: "Acknowledge this incident" }).focus();
-    await page.keyboard.press("Enter");
-    await row.getByLabel("Note (optional)").fill("fleet-wide: rolling back the Flux upgrade");
-    await row.getByLabel("Note (optional)").press("Enter");
+    await acknowledgeFromKeyboard(row, "Acknowledge this incident", "fleet-wide: rolling back the Flux upgrade");
     await expect.poll(() => row.innerText()).toContain("Acknowledged by ann (operator key) since");
     expect(await row.innerText()).toMatch(
       /Acknowledged by ann \(operator key\) since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: fleet-wide: rolling back the Flux upgrade/,

@@ -10,7 +10,7 @@ import type { AcknowledgementBody, SilenceBody } from "../../shared/api/schemas"
 import { api, ApiProblem } from "../api";
 import { act, AckFields, ackValues, OperatorForm } from "../operate";
 import { clusterPage, page } from "../paths";
-import { FormProblem, SilenceFields, silenceValues, tagText, utcInput, type ShownScope } from "../silence-form";
+import { FormProblem, SilenceFields, silenceValues, tagText, type ShownScope } from "../silence-form";
 import { html, Loaded, n, useLoad, when } from "../ui";
 
 type Silence = SilenceBody;
