@@ -140,7 +140,7 @@ export function SilenceFields({
       ${SCOPES.filter(([name]) => !offered.some(([o]) => o === name)).map(
         ([name, label, hint]) =>
           html`<label for=${id(`scope.${name}`)}>${label}</label>
-            <input id=${id(`scope.${name}`)} name=${`scope.${name}`} value=${scopeValue(name)} placeholder=${hint} aria-describedby=${id(`hint-${name}`)} />
+            <input id=${id(`scope.${name}`)} name=${`scope.${name}`} value=${scopeValue(name)} aria-describedby=${id(`hint-${name}`)} />
             <small id=${id(`hint-${name}`)}>${hint}</small>`,
       )}
     </fieldset>

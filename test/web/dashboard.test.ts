@@ -6,6 +6,7 @@
  * to docs/images/ with UPDATE_SCREENSHOTS=1, so a test run never changes committed files.
  */
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
@@ -16,6 +17,7 @@ import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import type { ArmSimulator } from "../../dev/simulator";
 import { buildDigest, renderText } from "../../shared/digest";
 import { openFleetHistory } from "../../shared/store";
+import { openOperationsStore } from "../../shared/store/operations";
 import type { FleetHistory } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
 import { simulator } from "../azure/simulator";
@@ -494,6 +496,40 @@ describe("the dashboard in a browser", () => {
     const cell = row.locator("td").nth(6);
     await expect.poll(() => cell.locator("li").count()).toBe(watched[0].recentMatches.length);
     expect(await cell.innerText()).toContain(`${watched[0].recentMatches[0].clusterName}`);
+  });
+
+  it("shows an expired silence as expired, and its reason can still be corrected without touching its expiry", async () => {
+    // An expired silence cannot be made over the API (its expiry must be in the future): stored as it would be after its time.
+    const operations = await openOperationsStore({ connectionString: tablesConnection(), tablePrefix: process.env.FLEET_TABLE_PREFIX! });
+    const expiresAt = new Date(Date.now() - 86_400_000).toISOString();
+    const id = randomUUID();
+    await operations.create(
+      "silence",
+      {
+        id,
+        catalogId: "flux-extension-install",
+        scope: {},
+        reason: "last week's freeze FH-14",
+        createdBy: "carl",
+        createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+        expiresAt,
+      },
+      "carl",
+    );
+    await page.goto(dash("silences"));
+    const row = page.locator('section[aria-labelledby="expired"] tbody tr').filter({ hasText: "last week's freeze FH-14" });
+    await row.waitFor();
+    expect(await row.innerText()).toContain("(expired)");
+    expect(await page.locator('section[aria-labelledby="in-force"]').innerText()).not.toContain("last week's freeze FH-14");
+    await row.locator("summary", { hasText: "Edit" }).click();
+    await row.getByLabel(/^Reason/).fill("last week's freeze FH-14 (done)");
+    await row.getByRole("button", { name: "Save" }).click();
+    await page.locator('section[aria-labelledby="expired"] tbody tr').filter({ hasText: "(done)" }).waitFor();
+    expect(await apiJson<{ reason: string; expiresAt: string; status: string }>(`silences/${id}`)).toMatchObject({
+      reason: "last week's freeze FH-14 (done)",
+      expiresAt,
+      status: "expired",
+    });
   });
 
   it("tells the user when the API stops answering", async () => {
