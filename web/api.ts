@@ -14,6 +14,8 @@ export class ApiProblem extends Error {
     readonly kind: "down" | "key" | "operator" | "conflict" | "notFound" | "server" | "badRequest",
     message: string,
     readonly status?: number,
+    /** The request field the API named as at fault (400), e.g. `expiresAt` or `scope.tag`. */
+    readonly parameter?: string,
   ) {
     super(message);
   }
@@ -56,7 +58,7 @@ export async function api<T>(
     );
   }
   if (res.ok) return (await res.json()) as T;
-  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string; parameter?: string } } | undefined;
   const detail = body?.error?.message;
   // The API's own 403 (with a message) is about the operator role; the platform's refusal of the key has none.
   if (res.status === 403 && detail) throw new ApiProblem("operator", detail, 403);
@@ -69,7 +71,7 @@ export async function api<T>(
   if (res.status === 404) throw new ApiProblem("notFound", detail ?? "Not found.", 404);
   if (res.status >= 500 || !detail)
     throw new ApiProblem("server", `The API answered ${res.status}${detail ? `: ${detail}` : ""}. Try again shortly.`, res.status);
-  throw new ApiProblem("badRequest", detail, res.status);
+  throw new ApiProblem("badRequest", detail, res.status, body?.error?.parameter);
 }
 
 /** Every page of a paged list, up to `maxItems`, and whether more were left. */

@@ -10,11 +10,10 @@ import type { FailureMarkers } from "../shared/api/operations-view";
 import { api, ApiProblem } from "./api";
 import { html, when } from "./ui";
 import { scopeOf } from "./pages/shared";
+import { FormProblem, SilenceFields, silenceValues, type Suggested } from "./silence-form";
 
 const OPERATOR_KEY = "fleet-health.operator-key";
 const OPERATOR_NAME = "fleet-health.operator-name";
-/** The API's bound on a silence's expiry. */
-export const MAX_SILENCE_DAYS = 90;
 
 /** A change under the operator role: the stored key and name go in headers, never in the URL. */
 export function act<T>(path: string, init: { method: "POST" | "PATCH" | "DELETE"; body?: unknown; etag?: string }): Promise<T> {
@@ -30,50 +29,73 @@ export function act<T>(path: string, init: { method: "POST" | "PATCH" | "DELETE"
 /** The local API names the operator key in its 403; Azure's names the app role, where a key would not help. */
 const wantsKey = (e: unknown) => e instanceof ApiProblem && e.kind === "operator" && /operator key|FLEET_OPERATOR_KEY/.test(e.message);
 
+/** What a refused change says: the API's message, or the form's own check. */
+function messageOf(err: unknown, what: string): string {
+  if (err instanceof ApiProblem && err.kind === "conflict")
+    return `Someone else changed this ${what} after you opened it, so your changes were not saved (the API answered 412: ${err.message}).`;
+  return err instanceof ApiProblem || err instanceof FormProblem ? err.message : String(err);
+}
+
 /**
  * A form whose submit runs `run(data)` under the operator role. On a 403 asking for the operator key it
  * shows a key field in the same form; submitting again stores the key and retries with the same data.
+ * The form checks its fields itself (noValidate), so every refusal is a sentence next to the form and
+ * the field at fault (the form's or the API's 400 `parameter`) gets the focus. With `retry`, a 412
+ * offers to read the current version and apply the same changes to it.
  */
 export function OperatorForm({
   label,
   submit,
   run,
   onDone,
+  retry,
+  what = "item",
   children,
 }: {
   label: string;
   submit: string;
   run: (data: FormData) => Promise<unknown>;
-  onDone: () => void;
+  onDone: (result: unknown) => void;
+  retry?: (data: FormData) => Promise<unknown>;
+  what?: string;
   children?: ComponentChildren;
 }) {
   const [error, setError] = useState<string>();
   const [askKey, setAskKey] = useState(false);
+  const [conflict, setConflict] = useState<FormData>();
   const [busy, setBusy] = useState(false);
-  const onSubmit = async (e: Event) => {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget as HTMLFormElement);
+  const attempt = async (form: HTMLFormElement, data: FormData, how: (data: FormData) => Promise<unknown>) => {
     const key = String(data.get("operatorKey") ?? "").trim();
     if (key) sessionStorage.setItem(OPERATOR_KEY, key);
     const name = String(data.get("operatorName") ?? "").trim();
     if (name) sessionStorage.setItem(OPERATOR_NAME, name);
     setBusy(true);
     try {
-      await run(data);
+      const result = await how(data);
       setError(undefined);
       setAskKey(false);
-      onDone();
+      setConflict(undefined);
+      onDone(result);
     } catch (err) {
       if (wantsKey(err)) {
         if (key) sessionStorage.removeItem(OPERATOR_KEY);
         setAskKey(true);
       }
-      setError(err instanceof ApiProblem ? err.message : String(err));
+      setConflict(err instanceof ApiProblem && err.kind === "conflict" && retry ? data : undefined);
+      setError(messageOf(err, what));
+      const at = err instanceof FormProblem ? err.field : err instanceof ApiProblem ? err.parameter : undefined;
+      const input = at ? form.elements.namedItem(at) : null;
+      if (input instanceof HTMLElement) input.focus();
     } finally {
       setBusy(false);
     }
   };
-  return html`<form class="operate" onSubmit=${onSubmit} aria-label=${label}>
+  const onSubmit = (e: Event) => {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    void attempt(form, new FormData(form), run);
+  };
+  return html`<form class="operate" onSubmit=${onSubmit} aria-label=${label} novalidate>
     ${children}
     ${
       askKey
@@ -86,6 +108,16 @@ export function OperatorForm({
         : null
     }
     ${error ? html`<p class="problem" role="alert">${error}</p>` : null}
+    ${
+      conflict && retry
+        ? html`<p>
+            <button type="button" disabled=${busy} onClick=${(e: Event) => attempt((e.currentTarget as HTMLButtonElement).form!, conflict, retry)}>
+              Reload and apply my changes again
+            </button>
+            ${" "}(reads the current version; what you did not change stays as the other person left it)
+          </p>`
+        : null
+    }
     <button type="submit" disabled=${busy}>${submit}</button>
   </form>`;
 }
@@ -96,52 +128,54 @@ export function Markers({ f }: { f: FailureMarkers }) {
   ${
     f.acknowledged
       ? html`<p class="marker">
-          <strong>Acknowledged</strong> by ${f.acknowledged.by} since
+          <strong>Acknowledged</strong> by ${f.acknowledged.by} since${" "}
           ${when(f.acknowledged.since)}${f.acknowledged.note ? `: ${f.acknowledged.note}` : ""}${f.acknowledged.ticketUrl ? html` (<a href=${f.acknowledged.ticketUrl} rel="noopener noreferrer" target="_blank">ticket</a>)` : null}
         </p>`
       : null
   }`;
 }
 
+/** An acknowledgement's note and ticket link; `initial` when editing one. */
+export function AckFields({ idPrefix, initial }: { idPrefix: string; initial?: { note?: string; ticketUrl?: string } }) {
+  return html`<label for=${`${idPrefix}-note`}>Note (optional)</label
+    ><input id=${`${idPrefix}-note`} name="note" maxlength="2000" value=${initial?.note ?? ""} />
+    <label for=${`${idPrefix}-ticket`}>Ticket link (optional)</label
+    ><input id=${`${idPrefix}-ticket`} name="ticketUrl" type="url" value=${initial?.ticketUrl ?? ""} placeholder="https://…" />`;
+}
+
+/** The note and ticket link given; with `clear`, an emptied field is sent as null (the API then drops it). */
+export function ackValues(d: FormData, clear = false): { note?: string | null; ticketUrl?: string | null } {
+  const out: { note?: string | null; ticketUrl?: string | null } = {};
+  for (const name of ["note", "ticketUrl"] as const) {
+    const value = String(d.get(name) ?? "").trim();
+    if (value) out[name] = value;
+    else if (clear) out[name] = null;
+  }
+  return out;
+}
+
 export interface ActionableFailure extends FailureMarkers {
   clusterId: string;
   componentId: string;
   componentName: string;
+  clusterName?: string;
+  extensionType?: string;
   catalogId: string | null;
   fingerprint?: string;
 }
 
-/** The expiry `days` from now, as the API wants it (ISO 8601 with a zone). */
-export function expiryIn(days: number, now = Date.now()): string {
-  return new Date(now + days * 86_400_000).toISOString();
-}
-
 /** Acknowledge (unless already acknowledged) and Silence this problem, as disclosures. */
 export function FailureActions({ f, onDone }: { f: ActionableFailure; onDone: () => void }) {
-  const scope = scopeOf(f.clusterId);
   const problem = f.catalogId ? { catalogId: f.catalogId } : f.fingerprint ? { fingerprint: f.fingerprint } : undefined;
-  const acknowledge = (d: FormData) => {
-    const note = String(d.get("note") ?? "").trim();
-    const ticketUrl = String(d.get("ticketUrl") ?? "").trim();
-    return act("acknowledgements", {
-      method: "POST",
-      body: { clusterId: f.clusterId, componentId: f.componentId, ...(note ? { note } : {}), ...(ticketUrl ? { ticketUrl } : {}) },
-    });
+  const acknowledge = (d: FormData) =>
+    act("acknowledgements", { method: "POST", body: { clusterId: f.clusterId, componentId: f.componentId, ...ackValues(d) } });
+  const suggested: Suggested = {
+    clusterId: f.clusterId,
+    clusterName: f.clusterName ?? f.clusterId.split("/").at(-1)!,
+    ...scopeOf(f.clusterId),
+    extensionType: f.extensionType,
   };
-  const silence = (d: FormData) => {
-    const narrow = d.getAll("scope");
-    const body = {
-      ...problem,
-      scope: {
-        ...(narrow.includes("cluster") ? { clusterId: f.clusterId } : {}),
-        ...(narrow.includes("subscription") ? { subscriptionId: scope.subscriptionId } : {}),
-        ...(narrow.includes("resourceGroup") ? { resourceGroup: scope.resourceGroup } : {}),
-      },
-      reason: String(d.get("reason") ?? "").trim(),
-      expiresAt: expiryIn(Number(d.get("days"))),
-    };
-    return act("silences", { method: "POST", body });
-  };
+  const silence = (d: FormData) => act("silences", { method: "POST", body: { ...silenceValues(d, { suggested }), ...problem } });
   const id = (name: string) => `${name}-${f.componentId.replace(/[^a-z0-9]/gi, "-")}`;
   return html`<div class="actions">
     ${
@@ -150,8 +184,7 @@ export function FailureActions({ f, onDone }: { f: ActionableFailure; onDone: ()
         : html`<details>
             <summary>Acknowledge</summary>
             <${OperatorForm} label=${`Acknowledge ${f.componentName}`} submit="Acknowledge" run=${acknowledge} onDone=${onDone}>
-              <label for=${id("note")}>Note (optional)</label><input id=${id("note")} name="note" maxlength="2000" />
-              <label for=${id("ticket")}>Ticket link (optional)</label><input id=${id("ticket")} name="ticketUrl" type="url" />
+              <${AckFields} idPrefix=${id("ack")} />
             <//>
           </details>`
     }
@@ -162,15 +195,7 @@ export function FailureActions({ f, onDone }: { f: ActionableFailure; onDone: ()
             <summary>Silence this problem</summary>
             <${OperatorForm} label=${`Silence ${f.catalogId ?? "this unclassified failure"}`} submit="Silence" run=${silence} onDone=${onDone}>
               <p>Silences ${f.catalogId ? `catalog entry ${f.catalogId}` : `fingerprint ${f.fingerprint}`} across the fleet, unless narrowed:</p>
-              <fieldset>
-                <legend>Only on</legend>
-                <label><input type="checkbox" name="scope" value="cluster" /> this cluster</label>
-                <label><input type="checkbox" name="scope" value="subscription" /> subscription ${scope.subscriptionId}</label>
-                <label><input type="checkbox" name="scope" value="resourceGroup" /> resource group ${scope.resourceGroup}</label>
-              </fieldset>
-              <label for=${id("reason")}>Reason</label><input id=${id("reason")} name="reason" required maxlength="1000" />
-              <label for=${id("days")}>Expires in (days, 1 to ${MAX_SILENCE_DAYS})</label
-              ><input id=${id("days")} name="days" type="number" min="1" max=${MAX_SILENCE_DAYS} step="1" value="7" required />
+              <${SilenceFields} idPrefix=${id("silence")} suggested=${suggested} />
             <//>
           </details>`
     }

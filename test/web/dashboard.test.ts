@@ -6,8 +6,9 @@
  * to docs/images/ with UPDATE_SCREENSHOTS=1, so a test run never changes committed files.
  */
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import * as path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetSummary } from "../../shared/api/fleet-view";
 import { loadApp, routePrefix } from "../../dev/host/registrations";
@@ -15,6 +16,7 @@ import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import type { ArmSimulator } from "../../dev/simulator";
 import { buildDigest, renderText } from "../../shared/digest";
 import { openFleetHistory } from "../../shared/store";
+import { openOperationsStore } from "../../shared/store/operations";
 import type { FleetHistory } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
 import { simulator } from "../azure/simulator";
@@ -30,6 +32,7 @@ let history: FleetHistory;
 let host: RunningHost;
 let browser: Browser;
 let page: Page;
+let sweep: () => Promise<unknown>;
 let requested: string[];
 let cspErrors: string[];
 const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX, operatorKey: process.env.FLEET_OPERATOR_KEY };
@@ -45,7 +48,7 @@ beforeAll(async () => {
   sim = started.sim;
   const prefix = uniquePrefix("web");
   history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
-  const sweep = () =>
+  sweep = () =>
     runSweep({
       armEndpoint: started.connection.endpoint,
       credential: started.connection.credential,
@@ -102,6 +105,15 @@ async function axeViolations(url: string, prepare?: (p: Page) => Promise<void>):
   } finally {
     await ctx.close();
   }
+}
+
+/** From the keyboard: open the Acknowledge disclosure, type the note (and ticket link), submit with Enter. */
+async function acknowledgeFromKeyboard(where: Locator, summary: string, note: string, ticketUrl?: string): Promise<void> {
+  await where.locator("summary", { hasText: summary }).focus();
+  await page.keyboard.press("Enter");
+  await where.getByLabel("Note (optional)").fill(note);
+  if (ticketUrl) await where.getByLabel("Ticket link (optional)").fill(ticketUrl);
+  await where.getByLabel("Note (optional)").press("Enter");
 }
 
 describe("the dashboard in a browser", () => {
@@ -245,12 +257,7 @@ describe("the dashboard in a browser", () => {
     const failure = page.locator("article.failure").first();
     await failure.waitFor();
     expect(await failure.innerText()).not.toContain("Acknowledged by");
-    // From the keyboard: open the disclosure, type the note, submit with Enter.
-    await failure.locator("summary", { hasText: "Acknowledge" }).focus();
-    await page.keyboard.press("Enter");
-    await failure.getByLabel("Note (optional)").fill("on it, see ticket");
-    await failure.getByLabel("Ticket link (optional)").fill("https://tickets.example.com/FH-14");
-    await failure.getByLabel("Note (optional)").press("Enter");
+    await acknowledgeFromKeyboard(failure, "Acknowledge", "on it, see ticket", "https://tickets.example.com/FH-14");
     await failure.getByText("Operator key needed").waitFor();
     expect(await failure.getByRole("alert").innerText()).toContain("operator key");
     expect(await acks()).toBe(0);
@@ -282,13 +289,14 @@ describe("the dashboard in a browser", () => {
     const clusterName = await row.locator("td a").first().innerText();
     await row.locator("summary", { hasText: "Silence this problem" }).click();
     await row.getByLabel("this cluster").check();
-    // A 4xx other than 403 shows the API's own message, and nothing is created.
-    await row.getByLabel("Reason").fill("   ");
+    // The form's own check names the field and sends nothing.
+    await row.getByLabel(/^Reason/).fill("   ");
     await row.getByRole("button", { name: "Silence" }).click();
-    await expect.poll(() => row.getByRole("alert").innerText()).toMatch(/reason/i);
+    await expect.poll(() => row.getByRole("alert").innerText()).toMatch(/^Reason: .*required/);
+    expect(await row.getByLabel(/^Reason/).evaluate((e) => e === document.activeElement)).toBe(true);
     expect((await apiJson<{ items: unknown[] }>("silences")).items).toEqual([]);
-    await row.getByLabel("Reason").fill("maintenance window FH-14");
-    await row.getByLabel(/Expires in/).fill("3");
+    await row.getByLabel(/^Reason/).fill("maintenance window FH-14");
+    await row.getByLabel(/^Expires at/).fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16));
     await row.getByRole("button", { name: "Silence" }).click();
     const silenced = page.locator("section.group tbody tr").filter({ hasText: "maintenance window FH-14" });
     await expect.poll(() => silenced.count()).toBeGreaterThan(0);
@@ -298,7 +306,6 @@ describe("the dashboard in a browser", () => {
     const listed = page.locator("tbody tr").filter({ hasText: "maintenance window FH-14" });
     await listed.waitFor();
     expect(await listed.innerText()).toContain(`cluster ${clusterName}`);
-    await shot("silences");
     // Someone else changes it first: the listed version is stale, the delete gets 412 and the list is read again.
     const [silence] = (await apiJson<{ items: Array<{ id: string; etag: string; reason: string }> }>("silences")).items.filter(
       (x) => x.reason === "maintenance window FH-14",
@@ -309,14 +316,214 @@ describe("the dashboard in a browser", () => {
       body: JSON.stringify({ reason: "maintenance window FH-14, extended" }),
     });
     expect(changed.status).toBe(200);
+    // Delete asks first (focus on the confirmation), Cancel keeps it.
     await listed.getByRole("button", { name: /^Delete silence/ }).click();
+    expect(await listed.getByRole("button", { name: "Yes, delete" }).evaluate((e) => e === document.activeElement)).toBe(true);
+    await listed.getByRole("button", { name: "Cancel" }).click();
+    await listed.getByRole("button", { name: /^Delete silence/ }).click();
+    await listed.getByRole("button", { name: "Yes, delete" }).click();
     await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("Someone else changed this silence");
     const reread = page.locator("tbody tr").filter({ hasText: "maintenance window FH-14, extended" });
     await reread.waitFor();
     await reread.getByRole("button", { name: /^Delete silence/ }).click();
+    await reread.getByRole("button", { name: "Yes, delete" }).click();
     await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("deleted");
     await expect.poll(() => page.locator("tbody tr").filter({ hasText: "maintenance window FH-14" }).count()).toBe(0);
     expect((await apiJson<{ items: unknown[] }>("silences")).items.filter((x) => JSON.stringify(x).includes("FH-14"))).toEqual([]);
+  });
+
+  it("acknowledges a fleet-wide incident from the overview, and the failures group shows it acknowledged", async () => {
+    const incident = (
+      await apiJson<{ items: Array<{ key: string; title: string; catalogId: string | null; acknowledged?: unknown }> }>("incidents")
+    ).items.find((i) => i.key.startsWith("catalog:") && !i.acknowledged)!;
+    expect(incident).toBeDefined();
+    await page.goto(dash());
+    const row = page.locator('section[aria-labelledby="incidents"] tbody tr').filter({ hasText: incident.title });
+    await row.waitFor();
+    expect(await row.innerText()).not.toContain("Acknowledged by");
+    await acknowledgeFromKeyboard(row, "Acknowledge this incident", "fleet-wide: rolling back the Flux upgrade");
+    await expect.poll(() => row.innerText()).toContain("Acknowledged by ann (operator key) since");
+    expect(await row.innerText()).toMatch(
+      /Acknowledged by ann \(operator key\) since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: fleet-wide: rolling back the Flux upgrade/,
+    );
+    const after = (await apiJson<{ items: Array<{ key: string; acknowledged?: { by: string; note?: string } }> }>("incidents")).items.find(
+      (i) => i.key === incident.key,
+    );
+    expect(after?.acknowledged).toMatchObject({ by: "ann (operator key)", note: "fleet-wide: rolling back the Flux upgrade" });
+    await page.goto(dash(`failures?catalogId=${incident.catalogId}`));
+    const group = page.locator("section.group").first();
+    await expect.poll(() => group.locator(".incident").innerText()).toContain("Acknowledged by ann (operator key) since");
+    expect(await group.locator(".incident").innerText()).toContain("Fleet-wide incident");
+    await group.locator(".incident").scrollIntoViewIfNeeded();
+    await shot("incident-ack");
+    expect(
+      await axeViolations(dash(), async (p) => {
+        for (const summary of await p.locator('section[aria-labelledby="incidents"] summary').all()) await summary.click();
+      }),
+    ).toEqual([]);
+  });
+
+  it("creates a tag-scoped silence on the Silences page, after the form's and the API's checks", async () => {
+    const failing = (await apiJson<{ items: Array<{ catalogId: string | null; clusterId: string }> }>("failures?limit=1000")).items.filter((f) => f.catalogId);
+    const clusters = (await apiJson<{ items: Array<{ id: string; tags?: Record<string, string> }> }>("clusters?limit=1000")).items;
+    const tagged = failing.find((f) => clusters.find((c) => c.id.toLowerCase() === f.clusterId.toLowerCase())?.tags?.environment)!;
+    const environment = clusters.find((c) => c.id.toLowerCase() === tagged.clusterId.toLowerCase())!.tags!.environment;
+    const silences = async () => (await apiJson<{ items: Array<{ reason: string }> }>("silences")).items.filter((x) => x.reason.includes("FH-14-tag"));
+    await page.goto(dash("silences"));
+    await page.locator("summary", { hasText: "Silence a problem" }).click();
+    const form = page.getByRole("form", { name: "New silence" });
+    await form.getByLabel("Catalog entry").selectOption(tagged.catalogId!);
+    await form.getByLabel("Cluster tag (key=value)").fill("environment");
+    await form.getByLabel(/^Reason/).fill("staging freeze FH-14-tag");
+    const expires = form.getByLabel(/^Expires at/);
+    expect(await expires.getAttribute("aria-describedby")).toBeTruthy();
+    // The form's checks: the tag's form, then the 90-day bound (explained), each focusing its field; nothing is sent.
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText()).toContain("key=value");
+    expect(await form.getByLabel("Cluster tag (key=value)").evaluate((e) => e === document.activeElement)).toBe(true);
+    await form.getByLabel("Cluster tag (key=value)").fill(`environment=${environment}`);
+    await expires.fill(new Date(Date.now() + 100 * 86_400_000).toISOString().slice(0, 16));
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText()).toMatch(/at most 90 days ahead, so the latest is \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(await expires.evaluate((e) => e === document.activeElement)).toBe(true);
+    await expires.fill(new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 16));
+    // The API's own 400 is shown as it says it, and the field it names gets the focus.
+    await form.getByLabel("Extension type").fill("not a type!");
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText()).toContain("scope.extensionType");
+    expect(await form.getByLabel("Extension type").evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await silences()).toEqual([]);
+    await form.getByLabel("Extension type").fill("");
+    await form.getByRole("button", { name: "Create silence" }).click();
+    const listed = page.locator('section[aria-labelledby="in-force"] tbody tr').filter({ hasText: "staging freeze FH-14-tag" });
+    await listed.waitFor();
+    expect(await listed.innerText()).toContain(`tag environment=${environment}`);
+    const [stored] = (await apiJson<{ items: Array<{ reason: string; scope: unknown; matchingFailures: number }> }>("silences")).items.filter((x) =>
+      x.reason.includes("FH-14-tag"),
+    );
+    expect(stored.scope).toEqual({ tag: { key: "environment", value: environment } });
+    expect(stored.matchingFailures).toBeGreaterThan(0);
+  });
+
+  it("edits a silence and an acknowledgement; a concurrent edit gets 412 and is applied again to the current version", async () => {
+    const [silence] = (await apiJson<{ items: Array<{ id: string; etag: string; reason: string; expiresAt: string }> }>("silences")).items.filter((x) =>
+      x.reason.includes("FH-14-tag"),
+    );
+    await page.goto(dash("silences"));
+    const row = page.locator('section[aria-labelledby="in-force"] tbody tr').filter({ hasText: "staging freeze FH-14-tag" });
+    await row.locator("summary", { hasText: "Edit" }).click();
+    const form = row.getByRole("form", { name: /^Edit silence/ });
+    await form.getByLabel(/^Reason/).fill("staging freeze FH-14-tag, until the release");
+    // Someone else extends it over the API while this form is open.
+    const theirExpiry = new Date(Date.now() + 20 * 86_400_000).toISOString();
+    const theirs = await fetch(`${host.url}/api/silences/${silence.id}`, {
+      method: "PATCH",
+      headers: {
+        "x-functions-key": KEY,
+        "x-fleet-operator-key": OPERATOR_KEY,
+        "x-fleet-operator": "bob",
+        "if-match": silence.etag,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ expiresAt: theirExpiry }),
+    });
+    expect(theirs.status).toBe(200);
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(() => form.getByRole("alert").innerText())
+      .toContain("Someone else changed this silence after you opened it, so your changes were not saved");
+    expect((await apiJson<{ reason: string }>(`silences/${silence.id}`)).reason).toBe("staging freeze FH-14-tag");
+    await form.getByRole("button", { name: "Reload and apply my changes again" }).click();
+    await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("was saved");
+    const now = await apiJson<{ reason: string; expiresAt: string; updatedBy: string }>(`silences/${silence.id}`);
+    // Mine (the reason) applied on top of theirs (the expiry), not over it.
+    expect(now).toMatchObject({ reason: "staging freeze FH-14-tag, until the release", expiresAt: theirExpiry, updatedBy: "ann (operator key)" });
+    await expect.poll(() => page.locator("tbody tr").filter({ hasText: "until the release" }).count()).toBe(1);
+    // The acknowledgement of the incident: its note edited, its ticket link added.
+    const ack = page.locator('section[aria-labelledby="acks"] tbody tr').filter({ hasText: "rolling back the Flux upgrade" });
+    await ack.locator("summary", { hasText: "Edit" }).click();
+    await ack.getByLabel("Note (optional)").fill("rolled back, watching");
+    await ack.getByLabel("Ticket link (optional)").fill("https://tickets.example.com/FH-15");
+    await ack.getByRole("button", { name: "Save" }).click();
+    const edited = page.locator('section[aria-labelledby="acks"] tbody tr').filter({ hasText: "rolled back, watching" });
+    await edited.waitFor();
+    expect(await edited.getByRole("link", { name: "ticket" }).getAttribute("href")).toBe("https://tickets.example.com/FH-15");
+    const acks = (await apiJson<{ items: Array<{ note?: string; ticketUrl?: string; target: { kind: string } }> }>("acknowledgements")).items;
+    expect(acks.find((a) => a.target.kind === "incident")).toMatchObject({ note: "rolled back, watching", ticketUrl: "https://tickets.example.com/FH-15" });
+    await shot("silences");
+    // With every form open, as an operator sees them.
+    expect(
+      await axeViolations(dash("silences"), async (p) => {
+        for (const summary of await p.locator("main summary").all()) await summary.click();
+        await p
+          .getByRole("button", { name: /^Delete silence/ })
+          .first()
+          .click();
+      }),
+    ).toEqual([]);
+    expect(requested.filter((u) => u.includes(OPERATOR_KEY))).toEqual([]);
+  });
+
+  it("lists on the Silences page the new failures a silence would have matched in its last day", async () => {
+    const catalog = (await apiJson<{ items: Array<{ id: string }> }>("catalog")).items;
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    for (const { id } of catalog) {
+      const made = await fetch(`${host.url}/api/silences`, {
+        method: "POST",
+        headers: { "x-functions-key": KEY, "x-fleet-operator-key": OPERATOR_KEY, "content-type": "application/json" },
+        body: JSON.stringify({ catalogId: id, reason: `regression watch [${id}]`, expiresAt }),
+      });
+      expect(made.status).toBe(201);
+    }
+    // New failures after the silences were set: what a silence would hide as "known".
+    sim.fleet.churn(0.5, 11);
+    await sweep();
+    type Listed = { catalogId?: string; reason: string; recentMatches: Array<{ clusterName?: string; since: string }> };
+    const watchedNow = async () =>
+      (await apiJson<{ items: Listed[] }>("silences")).items.filter((x) => x.reason.startsWith("regression watch") && x.recentMatches.length);
+    // The API reads the new sweep once its cached fleet view is refreshed (VIEW_REFRESH_MS): wait for that, not for a time.
+    await expect.poll(async () => (await watchedNow()).length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
+    const watched = await watchedNow();
+    await page.goto(dash("silences"));
+    const row = page.locator('section[aria-labelledby="in-force"] tbody tr').filter({ hasText: `regression watch [${watched[0].catalogId}]` });
+    await row.waitFor();
+    const cell = row.locator("td").nth(6);
+    await expect.poll(() => cell.locator("li").count()).toBe(watched[0].recentMatches.length);
+    expect(await cell.innerText()).toContain(`${watched[0].recentMatches[0].clusterName}`);
+  });
+
+  it("shows an expired silence as expired, and its reason can still be corrected without touching its expiry", async () => {
+    // An expired silence cannot be made over the API (its expiry must be in the future): stored as it would be after its time.
+    const operations = await openOperationsStore({ connectionString: tablesConnection(), tablePrefix: process.env.FLEET_TABLE_PREFIX! });
+    const expiresAt = new Date(Date.now() - 86_400_000).toISOString();
+    const id = randomUUID();
+    await operations.create(
+      "silence",
+      {
+        id,
+        catalogId: "flux-extension-install",
+        scope: {},
+        reason: "last week's freeze FH-14",
+        createdBy: "carl",
+        createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+        expiresAt,
+      },
+      "carl",
+    );
+    await page.goto(dash("silences"));
+    const row = page.locator('section[aria-labelledby="expired"] tbody tr').filter({ hasText: "last week's freeze FH-14" });
+    await row.waitFor();
+    expect(await row.innerText()).toContain("(expired)");
+    expect(await page.locator('section[aria-labelledby="in-force"]').innerText()).not.toContain("last week's freeze FH-14");
+    await row.locator("summary", { hasText: "Edit" }).click();
+    await row.getByLabel(/^Reason/).fill("last week's freeze FH-14 (done)");
+    await row.getByRole("button", { name: "Save" }).click();
+    await page.locator('section[aria-labelledby="expired"] tbody tr').filter({ hasText: "(done)" }).waitFor();
+    expect(await apiJson<{ reason: string; expiresAt: string; status: string }>(`silences/${id}`)).toMatchObject({
+      reason: "last week's freeze FH-14 (done)",
+      expiresAt,
+      status: "expired",
+    });
   });
 
   it("tells the user when the API stops answering", async () => {

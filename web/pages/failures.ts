@@ -9,6 +9,7 @@ import type { OpenFailureBody } from "../../shared/api/schemas";
 import { api, apiPages } from "../api";
 import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
+import { GroupIncidentAck } from "../incident-ack";
 import { FailureActions, Markers } from "../operate";
 import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import { catalogIndex, type CatalogSummary, type Remedy } from "./shared";
@@ -146,6 +147,7 @@ function GroupView({ g, onDone }: { g: Group; onDone: () => void }) {
       ${g.entry ? html`<a href=${page(`catalog/${g.entry.id}`)}>${g.entry.id}</a> · ${g.entry.category} · severity ${g.entry.severity} · ` : "no catalog entry matched · "}${n(g.rows.length)}
       component${g.rows.length === 1 ? "" : "s"} on ${n(g.clusters.size)} cluster${g.clusters.size === 1 ? "" : "s"}
     </p>
+    <${GroupIncidentAck} failure=${g.rows[0]} />
     ${g.entry ? html`<${Fix} entry=${g.entry} />` : null}
     <table>
       <caption>

@@ -6,6 +6,7 @@
 import type { FleetSummary } from "../../shared/api/fleet-view";
 import { api, apiPages } from "../api";
 import { TimeChart } from "../chart";
+import { IncidentAck } from "../incident-ack";
 import { page } from "../paths";
 import { html, Loaded, n, span, State, STATES, useLoad, when } from "../ui";
 import { catalogIndex, type Incident } from "./shared";
@@ -185,7 +186,9 @@ function Incidents() {
                 ${d.items.slice(0, 20).map(
                   (i) =>
                     html`<tr>
-                      <td>${i.catalogId ? html`<a href=${page("failures", { catalogId: i.catalogId })}>${i.title}</a>` : i.title}</td>
+                      <td>
+                        ${i.catalogId ? html`<a href=${page("failures", { catalogId: i.catalogId })}>${i.title}</a>` : i.title}<${IncidentAck} incident=${i} />
+                      </td>
                       <td>${i.severity ?? "unclassified"}</td>
                       <td class="num">${n(i.clusterCount)}</td>
                       <td class="num">${n(i.componentCount)}</td>
