@@ -115,6 +115,23 @@ export class HistoryReader {
     return pagedList((settings) => keysetPages(settings, read));
   }
 
+  /** The cluster's oldest recorded change: the first pack's or the first loose row's time, whichever is older (one row read each). */
+  async earliestClusterTransitionAt(clusterId: string, options: StoreOperationOptions = {}): Promise<string | undefined> {
+    const key = keys.clusterKey(clusterId);
+    const first = async (prefix: string, select: string[]): Promise<Entity | undefined> => {
+      const filter = odata`PartitionKey eq ${key} and RowKey ge ${prefix} and RowKey lt ${keys.prefixEnd(prefix)}`;
+      // Pages, not the first answer: Azure may send an empty page with a continuation.
+      for await (const page of this.tables.clusters
+        .listEntities<Entity>({ queryOptions: { filter, select }, abortSignal: options.abortSignal })
+        .byPage({ maxPageSize: 1 }))
+        if (page.length) return page[0];
+      return undefined;
+    };
+    const [pack, loose] = await Promise.all([first(keys.PACK_PREFIX, ["RowKey", "firstAt"]), first(keys.TRANSITION_PREFIX, ["RowKey"])]);
+    const times = [pack && String(pack.firstAt), loose?.rowKey.slice(keys.TRANSITION_PREFIX.length).split("~")[0]].filter((t): t is string => Boolean(t));
+    return times.sort()[0];
+  }
+
   /** By catalog entry or extension type: one index partition. Otherwise the day partitions, each day's shards merged back into time order. A token is the last row key sent. */
   listTransitions(options: ListTransitionsOptions = {}): PagedList<TransitionRecord> {
     const { abortSignal, ...query } = options;
