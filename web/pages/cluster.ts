@@ -160,7 +160,7 @@ function Components({ items }: { items: Component[] }) {
  * The API's intervals as a step line of the most components failing in each; where the count at an
  * interval's end is lower and the next interval with a change is not adjacent, that count holds until it.
  */
-export function failingOverTime(series: Timeline["series"]): Series {
+function failingOverTime(series: Timeline["series"]): Series {
   const x: number[] = [];
   const y: number[] = [];
   series.intervals.forEach((i, k) => {
