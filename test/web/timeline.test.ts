@@ -4,6 +4,7 @@
  * there are more failure episodes than one page. The page says what it shows, widens on request,
  * and reads more episodes.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +22,8 @@ let browser: Browser;
 let page: Page;
 const saved = { connection: process.env.FLEET_TABLES_CONNECTION, prefix: process.env.FLEET_TABLE_PREFIX };
 const id = clusterId("flappy");
+/** As in dashboard.test.ts: docs/images only when asked, so a test run leaves a clone unchanged. */
+const IMAGES = path.resolve(process.env.UPDATE_SCREENSHOTS === "1" ? "docs/images" : "test-results/screenshots");
 
 beforeAll(async () => {
   const prefix = uniquePrefix("webtimeline");
@@ -82,5 +85,7 @@ describe("the cluster page's timeline", () => {
     const started = await episodes.locator("tbody tr td:nth-child(3)").allInnerTexts();
     const dated = started.filter((s) => /^\d{4}-/.test(s));
     expect(dated).toEqual([...dated].sort().reverse());
+    fs.mkdirSync(IMAGES, { recursive: true });
+    await section.screenshot({ path: path.join(IMAGES, "dashboard-timeline.png") });
   });
 });

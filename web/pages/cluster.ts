@@ -181,9 +181,10 @@ function failingOverTime(series: Timeline["series"]): Series {
 function WindowNotice({ t, onWiden }: { t: Timeline; onWiden: (from: string) => void }) {
   const { window: w } = t;
   const older = w.earliestAt !== null && w.earliestAt < w.from;
+  // One string: htm would drop the space at a line break that prettier puts between its parts.
+  const shows = `Showing ${n(t.changes)} state changes from ${when(w.from)} to ${w.to ? when(w.to) : "now"}${w.defaulted ? " (the 30 days up to the cluster's latest change)" : ""}.`;
   return html`<p class="window" data-window=${older ? "partial" : "whole"}>
-    Showing ${n(t.changes)} state changes from ${when(w.from)} to
-    ${w.to ? when(w.to) : "now"}${w.defaulted ? " (the 30 days up to the cluster's latest change)" : ""}.${" "}
+    ${shows}${" "}
     ${
       older
         ? html`Older changes are not shown: the history starts ${when(w.earliestAt)}.${" "}
