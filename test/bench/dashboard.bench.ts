@@ -65,6 +65,13 @@ async function seed(history: FleetHistory): Promise<void> {
 
 const episodeRows = (p: Page) => p.locator('section[aria-labelledby="timeline"] table:has(caption:text("Failure episodes")) tbody tr');
 
+/** A JSON answer, or an error that says what the API said. */
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 500)}`);
+  return (await res.json()) as T;
+}
+
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** ms from navigation start until `ready` holds, measured by the page's own clock. */
@@ -102,14 +109,14 @@ async function main(): Promise<void> {
     try {
       const timeline = `/subscriptions/${TIMELINE_SUB}/resourcegroups/rg-fleet/providers/microsoft.kubernetes/connectedclusters/timeline`;
       const t0 = performance.now();
-      const summary = (await (await fetch(`${host.url}/api/summary`)).json()) as { clusters: { total: number } };
+      const summary = await getJson<{ clusters: { total: number } }>(`${host.url}/api/summary`);
       const firstMs = performance.now() - t0;
       console.log(
         `  first /api/summary after the start (the stored summary): ${Math.round(firstMs)} ms; ${summary.clusters.total} clusters (baseline, building it: ${Math.round(buildMs)} ms)`,
       );
       // The view the other routes need is built in the background meanwhile: wait for it, so it does not run under the page timings.
-      await (await fetch(`${host.url}/api/clusters?limit=1`)).arrayBuffer();
-      const history = (await (await fetch(`${host.url}/api/clusters${timeline}/history`)).json()) as { transitions: unknown[]; episodes: unknown[] };
+      await getJson(`${host.url}/api/clusters?limit=1`);
+      const history = await getJson<{ transitions: unknown[]; episodes: unknown[] }>(`${host.url}/api/clusters${timeline}/history`);
       console.log(`  timeline cluster: ${history.transitions.length} transitions, ${history.episodes.length} episodes`);
       for (const route of ["history", "timeline"]) {
         const ms: number[] = [];
