@@ -76,8 +76,8 @@ export class TableFleetHistory implements FleetHistory {
     return this.reader.listClusterTransitions(clusterId, options);
   }
 
-  earliestClusterTransitionAt(clusterId: string, options?: StoreOperationOptions): Promise<string | undefined> {
-    return this.reader.earliestClusterTransitionAt(clusterId, options);
+  clusterChangeSpan(clusterId: string, options?: StoreOperationOptions): Promise<{ earliestAt?: string; latestAt?: string }> {
+    return this.reader.clusterChangeSpan(clusterId, options);
   }
 
   saveReadModel(name: string, sweepId: string, value: unknown, options?: StoreOperationOptions): Promise<void> {

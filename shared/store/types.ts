@@ -208,8 +208,8 @@ export interface FleetHistory {
   getCluster(clusterId: string, options?: StoreOperationOptions): Promise<ComponentRecord[] | undefined>;
   /** One cluster's transitions (its timeline), oldest first. */
   listClusterTransitions(clusterId: string, options?: ListClusterTransitionsOptions): PagedList<TransitionRecord>;
-  /** When the cluster's oldest recorded transition happened (`undefined`: none), without reading its timeline. */
-  earliestClusterTransitionAt(clusterId: string, options?: StoreOperationOptions): Promise<string | undefined>;
+  /** When the cluster's oldest and newest recorded transitions happened (absent: none), without reading its timeline. */
+  clusterChangeSpan(clusterId: string, options?: StoreOperationOptions): Promise<{ earliestAt?: string; latestAt?: string }>;
   /** Stores a value computed from a sweep's whole state (one row per name, see read-models.ts), so later processes need not recompute it. */
   saveReadModel(name: string, sweepId: string, value: unknown, options?: StoreOperationOptions): Promise<void>;
   /** The value stored under `name` when it was built for `sweepId`; `undefined` otherwise. */

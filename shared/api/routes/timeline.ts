@@ -14,7 +14,7 @@ import { queryDigest, TOKEN_PARAMETER } from "../token";
 import { CLUSTER_PATH, CLUSTER_ROUTE, clusterIdFromParams, unknownCluster } from "./clusters";
 
 /** The default window: long enough for a month of a cluster's life, short enough to read at once. */
-export const DEFAULT_WINDOW_DAYS = 30;
+const DEFAULT_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 const TIMELINE_QUERY = {
@@ -48,10 +48,11 @@ export const getClusterTimeline = defineRoute({
     if (query.from && query.to && query.from >= query.to) throw badParameter("from", "must be before to");
     const svc = await services();
     const { history } = svc;
-    const [components, earliestAt] = await Promise.all([history.getCluster(id), history.earliestClusterTransitionAt(id)]);
-    if (!components?.length && !earliestAt) throw unknownCluster(id);
-    const latestChange = (components ?? []).reduce((a, c) => (c.lastTransitionAt > a ? c.lastTransitionAt : a), earliestAt ?? "");
-    const anchor = query.to && query.to.toISOString() < latestChange ? query.to.getTime() : Date.parse(latestChange);
+    // The keys alone give the span; the current rows are read only for a cluster without transitions (past retention, or unknown).
+    const { earliestAt, latestAt } = await history.clusterChangeSpan(id);
+    if (!latestAt && !(await history.getCluster(id))?.length) throw unknownCluster(id);
+    const latest = latestAt ? Date.parse(latestAt) : Date.now();
+    const anchor = query.to && query.to.getTime() < latest ? query.to.getTime() : latest;
     const from = query.from ?? new Date(anchor - DEFAULT_WINDOW_DAYS * DAY_MS);
     const [transitions, notes] = await Promise.all([
       collect(history.listClusterTransitions(id, { from, to: query.to })),
