@@ -55,12 +55,13 @@ export function failingSeries(transitions: readonly TransitionRecord[], from: nu
   }
   let current: TimelineInterval = { at: new Date(from).toISOString(), failing: open.size, min: open.size, max: open.size, changes: 0 };
   const intervals = [current];
+  let currentIndex = 0;
   for (const t of transitions) {
     const index = Math.max(0, Math.floor((Date.parse(t.at) - from) / intervalMs));
-    const at = new Date(from + index * intervalMs).toISOString();
-    if (at !== current.at) {
+    if (index !== currentIndex) {
       const carried = current.failing;
-      current = { at, failing: carried, min: carried, max: carried, changes: 0 };
+      current = { at: new Date(from + index * intervalMs).toISOString(), failing: carried, min: carried, max: carried, changes: 0 };
+      currentIndex = index;
       intervals.push(current);
     }
     if (opens(t.to)) open.add(t.componentId);
