@@ -37,6 +37,9 @@ export interface FleetView {
   gauges: FleetGauges;
 }
 
+/** The name the summary is stored under, once per sweep. */
+export const SUMMARY_READ_MODEL = "summary";
+
 const OPEN_STATES: ReadonlySet<HealthState> = new Set(["failing", "degraded"]);
 
 export function isOpenFailure(state: HealthState): boolean {
@@ -170,6 +173,22 @@ export class FleetViewCache {
     private readonly options: { refreshMs: number; now?: () => Date; onError?: (err: unknown) => void },
   ) {}
 
+  /**
+   * The summary without waiting for a first build: a process with no view yet answers from the summary
+   * stored for the latest sweep (one row, see store/read-models.ts) and builds the view meanwhile.
+   */
+  async summary(): Promise<FleetSummary> {
+    if (!this.current) {
+      const latest = await firstItem(this.history.listSweeps());
+      const stored = latest && (await this.history.loadReadModel<FleetSummary>(SUMMARY_READ_MODEL, latest.sweepId));
+      if (stored) {
+        this.get().catch((err: unknown) => this.options.onError?.(err));
+        return stored;
+      }
+    }
+    return (await this.get()).summary;
+  }
+
   async get(): Promise<FleetView> {
     const now = this.options.now?.() ?? new Date();
     if (this.current && now.getTime() - this.checkedAt < this.options.refreshMs) return this.current;
@@ -187,6 +206,8 @@ export class FleetViewCache {
     if (this.current && this.current.sweepId === latest?.sweepId) return this.current;
     const [lastComplete, records] = await Promise.all([this.history.lastCompleteSweep(), collect(this.history.listComponents())]);
     this.current = buildFleetView(records, latest, lastComplete, now);
+    // Once per sweep and process; a failed write costs a later start the build, never this answer.
+    if (latest) await this.history.saveReadModel(SUMMARY_READ_MODEL, latest.sweepId, this.current.summary).catch((err: unknown) => this.options.onError?.(err));
     return this.current;
   }
 }

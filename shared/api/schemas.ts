@@ -14,11 +14,13 @@ import { COMPONENT_KINDS, HEALTH_STATES } from "../core/model";
 import { TRANSITION_EVENTS } from "../store/types";
 import { clusterKind, count, dateTime, itemsOf, map, named, nullable, oneOf, opt, page, str } from "./schema-kit";
 import { Remedy } from "./schemas-catalog";
+import { Episode, TimelineNote } from "./schemas-timeline";
 
 export { SCHEMAS } from "./schema-kit";
 export * from "./schemas-catalog";
 export * from "./schemas-digest";
 export * from "./schemas-operations";
+export * from "./schemas-timeline";
 
 export const ErrorBody = named(
   "Error",
@@ -200,25 +202,6 @@ export const Transition = named(
     endedCatalogId: opt(nullable(Type.String())),
     failureDurationMs: opt(count()),
   }),
-);
-
-export const Episode = named(
-  "Episode",
-  Type.Object({
-    componentId: str(),
-    componentName: str(),
-    catalogId: nullable(Type.String()),
-    startedAt: nullable(dateTime()),
-    startedBeforeWindow: Type.Boolean(),
-    endedAt: nullable(dateTime()),
-    timeToRecoverMs: nullable(count()),
-  }),
-);
-
-/** An operator's note on the cluster's timeline (see docs/operations.md). */
-export const TimelineNote = named(
-  "TimelineNote",
-  Type.Object({ id: str(), clusterId: str(), componentId: opt(str("The component the note is about")), by: str(), at: dateTime(), text: str() }),
 );
 
 export const ClusterHistory = named(

@@ -15,6 +15,8 @@ export interface ApiServices {
   digests: DigestStore;
   /** The read model of the latest sweep. */
   view(): Promise<FleetView>;
+  /** The read model's summary; on a cold start, the one stored for the latest sweep, without building the view. */
+  summary(): Promise<FleetView["summary"]>;
   /** Silences, acknowledgements and notes, and their audit trail. */
   operations: OperationsStore;
   /** Silences and acknowledgements now (re-read after `operationsChanged` or after VIEW_REFRESH_MS). */
@@ -66,6 +68,7 @@ export async function openApiServices(options: FleetHistoryOptions, viewOptions:
     history,
     digests,
     view: () => cache.get(),
+    summary: () => cache.summary(),
     operations,
     currentOperations,
     operationsChanged: () => (ops = undefined),

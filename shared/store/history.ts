@@ -6,6 +6,7 @@
 import type { FleetSnapshot, ScopeError } from "../core/model";
 import type { PagedList } from "./paging";
 import { HistoryReader } from "./queries";
+import { loadReadModel, saveReadModel } from "./read-models";
 import { applyRetention } from "./retention";
 import { FleetHistoryOptions, HistoryTables, openHistoryTables } from "./tables";
 import type {
@@ -73,6 +74,18 @@ export class TableFleetHistory implements FleetHistory {
 
   listClusterTransitions(clusterId: string, options?: ListClusterTransitionsOptions): PagedList<TransitionRecord> {
     return this.reader.listClusterTransitions(clusterId, options);
+  }
+
+  clusterChangeSpan(clusterId: string, options?: StoreOperationOptions): Promise<{ earliestAt?: string; latestAt?: string }> {
+    return this.reader.clusterChangeSpan(clusterId, options);
+  }
+
+  saveReadModel(name: string, sweepId: string, value: unknown, options?: StoreOperationOptions): Promise<void> {
+    return saveReadModel(this.tables.sweeps, name, sweepId, value, options?.abortSignal);
+  }
+
+  loadReadModel<T>(name: string, sweepId: string, options?: StoreOperationOptions): Promise<T | undefined> {
+    return loadReadModel<T>(this.tables.sweeps, name, sweepId, options?.abortSignal);
   }
 
   listTransitions(options?: ListTransitionsOptions): PagedList<TransitionRecord> {

@@ -58,17 +58,30 @@ function packOf(partitionKey: string, rows: Entity[], documents: Array<Record<st
     firstAt: String(documents[0].at),
     count: rows.length,
   };
-  for (let part = 0; part * BINARY_BYTES < data.length; part++)
-    entity[part === 0 ? DATA : `${DATA}_${part}`] = data.subarray(part * BINARY_BYTES, (part + 1) * BINARY_BYTES);
+  Object.assign(entity, binaryProperties(data));
   return { entity, rows };
+}
+
+/** Bytes as binary properties `z`, `z_1` ... of at most 64,000 bytes each (a property's limit is 64 KiB). */
+export function binaryProperties(data: Uint8Array): Record<string, Uint8Array> {
+  const properties: Record<string, Uint8Array> = {};
+  for (let part = 0; part * BINARY_BYTES < data.length; part++)
+    properties[part === 0 ? DATA : `${DATA}_${part}`] = data.subarray(part * BINARY_BYTES, (part + 1) * BINARY_BYTES);
+  return properties;
+}
+
+/** The bytes `binaryProperties` spread over an entity; empty when it has none. */
+export function binaryOf(entity: Record<string, unknown>): Buffer {
+  const parts: Uint8Array[] = [];
+  for (let part = 0; entity[part === 0 ? DATA : `${DATA}_${part}`] instanceof Uint8Array; part++)
+    parts.push(entity[part === 0 ? DATA : `${DATA}_${part}`] as Uint8Array);
+  return Buffer.concat(parts);
 }
 
 /** The transitions of a pack row with their loose row keys, in key order. */
 export function unpack(entity: Record<string, unknown>): Array<[string, TransitionRecord]> {
-  const parts: Uint8Array[] = [];
-  for (let part = 0; entity[part === 0 ? DATA : `${DATA}_${part}`] instanceof Uint8Array; part++)
-    parts.push(entity[part === 0 ? DATA : `${DATA}_${part}`] as Uint8Array);
-  if (parts.length === 0) throw new Error(`pack ${String(entity.partitionKey)}/${String(entity.rowKey)} has no ${DATA} property`);
-  const rows = JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as Array<[string, Record<string, unknown>]>;
+  const data = binaryOf(entity);
+  if (data.length === 0) throw new Error(`pack ${String(entity.partitionKey)}/${String(entity.rowKey)} has no ${DATA} property`);
+  const rows = JSON.parse(gunzipSync(data).toString("utf8")) as Array<[string, Record<string, unknown>]>;
   return rows.map(([rowKey, document]) => [rowKey, transitionFromDocument(document)]);
 }

@@ -115,6 +115,28 @@ export class HistoryReader {
     return pagedList((settings) => keysetPages(settings, read));
   }
 
+  /**
+   * The times of the cluster's oldest and newest recorded change, from the keys alone: packs are keyed
+   * by their last time and hold their first, loose rows by their own (one read of small rows, about
+   * one per 99 transitions, and no manifest).
+   */
+  async clusterChangeSpan(clusterId: string, options: StoreOperationOptions = {}): Promise<{ earliestAt?: string; latestAt?: string }> {
+    const key = keys.clusterKey(clusterId);
+    const filter = odata`PartitionKey eq ${key} and RowKey ge ${keys.PACK_PREFIX} and RowKey lt ${keys.prefixEnd(keys.TRANSITION_PREFIX)}`;
+    let earliestAt: string | undefined;
+    let latestAt: string | undefined;
+    const select = ["RowKey", "firstAt"];
+    for await (const entity of this.tables.clusters.listEntities<Entity>({ queryOptions: { filter, select }, abortSignal: options.abortSignal })) {
+      const pack = entity.rowKey.startsWith(keys.PACK_PREFIX);
+      if (!pack && !entity.rowKey.startsWith(keys.TRANSITION_PREFIX)) continue;
+      const last = entity.rowKey.split("~")[1];
+      const first = pack ? String(entity.firstAt) : last;
+      if (earliestAt === undefined || first < earliestAt) earliestAt = first;
+      if (latestAt === undefined || last > latestAt) latestAt = last;
+    }
+    return { ...(earliestAt ? { earliestAt } : {}), ...(latestAt ? { latestAt } : {}) };
+  }
+
   /** By catalog entry or extension type: one index partition. Otherwise the day partitions, each day's shards merged back into time order. A token is the last row key sent. */
   listTransitions(options: ListTransitionsOptions = {}): PagedList<TransitionRecord> {
     const { abortSignal, ...query } = options;

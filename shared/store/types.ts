@@ -208,6 +208,12 @@ export interface FleetHistory {
   getCluster(clusterId: string, options?: StoreOperationOptions): Promise<ComponentRecord[] | undefined>;
   /** One cluster's transitions (its timeline), oldest first. */
   listClusterTransitions(clusterId: string, options?: ListClusterTransitionsOptions): PagedList<TransitionRecord>;
+  /** When the cluster's oldest and newest recorded transitions happened (absent: none), without reading its timeline. */
+  clusterChangeSpan(clusterId: string, options?: StoreOperationOptions): Promise<{ earliestAt?: string; latestAt?: string }>;
+  /** Stores a value computed from a sweep's whole state (one row per name, see read-models.ts), so later processes need not recompute it. */
+  saveReadModel(name: string, sweepId: string, value: unknown, options?: StoreOperationOptions): Promise<void>;
+  /** The value stored under `name` when it was built for `sweepId`; `undefined` otherwise. */
+  loadReadModel<T>(name: string, sweepId: string, options?: StoreOperationOptions): Promise<T | undefined>;
   /** Every transition in a time window across the fleet, oldest first. */
   listTransitions(options?: ListTransitionsOptions): PagedList<TransitionRecord>;
   /** Recorded sweeps, newest first. */

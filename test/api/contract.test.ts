@@ -99,7 +99,20 @@ describe("every route's real answers match the served OpenAPI document", () => {
       const detail = await call("getCluster", "GET", row.href);
       expect(detail.status).toBe(200);
       expect((await call("getClusterHistory", "GET", `${row.href}/history`)).status).toBe(200);
+      const timeline = await call("getClusterTimeline", "GET", `${row.href}/timeline?limit=1`);
+      expect(timeline.status).toBe(200);
+      if (timeline.json.episodes.continuationToken)
+        expect(
+          (
+            await call(
+              "getClusterTimeline",
+              "GET",
+              `${row.href}/timeline?limit=1&from=${timeline.json.window.from}&continuationToken=${timeline.json.episodes.continuationToken}`,
+            )
+          ).status,
+        ).toBe(200);
     }
+    expect((await call("getClusterTimeline", "GET", `${clusters[0].href}/timeline?points=1`)).status).toBe(400);
     expect(
       (
         await call(

@@ -42,6 +42,7 @@ describe("FleetViewCache", () => {
         }),
       lastCompleteSweep: async () => undefined,
       listComponents: async function* () {},
+      saveReadModel: async () => undefined,
     };
     let now = 0;
     const cache = new FleetViewCache(flaky as never, { refreshMs: 10, now: () => new Date(now), onError: (e) => errors.push(e) });

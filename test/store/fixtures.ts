@@ -83,6 +83,28 @@ export function cluster(
   };
 }
 
+/**
+ * A cluster of `components` components whose extra extensions take turns failing: on each sweep half
+ * of them fail and the other half recover, so every sweep records about `components - 4` transitions.
+ */
+export function flappingCluster(name: string, components: number, sweep: number, options: { sub?: string } = {}): ClusterHealth {
+  const c = cluster(name, {}, options);
+  const template = c.components[1];
+  const extra: ComponentHealth[] = Array.from({ length: components - c.components.length }, (_, i) => {
+    const failing = (sweep + i) % 2 === 0;
+    return {
+      ...template,
+      id: `${template.id}-${i}`,
+      name: `ext-${i}`,
+      state: failing ? "failing" : "healthy",
+      reason: failing ? HELM_FAIL.reason : "Succeeded",
+      message: failing ? HELM_FAIL.message : "Succeeded",
+      ...(failing ? { classification: { catalogId: HELM_FAIL.catalogId, confidence: 0.9, fingerprint: "fp:helm" } } : { classification: undefined }),
+    };
+  });
+  return { ...c, components: [...c.components, ...extra], state: "failing" as const };
+}
+
 let counter = 0;
 
 /** A snapshot at `minute` minutes after a fixed start; each call gets a fresh sweep id unless given. */

@@ -4,52 +4,40 @@
  * and its failure episodes with time to recover.
  */
 import { useState } from "preact/hooks";
-import type { ComponentRecord, TransitionRecord } from "../../shared/store/types";
-import type { ClusterDetailBody } from "../../shared/api/schemas";
+import type { ComponentRecord } from "../../shared/store/types";
+import type { ClusterDetailBody, ClusterTimelineBody, EpisodeBody } from "../../shared/api/schemas";
 import { api } from "../api";
 import { TimeChart, type Series } from "../chart";
 import { clusterApi, page } from "../paths";
 import { act, FailureActions, Markers, OperatorForm } from "../operate";
-import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
+import { html, Loaded, n, Problem, Remedy as Fix, span, State, useLoad, when } from "../ui";
 
 type Component = Omit<ComponentRecord, "clusterId" | "clusterName" | "clusterKind" | "subscriptionId" | "resourceGroup" | "lastSeenSweepId">;
 
 /** The API's cluster detail (its schema), with components as the page reads them. */
 type ClusterDetail = Omit<ClusterDetailBody, "components"> & { components: Component[] };
 
-interface Episode {
-  componentId: string;
-  componentName: string;
-  catalogId: string | null;
-  startedAt: string | null;
-  startedBeforeWindow?: boolean;
-  endedAt: string | null;
-  timeToRecoverMs: number | null;
-}
-
-interface Note {
-  id: string;
-  by: string;
-  at: string;
-  text: string;
-}
-
-interface History {
-  transitions: TransitionRecord[];
-  episodes: Episode[];
-  notes?: Note[];
-}
+type Timeline = ClusterTimelineBody;
 
 const OPEN = new Set<string>(["failing", "degraded"]);
 const EPISODES_SHOWN = 50;
+const ACTIVE_SHOWN = 10;
+
+/** The timeline's API path for a window (absent values: the API's defaults) and an episodes page. */
+function timelinePath(id: string, query: { from?: string; to?: string | null; continuationToken?: string }): string {
+  const q = new URLSearchParams(Object.entries({ ...query, limit: String(EPISODES_SHOWN) }).filter((e): e is [string, string] => Boolean(e[1])));
+  return `${clusterApi(id)}/timeline?${q}`;
+}
 
 export function Cluster({ id }: { id: string }) {
   // Bumped after an operator action so markers and notes are read again.
   const [version, setVersion] = useState(0);
   const reload = () => setVersion(version + 1);
+  // Set by "Show the whole history": the window's start; the API's default window otherwise.
+  const [from, setFrom] = useState<string | undefined>(undefined);
   const detail = useLoad(`cluster:${id}#${version}`, (signal) => api<ClusterDetail>(clusterApi(id), { signal }));
   // Asked at once, not after the detail: the timeline is the slow answer on a long-lived cluster.
-  const history = useLoad(`history:${id}#${version}`, (signal) => api<History>(`${clusterApi(id)}/history`, { signal }));
+  const timeline = useLoad(`timeline:${id}#${version}#${from ?? ""}`, (signal) => api<Timeline>(timelinePath(id, { from }), { signal }));
   return html`<${Loaded} state=${detail} label="the cluster"
     >${(c: ClusterDetail) =>
       html` <h1>Cluster ${c.name} <${State} state=${c.state} /></h1>
@@ -104,14 +92,14 @@ export function Cluster({ id }: { id: string }) {
             : html`<p>No open failures.</p>`
         }
         <${Components} items=${c.components} />
-        <${Notes} clusterId=${c.id} history=${history} onDone=${reload} />
-        <${Timeline} history=${history} />`}<//
+        <${Notes} clusterId=${c.id} timeline=${timeline} onDone=${reload} />
+        <${TimelineSection} id=${c.id} timeline=${timeline} onWiden=${setFrom} />`}<//
   >`;
 }
 
 /** The cluster's notes (from its history), and a form to add one. */
-function Notes({ clusterId, history, onDone }: { clusterId: string; history: Loaded<History>; onDone: () => void }) {
-  const notes = (history.data?.notes ?? []).slice().reverse();
+function Notes({ clusterId, timeline, onDone }: { clusterId: string; timeline: Loaded<Timeline>; onDone: () => void }) {
+  const notes = (timeline.data?.notes ?? []).slice().reverse();
   return html`<section aria-labelledby="notes">
     <h2 id="notes">Notes (${n(notes.length)})</h2>
     ${
@@ -168,70 +156,151 @@ function Components({ items }: { items: Component[] }) {
   </section>`;
 }
 
-/** Components failing or degraded after each transition, as a step line. */
-export function failingOverTime(transitions: readonly TransitionRecord[]): Series {
-  const open = new Set<string>();
+/**
+ * The API's intervals as a step line of the most components failing in each; where the count at an
+ * interval's end is lower and the next interval with a change is not adjacent, that count holds until it.
+ */
+function failingOverTime(series: Timeline["series"]): Series {
   const x: number[] = [];
   const y: number[] = [];
-  for (const t of [...transitions].sort((a, b) => a.at.localeCompare(b.at))) {
-    if (OPEN.has(t.to)) open.add(t.componentId);
-    else open.delete(t.componentId);
-    const at = Date.parse(t.at) / 1000;
-    if (x.at(-1) === at) y[y.length - 1] = open.size;
-    else {
-      x.push(at);
-      y.push(open.size);
+  series.intervals.forEach((i, k) => {
+    const at = Date.parse(i.at);
+    x.push(at / 1000);
+    y.push(i.max);
+    const end = at + series.intervalMs;
+    const next = series.intervals[k + 1];
+    if (i.failing !== i.max && (!next || Date.parse(next.at) > end)) {
+      x.push(end / 1000);
+      y.push(i.failing);
     }
-  }
+  });
   return { label: "failing or degraded components", x, y, stepped: true };
 }
 
-function Timeline({ history }: { history: Loaded<History> }) {
-  const [shown, setShown] = useState(EPISODES_SHOWN);
+/** What the window holds and how to see more: never a cut-off chart presented as the whole story. */
+function WindowNotice({ t, onWiden }: { t: Timeline; onWiden: (from: string) => void }) {
+  const { window: w } = t;
+  const older = w.earliestAt !== null && w.earliestAt < w.from;
+  // One string: htm would drop the space at a line break that prettier puts between its parts.
+  const shows = `Showing ${n(t.changes)} state changes from ${when(w.from)} to ${w.to ? when(w.to) : "now"}${w.defaulted ? " (the 30 days up to the cluster's latest change)" : ""}.`;
+  return html`<p class="window" data-window=${older ? "partial" : "whole"}>
+    ${shows}${" "}
+    ${
+      older
+        ? html`Older changes are not shown: the history starts ${when(w.earliestAt)}.${" "}
+            <button type="button" onClick=${() => onWiden(w.earliestAt!)}>Show the whole history</button>`
+        : "This is the cluster's whole recorded history."
+    }
+  </p>`;
+}
+
+function TimelineSection({ id, timeline, onWiden }: { id: string; timeline: Loaded<Timeline>; onWiden: (from: string) => void }) {
   return html`<section aria-labelledby="timeline">
     <h2 id="timeline">Timeline</h2>
-    <${Loaded} state=${history} label="the timeline"
-      >${(h: History) => {
-        const series = failingOverTime(h.transitions);
-        const episodes = h.episodes.slice().reverse();
-        return html`<${TimeChart}
-            series=${series}
-            yLabel="components"
-            label=${`Failing or degraded components of this cluster over time, from ${n(h.transitions.length)} recorded state changes.`}
-          />
-          <h3>Failure episodes (${n(episodes.length)})</h3>
+    <${Loaded} state=${timeline} label="the timeline"
+      >${(t: Timeline) => {
+        const { intervals, intervalMs } = t.series;
+        const summarised = intervals.some((i) => i.changes > 1);
+        return html`<${WindowNotice} t=${t} onWiden=${onWiden} />
           ${
-            episodes.length
-              ? html`<table>
-                    <caption>
-                      Failure episodes, newest first
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Component</th>
-                        <th scope="col">Catalog entry</th>
-                        <th scope="col">Started</th>
-                        <th scope="col">Ended</th>
-                        <th scope="col">Time to recover</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${episodes.slice(0, shown).map(
-                        (e) =>
-                          html`<tr>
-                            <td>${e.componentName}</td>
-                            <td>${e.catalogId ?? "none matched"}</td>
-                            <td>${e.startedBeforeWindow ? "before the window" : when(e.startedAt)}</td>
-                            <td>${e.endedAt ? when(e.endedAt) : "still open"}</td>
-                            <td>${e.endedAt ? span(e.timeToRecoverMs) : "not recovered"}</td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                  ${episodes.length > shown ? html`<button type="button" onClick=${() => setShown(shown + EPISODES_SHOWN)}>Show ${EPISODES_SHOWN} more</button>` : null}`
-              : html`<p>No failure episodes recorded.</p>`
-          }`;
+            intervals.length
+              ? html`<${TimeChart}
+                  series=${failingOverTime(t.series)}
+                  yLabel="components"
+                  label=${`Failing or degraded components of this cluster over time, from ${n(t.changes)} recorded state changes${
+                    summarised ? `, summarised into intervals of ${span(intervalMs)}: each step is the highest count in its interval` : ""
+                  }; latest change ${when(t.window.latestAt)}.`}
+                />`
+              : html`<p>No state changes in this window.</p>`
+          }
+          <${Activity} t=${t} />
+          <${Episodes} id=${id} t=${t} />`;
       }}<//
     >
   </section>`;
+}
+
+/** The components that changed most in the window. */
+function Activity({ t }: { t: Timeline }) {
+  if (!t.components.length) return null;
+  return html`<table>
+    <caption>
+      Components with the most state changes in the window (${n(Math.min(ACTIVE_SHOWN, t.components.length))} of ${n(t.components.length)} that changed)
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Component</th>
+        <th scope="col">State changes</th>
+        <th scope="col">Failure episodes</th>
+        <th scope="col">State after its last change</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${t.components.slice(0, ACTIVE_SHOWN).map(
+        (c) =>
+          html`<tr>
+            <td>${c.componentName}</td>
+            <td class="num">${n(c.changes)}</td>
+            <td class="num">${n(c.episodes)}</td>
+            <td>${c.state === "deleted" ? "deleted" : html`<${State} state=${c.state} />`}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** Episodes newest first, a page from the timeline's answer and more on request (the same window). */
+function Episodes({ id, t }: { id: string; t: Timeline }) {
+  // Pages read on request belong to the answer they continue; a new answer (reload, wider window) starts over.
+  const [read, setRead] = useState<{ of: Timeline; items: EpisodeBody[]; next?: string } | null>(null);
+  const { items, next } = read?.of === t ? read : { items: t.episodes.items, next: t.episodes.continuationToken };
+  const [state, setState] = useState<{ loading?: boolean; error?: unknown }>({});
+  const more = () => {
+    setState({ loading: true });
+    api<Timeline>(timelinePath(id, { from: t.window.from, to: t.window.to, continuationToken: next })).then(
+      (page) => {
+        setRead({ of: t, items: [...items, ...page.episodes.items], next: page.episodes.continuationToken });
+        setState({});
+      },
+      (error: unknown) => setState({ error }),
+    );
+  };
+  const { total, open } = t.episodes;
+  return html`<h3>Failure episodes (${n(total)}${open ? `, ${n(open)} still open` : ""})</h3>
+    ${
+      items.length
+        ? html`<table>
+              <caption>
+                Failure episodes in the window, newest first (${n(items.length)} of ${n(total)} shown)
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Component</th>
+                  <th scope="col">Catalog entry</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Ended</th>
+                  <th scope="col">Time to recover</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${items.map(
+                  (e) =>
+                    html`<tr>
+                      <td>${e.componentName}</td>
+                      <td>${e.catalogId ?? "none matched"}</td>
+                      <td>${e.startedBeforeWindow ? "before the window" : when(e.startedAt)}</td>
+                      <td>${e.endedAt ? when(e.endedAt) : "still open"}</td>
+                      <td>${e.endedAt ? span(e.timeToRecoverMs) : "not recovered"}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+            ${state.error !== undefined ? html`<${Problem} error=${state.error} />` : null}
+            ${
+              next
+                ? html`<button type="button" disabled=${state.loading} onClick=${more}>${state.loading ? "Reading …" : `Show ${EPISODES_SHOWN} more`}</button>`
+                : null
+            }`
+        : html`<p>No failure episodes in this window.</p>`
+    }`;
 }

@@ -30,7 +30,7 @@ export const CLUSTER_ROUTE = "clusters/subscriptions/{subscriptionId}/resourceGr
 
 const GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
-const CLUSTER_PATH: Record<string, PathParamSpec> = {
+export const CLUSTER_PATH: Record<string, PathParamSpec> = {
   subscriptionId: { description: "Subscription id (GUID) from the cluster's ARM id", pattern: GUID },
   resourceGroup: { description: "Resource group from the cluster's ARM id" },
   provider: { description: "`Microsoft.Kubernetes` (Arc) or `Microsoft.ContainerService` (AKS)" },
@@ -54,7 +54,7 @@ export function clusterIdFromParams(params: Record<string, string>): string {
   return normalizeId(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${clusterType}/${clusterName}`);
 }
 
-const unknownCluster = (id: string) => notFound(`clusterId: no cluster ${id} in the history`, "clusterId");
+export const unknownCluster = (id: string) => notFound(`clusterId: no cluster ${id} in the history`, "clusterId");
 
 /** The API path of a cluster (the id is already canonical, so it is its own path). */
 export function clusterHref(clusterId: string): string {

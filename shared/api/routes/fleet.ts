@@ -20,7 +20,7 @@ export const getSummary = defineRoute({
   summary: "Counts by state, catalog entry and category, extension type, subscription and cluster kind; the last complete sweep; partial scopes",
   response: "Summary",
   async handle({ services }) {
-    return { body: (await (await services()).view()).summary };
+    return { body: await (await services()).summary() };
   },
 });
 

@@ -11,6 +11,7 @@ import { getDigest, getDigestEmail, listDigests } from "./digests";
 import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
 import { getMetrics } from "./metrics";
 import { OPERATION_ROUTES } from "./operations";
+import { getClusterTimeline } from "./timeline";
 import { tracedHandler } from "../telemetry";
 
 const health = defineRoute({
@@ -45,6 +46,7 @@ export const API_ROUTES: readonly RouteDef[] = [
   listClusters,
   getCluster,
   getClusterHistory,
+  getClusterTimeline,
   listFailures,
   listIncidents,
   listCatalog,
