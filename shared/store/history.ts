@@ -25,7 +25,7 @@ import type {
   SweepRecord,
   TransitionRecord,
 } from "./types";
-import { finishShardedSweep, planShardedSweep, recordFailedShard } from "./shards";
+import { planShardedSweep, recordFailedShard } from "./shards";
 import { SweepWriter } from "./writer";
 
 export class TableFleetHistory implements FleetHistory {
@@ -60,7 +60,7 @@ export class TableFleetHistory implements FleetHistory {
   }
 
   finishShardedSweep(sweepId: string, options?: StoreOperationOptions): Promise<ShardedSweepProgress> {
-    return finishShardedSweep(this.tables.sweeps, sweepId, options);
+    return this.writer.finish(sweepId, options);
   }
 
   listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord> {
