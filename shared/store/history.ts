@@ -5,6 +5,7 @@
  */
 import type { FleetSnapshot, ScopeError } from "../core/model";
 import type { PagedList } from "./paging";
+import { readMeta } from "./meta";
 import { HistoryReader } from "./queries";
 import { applyRetention } from "./retention";
 import { FleetHistoryOptions, HistoryTables, openHistoryTables } from "./tables";
@@ -20,6 +21,7 @@ import type {
   RecordSweepResult,
   ShardedSweepPlan,
   ShardedSweepProgress,
+  ShardPlanningState,
   ShardRef,
   StoreOperationOptions,
   SweepRecord,
@@ -61,6 +63,11 @@ export class TableFleetHistory implements FleetHistory {
 
   finishShardedSweep(sweepId: string, options?: StoreOperationOptions): Promise<ShardedSweepProgress> {
     return this.writer.finish(sweepId, options);
+  }
+
+  async shardPlanningState({ abortSignal }: StoreOperationOptions = {}): Promise<ShardPlanningState> {
+    const meta = await readMeta(this.tables.sweeps, abortSignal);
+    return { inFlight: meta.pending, subscriptions: [...new Set([...meta.manifest.clusters.values()].map((c) => c.subscriptionId))].sort() };
   }
 
   listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord> {

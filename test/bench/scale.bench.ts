@@ -41,6 +41,7 @@ const discardingHistory = {
   listSweeps: () => collectable([]),
   planShardedSweep: async () => undefined,
   finishShardedSweep: async (sweepId: string) => ({ sweepId, recorded: 0, shards: 0 }),
+  shardPlanningState: async () => ({ inFlight: [], subscriptions: [] }),
 } as unknown as FleetHistory;
 
 function collectable<T>(items: T[]) {
