@@ -11,7 +11,7 @@
  * recorded by several worker processes (no quota: this part measures the store).
  *
  * Options: --clusters N (part 1, default 100000), --workers N (default 4), --shard N (clusters per
- * shard, default 5000), --import N (part 2 clusters, default 10000; 0 skips part 2), --no-single.
+ * shard, default 4000), --import N (part 2 clusters, default 10000; 0 skips part 2), --no-single.
  */
 import { fork } from "node:child_process";
 import { Agent } from "node:https";
@@ -197,7 +197,7 @@ async function importPart(clusters: number, workers: number, shardSize: number) 
 
 async function main() {
   const workers = option("workers", 4)!;
-  const shardSize = option("shard", 5000)!;
+  const shardSize = option("shard", 4000)!;
   const clusters = option("clusters", 100_000)!;
   const importClusters = option("import", 10_000)!;
   console.log(`bench:scale on ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
