@@ -80,6 +80,18 @@ describe("sharded sweeps against the simulator and Azurite", () => {
     expect((await history.lastCompleteSweep())?.sweepId).toBe(planned.sweepId);
   });
 
+  it("the count query follows Resource Graph's pages ($skipToken): every subscription is counted when they span several pages", async () => {
+    const { sim, plan } = await setup();
+    await plan(1000);
+    const before = sim.stats.argQueries;
+    // 6 subscriptions, 2 rows a page: three pages of one query (Resource Graph's own limit is 1000 rows a page).
+    const planned = await plan(12, { pageSize: 2 });
+    if (planned.mode !== "sharded") throw new Error("expected a sharded sweep");
+    expect(sim.stats.argQueries - before).toBe(3);
+    expect(planned.shards.flatMap((s) => s.subscriptions)).toHaveLength(6);
+    expect(planned.shards.reduce((n, s) => n + s.clusters, 0)).toBe(40);
+  });
+
   it("a poisoned shard leaves its subscriptions partial with the error; the other shards complete the sweep", async () => {
     const { history, base, queued, plan } = await setup();
     await plan(1000);
