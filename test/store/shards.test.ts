@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collect, FleetHistoryError, openFleetHistory, type FleetHistory, type FleetHistoryOptions } from "../../shared/store";
+import { tableClient } from "../../shared/store/tables";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { cluster, clusterId, snapshot, SUB_A, SUB_B } from "./fixtures";
 
@@ -157,6 +158,29 @@ describe("sharded sweeps", () => {
     expect((await events(history, "a1")).filter((e) => e.startsWith("flux:"))).toEqual(["flux:new-failure", "flux:recovered"]);
     // b1 was never seen by the older sweep (its shard failed): it appears once, with the newer one.
     expect((await events(history, "b1", SUB_B)).filter((e) => e.startsWith("b1:"))).toEqual(["b1:appeared"]);
+  });
+
+  it("retention removes the plan and shard rows of sweeps past it, never those of a sweep in flight", async () => {
+    const prefix = uniquePrefix("shardretention");
+    const history = await open(prefix);
+    const done = await plan(history, "done", 0);
+    await history.recordSweep(done.a(), { shard: done.shard(0) });
+    await history.recordSweep(done.b(), { shard: done.shard(1) });
+    await history.finishShardedSweep("done");
+    const flying = await plan(history, "flying", 15);
+    await history.recordSweep(flying.a(), { shard: flying.shard(0) });
+    const sweeps = tableClient({ connectionString: tablesConnection(), tablePrefix: prefix }, "sweeps");
+    const rows = async () => {
+      const keys: string[] = [];
+      for await (const e of sweeps.listEntities()) if (/^(plan|shard)~/.test(e.rowKey!)) keys.push(e.rowKey!);
+      return keys;
+    };
+    expect(await rows()).toEqual(["plan~done", "plan~flying", "shard~done~00000", "shard~done~00001", "shard~flying~00000"]);
+    await history.applyRetention({ days: 1, now: new Date("2026-11-04T00:00:00Z") });
+    expect(await rows()).toEqual(["plan~flying", "shard~flying~00000"]);
+    // The sweep in flight still completes.
+    await history.recordSweep(flying.b(), { shard: flying.shard(1) });
+    expect((await history.finishShardedSweep("flying")).sweep?.partial).toBe(false);
   });
 
   it("refuses to finish a sweep that was never planned", async () => {
