@@ -93,6 +93,7 @@ export async function finishShardedSweep(
   if (shards.length < plan.shards) return progress;
   const sweep = mergeShards(plan, shards);
   const sweepRow = sweepEntity(keys.META_PARTITION, keys.sweepRowKey(plan.startedAt, sweepId), sweep);
+  let merged = false;
   for (let attempt = 1; ; attempt++) {
     const meta = await readMeta(table, abortSignal);
     // Not pending: merged already (the sweep row was written with the merge; writing it again is harmless).
@@ -102,6 +103,7 @@ export async function finishShardedSweep(
     }
     try {
       await merge(tables, leaseMs, meta, sweepId, sweepRow, abortSignal);
+      merged = true;
       break;
     } catch (err) {
       const moved = err instanceof FleetHistoryError && (err.code === "ConcurrentWrite" || err.code === "SweepInProgress");
@@ -110,7 +112,7 @@ export async function finishShardedSweep(
     }
   }
   await removeStale(tables, abortSignal);
-  return { ...progress, sweep };
+  return { ...progress, sweep, ...(merged ? { merged } : {}) };
 }
 
 async function merge(tables: HistoryTables, leaseMs: number, meta: MetaState, sweepId: string, sweepRow: Entity, abortSignal?: AbortSignal) {

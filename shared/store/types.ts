@@ -142,6 +142,8 @@ export interface ShardedSweepProgress {
   shards: number;
   /** The sweep record, once every shard is recorded. */
   sweep?: SweepRecord;
+  /** True for the one call that merged the sweep (so it is reported once). */
+  merged?: boolean;
 }
 
 export interface ComponentFilter {
