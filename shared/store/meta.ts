@@ -40,7 +40,10 @@ export interface MetaState {
   deltas: ShardDelta[];
   /** Left-over rows of merged sweeps (shard leases, deltas), for cleaning up. */
   stale: string[];
-  /** Changes whenever a sweep takes the lease or commits: reads cached under it are still current. */
+  /**
+   * Changes whenever a sweep takes the global lease or commits the manifest: reads cached under it are
+   * still current. Other shards' leases and deltas are left out: they write other subscriptions.
+   */
   version: string;
 }
 
@@ -52,6 +55,7 @@ export async function readMeta(sweeps: TableClient, abortSignal?: AbortSignal): 
   for await (const entity of sweeps.listEntities<Entity>({ queryOptions: { filter }, abortSignal })) rows.push(entity);
   const starting = (prefix: string) => rows.filter((r) => r.rowKey.startsWith(prefix));
   const manifestRows = starting(keys.MANIFEST_ROW_PREFIX);
+  const leaseRow = rows.find((r) => r.rowKey === keys.LEASE_ROW);
   const pending = starting(keys.PENDING_ROW_PREFIX)
     .map((r) => ({ sweepId: String(r.sweepId), startedAt: isoOf(r.startedAt), shards: Number(r.shards) }))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
@@ -73,14 +77,18 @@ export async function readMeta(sweeps: TableClient, abortSignal?: AbortSignal): 
     else stale.push(...rowKeys);
   }
   return {
-    lease: leaseFromEntity(rows.find((r) => r.rowKey === keys.LEASE_ROW)),
+    lease: leaseFromEntity(leaseRow),
     manifest: manifestFromEntities(manifestRows),
     manifestRowKeys: manifestRows.map((r) => r.rowKey),
     pending,
     shardLeases,
     deltas,
     stale,
-    version: rows.map((r) => `${r.rowKey}=${r.etag}`).join(",") || "empty",
+    version:
+      [leaseRow, ...manifestRows]
+        .filter((r) => r !== undefined)
+        .map((r) => `${r.rowKey}=${r.etag}`)
+        .join(",") || "empty",
   };
 }
 
