@@ -47,8 +47,12 @@ export async function sweepTimer(timer: Timer, context: InvocationContext): Prom
     await flushTelemetry();
     throw err;
   }
-  // A sharded sweep is reported by its workers (docs/sharding.md).
-  if (planned.mode === "sharded") return;
+  // A sharded sweep is reported by its workers; a busy run (a sharded sweep still in flight) records nothing (docs/sharding.md).
+  if (planned.mode !== "inline") {
+    telemetry.planned(planned);
+    await flushTelemetry();
+    return;
+  }
   telemetry.finish(planned.result);
   // The instance may be frozen before the next periodic export: send this sweep's telemetry now.
   await flushTelemetry();

@@ -171,19 +171,24 @@ function asTable(rows: JsonObject[], columns: string[]): { columns: Array<{ name
   };
 }
 
-/** `summarize count() by subscriptionId`: one row per subscription, never paged. */
-function summarized(rows: RowRef[], format: string): Record<string, Json> {
+/**
+ * `summarize count() by subscriptionId`: one row per subscription, in subscription order, paged like
+ * any result (at most `$top` rows, 1000 by default, then a `$skipToken` naming the last subscription).
+ */
+function summarized(rows: RowRef[], format: string, page: { size: number; after?: string; scopeKey: string }): Record<string, Json> {
   const counts = new Map<string, number>();
   for (const ref of rows) {
     const subscriptionId = "cluster" in ref ? ref.cluster.subscriptionId : String(ref.container.subscriptionId);
     counts.set(subscriptionId, (counts.get(subscriptionId) ?? 0) + 1);
   }
-  const data = [...counts].map(([subscriptionId, count]) => ({ subscriptionId, count_: count }));
+  const all = [...counts].sort(([a], [b]) => a.localeCompare(b)).filter(([s]) => page.after === undefined || s.localeCompare(page.after) > 0);
+  const data = all.slice(0, page.size).map(([subscriptionId, count]) => ({ subscriptionId, count_: count }));
   return {
-    totalRecords: data.length,
+    totalRecords: counts.size,
     count: data.length,
     resultTruncated: "false",
     facets: [],
+    ...(all.length > data.length ? { $skipToken: base64urlJson({ h: page.scopeKey, a: data[data.length - 1].subscriptionId }) } : {}),
     data: format === "table" ? asTable(data, ["subscriptionId", "count_"]) : data,
   };
 }
@@ -258,6 +263,7 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
   const rows = matchingRows(ctx.fleet, query, scopeKey, scope.subscriptions);
 
   let start = skip ?? 0;
+  let tokenAfter: string | undefined;
   if (options.$skipToken !== undefined && options.$skipToken !== null) {
     const decoded = typeof options.$skipToken === "string" ? (fromBase64urlJson(options.$skipToken) as { h?: string; a?: string } | undefined) : undefined;
     if (!decoded || typeof decoded.a !== "string") return withQuota(invalid("InvalidSkipToken", "The $skipToken is malformed."));
@@ -265,11 +271,12 @@ export function handleArg(ctx: ArgContext, token: string, url: URL, rawBody: str
       return withQuota(
         invalid("InvalidSkipToken", "The $skipToken does not belong to this query and scope; pass it back with the same query and scopes that returned it."),
       );
+    tokenAfter = decoded.a;
     // $skip, when given, overrides the position the token carries.
-    if (skip === undefined) start = after(rows, decoded.a, query.descending);
+    if (skip === undefined && !query.summarize) start = after(rows, decoded.a, query.descending);
   }
 
-  if (query.summarize) return withQuota(ok(summarized(rows, format)));
+  if (query.summarize) return withQuota(ok(summarized(rows, format, { size: top ?? DEFAULT_TOP, after: tokenAfter, scopeKey })));
   const pageable = !query.project || query.project.includes("id");
   const size = top ?? DEFAULT_TOP;
   const page = rows.slice(start, start + size);

@@ -40,7 +40,7 @@ export const SETTINGS = {
   shardClusters: {
     name: "FLEET_SHARD_CLUSTERS",
     description: "Clusters per shard: a fleet larger than this is swept in shards by queue-triggered workers (docs/sharding.md)",
-    default: "5000",
+    default: "4000",
   },
   digestSchedule: { name: "FLEET_DIGEST_SCHEDULE", description: "Six-field NCRONTAB (UTC) of the digest timer", default: "0 0 7 * * *" },
   retentionDays: { name: "FLEET_RETENTION_DAYS", description: "Days of history kept; open failures are never deleted", default: "400" },

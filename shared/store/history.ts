@@ -5,6 +5,7 @@
  */
 import type { FleetSnapshot, ScopeError } from "../core/model";
 import type { PagedList } from "./paging";
+import { readMeta } from "./meta";
 import { HistoryReader } from "./queries";
 import { loadReadModel, saveReadModel } from "./read-models";
 import { applyRetention } from "./retention";
@@ -21,12 +22,13 @@ import type {
   RecordSweepResult,
   ShardedSweepPlan,
   ShardedSweepProgress,
+  ShardPlanningState,
   ShardRef,
   StoreOperationOptions,
   SweepRecord,
   TransitionRecord,
 } from "./types";
-import { finishShardedSweep, planShardedSweep, recordFailedShard } from "./shards";
+import { planShardedSweep, recordFailedShard } from "./shards";
 import { SweepWriter } from "./writer";
 
 export class TableFleetHistory implements FleetHistory {
@@ -61,7 +63,12 @@ export class TableFleetHistory implements FleetHistory {
   }
 
   finishShardedSweep(sweepId: string, options?: StoreOperationOptions): Promise<ShardedSweepProgress> {
-    return finishShardedSweep(this.tables.sweeps, sweepId, options);
+    return this.writer.finish(sweepId, options);
+  }
+
+  async shardPlanningState({ abortSignal }: StoreOperationOptions = {}): Promise<ShardPlanningState> {
+    const meta = await readMeta(this.tables.sweeps, abortSignal);
+    return { inFlight: meta.pending, subscriptions: [...new Set([...meta.manifest.clusters.values()].map((c) => c.subscriptionId))].sort() };
   }
 
   listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord> {

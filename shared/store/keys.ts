@@ -72,8 +72,18 @@ export const META_PARTITION = "meta";
 export const LEASE_ROW = "!lease";
 export const MANIFEST_ROW_PREFIX = "!manifest~";
 export const SWEEP_ROW_PREFIX = "sweep~";
-/** Rows before this key in `meta` are the lease and the manifest shards. */
+/** Rows before this key in `meta` are the write state a sweep reads in one query: leases, manifest, sharded sweeps in flight. */
 export const META_STATE_END = "!~";
+/**
+ * A sharded sweep in flight (docs/sharding.md): its pending marker, each shard's lease and each recorded
+ * shard's manifest delta, all in the write state; the merge that completes the sweep removes them.
+ */
+export const PENDING_ROW_PREFIX = "!pending~";
+export const pendingRowKey = (sweepId: string): string => `${PENDING_ROW_PREFIX}${keyText(sweepId)}`;
+export const SHARD_LEASE_ROW_PREFIX = "!lease~";
+export const shardLeaseRowKey = (sweepId: string, index: number): string => `${SHARD_LEASE_ROW_PREFIX}${keyText(sweepId)}~${String(index).padStart(5, "0")}`;
+export const DELTA_ROW_PREFIX = "!delta~";
+export const deltaRowPrefix = (sweepId: string, index: number): string => `${DELTA_ROW_PREFIX}${keyText(sweepId)}~${String(index).padStart(5, "0")}~`;
 
 /** Newest first: the row key counts down with time; the sweep id keeps keys of one instant apart. */
 export function sweepRowKey(startedAt: string, sweepId: string): string {

@@ -1,10 +1,11 @@
 /**
  * The write lease: one row in `meta`, taken and released with ETag conditions, so one sweep writes at
  * a time. It lists the clusters the holder began writing (`dirty`): a sweep that dies leaves them for
- * the next one to repair.
+ * the next one to repair. Each shard of a sharded sweep holds a lease row of its own
+ * (`keys.shardLeaseRowKey`), so shards of one sweep write at once (docs/sharding.md).
  */
 import type { TableClient } from "@azure/data-tables";
-import { Entity, putText } from "./entities";
+import { Entity, getText, putText } from "./entities";
 import { FleetHistoryError, statusOf } from "./errors";
 import type { Action } from "./batches";
 import * as keys from "./keys";
@@ -15,6 +16,16 @@ export interface Lease {
   /** Cluster keys a sweep began writing and did not commit. */
   dirty: string[];
   etag?: string;
+}
+
+export function leaseFromEntity(row: (Entity & { etag?: string }) | undefined): Lease {
+  if (!row) return { owner: "", expiresAt: 0, dirty: [] };
+  return {
+    owner: String(row.owner ?? ""),
+    expiresAt: row.expiresAt instanceof Date ? row.expiresAt.getTime() : 0,
+    dirty: (getText(row, "dirty") ?? "").split(" ").filter(Boolean),
+    etag: row.etag,
+  };
 }
 
 export function assertLeaseFree(lease: Lease, sweepId: string): void {
@@ -39,6 +50,8 @@ export class LeaseHolder {
     private readonly leaseMs: number,
     private readonly owner: string,
     private readonly abortSignal?: AbortSignal,
+    /** The lease row: the global one, or a shard's (with the sweep's id and start as properties). */
+    private readonly row: { rowKey: string; properties?: Record<string, unknown> } = { rowKey: keys.LEASE_ROW },
   ) {
     this.etag = seen.etag;
   }
@@ -72,20 +85,18 @@ export class LeaseHolder {
     }
   }
 
-  /** Manifest, sweep record and lease release in one transaction, conditional on still holding the lease. */
-  async commit(manifest: Entity[], oldManifestKeys: string[], sweep: Entity): Promise<void> {
-    const release = this.entity("", 0, []);
-    const stale = oldManifestKeys.filter((rk) => !manifest.some((m) => m.rowKey === rk));
-    const actions: Action[] = [
-      ...manifest.map((m): Action => ["upsert", m, "Replace"]),
-      ...stale.map((rk): Action => ["delete", { partitionKey: keys.META_PARTITION, rowKey: rk }]),
-      ["upsert", sweep, "Replace"],
-      this.etag ? ["update", release, "Replace", { etag: this.etag }] : ["create", release],
-    ];
+  /**
+   * The writes (manifest or delta, sweep or shard record) and the lease release in one transaction,
+   * conditional on still holding the lease; `dirty` is what the released lease still lists for repair.
+   */
+  async commit(writes: Action[], dirty: string[] = []): Promise<void> {
+    const release = this.entity("", 0, dirty);
+    const done: Action = this.etag ? ["update", release, "Replace", { etag: this.etag }] : ["create", release];
     try {
-      await this.table.submitTransaction(actions, { abortSignal: this.abortSignal });
+      await this.table.submitTransaction([...writes, done], { abortSignal: this.abortSignal });
     } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 409)
+      // 404: a row this commit deletes is gone, so another writer committed meanwhile.
+      if (statusOf(err) === 412 || statusOf(err) === 409 || statusOf(err) === 404)
         throw new FleetHistoryError("ConcurrentWrite", `another sweep changed the history while ${this.owner} was writing; the next sweep converges`, {
           cause: err,
         });
@@ -94,7 +105,7 @@ export class LeaseHolder {
   }
 
   private entity(owner: string, expiresAt: number, dirty: string[]): Entity {
-    const entity: Entity = { partitionKey: keys.META_PARTITION, rowKey: keys.LEASE_ROW, owner, expiresAt: new Date(expiresAt) };
+    const entity: Entity = { partitionKey: keys.META_PARTITION, rowKey: this.row.rowKey, ...this.row.properties, owner, expiresAt: new Date(expiresAt) };
     putText(entity, "dirty", dirty.join(" "));
     return entity;
   }

@@ -38,8 +38,11 @@ export const emptyManifest = (): Manifest => ({ seq: 0, sweeps: {}, clusters: ne
 
 const PROPERTIES_PER_ROW = 13;
 
-/** Manifest rows: a header (`h`) on the first, the cluster lines spread over `m`, `m_1` ... */
-export function manifestEntities(manifest: Manifest): Entity[] {
+/** The hash of a cluster a shard's manifest delta (plan.ts `manifestDelta`) removes. */
+export const GONE_HASH = "-";
+
+/** Manifest rows: a header (`h`) on the first, the cluster lines spread over `m`, `m_1` ... (`rowPrefix` names a shard's delta instead). */
+export function manifestEntities(manifest: Manifest, rowPrefix = MANIFEST_ROW_PREFIX): Entity[] {
   const subs = [...new Set([...manifest.clusters.values()].map((c) => c.subscriptionId))];
   const subIndex = new Map(subs.map((s, i) => [s, i]));
   const lines = [...manifest.clusters].map(
@@ -50,7 +53,7 @@ export function manifestEntities(manifest: Manifest): Entity[] {
   const perRow = Math.floor((PROPERTIES_PER_ROW * 32_000) / 34) - 1;
   const rows: Entity[] = [];
   for (let i = 0; i === 0 || i < lines.length; i += perRow) {
-    const entity: Entity = { partitionKey: META_PARTITION, rowKey: `${MANIFEST_ROW_PREFIX}${String(rows.length).padStart(4, "0")}` };
+    const entity: Entity = { partitionKey: META_PARTITION, rowKey: `${rowPrefix}${String(rows.length).padStart(4, "0")}` };
     if (rows.length === 0) putText(entity, "h", JSON.stringify(header));
     putText(entity, "m", lines.slice(i, i + perRow).join("\n"));
     rows.push(entity);

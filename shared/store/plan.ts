@@ -6,7 +6,7 @@ import { ClusterHealth, FleetSnapshot, HEALTH_STATES, HealthState } from "../cor
 import type { StoredComponent } from "./entities";
 import { clusterView, ComponentPlan, isGone, NOT_READ_REASON, planCluster } from "./diff";
 import * as keys from "./keys";
-import { clusterContentHash, ClusterView, Manifest } from "./manifest";
+import { clusterContentHash, ClusterView, GONE_HASH, Manifest, ManifestCluster } from "./manifest";
 import type { MetaState } from "./meta";
 import type { ComponentRecord, SweepRecord, TransitionRecord } from "./types";
 
@@ -76,29 +76,59 @@ export function planWork(work: ClusterWork, rows: ClusterRows, snapshot: FleetSn
 }
 
 export function nextManifest(plan: Plan, snapshot: FleetSnapshot, loose: ReadonlyMap<string, number>): Manifest {
+  return mergeManifest(plan.meta.manifest, [manifestDelta(plan, snapshot, loose)]);
+}
+
+/**
+ * What the snapshot changes in the manifest: an entry per cluster it wrote or saw (hash GONE_HASH for
+ * one gone), numbered as the next sweep. A shard commits this as its delta; the sweep's merge applies
+ * every shard's delta at once (`mergeManifest`).
+ */
+export function manifestDelta(plan: Plan, snapshot: FleetSnapshot, loose: ReadonlyMap<string, number>): Manifest {
   const previous = plan.meta.manifest;
   const seq = previous.seq + 1;
-  const clusters = new Map(previous.clusters);
+  const clusters = new Map<string, ManifestCluster>();
   for (const work of plan.work.values()) {
-    if (work.view === "gone") clusters.delete(work.key);
+    const known = previous.clusters.get(work.key);
+    if (work.view === "gone") clusters.set(work.key, { hash: GONE_HASH, subscriptionId: "", seenSeq: 0, loose: 0 });
     else if (work.cluster && work.hash)
       clusters.set(work.key, {
         hash: work.hash,
         subscriptionId: work.cluster.subscriptionId.toLowerCase(),
-        seenSeq: clusters.get(work.key)?.seenSeq ?? seq,
+        seenSeq: known?.seenSeq ?? seq,
         loose: loose.get(work.key) ?? 0,
       });
     // A repaired cluster this sweep did not read: an impossible hash makes the next read re-check it.
-    else if (work.view === "unread" && clusters.has(work.key)) clusters.set(work.key, { ...clusters.get(work.key)!, hash: "?" });
+    else if (work.view === "unread" && known) clusters.set(work.key, { ...known, hash: "?" });
   }
-  for (const key of plan.seen) clusters.set(key, { ...clusters.get(key)!, seenSeq: seq });
+  for (const key of plan.seen) clusters.set(key, { ...(clusters.get(key) ?? previous.clusters.get(key)!), seenSeq: seq });
+  return { seq, lastSweepId: snapshot.sweepId, lastStartedAt: snapshot.startedAt, sweeps: { [seq]: [snapshot.sweepId, snapshot.startedAt] }, clusters };
+}
+
+/** The manifest after one sweep: `previous` with the deltas of its shards (one delta for a sweep in one piece). */
+export function mergeManifest(previous: Manifest, deltas: Manifest[], sweep: { sweepId: string; startedAt: string } = deltaSweep(deltas)): Manifest {
+  const seq = previous.seq + 1;
+  const clusters = new Map(previous.clusters);
+  for (const delta of deltas) {
+    for (const [key, entry] of delta.clusters) {
+      if (entry.hash === GONE_HASH) clusters.delete(key);
+      // A delta numbered against another base (an inline sweep committed meanwhile) still marks this sweep's sightings.
+      else clusters.set(key, entry.seenSeq === delta.seq ? { ...entry, seenSeq: seq } : entry);
+    }
+  }
   const referenced = new Set([...clusters.values()].map((c) => c.seenSeq));
   const sweeps: Manifest["sweeps"] = {};
   for (const s of referenced) {
-    const known = s === seq ? ([snapshot.sweepId, snapshot.startedAt] as [string, string]) : previous.sweeps[s];
+    const known = s === seq ? ([sweep.sweepId, sweep.startedAt] as [string, string]) : previous.sweeps[s];
     if (known) sweeps[s] = known;
   }
-  return { seq, lastSweepId: snapshot.sweepId, lastStartedAt: snapshot.startedAt, sweeps, clusters };
+  return { seq, lastSweepId: sweep.sweepId, lastStartedAt: sweep.startedAt, sweeps, clusters };
+}
+
+function deltaSweep(deltas: Manifest[]): { sweepId: string; startedAt: string } {
+  const first = deltas[0];
+  if (!first?.lastSweepId || !first.lastStartedAt) throw new RangeError("merging a sweep needs its deltas or its id and start");
+  return { sweepId: first.lastSweepId, startedAt: first.lastStartedAt };
 }
 
 export function withSeen(record: StoredComponent, manifest: Manifest, clusterKey: string): ComponentRecord {

@@ -1,6 +1,6 @@
 /**
  * Retention: history older than the retention goes (loose transitions, packs, index copies, sweep
- * records), except what belongs to a failure that is still open.
+ * records, sharded sweeps' plan and shard rows), except what belongs to a failure that is still open.
  */
 import { odata, type TableClient } from "@azure/data-tables";
 import { Action, mapLimit, writeUnits } from "./batches";
@@ -8,7 +8,9 @@ import type { Entity } from "./entities";
 import { FleetHistoryError } from "./errors";
 import * as keys from "./keys";
 import { unpack } from "./packs";
+import { readMeta } from "./meta";
 import { OPEN_PARTITIONS } from "./queries";
+import { removeStale } from "./shards";
 import { concurrencyOf, HistoryTables } from "./tables";
 import type { ApplyRetentionOptions } from "./types";
 
@@ -74,6 +76,17 @@ export async function applyRetention(tables: HistoryTables, options: ApplyRetent
       return keep(cluster, component, at);
     },
   );
+  // A sharded sweep's plan and shard rows (sweeps in flight keep theirs), and left-overs of merged ones.
+  const inFlight = new Set((await readMeta(tables.sweeps, abortSignal)).pending.map((p) => p.sweepId));
+  for (const prefix of [keys.PLAN_ROW_PREFIX, keys.SHARD_ROW_PREFIX]) {
+    await purge(
+      tables.sweeps,
+      odata`PartitionKey eq ${keys.META_PARTITION} and RowKey ge ${prefix} and RowKey lt ${keys.prefixEnd(prefix)} and startedAt lt ${new Date(cutoff)}`,
+      (e) => inFlight.has(String(e.sweepId)),
+      true,
+    );
+  }
+  deleted += await removeStale(tables, abortSignal);
   const cutoffSweep = keys.sweepRowKey(cutoff, "");
   await purge(
     tables.sweeps,

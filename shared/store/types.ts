@@ -128,12 +128,22 @@ export interface ShardedSweepPlan {
   shards: number;
 }
 
+/** What the sweep planner reads before planning (docs/sharding.md). */
+export interface ShardPlanningState {
+  /** Sharded sweeps planned and not merged yet, oldest first. */
+  inFlight: Array<{ sweepId: string; startedAt: string; shards: number }>;
+  /** Lower-cased subscriptions the history holds clusters of. */
+  subscriptions: string[];
+}
+
 export interface ShardedSweepProgress {
   sweepId: string;
   recorded: number;
   shards: number;
   /** The sweep record, once every shard is recorded. */
   sweep?: SweepRecord;
+  /** True for the one call that merged the sweep (so it is reported once). */
+  merged?: boolean;
 }
 
 export interface ComponentFilter {
@@ -202,6 +212,8 @@ export interface FleetHistory {
   recordFailedShard(shard: ShardRef, partialScopes: ScopeError[], options?: StoreOperationOptions): Promise<void>;
   /** Writes the sweep record once every shard is recorded (idempotent: any worker may call it, any number of times). */
   finishShardedSweep(sweepId: string, options?: StoreOperationOptions): Promise<ShardedSweepProgress>;
+  /** The sharded sweeps in flight and the subscriptions with known clusters. */
+  shardPlanningState(options?: StoreOperationOptions): Promise<ShardPlanningState>;
   /** Current state of every component matching the filter. */
   listComponents(options?: ListComponentsOptions): PagedList<ComponentRecord>;
   /** Current state of one cluster's components, or `undefined` when the cluster is not known. */

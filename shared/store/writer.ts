@@ -11,7 +11,8 @@
  * 5. writes each component's new row and its transitions in one transaction (ETag-conditional on
  *    the row it read), packs the older transitions of a cluster past `compactAfter` loose rows
  *    (packs.ts), then the index copies (open failures, events by day, catalog entry, extension);
- * 6. commits the manifest, the sweep record and the lease release in one transaction.
+ * 6. commits the manifest, the sweep record and the lease release in one transaction (a shard of a
+ *    sharded sweep commits its manifest delta, its shard record and its own lease; shards.ts merges).
  * A crash (or an abort) anywhere leaves the lease with its dirty list; the next sweep re-reads those clusters and
  * rewrites their index copies from the transitions already in their partitions (deterministic keys),
  * so nothing is lost or doubled.
@@ -26,11 +27,22 @@ import { FleetHistoryError, statusOf } from "./errors";
 import { componentActions, IndexWrites } from "./index-writes";
 import * as keys from "./keys";
 import { assertLeaseFree, LeaseHolder } from "./lease";
+import { inScope } from "./diff";
 import { manifestEntities } from "./manifest";
-import { readMeta } from "./meta";
-import { ClusterRows, nextManifest, planSweep, planWork, sweepRecord, withSeen } from "./plan";
+import { MetaState, readMeta } from "./meta";
+import { ClusterRows, manifestDelta, nextManifest, planSweep, planWork, sweepRecord, withSeen } from "./plan";
+import { finishShardedSweep } from "./shards";
 import { concurrencyOf, countOperations, HistoryTables, operationsSoFar } from "./tables";
-import type { ComponentChange, RecordSweepOptions, RecordSweepResult, ShardRef, StoreOperationOptions, SweepRecord, TransitionRecord } from "./types";
+import type {
+  ComponentChange,
+  RecordSweepOptions,
+  RecordSweepResult,
+  ShardedSweepProgress,
+  ShardRef,
+  StoreOperationOptions,
+  SweepRecord,
+  TransitionRecord,
+} from "./types";
 import { checkedSnapshot } from "./validation";
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -81,26 +93,33 @@ export class SweepWriter {
   }
 
   private async write(snapshot: FleetSnapshot, shard: ShardRef | undefined, abortSignal: AbortSignal | undefined): Promise<RecordSweepResult> {
-    const meta = await readMeta(this.tables.sweeps, abortSignal);
-    const { manifest, lease } = meta;
-    // Shards of one sweep share its id and start; each writes under an owner of its own.
+    // Shards of one sweep share its id and start; each writes under a lease of its own.
     const owner = shard ? `${snapshot.sweepId}#${shard.index}` : snapshot.sweepId;
     const recordKey = shard ? keys.shardRowKey(shard.sweepId, shard.index) : keys.sweepRowKey(snapshot.startedAt, snapshot.sweepId);
-    if (shard || manifest.lastSweepId === snapshot.sweepId) {
+    let meta = await readMeta(this.tables.sweeps, abortSignal);
+    if (shard || meta.manifest.lastSweepId === snapshot.sweepId) {
       // A retry of a sweep (or a redelivered shard) that committed: nothing to do, report what was recorded.
       const done = await this.getRecord(recordKey, abortSignal);
       if (done) return { sweep: done, transitions: [] };
     }
-    if (manifest.lastStartedAt && snapshot.startedAt < manifest.lastStartedAt) {
-      throw new FleetHistoryError(
-        "SnapshotSuperseded",
-        `sweep ${snapshot.sweepId} started at ${snapshot.startedAt}, before the last recorded sweep ${manifest.lastSweepId} (${manifest.lastStartedAt}); recording it would undo newer observations`,
-      );
-    }
-    assertLeaseFree(lease, owner);
+    meta = await this.settlePending(meta, snapshot, abortSignal);
+    if (meta.manifest.lastStartedAt && snapshot.startedAt < meta.manifest.lastStartedAt)
+      throw superseded(snapshot, meta.manifest.lastSweepId, meta.manifest.lastStartedAt);
+    // The global lease: an inline sweep or a merge is writing the manifest.
+    assertLeaseFree(meta.lease, owner);
+    let writer: LeaseHolder;
+    if (shard) {
+      const rowKey = keys.shardLeaseRowKey(shard.sweepId, shard.index);
+      const own = meta.shardLeases.find((l) => l.rowKey === rowKey)?.lease ?? { owner: "", expiresAt: 0, dirty: [] };
+      assertLeaseFree(own, owner);
+      // This shard repairs what it left half written, and what an interrupted inline sweep left in its subscriptions.
+      const read = new Set(snapshot.clusters.map((c) => keys.clusterKey(c.id)));
+      const dirty = meta.lease.dirty.filter((k) => read.has(k) || ownedBy(meta, k, snapshot));
+      meta = { ...meta, lease: { ...own, dirty: [...new Set([...own.dirty, ...dirty])] } };
+      writer = new LeaseHolder(this.tables.sweeps, own, this.leaseMs, owner, abortSignal, { rowKey, properties: { sweepId: shard.sweepId } });
+    } else writer = new LeaseHolder(this.tables.sweeps, meta.lease, this.leaseMs, owner, abortSignal);
     const plan = planSweep(snapshot, meta);
-    const writer = new LeaseHolder(this.tables.sweeps, lease, this.leaseMs, owner, abortSignal);
-    if (plan.work.size > 0) await writer.acquire([...plan.work.keys()]);
+    if (plan.work.size > 0 || shard) await writer.acquire([...plan.work.keys()]);
 
     const cached = this.cache?.version === meta.version ? this.cache.rows : undefined;
     this.cache = undefined;
@@ -137,11 +156,48 @@ export class SweepWriter {
       writeUnits(table, partitionKey, units, beforeBatch(table, partitionKey), abortSignal);
     await mapLimit([...indexActions.byPartition()], this.concurrency, ([pk, units]) => batch(this.tables.index, pk, units));
 
-    const next = nextManifest(plan, snapshot, loose);
     // The commit below is one more request.
     const sweep = sweepRecord(snapshot, transitions.length, operationsSoFar() + 1);
-    await writer.commit(manifestEntities(next), meta.manifestRowKeys, sweepEntity(keys.META_PARTITION, recordKey, sweep));
+    const record: Action = ["upsert", sweepEntity(keys.META_PARTITION, recordKey, sweep), "Replace"];
+    if (shard) {
+      // A shard commits its manifest delta; the sweep's merge applies it (shards.ts).
+      const delta = manifestEntities(manifestDelta(plan, snapshot, loose), keys.deltaRowPrefix(shard.sweepId, shard.index));
+      await writer.commit([...delta.map((d): Action => ["upsert", d, "Replace"]), record]);
+    } else {
+      const rows = manifestEntities(nextManifest(plan, snapshot, loose));
+      const stale = meta.manifestRowKeys.filter((rk) => !rows.some((m) => m.rowKey === rk));
+      await writer.commit([
+        ...rows.map((m): Action => ["upsert", m, "Replace"]),
+        ...stale.map((rk): Action => ["delete", { partitionKey: keys.META_PARTITION, rowKey: rk }]),
+        record,
+      ]);
+    }
     return { sweep, transitions };
+  }
+
+  /**
+   * Sweeps are recorded in order: a sharded sweep in flight is merged first when all its shards are
+   * recorded, and otherwise makes a later sweep wait (`SweepInProgress`, retried) and an earlier one
+   * superseded. Shards of the one sweep in flight write at once.
+   */
+  private async settlePending(meta: MetaState, snapshot: FleetSnapshot, abortSignal: AbortSignal | undefined): Promise<MetaState> {
+    let merged = false;
+    for (const p of meta.pending) {
+      if (p.sweepId === snapshot.sweepId) continue;
+      if (p.startedAt > snapshot.startedAt) throw superseded(snapshot, p.sweepId, p.startedAt);
+      const progress = await finishShardedSweep(this.tables, this.leaseMs, p.sweepId, { abortSignal });
+      if (!progress.sweep)
+        throw new FleetHistoryError(
+          "SweepInProgress",
+          `sharded sweep ${p.sweepId} has ${progress.recorded} of ${progress.shards} shards recorded; sweep ${snapshot.sweepId} is recorded after it`,
+        );
+      merged = true;
+    }
+    return merged ? readMeta(this.tables.sweeps, abortSignal) : meta;
+  }
+
+  finish(sweepId: string, options: StoreOperationOptions = {}): Promise<ShardedSweepProgress> {
+    return finishShardedSweep(this.tables, this.leaseMs, sweepId, options);
   }
 
   private async getRecord(rowKey: string, abortSignal: AbortSignal | undefined): Promise<SweepRecord | undefined> {
@@ -152,4 +208,17 @@ export class SweepWriter {
       throw err;
     }
   }
+}
+
+function superseded(snapshot: FleetSnapshot, sweepId: string | undefined, startedAt: string): FleetHistoryError {
+  return new FleetHistoryError(
+    "SnapshotSuperseded",
+    `sweep ${snapshot.sweepId} started at ${snapshot.startedAt}, before sweep ${sweepId} (${startedAt}) was recorded or planned; recording it would undo newer observations`,
+  );
+}
+
+/** True when the manifest places the cluster in a subscription the snapshot's scopes cover. */
+function ownedBy(meta: MetaState, clusterKey: string, snapshot: FleetSnapshot): boolean {
+  const sub = meta.manifest.clusters.get(clusterKey)?.subscriptionId;
+  return sub !== undefined && inScope(sub, snapshot);
 }

@@ -55,8 +55,11 @@ export interface SweepOptions {
    * becomes a partial scope (DeadlineExceeded, its clusters unknown) and the sweep is still recorded.
    */
   signal?: AbortSignal;
-  /** Sweep one shard of a sharded sweep (shared/sweep/sharded.ts): `scopes` are its subscriptions; the snapshot takes the sweep's id and start. */
-  shard?: ShardRef & { startedAt: string };
+  /**
+   * Sweep one shard of a sharded sweep (shared/sweep/sharded.ts): `scopes` are its subscriptions; the
+   * snapshot takes the sweep's id and start, and `left` joins its scopes unread (ShardMessage.left).
+   */
+  shard?: ShardRef & { startedAt: string; left?: string[] };
 }
 
 /** What a sweep found: the contract's `sweep --json` fields first. */
@@ -137,7 +140,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     sweepId,
     startedAt: options.shard?.startedAt ?? startedAt.toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
-    scopes: scopes.map((s) => s.scope),
+    scopes: [...scopes.map((s) => s.scope), ...(options.shard?.left ?? []).map((s) => `/subscriptions/${s}`)],
     partial: partialScopes.length > 0,
     partialScopes,
     clusters: assembler.clusters(),

@@ -8,25 +8,51 @@ import { RequestCounter } from "../azure/connection";
 import { CLUSTER_COUNT_QUERY } from "../azure/resource-graph";
 import { batchScopes } from "../azure/scopes";
 import { systemClock } from "../azure/pacing";
-import { parseScopes } from "../core/config";
+import { FleetScope, parseScopes } from "../core/config";
 import type { ScopeError } from "../core/model";
 import { firstItem, FleetHistoryError } from "../store";
 import type { FleetHistory, RecordSweepOptions, ShardedSweepProgress } from "../store/types";
 import { graphReader, newSweepId, runSweep, SweepOptions, SweepResult } from "./index";
-import { planShards, Shard, ShardMessage, shardMessages, SubscriptionCount, worthPlanning } from "./shards";
+import { leftSubscriptions, planShards, Shard, ShardMessage, shardMessages, SubscriptionCount, worthPlanning } from "./shards";
 
 export interface PlanSweepOptions extends SweepOptions {
   /** Clusters per shard (`FLEET_SHARD_CLUSTERS`). */
   targetClusters: number;
   /** Puts the shard messages on the queue; without it every sweep runs inline. */
   enqueue?: (messages: ShardMessage[]) => Promise<void>;
+  /**
+   * A sharded sweep still in flight after this long (ms, default 2 h: far past five deliveries of a
+   * shard within the function timeout) lost a message: its missing shards are recorded as failed.
+   */
+  abandonAfterMs?: number;
 }
 
 export type PlannedSweep =
-  { mode: "inline"; result: SweepResult } | { mode: "sharded"; sweepId: string; startedAt: string; shards: Shard[]; armRequests: number };
+  | { mode: "inline"; result: SweepResult }
+  | { mode: "sharded"; sweepId: string; startedAt: string; shards: Shard[]; armRequests: number }
+  /** A sharded sweep is still in flight: sweeps are recorded in order, so this run starts none. */
+  | { mode: "busy"; progress: ShardedSweepProgress };
+
+const DEFAULT_ABANDON_AFTER_MS = 2 * 60 * 60_000;
 
 export async function planSweep(options: PlanSweepOptions): Promise<PlannedSweep> {
   const inline = async (): Promise<PlannedSweep> => ({ mode: "inline", result: await runSweep(options) });
+  const clock = options.clock ?? systemClock;
+  const state = await options.history.shardPlanningState({ abortSignal: options.signal });
+  for (const sweep of state.inFlight) {
+    let progress = await options.history.finishShardedSweep(sweep.sweepId, { abortSignal: options.signal });
+    if (!progress.sweep && clock.now() - Date.parse(sweep.startedAt) > (options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS)) {
+      progress = await abandon(options.history, sweep, options.scopes ?? [], options.signal);
+    }
+    if (!progress.sweep) {
+      options.onProgress?.({
+        phase: "done",
+        message: `busy: sweep ${sweep.sweepId} has ${progress.recorded}/${progress.shards} shards recorded; no new sweep`,
+        armRequests: 0,
+      });
+      return { mode: "busy", progress };
+    }
+  }
   if (!options.enqueue) return inline();
   const last = await firstItem(options.history.listSweeps({ abortSignal: options.signal }));
   if (!worthPlanning(last?.clusters, options.targetClusters)) return inline();
@@ -36,14 +62,15 @@ export async function planSweep(options: PlanSweepOptions): Promise<PlannedSweep
   if (!counts) return inline();
   const shards = planShards(counts, { targetClusters: options.targetClusters });
   if (shards.length <= 1) return inline();
-  const startedAt = new Date((options.clock ?? systemClock).now());
+  const startedAt = new Date(clock.now());
   const sweepId = newSweepId(startedAt);
   const scopes = (options.scopes ?? []).map((s) => s.scope);
+  const left = leftSubscriptions(state.subscriptions, counts, options.scopes ?? []);
   await options.history.planShardedSweep({ sweepId, startedAt: startedAt.toISOString(), scopes, shards: shards.length }, { abortSignal: options.signal });
-  await options.enqueue(shardMessages(sweepId, startedAt.toISOString(), shards));
+  await options.enqueue(shardMessages(sweepId, startedAt.toISOString(), shards, left));
   options.onProgress?.({
     phase: "done",
-    message: `planned: sweep ${sweepId} in ${shards.length} shards (${shards.map((s) => s.clusters).join(", ")} clusters)`,
+    message: `planned: sweep ${sweepId} in ${shards.length} shards (${shards.map((s) => s.clusters).join(", ")} clusters)${left.length ? `; ${left.length} subscriptions left the scopes` : ""}`,
     armRequests: counter.count,
   });
   return { mode: "sharded", sweepId, startedAt: startedAt.toISOString(), shards, armRequests: counter.count };
@@ -84,12 +111,12 @@ export interface ShardOutcome {
   progress: ShardedSweepProgress;
 }
 
-/** How long a shard waits for the write lease another shard holds before its invocation fails (and the queue retries it). */
+/** How long a shard waits for an earlier sweep in flight (or a merge holding the write lease) before its invocation fails (and the queue retries it). */
 const LEASE_WAIT_MS = 8 * 60_000;
 
 /** Sweeps one shard and records it; completes the sweep when it was the last. */
 export async function sweepShard(message: ShardMessage, options: SweepOptions): Promise<ShardOutcome> {
-  const shard = { sweepId: message.sweepId, index: message.index, count: message.count, startedAt: message.startedAt };
+  const shard = { sweepId: message.sweepId, index: message.index, count: message.count, startedAt: message.startedAt, left: message.left };
   const scopes = parseScopes(message.subscriptions.map((s) => `/subscriptions/${s}`).join(","));
   try {
     const result = await runSweep({ ...options, scopes, shard, history: waitingForLease(options.history, options) });
@@ -106,6 +133,16 @@ export async function sweepShard(message: ShardMessage, options: SweepOptions): 
 export async function failShard(message: ShardMessage, errors: ScopeError[], history: FleetHistory, signal?: AbortSignal): Promise<ShardedSweepProgress> {
   await history.recordFailedShard({ sweepId: message.sweepId, index: message.index, count: message.count }, errors, { abortSignal: signal });
   return history.finishShardedSweep(message.sweepId, { abortSignal: signal });
+}
+
+/** A sweep whose shards never all reported: each missing one is recorded as failed, so the sweep completes partial. */
+async function abandon(history: FleetHistory, sweep: { sweepId: string; shards: number }, scopes: FleetScope[], signal?: AbortSignal) {
+  const message = `sweep ${sweep.sweepId}: the shard never reported (its queue message was lost); the next sweep reads its subscriptions again`;
+  const errors = (scopes.length ? scopes.map((s) => s.scope) : ["/"]).map((scope) => ({ scope, code: "ShardLost", message }));
+  for (let index = 0; index < sweep.shards; index++) {
+    await history.recordFailedShard({ sweepId: sweep.sweepId, index, count: sweep.shards }, errors, { abortSignal: signal });
+  }
+  return history.finishShardedSweep(sweep.sweepId, { abortSignal: signal });
 }
 
 /** The history with `recordSweep` waiting (with jitter) while another shard of the fleet holds the write lease. */

@@ -66,6 +66,12 @@ export interface ShardMessage {
   index: number;
   count: number;
   subscriptions: string[];
+  /**
+   * Subscriptions the history holds clusters of that the configured scopes no longer return (one left
+   * a management group, or the identity lost it): in the shard's scopes without being read, so their
+   * clusters are recorded as deleted, as an inline sweep of the same scopes records them.
+   */
+  left?: string[];
 }
 
 export class ShardMessageError extends Error {
@@ -94,12 +100,29 @@ export function parseShardMessage(input: unknown): ShardMessage {
   if (typeof m.startedAt !== "string" || Number.isNaN(Date.parse(m.startedAt))) throw new ShardMessageError(`shard of ${m.sweepId}: startedAt is not a date`);
   if (!Number.isInteger(m.count) || m.count! < 1 || !Number.isInteger(m.index) || m.index! < 0 || m.index! >= m.count!)
     throw new ShardMessageError(`shard of ${m.sweepId}: index ${m.index} of ${m.count} is out of range`);
-  if (!Array.isArray(m.subscriptions) || m.subscriptions.length === 0 || !m.subscriptions.every((s) => typeof s === "string" && GUID.test(s))) {
+  const ids = (list: unknown) => Array.isArray(list) && list.every((s) => typeof s === "string" && GUID.test(s));
+  if (!ids(m.subscriptions) || m.subscriptions!.length === 0 || (m.left !== undefined && !ids(m.left))) {
     throw new ShardMessageError(`shard ${m.index} of ${m.sweepId}: subscriptions must be lower-case subscription ids`);
   }
-  return { v: 1, sweepId: m.sweepId, startedAt: new Date(m.startedAt).toISOString(), index: m.index!, count: m.count!, subscriptions: m.subscriptions };
+  const { sweepId, index, count, subscriptions, left } = m as ShardMessage;
+  return { v: 1, sweepId, startedAt: new Date(m.startedAt).toISOString(), index, count, subscriptions, ...(left?.length ? { left } : {}) };
 }
 
-export function shardMessages(sweepId: string, startedAt: string, shards: Shard[]): ShardMessage[] {
-  return shards.map((s, index) => ({ v: 1, sweepId, startedAt, index, count: shards.length, subscriptions: s.subscriptions }));
+/** One message per shard; the subscriptions that left the scopes are spread over the shards (never a shard alone: it would read nothing). */
+export function shardMessages(sweepId: string, startedAt: string, shards: Shard[], left: string[] = []): ShardMessage[] {
+  return shards.map((s, index) => {
+    const gone = left.filter((_, i) => i % shards.length === index);
+    return { v: 1, sweepId, startedAt, index, count: shards.length, subscriptions: s.subscriptions, ...(gone.length ? { left: gone } : {}) };
+  });
+}
+
+/**
+ * Subscriptions the history knows that the count no longer returned. Only scopes that name no
+ * subscription (management groups, the whole tenant) can lose one; a configured subscription is always
+ * counted (with 0 clusters when it has none).
+ */
+export function leftSubscriptions(known: string[], counted: SubscriptionCount[], scopes: Array<{ kind: string }>): string[] {
+  if (scopes.length > 0 && scopes.every((s) => s.kind === "subscription")) return [];
+  const seen = new Set(counted.map((c) => c.subscriptionId.toLowerCase()));
+  return known.filter((s) => GUID.test(s) && !seen.has(s)).sort();
 }

@@ -7,8 +7,10 @@ import { SpanKind, type Context, type Span } from "@opentelemetry/api";
 import { getEntry } from "../catalog";
 import type { FleetSnapshot } from "../core/model";
 import { FleetGaugeBuilder, type FleetGauges } from "../telemetry/gauges";
-import { failSpan, invocationContext, recordFleetGauges, recordSweepRun, startSpan, type SweepStage } from "../telemetry";
+import { failSpan, invocationContext, recordFleetGauges, recordShardRun, recordSweepRun, startSpan, type SweepStage } from "../telemetry";
 import type { SweepProgress, SweepResult } from "./index";
+import type { PlannedSweep, ShardOutcome } from "./sharded";
+import type { ShardMessage } from "./shards";
 
 /** The gauges of one snapshot: what this sweep saw (clusters it could not read count as they were judged: unknown). */
 export function snapshotGauges(snapshot: FleetSnapshot): FleetGauges {
@@ -44,6 +46,8 @@ export interface SweepTelemetry {
   onProgress(progress: SweepProgress): void;
   /** Ends the spans and records the metrics; `result` is absent when the sweep threw `error`. */
   finish(result: SweepResult | undefined, error?: unknown): void;
+  /** Ends the spans of a run that planned a sharded sweep, or found one in flight; its workers report the rest. */
+  planned(planned: Exclude<PlannedSweep, { mode: "inline" }>): void;
 }
 
 export function sweepTelemetry(traceParent?: string | null): SweepTelemetry {
@@ -79,5 +83,41 @@ export function sweepTelemetry(traceParent?: string | null): SweepTelemetry {
       }
       sweep.span.end();
     },
+    planned(planned) {
+      enter(undefined, sweep.context);
+      sweep.span.setAttributes(
+        planned.mode === "sharded"
+          ? { "fleet.sweep.id": planned.sweepId, "fleet.sweep.shards": planned.shards.length, "fleet.arm.requests": planned.armRequests }
+          : { "fleet.sweep.id": planned.progress.sweepId, "fleet.sweep.busy": true, "fleet.sweep.shards_recorded": planned.progress.recorded },
+      );
+      sweep.span.end();
+    },
+  };
+}
+
+/**
+ * One shard as telemetry: a span with the shard's figures, the shard counter and duration. Fleet
+ * gauges are not recorded (a shard sees part of the fleet); the worker that merges the sweep counts
+ * it in `fleet.sweeps` once. Requests and 429s are counted by the HTTP pipeline (`fleet.arm.requests`).
+ */
+export function shardTelemetry(message: ShardMessage, traceParent?: string | null, poisoned = false) {
+  const startedAt = performance.now();
+  const { span } = startSpan(poisoned ? "sweep shard poisoned" : "sweep shard", invocationContext(traceParent), { kind: SpanKind.CONSUMER });
+  span.setAttributes({ "fleet.sweep.id": message.sweepId, "fleet.shard.index": message.index, "fleet.shard.count": message.count });
+  return (outcome: ShardOutcome | undefined, error?: unknown) => {
+    const ms = performance.now() - startedAt;
+    if (!outcome) {
+      failSpan(span, error);
+      recordShardRun("error", ms);
+    } else {
+      const summary = outcome.result?.summary;
+      if (summary)
+        span.setAttributes({ "fleet.clusters": summary.clusters, "fleet.arm.requests": summary.armRequests, "fleet.transitions": summary.transitions });
+      span.setAttributes({ "fleet.shards.recorded": outcome.progress.recorded, "fleet.sweep.complete": !!outcome.progress.sweep });
+      recordShardRun(summary ? "recorded" : poisoned ? "poisoned" : "superseded", ms);
+      const sweep = outcome.progress.merged ? outcome.progress.sweep : undefined;
+      if (sweep) recordSweepRun("recorded", sweep.partial, sweep.durationMs);
+    }
+    span.end();
   };
 }

@@ -30,6 +30,8 @@ const SCOPE_NAME = "fleet-health";
 export const METRICS = {
   sweeps: "fleet.sweeps",
   sweepDuration: "fleet.sweep.duration",
+  shards: "fleet.sweep.shards",
+  shardDuration: "fleet.sweep.shard.duration",
   stageDuration: "fleet.sweep.stage.duration",
   armRequests: "fleet.arm.requests",
   tableOperations: "fleet.table.operations",
@@ -47,6 +49,8 @@ function createInstruments(meter: Meter) {
     partialScopes: gauge(GAUGES.partialScopes),
     sweeps: meter.createCounter(METRICS.sweeps, { description: "Sweeps run, by outcome (recorded, nothing-read, error) and partial" }),
     sweepDuration: meter.createHistogram(METRICS.sweepDuration, { description: "Sweep wall time", unit: "ms" }),
+    shards: meter.createCounter(METRICS.shards, { description: "Shards of sharded sweeps, by outcome (recorded, superseded, poisoned, error)" }),
+    shardDuration: meter.createHistogram(METRICS.shardDuration, { description: "Time to sweep and record one shard, by outcome", unit: "ms" }),
     stageDuration: meter.createHistogram(METRICS.stageDuration, { description: "Sweep time per stage: read, judge, confirm, record", unit: "ms" }),
     armRequests: meter.createCounter(METRICS.armRequests, { description: "HTTP requests to Resource Graph and ARM, by api and status (429 counted apart)" }),
     tableOperations: meter.createCounter(METRICS.tableOperations, { description: "Table storage requests, by table, method and status" }),
@@ -84,6 +88,14 @@ export function recordSweepRun(outcome: SweepOutcome, partial: boolean, duration
   i.sweeps.add(1, { outcome, partial: String(partial) });
   i.sweepDuration.record(durationMs, { outcome });
   for (const stage of SWEEP_STAGES) if (stageMs) i.stageDuration.record(stageMs[stage], { stage });
+}
+
+export type ShardOutcome = "recorded" | "superseded" | "poisoned" | "error";
+
+export function recordShardRun(outcome: ShardOutcome, durationMs: number): void {
+  const i = instruments();
+  i.shards.add(1, { outcome });
+  i.shardDuration.record(durationMs, { outcome });
 }
 
 export function recordDigestDelivery(target: string, outcome: string): void {

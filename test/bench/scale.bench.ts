@@ -11,7 +11,8 @@
  * recorded by several worker processes (no quota: this part measures the store).
  *
  * Options: --clusters N (part 1, default 100000), --workers N (default 4), --shard N (clusters per
- * shard, default 5000), --import N (part 2 clusters, default 10000; 0 skips part 2), --no-single.
+ * shard, default 4000), --import N (part 2 clusters, default 10000; 0 skips part 2), --no-single,
+ * --no-sharded (part 1 with one side only, when a run must be split in time).
  */
 import { fork } from "node:child_process";
 import { Agent } from "node:https";
@@ -41,6 +42,7 @@ const discardingHistory = {
   listSweeps: () => collectable([]),
   planShardedSweep: async () => undefined,
   finishShardedSweep: async (sweepId: string) => ({ sweepId, recorded: 0, shards: 0 }),
+  shardPlanningState: async () => ({ inFlight: [], subscriptions: [] }),
 } as unknown as FleetHistory;
 
 function collectable<T>(items: T[]) {
@@ -118,7 +120,7 @@ const row = (name: string, r: JobResult) =>
   `${name.padEnd(12)} ${String(r.shards).padStart(6)} ${String(r.clusters).padStart(8)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(9)} ${String(r.peakRssMb).padStart(14)}`;
 const header = `${"process".padEnd(12)} ${"shards".padStart(6)} ${"clusters".padStart(8)} ${"requests".padStart(9)} ${"wall (s)".padStart(9)} ${"peak RSS (MB)".padStart(14)}`;
 
-async function quotaPart(clusters: number, workers: number, shardSize: number, single: boolean) {
+async function quotaPart(clusters: number, workers: number, shardSize: number, single: boolean, sharded: boolean) {
   const fleet: Partial<FleetSpec> = {
     clusters,
     arcRatio: 0.5,
@@ -134,17 +136,20 @@ async function quotaPart(clusters: number, workers: number, shardSize: number, s
   try {
     const job = { endpoint: sim.endpoint, token: sim.token };
     const started = Date.now();
-    const { messages, countRequests } = await plan(job, discardingHistory, shardSize);
-    const results = await Promise.all(deal(messages, workers).map((hand) => runChild({ ...job, messages: hand })));
-    const wallMs = Date.now() - started;
-    const stats = await sim.stats();
-    const floorMs = (Math.ceil(stats.argQueries / QUOTA.perWindow) - 1) * QUOTA.windowMs;
-    console.log(header);
-    results.forEach((r, i) => console.log(row(`worker ${i + 1}`, r)));
-    const total = countRequests + results.reduce((n, r) => n + r.requests, 0);
-    console.log(
-      `sharded: ${messages.length} shards, ${total} requests (${countRequests} to count), ${stats.argQueries} Resource Graph queries served, ${stats.argThrottled} answered 429; wall ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(2)}× the quota floor of ${(floorMs / 1000).toFixed(1)} s; peak RSS per worker ≤ ${Math.max(...results.map((r) => r.peakRssMb))} MB (target ≤ 256 MB)`,
-    );
+    let total = 0;
+    if (sharded) {
+      const { messages, countRequests } = await plan(job, discardingHistory, shardSize);
+      const results = await Promise.all(deal(messages, workers).map((hand) => runChild({ ...job, messages: hand })));
+      const wallMs = Date.now() - started;
+      const stats = await sim.stats();
+      const floorMs = (Math.ceil(stats.argQueries / QUOTA.perWindow) - 1) * QUOTA.windowMs;
+      console.log(header);
+      results.forEach((r, i) => console.log(row(`worker ${i + 1}`, r)));
+      total = countRequests + results.reduce((n, r) => n + r.requests, 0);
+      console.log(
+        `sharded: ${messages.length} shards, ${total} requests (${countRequests} to count), ${stats.argQueries} Resource Graph queries served, ${stats.argThrottled} answered 429; wall ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(2)}× the quota floor of ${(floorMs / 1000).toFixed(1)} s; peak RSS per worker ≤ ${Math.max(...results.map((r) => r.peakRssMb))} MB (target ≤ 256 MB)`,
+      );
+    }
     if (single) {
       const before = await sim.stats();
       const one = await runChild({ ...job, whole: true });
@@ -153,7 +158,7 @@ async function quotaPart(clusters: number, workers: number, shardSize: number, s
       const oneFloor = (Math.ceil(queries / QUOTA.perWindow) - 1) * QUOTA.windowMs;
       console.log(row("single", { ...one, shards: 1 }));
       console.log(
-        `single invocation: ${one.requests} requests, ${after.argThrottled - before.argThrottled} answered 429, wall ${(one.wallMs / 1000).toFixed(1)} s = ${(one.wallMs / oneFloor).toFixed(2)}× its floor; sharded/single requests = ${(total / one.requests).toFixed(2)}`,
+        `single invocation: ${one.requests} requests, ${queries} Resource Graph queries served, ${after.argThrottled - before.argThrottled} answered 429, wall ${(one.wallMs / 1000).toFixed(1)} s = ${(one.wallMs / oneFloor).toFixed(2)}× its floor${total ? `; sharded/single requests = ${(total / one.requests).toFixed(2)}` : ""}`,
       );
     }
   } finally {
@@ -196,11 +201,11 @@ async function importPart(clusters: number, workers: number, shardSize: number) 
 
 async function main() {
   const workers = option("workers", 4)!;
-  const shardSize = option("shard", 5000)!;
+  const shardSize = option("shard", 4000)!;
   const clusters = option("clusters", 100_000)!;
   const importClusters = option("import", 10_000)!;
   console.log(`bench:scale on ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
-  if (clusters > 0) await quotaPart(clusters, workers, shardSize, !process.argv.includes("--no-single"));
+  if (clusters > 0) await quotaPart(clusters, workers, shardSize, !process.argv.includes("--no-single"), !process.argv.includes("--no-sharded"));
   if (importClusters > 0) await importPart(importClusters, workers, shardSize);
   console.log(`\nload average at the end ${loadavg()[0].toFixed(1)}`);
 }

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ArmSimulator } from "../../dev/simulator";
 import { buildDigest } from "../../shared/digest";
 import { collect, openFleetHistory } from "../../shared/store";
-import { failShard, planSweep, sweepShard } from "../../shared/sweep/sharded";
+import { parseScopes } from "../../shared/core/config";
+import { failShard, planSweep, PlanSweepOptions, sweepShard } from "../../shared/sweep/sharded";
 import type { ShardMessage } from "../../shared/sweep/shards";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { simulator } from "../azure/simulator";
@@ -29,7 +30,8 @@ async function setup() {
     retry: connection.retry,
   };
   const queued: ShardMessage[] = [];
-  const plan = (targetClusters: number) => planSweep({ ...base, targetClusters, enqueue: async (messages) => void queued.push(...messages) });
+  const plan = (targetClusters: number, more: Partial<PlanSweepOptions> = {}) =>
+    planSweep({ ...base, targetClusters, enqueue: async (messages) => void queued.push(...messages), ...more });
   return { sim, history, base, queued, plan };
 }
 
@@ -78,6 +80,18 @@ describe("sharded sweeps against the simulator and Azurite", () => {
     expect((await history.lastCompleteSweep())?.sweepId).toBe(planned.sweepId);
   });
 
+  it("the count query follows Resource Graph's pages ($skipToken): every subscription is counted when they span several pages", async () => {
+    const { sim, plan } = await setup();
+    await plan(1000);
+    const before = sim.stats.argQueries;
+    // 6 subscriptions, 2 rows a page: three pages of one query (Resource Graph's own limit is 1000 rows a page).
+    const planned = await plan(12, { pageSize: 2 });
+    if (planned.mode !== "sharded") throw new Error("expected a sharded sweep");
+    expect(sim.stats.argQueries - before).toBe(3);
+    expect(planned.shards.flatMap((s) => s.subscriptions)).toHaveLength(6);
+    expect(planned.shards.reduce((n, s) => n + s.clusters, 0)).toBe(40);
+  });
+
   it("a poisoned shard leaves its subscriptions partial with the error; the other shards complete the sweep", async () => {
     const { history, base, queued, plan } = await setup();
     await plan(1000);
@@ -91,5 +105,47 @@ describe("sharded sweeps against the simulator and Azurite", () => {
     // The poisoned shard's clusters keep their last state: nothing deleted.
     const transitions = await collect(history.listTransitions({ from: new Date(planned.startedAt) }));
     expect(transitions.filter((t) => t.event === "deleted")).toEqual([]);
+  });
+
+  it("starts no sweep while a sharded one is in flight, and completes one whose messages were lost as partial", async () => {
+    const { history, base, queued, plan } = await setup();
+    await plan(1000);
+    const planned = await plan(12);
+    if (planned.mode !== "sharded") throw new Error("expected a sharded sweep");
+    await sweepShard(queued[0], base);
+    const sent = queued.length;
+    // Sweeps are recorded in order: the timer waits for the sweep in flight rather than pile up shards behind it.
+    expect(await plan(12)).toMatchObject({ mode: "busy", progress: { sweepId: planned.sweepId, recorded: 1 } });
+    expect(queued).toHaveLength(sent);
+    // The other messages were lost: past the abandon time their shards are recorded as failed and a new sweep starts.
+    const next = await plan(12, { abandonAfterMs: 0 });
+    expect(next.mode).not.toBe("busy");
+    const abandoned = (await collect(history.listSweeps())).find((r) => r.sweepId === planned.sweepId)!;
+    expect(abandoned).toMatchObject({ sweepId: planned.sweepId, partial: true, clusters: planned.shards[0].clusters });
+    expect(abandoned.partialScopes[0]).toMatchObject({ code: "ShardLost" });
+  });
+
+  it("a subscription that left the management group has its clusters recorded as deleted, as an inline sweep would", async () => {
+    const { sim, history, base, queued, plan } = await setup();
+    const scopes = parseScopes("/providers/Microsoft.Management/managementGroups/fleet-mg");
+    await plan(1000, { scopes });
+    const [gone, ...kept] = sim.fleet.managementGroups["fleet-mg"];
+    sim.fleet.managementGroups["fleet-mg"] = kept;
+    const before = await collect(history.listComponents());
+    const leaving = before.filter((c) => c.subscriptionId === gone.toLowerCase());
+    expect(leaving.length).toBeGreaterThan(0);
+
+    const planned = await plan(12, { scopes });
+    if (planned.mode !== "sharded") throw new Error("expected a sharded sweep");
+    expect(queued.flatMap((m) => m.left ?? [])).toEqual([gone.toLowerCase()]);
+    expect(queued.flatMap((m) => m.subscriptions)).not.toContain(gone.toLowerCase());
+    let last;
+    for (const message of queued) last = await sweepShard(message, { ...base, scopes });
+    expect(last?.progress.sweep).toMatchObject({ partial: false, clusters: 40 - new Set(leaving.map((c) => c.clusterId)).size });
+    // Neither silently kept (as healthy or otherwise) nor silently dropped: each component has a deleted transition.
+    const deleted = (await collect(history.listTransitions({ from: new Date(planned.startedAt) }))).filter((t) => t.event === "deleted");
+    expect(deleted.map((t) => t.componentId).sort()).toEqual(leaving.map((c) => c.id).sort());
+    const after = await collect(history.listComponents());
+    expect(after.filter((c) => c.subscriptionId === gone.toLowerCase())).toEqual([]);
   });
 });
