@@ -142,3 +142,20 @@ export function Remedy({ entry }: { entry: { id: string; cause: string; steps: A
     <p><a href=${entry.docUrl} rel="noopener noreferrer" target="_blank">Documentation for ${entry.id} (${hostOf(entry.docUrl)})</a></p>
   </div>`;
 }
+
+/** A data table as every list shows one: a caption saying what it lists and column headers with their scope. */
+export function Table({ caption, columns, children }: { caption: ComponentChildren; columns: string[]; children: ComponentChildren }) {
+  return html`<table>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        ${columns.map((c) => html`<th scope="col">${c}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${children}
+    </tbody>
+  </table>`;
+}

@@ -14,7 +14,7 @@ import { runDigest } from "../../shared/digest/run";
 import { openDigestStore } from "../../shared/digest/store";
 import { openFleetHistory } from "../../shared/store";
 import { runSweep } from "../../shared/sweep";
-import { simulator } from "../azure/simulator";
+import { simulator, sweepOptions } from "../azure/simulator";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { seedFleet } from "./support";
 
@@ -30,12 +30,7 @@ export async function openSwept(label: string): Promise<{ sim: ArmSimulator; con
   await seedFleet(history);
   const sweep = () =>
     runSweep({
-      armEndpoint: connection.endpoint,
-      credential: connection.credential,
-      agent: connection.agent,
-      history,
-      timeoutMs: 2000,
-      retry: connection.retry,
+      ...sweepOptions(connection, history),
     });
   await sweep();
   // Between the sweeps a failure recovers, a healthy extension fails and an Arc cluster goes dark.

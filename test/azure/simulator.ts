@@ -1,6 +1,7 @@
 import { Agent } from "node:https";
 import { staticTokenCredential } from "../../shared/azure/credentials";
 import type { ArmConnection } from "../../shared/azure/connection";
+import type { FleetHistory } from "../../shared/store/types";
 import { ArmSimulator, SimulatorOptions, startArmSimulator } from "../../dev/simulator";
 
 /** A simulator over HTTPS and the connection options the real SDK clients need to reach it. */
@@ -14,4 +15,10 @@ export async function simulator(options: SimulatorOptions = {}): Promise<{ sim: 
     retry: { maxAttempts: 3, retryDelayMs: 10, maxThrottles: 20 },
   };
   return { sim, connection };
+}
+
+/** What a sweep needs to read the simulator into `history`; callers spread it and add their own options. */
+export function sweepOptions(connection: ArmConnection, history: FleetHistory) {
+  const { endpoint: armEndpoint, credential, agent, timeoutMs, retry } = connection;
+  return { armEndpoint, credential, agent, history, timeoutMs, retry };
 }

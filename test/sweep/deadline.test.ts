@@ -10,7 +10,7 @@ import { runDeadline, RunDeadlineError } from "../../shared/core/deadline";
 import { firstItem, openFleetHistory } from "../../shared/store";
 import type { TransitionRecord } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
-import { simulator } from "../azure/simulator";
+import { simulator, sweepOptions } from "../azure/simulator";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
 let running: ArmSimulator | undefined;
@@ -38,12 +38,8 @@ describe("the run deadline", () => {
     const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("deadline") });
     const sweep = (signal?: AbortSignal) =>
       runSweep({
-        armEndpoint: connection.endpoint,
-        credential: connection.credential,
-        agent: connection.agent,
-        history,
+        ...sweepOptions(connection, history),
         timeoutMs: 5000,
-        retry: connection.retry,
         pageSize: 5,
         signal,
       });

@@ -7,7 +7,7 @@ import { parseScopes } from "../../shared/core/config";
 import { failShard, planSweep, PlanSweepOptions, sweepShard } from "../../shared/sweep/sharded";
 import type { ShardMessage } from "../../shared/sweep/shards";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { simulator } from "../azure/simulator";
+import { simulator, sweepOptions } from "../azure/simulator";
 
 let running: ArmSimulator | undefined;
 afterEach(async () => {
@@ -22,12 +22,7 @@ async function setup() {
   running = sim;
   const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("sharded") });
   const base = {
-    armEndpoint: connection.endpoint,
-    credential: connection.credential,
-    agent: connection.agent,
-    history,
-    timeoutMs: 2000,
-    retry: connection.retry,
+    ...sweepOptions(connection, history),
   };
   const queued: ShardMessage[] = [];
   const plan = (targetClusters: number, more: Partial<PlanSweepOptions> = {}) =>

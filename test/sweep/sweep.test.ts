@@ -5,7 +5,7 @@ import { parseScopes } from "../../shared/core/config";
 import { runSweep, SweepOptions, SweepProgress } from "../../shared/sweep";
 import type { ComponentHealth } from "../../shared/core/model";
 import { tablesConnection, uniquePrefix } from "../support/tables";
-import { simulator } from "../azure/simulator";
+import { simulator, sweepOptions } from "../azure/simulator";
 
 let running: ArmSimulator | undefined;
 afterEach(async () => {
@@ -23,12 +23,8 @@ async function setup(options: SimulatorOptions = {}) {
   const progress: SweepProgress[] = [];
   const sweep = (extra: Partial<SweepOptions> = {}) =>
     runSweep({
-      armEndpoint: connection.endpoint,
-      credential: connection.credential,
-      agent: connection.agent,
-      history,
+      ...sweepOptions(connection, history),
       timeoutMs: 1000,
-      retry: connection.retry,
       onProgress: (p) => progress.push(p),
       ...extra,
     });

@@ -19,7 +19,7 @@ import { sweepTelemetry } from "../../shared/sweep/telemetry";
 import { GAUGES, KNOWN_EXTENSION_TYPES } from "../../shared/telemetry/gauges";
 import { METRICS } from "../../shared/telemetry";
 import { apiClient } from "../api/support";
-import { simulator } from "../azure/simulator";
+import { simulator, sweepOptions } from "../azure/simulator";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 import { inMemoryTelemetry, sum, sumBy, type Point } from "./support";
 
@@ -47,12 +47,7 @@ beforeAll(async () => {
   const observed = sweepTelemetry(TRACEPARENT);
   const { connection } = setup;
   result = await runSweep({
-    armEndpoint: connection.endpoint,
-    credential: connection.credential,
-    agent: connection.agent,
-    history,
-    timeoutMs: 2000,
-    retry: connection.retry,
+    ...sweepOptions(connection, history),
     onProgress: observed.onProgress,
   });
   observed.finish(result);

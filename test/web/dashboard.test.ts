@@ -19,7 +19,7 @@ import { openFleetHistory } from "../../shared/store";
 import { openOperationsStore } from "../../shared/store/operations";
 import type { FleetHistory } from "../../shared/store/types";
 import { runSweep } from "../../shared/sweep";
-import { simulator } from "../azure/simulator";
+import { simulator, sweepOptions } from "../azure/simulator";
 import { launchChromium, recordedPage, screenshotDir } from "../support/browser";
 import { tablesConnection, uniquePrefix } from "../support/tables";
 
@@ -50,12 +50,7 @@ beforeAll(async () => {
   history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix });
   sweep = () =>
     runSweep({
-      armEndpoint: started.connection.endpoint,
-      credential: started.connection.credential,
-      agent: started.connection.agent,
-      history,
-      timeoutMs: 2000,
-      retry: started.connection.retry,
+      ...sweepOptions(started.connection, history),
     });
   await sweep();
   sim.fleet.churn(0.2, 7);

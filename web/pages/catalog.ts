@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import { page } from "../paths";
-import { html, Loaded, n, Remedy as Fix, useLoad } from "../ui";
+import { html, Table, Loaded, n, Remedy as Fix, useLoad } from "../ui";
 import { catalogIndex, type CatalogSummary, type Incident, type Remedy } from "./shared";
 
 async function catalogWithCounts(signal: AbortSignal) {
@@ -25,20 +25,7 @@ export function Catalog({ query }: { query: URLSearchParams }) {
           .filter((e) => words.every((w) => `${e.id} ${e.title} ${e.category} ${e.observable.join(" ")}`.toLowerCase().includes(w)))
           .sort((a, b) => b.clusters - a.clusters || a.id.localeCompare(b.id));
         return html`<p role="status">${n(shown.length)} of ${n(entries.length)} entries.</p>
-          <table>
-            <caption>
-              Catalog entries, most affected clusters first
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Entry</th>
-                <th scope="col">Category</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Seen on</th>
-                <th scope="col">Clusters affected now</th>
-              </tr>
-            </thead>
-            <tbody>
+          <${Table} caption="Catalog entries, most affected clusters first" columns=${["Entry", "Category", "Severity", "Seen on", "Clusters affected now"]}>
               ${shown.map(
                 (e) =>
                   html`<tr>
@@ -49,8 +36,7 @@ export function Catalog({ query }: { query: URLSearchParams }) {
                     <td class="num">${e.clusters ? html`<a href=${page("failures", { catalogId: e.id })}>${n(e.clusters)}</a>` : "0"}</td>
                   </tr>`,
               )}
-            </tbody>
-          </table>`;
+            </${Table}>`;
       }}<//
     >`;
 }

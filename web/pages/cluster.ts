@@ -10,7 +10,7 @@ import { api } from "../api";
 import { TimeChart, type Series } from "../chart";
 import { clusterApi, page } from "../paths";
 import { act, FailureActions, Markers, OperatorForm } from "../operate";
-import { html, Loaded, n, Problem, Remedy as Fix, span, State, useLoad, when } from "../ui";
+import { html, Table, Loaded, n, Problem, Remedy as Fix, span, State, useLoad, when } from "../ui";
 
 type Component = Omit<ComponentRecord, "clusterId" | "clusterName" | "clusterKind" | "subscriptionId" | "resourceGroup" | "lastSeenSweepId">;
 
@@ -123,21 +123,7 @@ function Notes({ clusterId, timeline, onDone }: { clusterId: string; timeline: L
 function Components({ items }: { items: Component[] }) {
   return html`<section aria-labelledby="components">
     <h2 id="components">Components (${n(items.length)})</h2>
-    <table>
-      <caption>
-        Every component of the cluster, worst first
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Component</th>
-          <th scope="col">Kind</th>
-          <th scope="col">State</th>
-          <th scope="col">Since</th>
-          <th scope="col">Evidence</th>
-          <th scope="col">Catalog match</th>
-        </tr>
-      </thead>
-      <tbody>
+    <${Table} caption="Every component of the cluster, worst first" columns=${["Component", "Kind", "State", "Since", "Evidence", "Catalog match"]}>
         ${items.map(
           (c) =>
             html`<tr>
@@ -151,8 +137,7 @@ function Components({ items }: { items: Component[] }) {
               </td>
             </tr>`,
         )}
-      </tbody>
-    </table>
+      </${Table}>
   </section>`;
 }
 
@@ -223,19 +208,7 @@ function TimelineSection({ id, timeline, onWiden }: { id: string; timeline: Load
 /** The components that changed most in the window. */
 function Activity({ t }: { t: Timeline }) {
   if (!t.components.length) return null;
-  return html`<table>
-    <caption>
-      Components with the most state changes in the window (${n(Math.min(ACTIVE_SHOWN, t.components.length))} of ${n(t.components.length)} that changed)
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Component</th>
-        <th scope="col">State changes</th>
-        <th scope="col">Failure episodes</th>
-        <th scope="col">State after its last change</th>
-      </tr>
-    </thead>
-    <tbody>
+  return html`<${Table} caption=${`Components with the most state changes in the window (${n(Math.min(ACTIVE_SHOWN, t.components.length))} of ${n(t.components.length)} that changed)`} columns=${["Component", "State changes", "Failure episodes", "State after its last change"]}>
       ${t.components.slice(0, ACTIVE_SHOWN).map(
         (c) =>
           html`<tr>
@@ -245,8 +218,7 @@ function Activity({ t }: { t: Timeline }) {
             <td>${c.state === "deleted" ? "deleted" : html`<${State} state=${c.state} />`}</td>
           </tr>`,
       )}
-    </tbody>
-  </table>`;
+    </${Table}>`;
 }
 
 /** Episodes newest first, a page from the timeline's answer and more on request (the same window). */
@@ -269,20 +241,7 @@ function Episodes({ id, t }: { id: string; t: Timeline }) {
   return html`<h3>Failure episodes (${n(total)}${open ? `, ${n(open)} still open` : ""})</h3>
     ${
       items.length
-        ? html`<table>
-              <caption>
-                Failure episodes in the window, newest first (${n(items.length)} of ${n(total)} shown)
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Component</th>
-                  <th scope="col">Catalog entry</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Ended</th>
-                  <th scope="col">Time to recover</th>
-                </tr>
-              </thead>
-              <tbody>
+        ? html`<${Table} caption=${`Failure episodes in the window, newest first (${n(items.length)} of ${n(total)} shown)`} columns=${["Component", "Catalog entry", "Started", "Ended", "Time to recover"]}>
                 ${items.map(
                   (e) =>
                     html`<tr>
@@ -293,8 +252,7 @@ function Episodes({ id, t }: { id: string; t: Timeline }) {
                       <td>${e.endedAt ? span(e.timeToRecoverMs) : "not recovered"}</td>
                     </tr>`,
                 )}
-              </tbody>
-            </table>
+              </${Table}>
             ${state.error !== undefined ? html`<${Problem} error=${state.error} />` : null}
             ${
               next

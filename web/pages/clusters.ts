@@ -4,7 +4,7 @@ import type { ClusterRow } from "../../shared/api/fleet-view";
 import { api } from "../api";
 import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
-import { html, Loaded, n, State, STATES, useLoad, when } from "../ui";
+import { html, Table, Loaded, n, State, STATES, useLoad, when } from "../ui";
 
 const PAGE = 100;
 
@@ -43,21 +43,7 @@ export function Clusters({ query }: { query: URLSearchParams }) {
     <${Loaded} state=${list} label="clusters"
       >${(d: { items: ClusterRow[]; continuationToken?: string }) =>
         html` <p role="status">Page ${tokens.length + 1}: ${n(d.items.length)} clusters, worst state first.</p>
-          <table>
-            <caption>
-              Clusters
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Cluster</th>
-                <th scope="col">Kind</th>
-                <th scope="col">State</th>
-                <th scope="col">Failing components</th>
-                <th scope="col">Failing since</th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
+          <${Table} caption="Clusters" columns=${["Cluster", "Kind", "State", "Failing components", "Failing since", "Last seen"]}>
               ${d.items.map(
                 (c) =>
                   html`<tr>
@@ -69,8 +55,7 @@ export function Clusters({ query }: { query: URLSearchParams }) {
                     <td>${when(c.lastSeenAt)}</td>
                   </tr>`,
               )}
-            </tbody>
-          </table>
+            </${Table}>
           <nav aria-label="Pages">
             ${tokens.length ? html`<button type="button" onClick=${() => setTokens(tokens.slice(0, -1))}>Previous page</button> ` : null}${d.continuationToken ? html`<button type="button" onClick=${() => setTokens([...tokens, d.continuationToken!])}>Next page</button>` : null}
           </nav>`}<//

@@ -7,24 +7,11 @@ import type { DigestEmail as DigestEmailSchema } from "../../shared/api/schemas"
 import type { Digest, FailureItem } from "../../shared/digest/model";
 import { api } from "../api";
 import { clusterPage, page } from "../paths";
-import { html, Loaded, n, span, State, useLoad, when } from "../ui";
+import { html, Table, Loaded, n, span, State, useLoad, when } from "../ui";
 
 function FailureTable({ caption, items }: { caption: string; items: FailureItem[] }) {
   if (!items.length) return null;
-  return html`<table>
-    <caption>
-      ${caption}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Cluster</th>
-        <th scope="col">Component</th>
-        <th scope="col">Problem</th>
-        <th scope="col">State</th>
-        <th scope="col">Since</th>
-      </tr>
-    </thead>
-    <tbody>
+  return html`<${Table} caption=${`${caption}`} columns=${["Cluster", "Component", "Problem", "State", "Since"]}>
       ${items.map(
         (f) =>
           html`<tr>
@@ -35,8 +22,7 @@ function FailureTable({ caption, items }: { caption: string; items: FailureItem[
             <td>${when(f.since)}</td>
           </tr>`,
       )}
-    </tbody>
-  </table>`;
+    </${Table}>`;
 }
 
 export function DigestPage({ id }: { id: string }) {
@@ -57,19 +43,7 @@ export function DigestPage({ id }: { id: string }) {
         </dl>
         ${
           d.incidents.length
-            ? html`<table>
-                <caption>
-                  Fleet-wide incidents (their components are not repeated below)
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Problem</th>
-                    <th scope="col">Clusters</th>
-                    <th scope="col">Components</th>
-                    <th scope="col">First seen</th>
-                  </tr>
-                </thead>
-                <tbody>
+            ? html`<${Table} caption="Fleet-wide incidents (their components are not repeated below)" columns=${["Problem", "Clusters", "Components", "First seen"]}>
                   ${d.incidents.map(
                     (g) =>
                       html`<tr>
@@ -79,27 +53,14 @@ export function DigestPage({ id }: { id: string }) {
                         <td>${when(g.firstSeenAt)}</td>
                       </tr>`,
                   )}
-                </tbody>
-              </table>`
+                </${Table}>`
             : null
         }
         <${FailureTable} caption="New failures outside the incidents" items=${d.newFailures} />
         <${FailureTable} caption="Still failing, outside the incidents" items=${d.stillFailing} />
         ${
           d.recovered.length
-            ? html`<table>
-                <caption>
-                  Recovered
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Cluster</th>
-                    <th scope="col">Component</th>
-                    <th scope="col">Recovered</th>
-                    <th scope="col">Time to recover</th>
-                  </tr>
-                </thead>
-                <tbody>
+            ? html`<${Table} caption="Recovered" columns=${["Cluster", "Component", "Recovered", "Time to recover"]}>
                   ${d.recovered.map(
                     (r) =>
                       html`<tr>
@@ -109,8 +70,7 @@ export function DigestPage({ id }: { id: string }) {
                         <td>${span(r.timeToRecoverMs)}</td>
                       </tr>`,
                   )}
-                </tbody>
-              </table>`
+                </${Table}>`
             : null
         }
         <${DigestEmail} id=${id} />

@@ -11,7 +11,7 @@ import { clusterPage, page } from "../paths";
 import { navigate } from "../router";
 import { GroupIncidentAck } from "../incident-ack";
 import { FailureActions, Markers } from "../operate";
-import { html, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
+import { html, Table, Loaded, n, Remedy as Fix, span, State, useLoad, when } from "../ui";
 import { catalogIndex, type CatalogSummary, type Remedy } from "./shared";
 
 /** The API's shape, from its schema (one source of truth). */
@@ -149,21 +149,7 @@ function GroupView({ g, onDone }: { g: Group; onDone: () => void }) {
     </p>
     <${GroupIncidentAck} failure=${g.rows[0]} />
     ${g.entry ? html`<${Fix} entry=${g.entry} />` : null}
-    <table>
-      <caption>
-        Affected clusters
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Cluster</th>
-          <th scope="col">Component</th>
-          <th scope="col">State</th>
-          <th scope="col">Failing since</th>
-          <th scope="col">Evidence</th>
-          <th scope="col">Operators</th>
-        </tr>
-      </thead>
-      <tbody>
+    <${Table} caption="Affected clusters" columns=${["Cluster", "Component", "State", "Failing since", "Evidence", "Operators"]}>
         ${shown.map(
           (r) =>
             html`<tr>
@@ -175,8 +161,7 @@ function GroupView({ g, onDone }: { g: Group; onDone: () => void }) {
               <td><${Markers} f=${r} /><${FailureActions} f=${r} onDone=${onDone} /></td>
             </tr>`,
         )}
-      </tbody>
-    </table>
+      </${Table}>
     ${g.rows.length > shown.length ? html`<button type="button" onClick=${() => setAll(true)}>Show all ${n(g.rows.length)}</button>` : null}
   </section>`;
 }
@@ -184,20 +169,7 @@ function GroupView({ g, onDone }: { g: Group; onDone: () => void }) {
 function Resolved({ items }: { items: ResolvedFailure[] }) {
   const [shown, setShown] = useState(100);
   if (!items.length) return html`<p>No recoveries match these filters.</p>`;
-  return html`<table>
-      <caption>
-        Recovered components, oldest recovery first
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Cluster</th>
-          <th scope="col">Component</th>
-          <th scope="col">Catalog entry</th>
-          <th scope="col">Recovered</th>
-          <th scope="col">Time to recover</th>
-        </tr>
-      </thead>
-      <tbody>
+  return html`<${Table} caption="Recovered components, oldest recovery first" columns=${["Cluster", "Component", "Catalog entry", "Recovered", "Time to recover"]}>
         ${items.slice(0, shown).map(
           (r) =>
             html`<tr>
@@ -208,7 +180,6 @@ function Resolved({ items }: { items: ResolvedFailure[] }) {
               <td>${span(r.timeToRecoverMs)}</td>
             </tr>`,
         )}
-      </tbody>
-    </table>
+      </${Table}>
     ${items.length > shown ? html`<button type="button" onClick=${() => setShown(shown + 100)}>Show 100 more</button>` : null}`;
 }

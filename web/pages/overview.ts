@@ -8,7 +8,7 @@ import { api, apiPages } from "../api";
 import { TimeChart } from "../chart";
 import { IncidentAck } from "../incident-ack";
 import { page } from "../paths";
-import { html, Loaded, n, span, State, STATES, useLoad, when } from "../ui";
+import { html, Table, Loaded, n, span, State, STATES, useLoad, when } from "../ui";
 import { catalogIndex, type Incident } from "./shared";
 
 const DAY_MS = 86_400_000;
@@ -43,18 +43,7 @@ function Coverage({ s }: { s: FleetSummary }) {
     </dl>
     ${
       s.partialScopes.length
-        ? html`<table>
-            <caption>
-              Scopes not read in the latest sweep
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Scope</th>
-                <th scope="col">Error</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
+        ? html`<${Table} caption="Scopes not read in the latest sweep" columns=${["Scope", "Error", "Message"]}>
               ${s.partialScopes.map(
                 (p) =>
                   html`<tr>
@@ -63,8 +52,7 @@ function Coverage({ s }: { s: FleetSummary }) {
                     <td>${p.message}</td>
                   </tr>`,
               )}
-            </tbody>
-          </table>`
+            </${Table}>`
         : null
     }
   </section>`;
@@ -126,18 +114,7 @@ function OpenByEntry({ s }: { s: FleetSummary }) {
       <span data-count="failures-open">${n(s.failures.open)}</span> components are failing or degraded now;${" "}
       <span data-count="failures-unclassified">${n(s.failures.unclassified)}</span> of them match no catalog entry.
     </p>
-    <table>
-      <caption>
-        Failing or degraded components per catalog entry
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Catalog entry</th>
-          <th scope="col">Severity</th>
-          <th scope="col">Components</th>
-        </tr>
-      </thead>
-      <tbody>
+    <${Table} caption="Failing or degraded components per catalog entry" columns=${["Catalog entry", "Severity", "Components"]}>
         ${rows.map(([id, count]) => {
           const entry = catalog.data?.get(id);
           return html`<tr>
@@ -155,8 +132,7 @@ function OpenByEntry({ s }: { s: FleetSummary }) {
               </tr>`
             : null
         }
-      </tbody>
-    </table>
+      </${Table}>
   </section>`;
 }
 
@@ -169,20 +145,7 @@ function Incidents() {
       >${(d: { items: Incident[] }) =>
         d.items.length === 0
           ? html`<p>None open.</p>`
-          : html`<table>
-              <caption>
-                Open incidents, most clusters first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Problem</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Clusters</th>
-                  <th scope="col">Components</th>
-                  <th scope="col">First seen</th>
-                </tr>
-              </thead>
-              <tbody>
+          : html`<${Table} caption="Open incidents, most clusters first" columns=${["Problem", "Severity", "Clusters", "Components", "First seen"]}>
                 ${d.items.slice(0, 20).map(
                   (i) =>
                     html`<tr>
@@ -195,8 +158,7 @@ function Incidents() {
                       <td>${when(i.firstSeenAt)}</td>
                     </tr>`,
                 )}
-              </tbody>
-            </table>`}<//
+              </${Table}>`}<//
     >
   </section>`;
 }

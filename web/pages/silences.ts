@@ -11,7 +11,7 @@ import { api, ApiProblem } from "../api";
 import { act, AckFields, ackValues, OperatorForm } from "../operate";
 import { clusterPage, page } from "../paths";
 import { FormProblem, SilenceFields, silenceValues, tagText, type ShownScope } from "../silence-form";
-import { html, Loaded, n, useLoad, when } from "../ui";
+import { html, Table, Loaded, n, useLoad, when } from "../ui";
 
 type Silence = SilenceBody;
 type Ack = AcknowledgementBody;
@@ -72,26 +72,9 @@ function SilenceTable({ id, title, items, onDone }: { id: string; title: string;
     <h2 id=${id}>${title}</h2>
     ${
       items.length
-        ? html`<table>
-            <caption>
-              ${title === "Expired" ? "Expired silences: no longer in force, kept until the retention run" : "Silences in force now"}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Problem</th>
-                <th scope="col">Only on</th>
-                <th scope="col">Reason</th>
-                <th scope="col">By</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Open failures covered</th>
-                <th scope="col">New failures it would have matched in its last day</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
+        ? html`<${Table} caption=${`${title === "Expired" ? "Expired silences: no longer in force, kept until the retention run" : "Silences in force now"}`} columns=${["Problem", "Only on", "Reason", "By", "Expires", "Open failures covered", "New failures it would have matched in its last day", "Actions"]}>
               ${items.map((s) => html`<${SilenceRow} key=${s.id} s=${s} onDone=${onDone} />`)}
-            </tbody>
-          </table>`
+            </${Table}>`
         : html`<p>None.</p>`
     }
   </section>`;
@@ -156,25 +139,9 @@ function AckTable({ items, onDone }: { items: Ack[]; onDone: (said: string) => v
     <p>An acknowledgement ends by itself when what it covers recovers (status ended).</p>
     ${
       sorted.length
-        ? html`<table>
-            <caption>
-              Acknowledgements, active first
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Of</th>
-                <th scope="col">By</th>
-                <th scope="col">Since</th>
-                <th scope="col">Note</th>
-                <th scope="col">Ticket</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
+        ? html`<${Table} caption="Acknowledgements, active first" columns=${["Of", "By", "Since", "Note", "Ticket", "Status", "Actions"]}>
               ${sorted.map((a) => html`<${AckRow} key=${a.id} a=${a} onDone=${onDone} />`)}
-            </tbody>
-          </table>`
+            </${Table}>`
         : html`<p>None.</p>`
     }
   </section>`;
