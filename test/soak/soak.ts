@@ -20,6 +20,7 @@ import { loadApp, routePrefix } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import { componentId, simulatorCaPath, startArmSimulatorProcess, type FaultSpec, type FleetChange, type SimCluster } from "../../dev/simulator";
 import { prng } from "../../dev/simulator/random";
+import { STALE_SINCE_HEADER } from "../../shared/api/stale-reads";
 import { DEFAULT_JUDGE_OPTIONS } from "../../shared/health/cluster";
 import { collect, openFleetHistory } from "../../shared/store";
 import { judgeTimeline, type EpochTruth, type RecordedSweep, type StoredTransition, type Truth } from "./timeline";
@@ -120,7 +121,7 @@ async function main() {
   const host = await startLocalHost({ registrations: await loadApp(), port: 0, routePrefix: routePrefix(), apiKey: secrets.apiKey, timers: false, env, log });
 
   // 8 API clients read all along, each waiting for its answer and then a think time (as people and dashboards do).
-  const api = { requests: 0, status5xx: 0, during: 0, unavailable: 0 };
+  const api = { requests: 0, status5xx: 0, during: 0, unavailable: 0, stale: 0 };
   let restarting = false;
   let running = true;
   const paths = ["summary", "clusters?limit=50", "failures", "sweeps", "incidents", "health"];
@@ -132,6 +133,7 @@ async function main() {
         const r = await fetch(`${host.url}/api/${p}`, { headers: { "x-functions-key": secrets.apiKey } });
         await r.arrayBuffer();
         api.requests++;
+        if (r.headers.get(STALE_SINCE_HEADER)) api.stale++;
         if (r.status >= 500) {
           api.status5xx++;
           if (restarting) api.during++;
@@ -298,7 +300,7 @@ async function main() {
   );
   console.log(`sweeps recorded partial ${partialRuns.length} (${faultedPartial.length} of them under an injected fault, where data was missing)`);
   console.log(
-    `API: ${api.requests} requests by 8 clients, 5xx ${api.status5xx} (${api.during} while Azurite restarted, ${api.unavailable} of them 503 StorageUnavailable)`,
+    `API: ${api.requests} requests by 8 clients, 5xx ${api.status5xx} (${api.during} while Azurite restarted, ${api.unavailable} of them 503 StorageUnavailable); ${api.stale} answered stale-marked while storage was down`,
   );
   console.log(
     `faults: ${faults.killed} sweeps SIGKILLed, ${faults.azuriteRestarts} Azurite restarts, ${faults.storms} 429 storms; storm queries answered ${storm.answered} (${storm.throttled} 429); simulator 429s ${simStats.argThrottled}, faults injected ${simStats.faultsInjected}`,

@@ -12,6 +12,7 @@ import { getSummary, listFailures, listIncidents, listSweeps } from "./fleet";
 import { getMetrics } from "./metrics";
 import { OPERATION_ROUTES } from "./operations";
 import { tracedHandler } from "../telemetry";
+import { StaleReads, type StaleReadOptions } from "../stale-reads";
 
 const health = defineRoute({
   name: "health",
@@ -57,10 +58,14 @@ export const API_ROUTES: readonly RouteDef[] = [
   ...OPERATION_ROUTES,
 ];
 
-/** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
-export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
+/**
+ * The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404.
+ * Reads outlast a short storage outage with a stale-marked answer (stale-reads.ts).
+ */
+export function apiFunctions(services: () => Promise<ApiServices>, options: { staleReads?: StaleReadOptions } = {}): Array<[string, HttpFunctionOptions]> {
+  const stale = new StaleReads(options.staleReads);
   return API_ROUTES.map((def) => [
     def.name,
-    { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) },
+    { route: def.route, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, stale.wrap(toHttpHandler(def, services))) },
   ]);
 }
