@@ -108,9 +108,7 @@ export type ArmSimulatorProcess = Omit<ArmSimulator, "fleet" | "stats"> & {
 /** A request over IPC and its answer, matched by id. */
 type Ask = { type: "stats" } | { type: "fleet"; changes: FleetChange[] };
 type ChildMessage =
-  | { type: "ready"; endpoint: string; token: string }
-  | { type: "answer"; id: number; value?: unknown; error?: string }
-  | { type: "error"; message: string };
+  { type: "ready"; endpoint: string; token: string } | { type: "answer"; id: number; value?: unknown; error?: string } | { type: "error"; message: string };
 
 /** The same server in a child process, so a benchmark measures the collector's memory without the simulator's. */
 export async function startArmSimulatorProcess(options: SimulatorOptions = {}): Promise<ArmSimulatorProcess> {

@@ -61,7 +61,11 @@ describe("reads and writes while storage is down", () => {
 
     // An operator action during the outage fails clearly.
     const write = await call("POST", "/api/silences", {
-      body: JSON.stringify({ catalogId: Object.keys(fresh.json.failures.byCatalogId)[0], reason: "outage", expiresAt: new Date(Date.now() + 3_600_000).toISOString() }),
+      body: JSON.stringify({
+        catalogId: Object.keys(fresh.json.failures.byCatalogId)[0],
+        reason: "outage",
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
       headers: operator,
     });
     expect(write.status).toBe(503);
