@@ -150,7 +150,16 @@ async function main() {
   const random = prng(SEED);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const epochs: EpochTruth[] = [];
-  const runs: Array<{ epoch: number; spawnedAt: number; ms: number; code: number | null; killed: boolean; fault: string; summary?: { partial: boolean } }> = [];
+  const runs: Array<{
+    epoch: number;
+    spawnedAt: number;
+    ms: number;
+    error?: string;
+    code: number | null;
+    killed: boolean;
+    fault: string;
+    summary?: { partial: boolean };
+  }> = [];
   const started = Date.now();
   const faults = { killed: 0, azuriteRestarts: 0, storms: 0, lingered: 0 };
 
@@ -194,6 +203,7 @@ async function main() {
     const spawnedAt = Date.now();
     const child = spawn(process.execPath, [CLI, "sweep", "--json"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
+    let lastError = "";
     let lingering: NodeJS.Timeout | undefined;
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
@@ -205,7 +215,15 @@ async function main() {
           child.kill("SIGTERM");
         }, 2000);
     });
-    child.stderr.on("data", (c: Buffer) => String(c).split("\n").filter(Boolean).forEach(log));
+    child.stderr.on("data", (c: Buffer) =>
+      String(c)
+        .split("\n")
+        .filter(Boolean)
+        .forEach((line) => {
+          log(line);
+          if (line.startsWith("fleet-health ")) lastError = line;
+        }),
+    );
     if (storm !== undefined) {
       faults.storms++;
       // Another client of the same principal burns the quota while the sweep runs.
@@ -236,7 +254,7 @@ async function main() {
     } catch {
       summary = undefined;
     }
-    runs.push({ epoch, spawnedAt, ms: Date.now() - spawnedAt, code, killed, fault, summary });
+    runs.push({ epoch, spawnedAt, ms: Date.now() - spawnedAt, code, killed, fault, summary, error: summary ? undefined : lastError || `exit ${code}` });
     if (epoch % 10 === 9) {
       const digest = spawn(process.execPath, [CLI, "digest", "--send"], { env, stdio: ["ignore", "pipe", "pipe"] });
       digest.stdout.on("data", (c: Buffer) => String(c).split("\n").filter(Boolean).forEach(log));
@@ -310,6 +328,10 @@ async function main() {
     console.log(
       `  ${fault.padEnd(24)} ${String(e.n).padStart(4)} sweeps: ${e.ok} complete, ${e.partial} recorded partial, ${e.failed} not recorded (killed or failed)`,
     );
+  // Why the sweeps that were not killed were not recorded (the error each printed last), with the faults they had.
+  const why = new Map<string, string[]>();
+  for (const r of runs.filter((r) => !r.killed && r.error)) why.set(r.error!, [...(why.get(r.error!) ?? []), r.fault]);
+  for (const [error, faulted] of why) console.log(`  not recorded ${faulted.length}× (${[...new Set(faulted)].join(", ")}): ${error.slice(0, 300)}`);
   console.log(`recorded sweeps ${sweeps.length}; transitions stored ${transitions.length}; observations compared ${verdict.comparisons}`);
   console.log(
     `lost transitions ${verdict.lost}; duplicated transitions ${verdict.duplicated}; false transitions ${verdict.falseTransitions} (false recoveries ${verdict.falseRecoveries})`,
