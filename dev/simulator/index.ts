@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { SimulatedFleet } from "./fleet";
+import { SimulatedFleet, type SimCluster } from "./fleet";
 import { SimulatorHandler } from "./server";
 import type { FaultSpec, SimulatorOptions, SimulatorStats } from "./types";
 
@@ -82,10 +82,33 @@ export async function startArmSimulator(options: SimulatorOptions = {}): Promise
   };
 }
 
-export type ArmSimulatorProcess = Omit<ArmSimulator, "fleet" | "stats"> & { pid: number; stats(): Promise<SimulatorStats> };
+/** Fleet changes the child process applies for its parent (the soak changes the fleet between sweeps this way). */
+export type FleetChange =
+  | { op: "fail" | "recover" | "remove" | "takeOffline" | "setPending"; id: string }
+  | { op: "addClusters"; count: number; kind?: "arc" | "aks"; subscriptionId?: string };
 
+/** The fleet as the child process holds it after a change (a copy: change it through `changeFleet`). */
+export interface FleetSnapshot {
+  clusters: SimCluster[];
+  subscriptions: string[];
+}
+
+export function applyFleetChange(fleet: SimulatedFleet, change: FleetChange): void {
+  if (change.op === "addClusters") fleet.addClusters(change.count, { kind: change.kind, subscriptionId: change.subscriptionId });
+  else fleet[change.op](change.id);
+}
+
+export type ArmSimulatorProcess = Omit<ArmSimulator, "fleet" | "stats"> & {
+  pid: number;
+  stats(): Promise<SimulatorStats>;
+  /** Applies the changes in order (none: only reads) and answers the fleet as it is then. */
+  changeFleet(...changes: FleetChange[]): Promise<FleetSnapshot>;
+};
+
+/** A request over IPC and its answer, matched by id. */
+type Ask = { type: "stats" } | { type: "fleet"; changes: FleetChange[] };
 type ChildMessage =
-  { type: "ready"; endpoint: string; token: string } | { type: "stats"; id: number; stats: SimulatorStats } | { type: "error"; message: string };
+  { type: "ready"; endpoint: string; token: string } | { type: "answer"; id: number; value?: unknown; error?: string } | { type: "error"; message: string };
 
 /** The same server in a child process, so a benchmark measures the collector's memory without the simulator's. */
 export async function startArmSimulatorProcess(options: SimulatorOptions = {}): Promise<ArmSimulatorProcess> {
@@ -106,6 +129,22 @@ export async function startArmSimulatorProcess(options: SimulatorOptions = {}): 
   });
   child.removeAllListeners("exit");
   let nextId = 0;
+  const ask = <T>(question: Ask) =>
+    new Promise<T>((resolve, reject) => {
+      if (child.exitCode !== null || !child.connected) return reject(new Error("the simulator process has exited"));
+      const id = ++nextId;
+      const gone = () => reject(new Error("the simulator process exited before it answered"));
+      const listener = (m: ChildMessage) => {
+        if (m.type !== "answer" || m.id !== id) return;
+        child.off("message", listener);
+        child.off("exit", gone);
+        if (m.error !== undefined) reject(new Error(m.error));
+        else resolve(m.value as T);
+      };
+      child.on("message", listener);
+      child.once("exit", gone);
+      child.send({ ...question, id });
+    });
   return {
     endpoint: ready.endpoint,
     token: ready.token,
@@ -114,22 +153,8 @@ export async function startArmSimulatorProcess(options: SimulatorOptions = {}): 
     setFaults: (faults) => child.send({ type: "faults", faults }),
     // IPC keeps message order, so a later stats() sees the reset.
     resetStats: () => child.send({ type: "resetStats" }),
-    stats: () =>
-      new Promise<SimulatorStats>((resolve, reject) => {
-        if (child.exitCode !== null || !child.connected) return reject(new Error("the simulator process has exited"));
-        const id = ++nextId;
-        const gone = () => reject(new Error("the simulator process exited before it answered"));
-        const listener = (m: ChildMessage) => {
-          if (m.type === "stats" && m.id === id) {
-            child.off("message", listener);
-            child.off("exit", gone);
-            resolve(m.stats);
-          }
-        };
-        child.on("message", listener);
-        child.once("exit", gone);
-        child.send({ type: "stats", id });
-      }),
+    stats: () => ask<SimulatorStats>({ type: "stats" }),
+    changeFleet: (...changes) => ask<FleetSnapshot>({ type: "fleet", changes }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -4,7 +4,7 @@
  * With `--ipc` it takes its options from the parent process instead (startArmSimulatorProcess).
  */
 import { parseArgs } from "node:util";
-import { simulatorCaPath, startArmSimulator, type ArmSimulator } from "./index";
+import { applyFleetChange, simulatorCaPath, startArmSimulator, type ArmSimulator, type FleetChange } from "./index";
 import type { FaultSpec, SimulatorOptions } from "./types";
 
 const USAGE =
@@ -51,7 +51,23 @@ export function optionsFromArgs(args: string[]): SimulatorOptions {
 }
 
 type ParentMessage =
-  { type: "start"; options: SimulatorOptions } | { type: "faults"; faults: FaultSpec } | { type: "resetStats" } | { type: "stats"; id: number };
+  | { type: "start"; options: SimulatorOptions }
+  | { type: "faults"; faults: FaultSpec }
+  | { type: "resetStats" }
+  | { type: "stats"; id: number }
+  | { type: "fleet"; id: number; changes: FleetChange[] };
+
+/** Answers a parent's question; a failed change (an unknown id ...) is the parent's error, not the child's end. */
+function answer(sim: ArmSimulator | undefined, m: Extract<ParentMessage, { id: number }>): { value?: unknown; error?: string } {
+  if (!sim) return { error: "the simulator has not started" };
+  if (m.type === "stats") return { value: sim.stats };
+  try {
+    for (const change of m.changes) applyFleetChange(sim.fleet, change);
+    return { value: { clusters: sim.fleet.clusters, subscriptions: sim.fleet.subscriptions } };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 function serveParent(): void {
   let sim: ArmSimulator | undefined;
@@ -66,7 +82,7 @@ function serveParent(): void {
       );
     } else if (m.type === "faults") sim?.setFaults(m.faults);
     else if (m.type === "resetStats") sim?.resetStats();
-    else if (m.type === "stats") process.send?.({ type: "stats", id: m.id, stats: sim?.stats });
+    else process.send?.({ type: "answer", id: m.id, ...answer(sim, m) });
   });
   // The parent going away must not leave the port taken.
   process.on("disconnect", () => process.exit(0));

@@ -161,12 +161,14 @@ export function buildFleetView(
  * Keeps one view per process, rebuilt when the latest sweep changes. Concurrent callers share a
  * build. Once a view exists, the check for a newer sweep runs in the background and callers get the
  * current view meanwhile, so no request waits on the check or on a rebuild (refreshMs 0: always wait,
- * for tests that write and read at once).
+ * for tests that write and read at once). Once a check has failed, callers wait for the next check and
+ * get its error: an old view is served only as stale-marked (stale-reads.ts), never silently.
  */
 export class FleetViewCache {
   private current?: FleetView;
   private checkedAt = 0;
   private pending?: Promise<FleetView>;
+  private failing = false;
 
   constructor(
     private readonly history: FleetHistory,
@@ -191,10 +193,18 @@ export class FleetViewCache {
 
   async get(): Promise<FleetView> {
     const now = this.options.now?.() ?? new Date();
-    if (this.current && now.getTime() - this.checkedAt < this.options.refreshMs) return this.current;
-    this.pending ??= this.refresh(now).finally(() => (this.pending = undefined));
-    if (!this.current || this.options.refreshMs === 0) return this.pending;
-    // Background check: a failure is logged and retried on a later request, never thrown at this one.
+    if (this.current && !this.failing && now.getTime() - this.checkedAt < this.options.refreshMs) return this.current;
+    this.pending ??= this.refresh(now)
+      .then(
+        (view) => ((this.failing = false), view),
+        (err: unknown) => {
+          this.failing = true;
+          throw err;
+        },
+      )
+      .finally(() => (this.pending = undefined));
+    if (!this.current || this.options.refreshMs === 0 || this.failing) return this.pending;
+    // Background check: a failure is logged and thrown at the requests after this one, not at this one.
     this.pending.catch((err: unknown) => this.options.onError?.(err));
     return this.current;
   }

@@ -29,7 +29,7 @@ describe("FleetViewCache", () => {
     expect(latest.summary.clusters.byState.failing).toBe(1);
   });
 
-  it("keeps serving the last view when the store fails, and reports it", async () => {
+  it("serves the last view to the request whose check fails, reports it, then throws the store's error until it answers", async () => {
     const errors: unknown[] = [];
     let calls = 0;
     const view = { sweepId: "s1" };
@@ -37,7 +37,7 @@ describe("FleetViewCache", () => {
       listSweeps: () =>
         pagedList(async function* () {
           calls++;
-          if (calls > 1) throw new Error("store down");
+          if (calls > 1 && down) throw new Error("store down");
           yield [{ sweepId: "s1" }];
         }),
       lastCompleteSweep: async () => undefined,
@@ -45,6 +45,7 @@ describe("FleetViewCache", () => {
       saveReadModel: async () => undefined,
     };
     let now = 0;
+    let down = true;
     const cache = new FleetViewCache(flaky as never, { refreshMs: 10, now: () => new Date(now), onError: (e) => errors.push(e) });
     const first = await cache.get();
     expect(first.sweepId).toBe(view.sweepId);
@@ -52,8 +53,14 @@ describe("FleetViewCache", () => {
     expect(await cache.get()).toBe(first);
     await new Promise((r) => setTimeout(r, 10));
     expect(errors).toHaveLength(1);
-    expect(await cache.get()).toBe(first); // no new check until refreshMs passed again
-    expect(calls).toBe(2);
+    // Failing: no silent old view (the API marks its old answers stale instead), and every request checks again.
+    await expect(cache.get()).rejects.toThrow("store down");
+    expect(calls).toBe(3);
+    down = false;
+    expect(await cache.get()).toBe(first);
+    now = 105;
+    expect(await cache.get()).toBe(first);
+    expect(calls).toBe(4); // answering again: back to one check per refreshMs
   });
 });
 

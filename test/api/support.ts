@@ -47,10 +47,10 @@ export interface Answer {
 }
 
 /** Calls the API in-process: routed like the local host does, handled like Azure does. */
-export function apiClient(services: ApiServices | (() => Promise<ApiServices>)) {
+export function apiClient(services: ApiServices | (() => Promise<ApiServices>), options: Parameters<typeof apiFunctions>[1] = {}) {
   const provider = typeof services === "function" ? services : () => Promise.resolve(services);
   const routes = compileRoutes(
-    apiFunctions(provider).map(([name, o]) => ({
+    apiFunctions(provider, options).map(([name, o]) => ({
       name,
       route: o.route ?? name,
       methods: o.methods ?? [],

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { simulatorCa, startArmSimulatorProcess } from "../../dev/simulator";
+import { componentId, simulatorCa, startArmSimulatorProcess } from "../../dev/simulator";
 import { optionsFromArgs } from "../../dev/simulator/main";
 import { CLUSTERS_QUERY, graphClient, query, queryAll } from "./clients";
 
@@ -18,6 +18,17 @@ describe("the simulator in a child process", () => {
       expect(stats).toMatchObject({ argQueries: 3, argRowsServed: 25, pagesServed: 3, faultsInjected: 1 });
       sim.resetStats();
       expect(await sim.stats()).toMatchObject({ argQueries: 0, faultsInjected: 0 });
+
+      // The fleet changes through the control channel, and queries see them.
+      const before = await sim.changeFleet();
+      const [first, second] = before.clusters;
+      const component = componentId(first!, first!.components[0]!);
+      const after = await sim.changeFleet({ op: "fail", id: component }, { op: "remove", id: second!.id }, { op: "addClusters", count: 2, kind: "aks" });
+      expect(after.clusters).toHaveLength(26);
+      expect(after.clusters[0]!.components[0]!.status).toBe("failed");
+      expect(after.subscriptions).toEqual(before.subscriptions);
+      expect((await queryAll(graphClient(sim), { query: CLUSTERS_QUERY, options: { top: 10 } })).rows).toHaveLength(26);
+      await expect(sim.changeFleet({ op: "recover", id: "/subscriptions/x/nothing" })).rejects.toThrow(/no resource/);
     } finally {
       await sim.stop();
     }

@@ -71,4 +71,23 @@ describe("the run deadline", () => {
     expect(unread.length).toBeGreaterThan(0);
     expect(unread.every((c) => c.state === "unknown" && c.unread!.code === "DeadlineExceeded")).toBe(true);
   }, 60_000);
+
+  it("records a sweep whose deadline passed while every query, subscription names included, was held", async () => {
+    const { sim, connection } = await simulator({ fleet: { clusters: 10, subscriptions: 2, seed: 4 } });
+    running = sim;
+    const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("held") });
+    sim.setFaults({ timeouts: { count: 5, holdMs: 20_000 } }); // names, clusters and the three configuration queries
+    const deadline = runDeadline({}, 1000);
+    const held = await runSweep({
+      armEndpoint: connection.endpoint,
+      credential: connection.credential,
+      agent: connection.agent,
+      history,
+      signal: deadline.signal,
+    });
+    deadline.dispose();
+    expect(held.summary.partial).toBe(true);
+    expect(held.summary.partialScopes.every((p) => p.code === "DeadlineExceeded")).toBe(true);
+    expect(await firstItem(history.listSweeps())).toMatchObject({ sweepId: held.summary.sweepId, partial: true });
+  }, 60_000);
 });

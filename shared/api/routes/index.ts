@@ -13,6 +13,7 @@ import { getMetrics } from "./metrics";
 import { OPERATION_ROUTES } from "./operations";
 import { getClusterTimeline } from "./timeline";
 import { tracedHandler } from "../telemetry";
+import { StaleReads, type StaleReadOptions } from "../stale-reads";
 
 const health = defineRoute({
   name: "health",
@@ -61,15 +62,25 @@ export const API_ROUTES: readonly RouteDef[] = [
 ];
 
 /**
+/**
  * The API's path below the app's root. host.json's routePrefix is empty so the dashboard can answer at
  * the app's base URL; the API keeps its `/api/...` URLs by carrying the prefix in each route.
  */
 export const API_PREFIX = "api";
 
-/** The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404. */
-export function apiFunctions(services: () => Promise<ApiServices>): Array<[string, HttpFunctionOptions]> {
+/**
+ * The `app.http` registrations: every method goes to the handler so a wrong one gets our 405, not the host's 404.
+ * Reads outlast a short storage outage with a stale-marked answer (stale-reads.ts).
+ */
+export function apiFunctions(services: () => Promise<ApiServices>, options: { staleReads?: StaleReadOptions } = {}): Array<[string, HttpFunctionOptions]> {
+  const stale = new StaleReads(options.staleReads);
   return API_ROUTES.map((def) => [
     def.name,
-    { route: `${API_PREFIX}/${def.route}`, methods: ALL_METHODS, authLevel: def.authLevel, handler: tracedHandler(def, toHttpHandler(def, services)) },
+    {
+      route: `${API_PREFIX}/${def.route}`,
+      methods: ALL_METHODS,
+      authLevel: def.authLevel,
+      handler: tracedHandler(def, stale.wrap(toHttpHandler(def, services))),
+    },
   ]);
 }
