@@ -129,17 +129,17 @@ export class Classifier {
   /**
    * The classification of a message, remembered for messages seen recently: a fleet shows the same
    * status text again at every sweep. The memo is bounded (emptied when full, long messages never kept)
-   * and hands out copies, so a caller changing an answer cannot change the next one.
+   * and its answers are frozen, so a caller cannot change the next one (and no copy is made per call).
    */
-  classify(message: string, context: ClassifyContext = {}): Classification {
+  classify(message: string, context: ClassifyContext = {}): Readonly<Classification> {
     if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
     const key = memoKey(message, context);
     const known = this.memo.get(key);
-    if (known) return { ...known };
-    const result = this.classifyFresh(message, context);
+    if (known) return known;
+    const result = Object.freeze(this.classifyFresh(message, context));
     if (this.memo.size >= MEMO_SIZE) this.memo.clear();
     this.memo.set(key, result);
-    return { ...result };
+    return result;
   }
 
   private classifyFresh(message: string, context: ClassifyContext): Classification {
@@ -236,6 +236,6 @@ export function catalogClassifier(): Classifier {
 }
 
 /** Classifies one failure message against the catalog. */
-export function classify(message: string, context?: ClassifyContext): Classification {
+export function classify(message: string, context?: ClassifyContext): Readonly<Classification> {
   return catalogClassifier().classify(message, context);
 }
