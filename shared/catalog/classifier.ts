@@ -81,6 +81,8 @@ export class Classifier {
   private readonly seen: Uint32Array;
   private stamp = 0;
   private readonly memo = new Map<string, Classification>();
+  /** Messages seen once recently: the memo admits a message on its second sighting. */
+  private readonly seenOnce = new Set<string>();
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
@@ -137,6 +139,12 @@ export class Classifier {
     const known = this.memo.get(key);
     if (known) return known;
     const result = Object.freeze(this.classifyFresh(message, context));
+    // Kept from the second sighting on: most messages that carry an id or a time are seen once.
+    if (!this.seenOnce.has(key)) {
+      if (this.seenOnce.size >= MEMO_SIZE) this.seenOnce.clear();
+      this.seenOnce.add(key);
+      return result;
+    }
     if (this.memo.size >= MEMO_SIZE) this.memo.clear();
     this.memo.set(key, result);
     return result;

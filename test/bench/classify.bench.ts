@@ -13,6 +13,9 @@
  * reported, test/catalog/corpus) against a naive keyword matcher (naive-classify.js: one regular
  * expression per catalog phrase, JSON in and out through readline), wall clock and CPU time of each process.
  *
+ * In-process figures without repeats (every message carries its own id) and with a fleet's repeats (the
+ * same 2,000 messages at every sweep, which the classifier's memo answers).
+ *
  * Options (environment): BENCH_MESSAGES (120000), BENCH_LINES (100000), BENCH_ROUNDS (3, best round reported).
  */
 import { execFileSync } from "node:child_process";
@@ -32,6 +35,8 @@ import { WRAPPERS, clusterName } from "../catalog/wrappers";
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 120_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
+/** Distinct messages per sweep in the figure with repeats. */
+const SWEEP = 2_000;
 
 interface Sample {
   message: string;
@@ -252,8 +257,15 @@ function main(): void {
     return process.memoryUsage().heapUsed;
   };
   const heapBefore = retained();
+  // Every message above carries its own correlation id, so none repeats and the memo never answers:
+  // the headline figure is the classifier's own work. A fleet repeats its status texts at every sweep:
+  // the second figure runs the first 2,000 messages as 60 sweeps, with a new classifier (empty memo).
   const fast = measure(samples, (s) => classifier.classify(s.message, s.context));
   const slow = measure(samples, (s) => naive(s.message, s.context));
+  const sweep = samples.slice(0, SWEEP);
+  const repeated = Array.from({ length: samples.length }, (_, i) => sweep[i % SWEEP]);
+  const sweeping = new Classifier(catalog);
+  const fleet = measure(repeated, (s) => sweeping.classify(s.message, s.context));
   const heapAfter = retained();
 
   const signatures = catalog.reduce((n, e) => n + e.signatures.length, 0);
@@ -265,8 +277,9 @@ function main(): void {
     `  ${label}  ${fmt(m.perSecond).padStart(8)} msg/s wall   ${fmt(m.perCpuSecond).padStart(8)} msg/CPU-s   p50 ${m.p50.toFixed(1)} µs   p99 ${m.p99.toFixed(1)} µs   max ${m.max.toFixed(0)} µs`;
   console.log(row("classifier (prefilter):", fast));
   console.log(row("baseline (every regex):", slow));
+  console.log(row(`repeats (${fmt(SWEEP)} x ${samples.length / SWEEP}): `, fleet));
   console.log(
-    `  speed-up ${(fast.perSecond / slow.perSecond).toFixed(2)}x wall, ${(fast.perCpuSecond / slow.perCpuSecond).toFixed(2)}x CPU; target 200,000 msg/s per core: ${fast.perCpuSecond >= 200_000 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores during the run)`,
+    `  speed-up ${(fast.perSecond / slow.perSecond).toFixed(2)}x wall, ${(fast.perCpuSecond / slow.perCpuSecond).toFixed(2)}x CPU; target 200,000 msg/s per core (no repeats): ${fast.perCpuSecond >= 200_000 ? "met" : "NOT met"}; with repeats: ${fleet.perCpuSecond >= 200_000 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores during the run)`,
   );
   console.log(
     `  catalog examples classified to their own entry: ${fmt(byKind.catalog - wrong)}/${fmt(byKind.catalog)}; unknown matched: ${fmt(matchedByKind.unknown)}/${fmt(byKind.unknown)}; noise matched: ${fmt(matchedByKind.noise)}/${fmt(byKind.noise)}`,
