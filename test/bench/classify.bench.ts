@@ -285,7 +285,7 @@ function main(): void {
     `  catalog examples classified to their own entry: ${fmt(byKind.catalog - wrong)}/${fmt(byKind.catalog)}; unknown matched: ${fmt(matchedByKind.unknown)}/${fmt(byKind.unknown)}; noise matched: ${fmt(matchedByKind.noise)}/${fmt(byKind.noise)}`,
   );
   console.log(
-    `  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (only a bounded word cache)`,
+    `  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (bounded: word cache, memos)`,
   );
   if (disagreements || wrong) process.exitCode = 1;
   endToEnd();
