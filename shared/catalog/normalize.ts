@@ -71,8 +71,7 @@ const mayHoldWrapper = (text: string) => text.includes(":") || text.includes("="
  * Cheap tests a word must pass before a rule's expression runs on it (necessary conditions of each
  * expression): most words a fleet produces are new (ids, hashes), so the rules run on every one of
  * them and an expression that cannot match is the cost to avoid. One scan of the word's character
- * codes finds its features; a replacement only ever removes them (placeholders hold no digit, dot,
- * slash, quote or hex run), so the features of the original word stay necessary for every later rule.
+ * codes finds its features, again after a replacement changed the word.
  */
 const DIGIT = 1;
 const SLASH = 2;
