@@ -190,7 +190,7 @@ const wordCache = new Map<string, string>();
  */
 const ONE_OFF = /<(?:guid|hex|resource|url|time|ip)>/;
 
-export function variableWord(word: string): string {
+function variableWord(word: string): string {
   let features = featuresOf(word);
   // A word with a run of hex digits (a GUID, a digest) is almost never seen twice: no lookup for it.
   const cacheable = (features & HEX_RUN) === 0;
