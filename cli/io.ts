@@ -5,8 +5,13 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   stdout: (line: string) => void;
   stderr: (line: string) => void;
-  /** Lines of standard input, for `classify --jsonl`. */
+  /** Standard input as text, in the chunks it arrives in (`classify --jsonl` splits the lines). */
   stdin: () => AsyncIterable<string>;
+  /**
+   * Writes text to standard output as is; a promise it returns resolves once the stream can take more.
+   * Commands that write much use it when present, else `stdout`.
+   */
+  write?: (text: string) => void | Promise<void>;
 }
 
 export type Command = (args: string[], io: CliIo) => Promise<number>;

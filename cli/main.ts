@@ -1,8 +1,5 @@
 #!/usr/bin/env node
-import * as readline from "node:readline";
-import { azureConfigured } from "../dev/embedded";
 import { CliIo, Command, UsageError } from "./io";
-import { extraCaCertsWithSimulator, rerunTrusting } from "./trust";
 
 /** Commands load lazily so `classify` does not pay for the Azure SDKs and `sweep` not for the API. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -29,7 +26,8 @@ export const processIo: CliIo = {
   env: process.env,
   stdout: (line) => process.stdout.write(line + "\n"),
   stderr: (line) => process.stderr.write(line + "\n"),
-  stdin: () => readline.createInterface({ input: process.stdin, crlfDelay: Infinity }),
+  stdin: () => process.stdin.setEncoding("utf8"),
+  write: (text) => (process.stdout.write(text) ? undefined : new Promise((resolve) => process.stdout.once("drain", resolve))),
 };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -65,10 +63,17 @@ if (require.main === module) {
     process.exit(process.exitCode ?? 0);
   });
   const argv = process.argv.slice(2);
-  // `start` without Azure configured runs the local simulator: trust it through NODE_EXTRA_CA_CERTS.
-  const caFile = argv[0] === "start" && !azureConfigured(process.env) ? extraCaCertsWithSimulator(process.env) : undefined;
-  const run = caFile ? rerunTrusting(caFile, process.argv.slice(1)) : main(argv);
-  run.then((code) => {
+  (argv[0] === "start" ? startTrusted(argv) : main(argv)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/**
+ * `start` without Azure configured runs the local simulator: trust it through NODE_EXTRA_CA_CERTS.
+ * Loaded only for `start`: the simulator's certificates are no part of the other commands' start-up.
+ */
+async function startTrusted(argv: string[]): Promise<number> {
+  const [{ azureConfigured }, { extraCaCertsWithSimulator, rerunTrusting }] = await Promise.all([import("../dev/embedded"), import("./trust")]);
+  const caFile = azureConfigured(process.env) ? undefined : extraCaCertsWithSimulator(process.env);
+  return caFile ? rerunTrusting(caFile, process.argv.slice(1)) : main(argv);
 }

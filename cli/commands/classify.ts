@@ -2,6 +2,7 @@ import { classify, getEntry, type CatalogEntry, type ClassifyContext } from "../
 import { parseClassifyContext } from "../../shared/catalog/context";
 import type { Classification } from "../../shared/core/model";
 import { type CliIo, UsageError, parseArgs } from "../io";
+import { type Line, lineBatches, MAX_LINE_CHARS, OVERSIZED_LINE, PieceWriter } from "../lines";
 
 /** One answer line of `classify --jsonl`: the classification plus what a reader needs from the entry. */
 export interface ClassifyAnswer extends Classification {
@@ -11,10 +12,10 @@ export interface ClassifyAnswer extends Classification {
   docUrl?: string;
 }
 
-/** The answer for a line that could not be read: the line keeps its place in the output. */
+/** The answer for a line that could not be read: the line keeps its place in the output and names its number. */
 export interface ClassifyLineError {
   catalogId: null;
-  error: { code: "InvalidInput"; message: string };
+  error: { code: "InvalidInput"; message: string; line: number };
 }
 
 export function answerOf(classification: Classification): ClassifyAnswer {
@@ -23,9 +24,10 @@ export function answerOf(classification: Classification): ClassifyAnswer {
   return { ...classification, title: entry.title, category: entry.category, severity: entry.severity, docUrl: entry.docUrl };
 }
 
-/** One `--jsonl` input line to its output object; never throws. */
-export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
+/** One `--jsonl` input line (number `lineNumber`, from 1) to its output object; never throws. */
+export function classifyLine(line: Line, lineNumber: number): ClassifyAnswer | ClassifyLineError {
   try {
+    if (line === OVERSIZED_LINE) throw new Error(`line longer than ${MAX_LINE_CHARS} characters: expected one JSON object with a "message"`);
     if (!line.trim()) throw new Error('empty line: expected a JSON object with a "message"');
     let request: unknown;
     try {
@@ -38,7 +40,7 @@ export function classifyLine(line: string): ClassifyAnswer | ClassifyLineError {
     if (typeof message !== "string") throw new Error(`"message" must be a string`);
     return answerOf(classify(message, parseClassifyContext(context)));
   } catch (err) {
-    return { catalogId: null, error: { code: "InvalidInput", message: (err as Error).message } };
+    return { catalogId: null, error: { code: "InvalidInput", message: (err as Error).message, line: lineNumber } };
   }
 }
 
@@ -68,36 +70,18 @@ export function describe(classification: Classification, entry: CatalogEntry | u
   return lines;
 }
 
-/** Output is written in pieces of about this many characters: one write per line was a third of the run's time. */
-const BATCH_CHARS = 64 * 1024;
-
 /**
- * `--jsonl`: one answer line per input line, in order. Answers are gathered and written together, when a
- * piece is full or, at the latest, once the input lines already read are answered (a macrotask later), so
- * a slow producer still sees each answer promptly.
+ * `--jsonl`: one answer line per input line, in order. Answers are written in pieces (one write per line
+ * was a third of the run's time): when a piece is full, and once the input read so far is answered,
+ * so a slow producer still sees each answer promptly. A write waits while the reader is behind.
  */
 async function classifyLines(io: CliIo): Promise<void> {
-  let batch: string[] = [];
-  let size = 0;
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (!batch.length) return;
-    io.stdout(batch.join("\n"));
-    batch = [];
-    size = 0;
-  };
-  for await (const line of io.stdin()) {
-    const answer = JSON.stringify(classifyLine(line));
-    batch.push(answer);
-    size += answer.length;
-    if (size >= BATCH_CHARS) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+  const out = new PieceWriter(io.write ?? ((text) => io.stdout(text.slice(0, -1))));
+  let lineNumber = 0;
+  for await (const lines of lineBatches(io.stdin())) {
+    for (const line of lines) if (out.add(JSON.stringify(classifyLine(line, ++lineNumber)))) await out.flush();
+    await out.flush();
   }
-  flush();
 }
 
 /** `classify [--jsonl] [--component C] [--extension-type T] [MESSAGE]` */

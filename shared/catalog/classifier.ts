@@ -81,6 +81,8 @@ export class Classifier {
   private readonly seen: Uint32Array;
   private stamp = 0;
   private readonly memo = new Map<string, Classification>();
+  /** Messages seen once recently: the memo admits a message on its second sighting. */
+  private readonly seenOnce = new Set<string>();
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
@@ -129,17 +131,23 @@ export class Classifier {
   /**
    * The classification of a message, remembered for messages seen recently: a fleet shows the same
    * status text again at every sweep. The memo is bounded (emptied when full, long messages never kept)
-   * and hands out copies, so a caller changing an answer cannot change the next one.
+   * and its answers are frozen, so a caller cannot change the next one (and no copy is made per call).
    */
-  classify(message: string, context: ClassifyContext = {}): Classification {
+  classify(message: string, context: ClassifyContext = {}): Readonly<Classification> {
     if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
     const key = memoKey(message, context);
     const known = this.memo.get(key);
-    if (known) return { ...known };
-    const result = this.classifyFresh(message, context);
+    if (known) return known;
+    const result = Object.freeze(this.classifyFresh(message, context));
+    // Kept from the second sighting on: most messages that carry an id or a time are seen once.
+    if (!this.seenOnce.has(key)) {
+      if (this.seenOnce.size >= MEMO_SIZE) this.seenOnce.clear();
+      this.seenOnce.add(key);
+      return result;
+    }
     if (this.memo.size >= MEMO_SIZE) this.memo.clear();
     this.memo.set(key, result);
-    return { ...result };
+    return result;
   }
 
   private classifyFresh(message: string, context: ClassifyContext): Classification {
@@ -236,6 +244,6 @@ export function catalogClassifier(): Classifier {
 }
 
 /** Classifies one failure message against the catalog. */
-export function classify(message: string, context?: ClassifyContext): Classification {
+export function classify(message: string, context?: ClassifyContext): Readonly<Classification> {
   return catalogClassifier().classify(message, context);
 }

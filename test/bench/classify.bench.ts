@@ -13,6 +13,9 @@
  * reported, test/catalog/corpus) against a naive keyword matcher (naive-classify.js: one regular
  * expression per catalog phrase, JSON in and out through readline), wall clock and CPU time of each process.
  *
+ * In-process figures without repeats (every message carries its own id) and with a fleet's repeats (the
+ * same 2,000 messages at every sweep, which the classifier's memo answers).
+ *
  * Options (environment): BENCH_MESSAGES (120000), BENCH_LINES (100000), BENCH_ROUNDS (3, best round reported).
  */
 import { execFileSync } from "node:child_process";
@@ -27,81 +30,13 @@ import { contextFit } from "../../shared/catalog/ranking";
 import { fingerprintOf } from "../../shared/catalog/normalize";
 import type { ClassifyContext } from "../../shared/catalog/types";
 import { loadCorpus } from "../catalog/corpus/score";
-import { WRAPPERS, clusterName } from "../catalog/wrappers";
+import { corpus, type Sample } from "./classify-corpus";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 120_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
-
-interface Sample {
-  message: string;
-  context?: ClassifyContext;
-  /** The entry the message was built from; null for unknown failures and noise. */
-  expected: string | null;
-  kind: "catalog" | "unknown" | "noise";
-}
-
-/** A small deterministic generator so every run measures the same corpus. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 0x100000000;
-  };
-}
-
-const hex = (rnd: () => number, n: number) => Array.from({ length: n }, () => "0123456789abcdef"[Math.floor(rnd() * 16)]).join("");
-const guid = (rnd: () => number) => `${hex(rnd, 8)}-${hex(rnd, 4)}-${hex(rnd, 4)}-${hex(rnd, 4)}-${hex(rnd, 12)}`;
-const ip = (rnd: () => number) => `10.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`;
-
-const UNKNOWN: Array<(rnd: () => number, name: string) => string> = [
-  (r, n) =>
-    `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${hex(r, 64)}": plugin type="azure-vnet" failed (add): IPAM Invalid request on ${n}`,
-  (r) =>
-    `0/${3 + Math.floor(r() * 20)} nodes are available: ${1 + Math.floor(r() * 5)} Insufficient cpu, ${Math.floor(r() * 4)} node(s) didn't match Pod's node affinity/selector. preemption: 0/7 nodes are available: 7 No preemption victims found for incoming pod.`,
-  (r, n) =>
-    `Readiness probe failed: Get "http://${ip(r)}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers) on pod orders-api-${hex(r, 9)}-${hex(r, 5)} in ${n}`,
-  (r) =>
-    `persistentvolumeclaim "data-postgres-${Math.floor(r() * 3)}" not found; waiting for a volume to be created, either by external provisioner "disk.csi.azure.com" or manually created by system administrator`,
-  (r, n) =>
-    `Operation returned an invalid status code 'InternalServerError'. Correlation id ${guid(r)}, cluster ${n}, at ${new Date(1.7e12 + r() * 1e10).toISOString()}`,
-  (r) => `etcdserver: request timed out, possibly due to previous leader failure; retrying in ${Math.floor(r() * 30)}s (attempt ${Math.floor(r() * 9)})`,
-];
-
-const NOISE: Array<(rnd: () => number, name: string) => string> = [
-  () => "Extension is installed successfully.",
-  (r) => `Applied revision: main@sha1:${hex(r, 40)}`,
-  (r) => `Reconciliation finished in ${(r() * 9).toFixed(1)}s, next run in 10m0s`,
-  (r, n) => `{"status":"Succeeded","name":"${guid(r)}","properties":{"provisioningState":"Succeeded","message":"Configuration ${n} is compliant"}}`,
-  (r) => `stored artifact for revision 'main@sha1:${hex(r, 40)}'`,
-  (r) => `Helm install succeeded for release flux-system/podinfo.v${Math.floor(r() * 40)} with chart podinfo@6.${Math.floor(r() * 9)}.${Math.floor(r() * 9)}`,
-];
-
-function corpus(size: number): Sample[] {
-  const rnd = random(20_240_502);
-  const examples = catalog.flatMap((entry) => entry.examples.map((example) => ({ entry, example })));
-  const wrappers = Object.values(WRAPPERS);
-  const samples: Sample[] = [];
-  for (let i = 0; i < size; i++) {
-    const name = clusterName(Math.floor(rnd() * 5000));
-    const roll = rnd();
-    if (roll < 0.5) {
-      const { entry, example } = examples[Math.floor(rnd() * examples.length)];
-      const wrapped = wrappers[Math.floor(rnd() * wrappers.length)](example, name);
-      // Half carry the context the collector would attach; the other half are pasted text.
-      const context =
-        rnd() < 0.5
-          ? { component: entry.context?.components?.[0], extensionType: entry.context?.extensionTypes?.[0], clusterKind: entry.context?.clusterKinds?.[0] }
-          : undefined;
-      samples.push({ message: `${wrapped} (correlation id ${guid(rnd)})`, context, expected: entry.id, kind: "catalog" });
-    } else if (roll < 0.75) {
-      samples.push({ message: UNKNOWN[Math.floor(rnd() * UNKNOWN.length)](rnd, name), expected: null, kind: "unknown" });
-    } else {
-      samples.push({ message: NOISE[Math.floor(rnd() * NOISE.length)](rnd, name), expected: null, kind: "noise" });
-    }
-  }
-  return samples;
-}
+/** Distinct messages per sweep in the figure with repeats. */
+const SWEEP = 2_000;
 
 /** The baseline: same normalization and fingerprint, then every signature of every entry in turn. */
 function naiveMatcher() {
@@ -252,8 +187,15 @@ function main(): void {
     return process.memoryUsage().heapUsed;
   };
   const heapBefore = retained();
+  // Every message above carries its own correlation id, so none repeats and the memo never answers:
+  // the headline figure is the classifier's own work. A fleet repeats its status texts at every sweep:
+  // the second figure runs the first 2,000 messages as 60 sweeps, with a new classifier (empty memo).
   const fast = measure(samples, (s) => classifier.classify(s.message, s.context));
   const slow = measure(samples, (s) => naive(s.message, s.context));
+  const sweep = samples.slice(0, SWEEP);
+  const repeated = Array.from({ length: samples.length }, (_, i) => sweep[i % SWEEP]);
+  const sweeping = new Classifier(catalog);
+  const fleet = measure(repeated, (s) => sweeping.classify(s.message, s.context));
   const heapAfter = retained();
 
   const signatures = catalog.reduce((n, e) => n + e.signatures.length, 0);
@@ -265,14 +207,15 @@ function main(): void {
     `  ${label}  ${fmt(m.perSecond).padStart(8)} msg/s wall   ${fmt(m.perCpuSecond).padStart(8)} msg/CPU-s   p50 ${m.p50.toFixed(1)} µs   p99 ${m.p99.toFixed(1)} µs   max ${m.max.toFixed(0)} µs`;
   console.log(row("classifier (prefilter):", fast));
   console.log(row("baseline (every regex):", slow));
+  console.log(row(`repeats (${fmt(SWEEP)} x ${samples.length / SWEEP}): `, fleet));
   console.log(
-    `  speed-up ${(fast.perSecond / slow.perSecond).toFixed(2)}x wall, ${(fast.perCpuSecond / slow.perCpuSecond).toFixed(2)}x CPU; target 200,000 msg/s per core: ${fast.perCpuSecond >= 200_000 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores during the run)`,
+    `  speed-up ${(fast.perSecond / slow.perSecond).toFixed(2)}x wall, ${(fast.perCpuSecond / slow.perCpuSecond).toFixed(2)}x CPU; target 200,000 msg/s per core (no repeats): ${fast.perCpuSecond >= 200_000 ? "met" : "NOT met"}; with repeats: ${fleet.perCpuSecond >= 200_000 ? "met" : "NOT met"} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores during the run)`,
   );
   console.log(
     `  catalog examples classified to their own entry: ${fmt(byKind.catalog - wrong)}/${fmt(byKind.catalog)}; unknown matched: ${fmt(matchedByKind.unknown)}/${fmt(byKind.unknown)}; noise matched: ${fmt(matchedByKind.noise)}/${fmt(byKind.noise)}`,
   );
   console.log(
-    `  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (only a bounded word cache)`,
+    `  prefilter vs baseline disagreements: ${disagreements}; memory retained after the timed runs: ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB (bounded: word cache, memos)`,
   );
   if (disagreements || wrong) process.exitCode = 1;
   endToEnd();

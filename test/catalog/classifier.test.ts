@@ -268,10 +268,14 @@ describe("anchors (approximate sentences)", () => {
 });
 
 describe("remembered answers", () => {
-  it("answer a repeated message the same, as a copy, and tell contexts apart", () => {
+  it("answer a repeated message the same, frozen so a caller cannot change the next answer, and tell contexts apart", () => {
     const classifier = new Classifier([entry("scoped", ["gadget melted"], { context: { components: ["flux"] } })]);
-    const first = classifier.classify("gadget melted");
-    first.catalogId = "changed by a caller";
+    const first = classifier.classify("gadget melted") as { catalogId: string | null };
+    expect(() => (first.catalogId = "changed by a caller")).toThrow(TypeError);
+    // Kept from the second sighting on (a message seen once is not worth a slot), then handed out as is.
+    const second = classifier.classify("gadget melted");
+    expect(second).not.toBe(first);
+    expect(classifier.classify("gadget melted")).toBe(second);
     expect(classifier.classify("gadget melted").catalogId).toBe("scoped");
     expect(classifier.classify("gadget melted", { component: "extension" }).catalogId).toBeNull();
     expect(classifier.classify("gadget melted", { component: "flux" }).catalogId).toBe("scoped");

@@ -3,11 +3,12 @@
  * specifies their output.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_LINE_CHARS } from "../../cli/lines";
 import { main } from "../../cli/main";
 import { captureIo } from "../support/cli";
 
-async function cli(args: string[], stdin?: string[]) {
-  const io = captureIo({ stdin });
+async function cli(args: string[], stdin?: string[], chunks?: string[]) {
+  const io = captureIo({ stdin, chunks });
   const code = await main(args, io);
   return { code, out: io.out, err: io.err };
 }
@@ -101,7 +102,8 @@ describe("classify --jsonl", () => {
       docUrl: "https://learn.microsoft.com/azure/azure-arc/kubernetes/troubleshooting#helm-timeout-error",
       fingerprint: "unable to install helm release: upgrade failed: time out waiting for the condition",
     });
-    expect(answers[1].error).toEqual({ code: "InvalidInput", message: expect.stringMatching(/^not JSON/) });
+    expect(answers[1].error).toEqual({ code: "InvalidInput", message: expect.stringMatching(/^not JSON/), line: 2 });
+    expect(answers.map((a) => a.error?.line ?? null)).toEqual([null, 2, null, 4, 5, 6, 7, 8, 9, null, null]);
     expect(answers[3].error.message).toMatch(/^empty line/);
     expect(answers[4].error.message).toBe('"message" must be a string');
     expect(answers[5].error.message).toBe('expected a JSON object with a "message"');
@@ -116,14 +118,38 @@ describe("classify --jsonl", () => {
 
   it("writes the answers in few large pieces, not one write per line, and in order", async () => {
     const message = JSON.stringify({ message: "Unable to get a response from the Agent in time" });
-    const { out } = await cli(
-      ["classify", "--jsonl"],
-      Array.from({ length: 3000 }, () => message),
-    );
+    const { out } = await cli(["classify", "--jsonl"], undefined, [Array.from({ length: 3000 }, () => message).join("\n")]);
     const lines = out.join("\n").split("\n");
     expect(lines).toHaveLength(3000);
     expect(out.length).toBeLessThan(lines.length / 100);
     expect(new Set(lines.map((l) => JSON.parse(l).catalogId))).toEqual(new Set(["ext-agent-no-response"]));
+  });
+
+  it("answers every line of stdin exactly once, in order, wherever the chunks split it (CRLF, no final newline, oversized lines)", async () => {
+    const known = JSON.stringify({ message: "Unable to get a response from the Agent in time" });
+    const oversized = JSON.stringify({ message: "x".repeat(MAX_LINE_CHARS) });
+    const unknown = (n: number) => JSON.stringify({ message: `Gadget ${n} melted` });
+    const lines = [known, "{broken", ...Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? known : unknown(i))), oversized, "", unknown(9), known];
+    const text = lines.join("\r\n"); // Windows line ends, and no newline after the last line
+    // Cut into chunks of awkward sizes: a line, a CRLF pair and the oversized line all cross chunk borders.
+    const chunks: string[] = [];
+    for (let at = 0, size = 1; at < text.length; at += size, size = (size * 7 + 3) % 70_001) chunks.push(text.slice(at, at + size));
+    const { code, out, err } = await cli(["classify", "--jsonl"], undefined, chunks);
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    const answers = out
+      .join("\n")
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(answers).toHaveLength(lines.length);
+    answers.forEach((answer, i) => {
+      const line = lines[i];
+      if (line === known) expect(answer.catalogId, `line ${i + 1}`).toBe("ext-agent-no-response");
+      else if (line.startsWith('{"message":"Gadget')) expect(answer.fingerprint, `line ${i + 1}`).toBe("gadget <n> melted");
+      else expect(answer.error?.line, `line ${i + 1}`).toBe(i + 1);
+    });
+    expect(answers[1].error.message).toMatch(/^not JSON/);
+    expect(answers[lines.length - 4].error.message).toBe(`line longer than ${MAX_LINE_CHARS} characters: expected one JSON object with a "message"`);
+    expect(answers[lines.length - 3].error.message).toMatch(/^empty line/);
   });
 
   it("answers nothing for no input", async () => {
