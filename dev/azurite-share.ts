@@ -141,7 +141,10 @@ export async function acquireSharedAzurite(location: string): Promise<SharedAzur
       await withMutex(location, async () => {
         fs.rmSync(client, { force: true });
         if (liveClients(location).length > 0) return;
-        await Promise.all([stopAzuritePid(endpoint.pid), stopAzuritePid(endpoint.queuePid)]);
+        // The file, not what this command joined: another command may have started a missing service since.
+        const current = { ...endpoint, ...readJson<Partial<Endpoint>>(endpointFile) };
+        const stop = (pid: number, service: AzuriteService) => (isAzurite(pid, service) ? stopAzuritePid(pid) : undefined);
+        await Promise.all([stop(current.pid, "table"), stop(current.queuePid, "queue")]);
         fs.rmSync(endpointFile, { force: true });
       });
     },
