@@ -42,12 +42,12 @@ export async function withEmbeddedTables(env: Env, options: { location?: string 
   const azurite = await acquireSharedAzurite(location);
   const how = azurite.started ? "embedded Azurite" : `the embedded Azurite already running for another command (pid ${azurite.pid})`;
   const connection = azuriteConnectionString(azurite.port, azurite.queuePort);
-  const hostStorage = env[HOST_STORAGE]?.trim() ? {} : { [HOST_STORAGE]: connection };
+  const ownHostStorage = Boolean(env[HOST_STORAGE]?.trim());
   return {
-    env: { ...env, FLEET_TABLES_CONNECTION: connection, ...hostStorage },
+    env: { ...env, FLEET_TABLES_CONNECTION: connection, ...(ownHostStorage ? {} : { [HOST_STORAGE]: connection }) },
     notes: [
       `Table storage: ${how} on 127.0.0.1:${azurite.port}, data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`,
-      ...(env[HOST_STORAGE]?.trim() ? [] : [`Queues (host storage, ${HOST_STORAGE}): the same Azurite's queue service on 127.0.0.1:${azurite.queuePort}`]),
+      ...(ownHostStorage ? [] : [`Queues (host storage, ${HOST_STORAGE}): the same Azurite's queue service on 127.0.0.1:${azurite.queuePort}`]),
     ],
     stop: () => azurite.release(),
   };

@@ -26,8 +26,6 @@ export interface LocalSweepOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** The local host's log lines (queue trigger invocations). */
   log?: (line: string) => void;
-  /** How long to wait for the shards (ms); by default the host's functionTimeout for each shard, as one local host sweeps them one after another. */
-  waitMs?: number;
 }
 
 /** A sharded sweep did not complete within the bound. */
@@ -60,9 +58,8 @@ export async function sweepLocally(options: LocalSweepOptions): Promise<LocalSwe
     if (planned.mode === "inline") return planned;
     const sweepId = planned.mode === "sharded" ? planned.sweepId : planned.progress.sweepId;
     const shards = planned.mode === "sharded" ? planned.shards.length : planned.progress.shards;
-    const sweep = await withShardWorkers(options, (settings) =>
-      waitForShardedSweep(history, sweepId, { timeoutMs: options.waitMs ?? shards * settings.holdMs, onProgress }),
-    );
+    // One local host sweeps the shards one after another, each within the host's functionTimeout.
+    const sweep = await withShardWorkers(options, (settings) => waitForShardedSweep(history, sweepId, { timeoutMs: shards * settings.holdMs, onProgress }));
     if (planned.mode === "sharded") return { mode: "sharded", sweep, shards };
     // A sweep an earlier run left in flight is now complete: plan this run's own sweep.
   }
