@@ -2,16 +2,18 @@
  * One Azurite per data folder, shared by every command that uses it. Two Azurite processes on the
  * same folder each keep their own copy of the database in memory and overwrite each other's file,
  * so a second one loses writes (issue 13 item 5). The folder therefore holds:
- *   azurite.json     the running Azurite: pid and port (written once it answers)
+ *   azurite.json     the running Azurite: pid and port of its table service, queuePid and queuePort of
+ *                    its queue service (Azurite ships them as separate processes; written once they answer)
  *   clients/<pid>-*  one file per command using it
  *   .lock/           a short mutex around reading and changing the two above
- * The first command starts Azurite detached; later ones connect to its port; the last one out stops
- * it. Files of processes that died (SIGKILL, a crash) are stale and taken over.
+ * The first command starts Azurite detached; later ones connect to its ports; the last one out stops
+ * it. Files of processes that died (SIGKILL, a crash) are stale and taken over; a service missing
+ * from a running Azurite (one started before it had a queue service) is started next to it.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pidAlive, portAnswers, startDetachedAzurite, stopAzuritePid } from "./azurite";
+import { pidAlive, portAnswers, startDetachedAzurite, stopAzuritePid, type AzuriteService } from "./azurite";
 
 export const ENDPOINT_FILE = "azurite.json";
 const CLIENTS = "clients";
@@ -20,27 +22,34 @@ const MUTEX = ".lock";
 const ORPHAN_MUTEX_MS = 5000;
 const MUTEX_WAIT_MS = 60_000;
 
-export interface SharedAzurite {
-  port: number;
-  pid: number;
-  /** True when this command started it (false: it joined one already running). */
+export interface SharedAzurite extends Endpoint {
+  /** True when this command started its table service (false: it joined one already running). */
   started: boolean;
   /** Leaves; the last command out stops Azurite (flushing its data). */
   release(): Promise<void>;
 }
 
 interface Endpoint {
+  /** The table service. */
+  pid: number;
+  port: number;
+  queuePid: number;
+  queuePort: number;
+}
+
+interface Service {
   pid: number;
   port: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** On Linux a recycled pid is told apart from Azurite by its command line; elsewhere the port check decides. */
-function isAzurite(pid: number): boolean {
-  if (!pidAlive(pid)) return false;
+/** On Linux a recycled pid is told apart from the Azurite service by its command line; elsewhere the port check decides. */
+function isAzurite(pid: number | undefined, service: AzuriteService): pid is number {
+  if (!pid || !pidAlive(pid)) return false;
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("azurite");
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes("azurite") && cmdline.includes(`--${service}Port`);
   } catch {
     return true;
   }
@@ -97,23 +106,30 @@ export async function acquireSharedAzurite(location: string): Promise<SharedAzur
   const endpointFile = path.join(location, ENDPOINT_FILE);
   const client = path.join(location, CLIENTS, `${process.pid}-${randomBytes(4).toString("hex")}`);
   const { endpoint, started } = await withMutex(location, async () => {
-    const known = readJson<Endpoint>(endpointFile);
-    let endpoint: Endpoint | undefined;
-    if (known && isAzurite(known.pid)) {
-      if (!(await portAnswers(known.port, 5000))) {
+    const known = readJson<Partial<Endpoint>>(endpointFile);
+    const running = async (service: AzuriteService, pid: number | undefined, port: number | undefined): Promise<Service | undefined> => {
+      if (!isAzurite(pid, service) || !port) return undefined;
+      if (!(await portAnswers(port, 5000))) {
         throw new Error(
-          `the Azurite (pid ${known.pid}) that holds ${location} does not answer on port ${known.port}; stop that process, or set FLEET_TABLES_CONNECTION to use other storage`,
+          `the Azurite ${service} service (pid ${pid}) that holds ${location} does not answer on port ${port}; stop that process, or set FLEET_TABLES_CONNECTION to use other storage`,
         );
       }
-      endpoint = known;
+      return { pid, port };
+    };
+    const start = (service: AzuriteService) => startDetachedAzurite({ service, location, logFile: path.join(location, "azurite.log") });
+    const [table, queue] = await Promise.all([running("table", known?.pid, known?.port), running("queue", known?.queuePid, known?.queuePort)]);
+    // Never a second process of a service on the folder: only the one that is missing starts.
+    const [tableNow, queueNow] = await Promise.allSettled([table ?? start("table"), queue ?? start("queue")]);
+    if (tableNow.status === "rejected" || queueNow.status === "rejected") {
+      // What this command started must not outlive the failure (what it joined is left running).
+      if (!table && tableNow.status === "fulfilled") await stopAzuritePid(tableNow.value.pid);
+      if (!queue && queueNow.status === "fulfilled") await stopAzuritePid(queueNow.value.pid);
+      throw [tableNow, queueNow].flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []))[0];
     }
-    const started = !endpoint;
-    if (!endpoint) {
-      endpoint = await startDetachedAzurite({ location, logFile: path.join(location, "azurite.log") });
-      fs.writeFileSync(endpointFile, JSON.stringify(endpoint));
-    }
+    const endpoint: Endpoint = { ...tableNow.value, queuePid: queueNow.value.pid, queuePort: queueNow.value.port };
+    fs.writeFileSync(endpointFile, JSON.stringify(endpoint));
     fs.writeFileSync(client, "");
-    return { endpoint, started };
+    return { endpoint, started: !table };
   });
   let released = false;
   return {
@@ -125,7 +141,10 @@ export async function acquireSharedAzurite(location: string): Promise<SharedAzur
       await withMutex(location, async () => {
         fs.rmSync(client, { force: true });
         if (liveClients(location).length > 0) return;
-        await stopAzuritePid(endpoint.pid);
+        // The file, not what this command joined: another command may have started a missing service since.
+        const current = { ...endpoint, ...readJson<Partial<Endpoint>>(endpointFile) };
+        const stop = (pid: number, service: AzuriteService) => (isAzurite(pid, service) ? stopAzuritePid(pid) : undefined);
+        await Promise.all([stop(current.pid, "table"), stop(current.queuePid, "queue")]);
         fs.rmSync(endpointFile, { force: true });
       });
     },

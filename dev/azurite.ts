@@ -41,19 +41,17 @@ function freePort(): Promise<number> {
   });
 }
 
-function azuriteMain(service: "table" | "queue"): string {
+export type AzuriteService = "table" | "queue";
+
+function azuriteMain(service: AzuriteService): string {
   return path.join(path.dirname(require.resolve("azurite/package.json")), "dist", "src", service, "main.js");
 }
 
-/**
- * Starts the Azurite Table and Queue services (one child process each, as Azurite ships them; each keeps
- * its own database file in `location`) and resolves once both listen.
- * Telemetry is always off: Azurite would otherwise try to reach Application Insights.
- */
-function azuriteArgs(port: number, location: string | undefined): string[] {
+/** The command line of one Azurite service. Telemetry is always off: Azurite would otherwise try to reach Application Insights. */
+function azuriteArgs(service: AzuriteService, port: number, location: string | undefined): string[] {
   return [
-    azuriteMain("table"),
-    "--tablePort",
+    azuriteMain(service),
+    `--${service}Port`,
     String(port),
     "--silent",
     "--disableTelemetry",
@@ -62,14 +60,16 @@ function azuriteArgs(port: number, location: string | undefined): string[] {
   ];
 }
 
+/**
+ * Starts the Azurite Table and Queue services (one child process each, as Azurite ships them; each keeps
+ * its own database file in `location`) and resolves once both listen.
+ */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const port = options.port ?? (await freePort());
   const queuePort = options.queuePort ?? (await freePort());
-  const persistence = options.location ? ["--location", options.location] : ["--inMemoryPersistence"];
-  const common = ["--silent", "--disableTelemetry", "--skipApiVersionCheck", ...persistence];
   const started = await Promise.allSettled([
-    startService([azuriteMain("table"), "--tablePort", String(port), ...common], port),
-    startService([azuriteMain("queue"), "--queuePort", String(queuePort), ...common], queuePort),
+    startService(azuriteArgs("table", port, options.location), port),
+    startService(azuriteArgs("queue", queuePort, options.location), queuePort),
   ]);
   const stops = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -156,22 +156,23 @@ export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
 }
 
 /**
- * Azurite in its own process group, writing to `logFile`, that outlives the process that started it:
- * several commands share it (dev/embedded.ts), and the last one out stops it with `stopAzuritePid`.
+ * One Azurite service in its own process group, writing to `logFile`, that outlives the process that
+ * started it: several commands share it (dev/embedded.ts), and the last one out stops it with `stopAzuritePid`.
  */
-export async function startDetachedAzurite(options: { location: string; logFile: string }): Promise<{ pid: number; port: number }> {
+export async function startDetachedAzurite(options: { service: AzuriteService; location: string; logFile: string }): Promise<{ pid: number; port: number }> {
   const port = await freePort();
   const log = fs.openSync(options.logFile, "a");
-  const child = spawn(process.execPath, azuriteArgs(port, options.location), { stdio: ["ignore", log, log], detached: true });
+  const child = spawn(process.execPath, azuriteArgs(options.service, port, options.location), { stdio: ["ignore", log, log], detached: true });
   fs.closeSync(log);
   child.unref();
   const pid = child.pid!;
   for (let waited = 0; ; waited += 100) {
-    if (child.exitCode !== null || child.signalCode !== null || !pidAlive(pid)) throw new Error(`Azurite exited before it started; see ${options.logFile}`);
+    if (child.exitCode !== null || child.signalCode !== null || !pidAlive(pid))
+      throw new Error(`Azurite's ${options.service} service exited before it started; see ${options.logFile}`);
     if (await portAnswers(port)) return { pid, port };
     if (waited > 30_000) {
       process.kill(pid, "SIGKILL");
-      throw new Error(`Azurite did not start on port ${port} within 30 s; see ${options.logFile}`);
+      throw new Error(`Azurite's ${options.service} service did not start on port ${port} within 30 s; see ${options.logFile}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,6 +1,7 @@
 /**
  * The embedded defaults of the command line: with no Table storage configured, a local Azurite that
- * keeps its data in `.azurite/` (so the timeline grows from one run to the next); with no Azure
+ * keeps its data in `.azurite/` (so the timeline grows from one run to the next), with its queue
+ * service as the host storage (`AzureWebJobsStorage`) the sharded sweep's queue lives in; with no Azure
  * configured, `start` also runs the local ARM simulator, whose certificate the sweep trusts for a
  * loopback endpoint (shared/sweep/from-env.ts).
  */
@@ -9,9 +10,10 @@ import * as path from "node:path";
 import { Env, setting } from "../shared/core/config";
 import { azuriteConnectionString } from "./azurite";
 import { acquireSharedAzurite } from "./azurite-share";
+import { HOST_STORAGE } from "../shared/store/shard-queue";
 
 export interface EmbeddedTables {
-  /** The environment with `FLEET_TABLES_CONNECTION` filled in when it was missing. */
+  /** The environment with `FLEET_TABLES_CONNECTION` (and `AzureWebJobsStorage`, when unset) filled in when storage was missing. */
   env: Env;
   /** What was started, for the screen; empty when storage was configured. */
   notes: string[];
@@ -30,7 +32,8 @@ export function azureConfigured(env: Env): boolean {
 
 /**
  * Uses the embedded Azurite when no Table storage is configured (joining the one already running on
- * the folder, see dev/azurite-share.ts); otherwise changes nothing.
+ * the folder, see dev/azurite-share.ts); otherwise changes nothing. Its queue service becomes the host
+ * storage unless `AzureWebJobsStorage` is set, as `func start` reads it from local.settings.json.
  */
 export async function withEmbeddedTables(env: Env, options: { location?: string } = {}): Promise<EmbeddedTables> {
   if (tablesConfigured(env)) return { env, notes: [], stop: async () => undefined };
@@ -38,9 +41,14 @@ export async function withEmbeddedTables(env: Env, options: { location?: string 
   fs.mkdirSync(location, { recursive: true });
   const azurite = await acquireSharedAzurite(location);
   const how = azurite.started ? "embedded Azurite" : `the embedded Azurite already running for another command (pid ${azurite.pid})`;
+  const connection = azuriteConnectionString(azurite.port, azurite.queuePort);
+  const ownHostStorage = Boolean(env[HOST_STORAGE]?.trim());
   return {
-    env: { ...env, FLEET_TABLES_CONNECTION: azuriteConnectionString(azurite.port) },
-    notes: [`Table storage: ${how} on 127.0.0.1:${azurite.port}, data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`],
+    env: { ...env, FLEET_TABLES_CONNECTION: connection, ...(ownHostStorage ? {} : { [HOST_STORAGE]: connection }) },
+    notes: [
+      `Table storage: ${how} on 127.0.0.1:${azurite.port}, data in ${location} (set FLEET_TABLES_CONNECTION or FLEET_TABLES_ENDPOINT to use your own)`,
+      ...(ownHostStorage ? [] : [`Queues (host storage, ${HOST_STORAGE}): the same Azurite's queue service on 127.0.0.1:${azurite.queuePort}`]),
+    ],
     stop: () => azurite.release(),
   };
 }

@@ -10,12 +10,12 @@ import { renderText, runDigestFromEnv } from "../../shared/digest";
 import { azureConfigured, withEmbeddedTables } from "../../dev/embedded";
 import { startArmSimulator, type ArmSimulator } from "../../dev/simulator";
 import { firstItem, fleetHistoryOptionsFromEnv, openFleetHistory } from "../../shared/store";
-import { runSweep, type SweepResult } from "../../shared/sweep";
-import { sweepOptionsFromEnv } from "../../shared/sweep/from-env";
+import { sweepLocally } from "../../dev/local-sweep";
 import { preferSmallHeap } from "../../shared/sweep/memory";
 import { withRunDeadline } from "../../shared/core/deadline";
 import { type CliIo, parseArgs, UsageError } from "../io";
 import { assertPortFree, run as serve } from "./serve";
+import { formatSummary, summaryOfResult, summaryOfShardedSweep } from "./start-summary";
 
 const DEFAULT_SIMULATED_CLUSTERS = 300;
 /** Share of the simulated fleet that changes between two runs, so the timeline has something to show. */
@@ -54,21 +54,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout("");
     io.stdout("Sweeping ...");
     preferSmallHeap();
-    const result = await withRunDeadline(env, async (signal) =>
-      runSweep(
-        await sweepOptionsFromEnv(env, { history, signal, onProgress: (p) => io.stderr(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
-      ),
+    // Functions read their settings from process.env, as in Azure: the shard workers, and with --serve the host and its timers.
+    Object.assign(process.env, env);
+    const progress = (line: string) => io.stderr(line);
+    const swept = await withRunDeadline(env, (signal) =>
+      sweepLocally({ env, history, signal, log: progress, onProgress: (p) => progress(`  [${String(p.armRequests).padStart(4)} ARM requests] ${p.message}`) }),
     );
-    for (const line of formatSweep(result)) io.stdout(line);
-    if (result.summary.nothingRead) return 1;
+    const summary = swept.mode === "inline" ? summaryOfResult(swept.result) : await summaryOfShardedSweep(history, swept.sweep, swept.shards);
+    for (const line of formatSummary(summary)) io.stdout(line);
+    if (swept.mode === "inline" && swept.result.summary.nothingRead) return 1;
 
     io.stdout("");
     const digest = await runDigestFromEnv({ env, send: false });
     io.stdout(renderText(digest.stored.digest, { apiBaseUrl: apiBaseUrl(env) }));
 
-    // Functions read their settings from process.env, as in Azure; the host and its timers too.
     if (options.serve) {
-      Object.assign(process.env, env);
       return await serve([], { ...io, env });
     }
     io.stdout("");
@@ -79,32 +79,4 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     await simulator?.stop();
     await tables.stop();
   }
-}
-
-/** The readable fleet summary: what a platform engineer looks at first. */
-export function formatSweep({ summary, snapshot }: SweepResult): string[] {
-  const kinds = { arc: 0, aks: 0 };
-  const failingClusters = snapshot.clusters.filter((c) => c.state === "failing" || c.state === "degraded").length;
-  const otherClusters = snapshot.clusters.filter((c) => c.state === "pending" || c.state === "unknown").length;
-  for (const c of snapshot.clusters) kinds[c.kind]++;
-  const lines = [
-    "",
-    `Fleet: ${summary.clusters} clusters (${kinds.arc} Arc, ${kinds.aks} AKS), ${summary.components} components, sweep ${summary.sweepId}`,
-    `  Components by state: ${Object.entries(summary.byState)
-      .map(([state, n]) => `${state} ${n}`)
-      .join(" · ")}`,
-    `  Clusters with a failing or degraded component: ${failingClusters}; pending or unknown: ${otherClusters}`,
-    `  ${summary.transitions} component state changes recorded; ${summary.armRequests} ARM requests in ${(summary.durationMs / 1000).toFixed(1)} s`,
-  ];
-  if (summary.partial) {
-    lines.push(`  PARTIAL: ${summary.partialScopes.length} scopes could not be read; their clusters are unknown, not healthy:`);
-    for (const p of summary.partialScopes.slice(0, 10)) lines.push(`    ${p.scope}: [${p.code}] ${p.message.slice(0, 160)}`);
-  }
-  const top = Object.entries(summary.byCatalogId).sort((a, b) => b[1] - a[1]);
-  if (top.length) {
-    lines.push("", "Failing or degraded components by catalog entry:");
-    for (const [id, n] of top.slice(0, 12)) lines.push(`  ${String(n).padStart(5)}  ${id}`);
-    if (top.length > 12) lines.push(`  ... and ${top.length - 12} more entries`);
-  }
-  return lines;
 }

@@ -1,6 +1,6 @@
 /** `npm start`'s fleet summary: each count names what it counts, and cluster counts add up. */
 import { describe, expect, it } from "vitest";
-import { formatSweep } from "../../cli/commands/start";
+import { formatSweep } from "../../cli/commands/start-summary";
 import type { SweepResult } from "../../shared/sweep";
 
 describe("the start summary", () => {

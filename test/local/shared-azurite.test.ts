@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pidAlive } from "../../dev/azurite";
+import { pidAlive, stopAzuritePid } from "../../dev/azurite";
 import { ENDPOINT_FILE } from "../../dev/azurite-share";
 import { withEmbeddedTables } from "../../dev/embedded";
 import { CLI_MAIN, finished, spawnTs } from "../support/child";
@@ -48,7 +48,7 @@ async function digestCount(port: number): Promise<number> {
   return ((await response.json()) as { items: unknown[] }).items.length;
 }
 
-function endpoint(location: string): { pid: number; port: number } {
+function endpoint(location: string): { pid: number; port: number; queuePid: number; queuePort: number } {
   return JSON.parse(fs.readFileSync(path.join(location, ENDPOINT_FILE), "utf8"));
 }
 
@@ -99,6 +99,29 @@ describe("one Azurite per data folder", () => {
     await tables.stop();
     expect(pidAlive(azurite.pid)).toBe(false);
   }, 120_000);
+
+  it("starts only the service missing from a running Azurite (one started before it had a queue service)", async () => {
+    const location = fs.mkdtempSync(path.join(os.tmpdir(), "fh-share-"));
+    const first = await withEmbeddedTables({}, { location });
+    const before = endpoint(location);
+    // The queue service is gone and the file names the table service only, as an older version wrote it.
+    await stopAzuritePid(before.queuePid);
+    fs.writeFileSync(path.join(location, ENDPOINT_FILE), JSON.stringify({ pid: before.pid, port: before.port }));
+    const second = await withEmbeddedTables({}, { location });
+    const after = endpoint(location);
+    try {
+      expect(after).toMatchObject({ pid: before.pid, port: before.port });
+      expect(pidAlive(after.queuePid)).toBe(true);
+      expect(second.env.AzureWebJobsStorage).toContain(`:${after.queuePort}/`);
+      expect(second.notes.join()).toContain(`already running for another command (pid ${before.pid})`);
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+    // The last one out stops both services.
+    expect(pidAlive(before.pid)).toBe(false);
+    expect(pidAlive(after.queuePid)).toBe(false);
+  }, 60_000);
 
   it("starts afresh over stale files whose processes are gone", async () => {
     const location = fs.mkdtempSync(path.join(os.tmpdir(), "fh-share-"));
