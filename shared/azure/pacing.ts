@@ -25,8 +25,8 @@ export interface QuotaPacerOptions {
   /** Window assumed when a 429 says nothing about when to retry (Resource Graph's documented 5 s). */
   defaultWindowMs?: number;
   /**
-   * Extra random wait after a window resets, as a fraction of the window (0 for one worker). Several
-   * workers sharing a principal should spread out instead of all firing when the window opens.
+   * Extra random wait after a window resets, as a fraction of the window (default 0.2), once other
+   * clients of the principal are seen: they then spread out instead of all firing when the window opens.
    */
   jitter?: number;
   random?: () => number;
@@ -43,14 +43,52 @@ const PROBE_WAIT_MS = 2000;
  */
 export const ROUNDING_ALLOWANCES_MS = [0, 500, 1000] as const;
 
+/** The freshest answer of the current window: `remaining` after the query with ticket `ticket` (own queries are numbered as sent). */
+interface WindowState {
+  remaining: number;
+  ticket: number;
+  /** Over the window so far: how far `remaining` fell between own answers, and how many own queries were sent meanwhile. */
+  drop: number;
+  own: number;
+}
+
 /**
- * Resource Graph's quota: `x-ms-user-quota-remaining` queries left until `x-ms-user-quota-resets-after`.
- * `acquire()` before each query waits for the window when none are left; `observe()` every response;
- * `throttled()` on a 429, which real ARG often sends without Retry-After.
+ * How many clients spend the principal's quota, ourselves included: the drop of `remaining` between
+ * our own answers divided by our own queries in between, over this window and the earlier ones
+ * (halved per window, so clients that stop are forgotten within a few windows). 1 until measured.
+ */
+export class ClientEstimate {
+  private drop = 0;
+  private own = 0;
+
+  /** The estimate, counting the current window's figures too; 1..64. */
+  clients(current?: { drop: number; own: number }): number {
+    const drop = this.drop + (current?.drop ?? 0);
+    const own = this.own + (current?.own ?? 0);
+    return own < 2 ? 1 : Math.min(64, Math.max(1, drop / own));
+  }
+
+  /** A window ended with these figures. */
+  fold(window: { drop: number; own: number }): void {
+    this.drop = this.drop / 2 + window.drop;
+    this.own = this.own / 2 + window.own;
+  }
+}
+
+/**
+ * Resource Graph's quota: `x-ms-user-quota-remaining` queries left until `x-ms-user-quota-resets-after`,
+ * per principal, so shard workers of one identity share it and each sees the others' spending only in
+ * the headers of its own answers. `acquire()` before each query lets a query go while our share of
+ * the remaining quota (remaining ÷ estimated clients, less our queries sent since) is at least one,
+ * otherwise waits for a fresher answer or the reset; `observe()` every response; `throttled()` on a
+ * 429, which real ARG often sends without Retry-After.
  */
 export class QuotaPacer {
-  private remaining: number | undefined;
+  private window: WindowState | undefined;
+  private readonly estimate = new ClientEstimate();
+  private issued = 0;
   private probe: { startedAt: number; answered: Promise<void>; answer: () => void } | undefined;
+  private answered: { promise: Promise<void>; resolve: () => void } = settledLater();
   private unmetered = false;
   /** When the query whose answer opened the current window was sent. */
   private windowOpenedBy = -Infinity;
@@ -66,30 +104,37 @@ export class QuotaPacer {
     this.defaultWindowMs = options.defaultWindowMs ?? 5000;
   }
 
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Clients estimated to share the quota, ourselves included (see ClientEstimate). */
+  get clients(): number {
+    return this.estimate.clients(this.window);
+  }
+
+  /** Waits until a query may be sent; resolves to its ticket, for `observe()`. */
+  async acquire(signal?: AbortSignal): Promise<number> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.clock.now();
-      if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
-      if (this.remaining === undefined) {
+      if (this.window && now >= this.resetAt) this.closeWindow();
+      const w = this.window;
+      if (!w) {
         // Nothing known (first query, or a new window): one query probes, the others wait for its
         // quota headers, so parallel readers cannot overrun a window they know nothing about.
-        if (this.unmetered) return;
+        if (this.unmetered) return ++this.issued;
         if (this.probe && now - this.probe.startedAt < PROBE_WAIT_MS) {
           await Promise.race([this.probe.answered, this.clock.sleep(PROBE_WAIT_MS - (now - this.probe.startedAt), signal)]);
           continue;
         }
         let answer = () => {};
         this.probe = { startedAt: now, answered: new Promise<void>((resolve) => (answer = resolve)), answer };
-        return;
+        return ++this.issued;
       }
-      if (this.remaining > 0) {
-        this.remaining--;
-        return;
-      }
-      const wait = this.resetAt - now + Math.round((this.options.jitter ?? 0) * (this.options.random ?? Math.random)() * this.defaultWindowMs);
-      this.waitedMs += wait;
-      await this.clock.sleep(wait, signal);
+      if (shareLeft(w.remaining, this.clients, this.issued - w.ticket) >= 1) return ++this.issued;
+      // Our share is spent: a fresher answer (other clients may have stopped) or the reset decides.
+      const jitter = this.clients > 1 ? Math.round((this.options.jitter ?? 0.2) * (this.options.random ?? Math.random)() * this.defaultWindowMs) : 0;
+      const wait = this.resetAt - now + jitter;
+      const waited = this.clock.now();
+      await Promise.race([this.answered.promise, this.clock.sleep(wait, signal)]);
+      this.waitedMs += this.clock.now() - waited;
     }
   }
 
@@ -99,10 +144,11 @@ export class QuotaPacer {
   }
 
   /**
-   * Reads the quota headers of a response to a query sent at `sentAt`. Each response bounds the
-   * reset from above (`now + resetsAfter + allowance`); the tightest bound in a window is kept.
+   * Reads the quota headers of a response to the query with `ticket` (default: the latest), sent at
+   * `sentAt`. Each response bounds the reset from above (`now + resetsAfter + allowance`); the
+   * tightest bound in a window is kept, and the answer to the latest own query gives `remaining`.
    */
-  observe(headers: HeaderSource, sentAt?: number): void {
+  observe(headers: HeaderSource, sentAt?: number, ticket = this.issued): void {
     const remaining = Number(headers.get("x-ms-user-quota-remaining") ?? NaN);
     const resetsAfter = parseResetsAfter(headers.get("x-ms-user-quota-resets-after"));
     // A service that sends no quota headers is not metered this way: nothing to wait for.
@@ -116,12 +162,23 @@ export class QuotaPacer {
     // A late answer to a query sent before the current window opened describes the old window.
     if (sent < this.windowOpenedBy) return;
     const upper = now + resetsAfter + this.roundingAllowanceMs;
-    // Only a query sent after the known window ended opens a new one: a higher count than ours is
-    // normal, since ours already counts the queries still in flight.
-    const newWindow = this.remaining === undefined || now >= this.resetAt || sent >= this.resetAt;
-    if (newWindow) this.windowOpenedBy = sent;
-    this.remaining = newWindow ? remaining : Math.min(this.remaining!, remaining);
-    this.resetAt = newWindow ? upper : Math.min(this.resetAt, upper);
+    const w = this.window;
+    // Only a query sent after the known window ended opens a new one.
+    if (!w || now >= this.resetAt || sent >= this.resetAt) {
+      if (w) this.closeWindow();
+      this.windowOpenedBy = sent;
+      this.window = { remaining, ticket, drop: 0, own: 0 };
+      this.resetAt = upper;
+    } else {
+      this.resetAt = Math.min(this.resetAt, upper);
+      // An answer to an older query than the freshest one says nothing newer (a higher count is our own queries in flight).
+      if (ticket > w.ticket) {
+        w.drop += Math.max(0, w.remaining - remaining);
+        w.own += ticket - w.ticket;
+        w.remaining = remaining;
+        w.ticket = ticket;
+      }
+    }
     this.answerProbe();
   }
 
@@ -133,11 +190,19 @@ export class QuotaPacer {
   private answerProbe(): void {
     this.probe?.answer();
     this.probe = undefined;
+    this.answered.resolve();
+    this.answered = settledLater();
+  }
+
+  private closeWindow(): void {
+    if (this.window) this.estimate.fold(this.window);
+    this.window = undefined;
   }
 
   /**
    * A 429: the window reset later than expected, so expect resets one rounding step later from now on,
-   * and send nothing until the later of Retry-After and the quota headers says (else the default window).
+   * and send nothing until the later of Retry-After and the quota headers says (else the default
+   * window), plus jitter when other clients share the quota, so they do not retry in lock-step.
    */
   throttled(headers?: HeaderSource): number {
     this.allowanceStep = Math.min(this.allowanceStep + 1, ROUNDING_ALLOWANCES_MS.length - 1);
@@ -147,11 +212,23 @@ export class QuotaPacer {
       retryAfter === undefined && resetsAfter === undefined
         ? this.defaultWindowMs
         : Math.max(retryAfter ?? 0, resetsAfter === undefined ? 0 : resetsAfter + this.roundingAllowanceMs);
-    this.remaining = 0;
+    const w = this.window;
+    this.window = { remaining: 0, ticket: this.issued, drop: w?.drop ?? 0, own: w?.own ?? 0 };
     this.resetAt = this.clock.now() + Math.max(waitMs, 1);
     this.answerProbe();
     return waitMs;
   }
+}
+
+/** Our share of `remaining` when `clients` spend it alike, less our queries sent since that count (pure, for the tests). */
+export function shareLeft(remaining: number, clients: number, sentSince: number): number {
+  return Math.floor(remaining / clients) - sentSince;
+}
+
+function settledLater(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 export interface TokenBucketOptions {

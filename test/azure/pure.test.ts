@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScopes } from "../../shared/core/config";
 import { parseClusterId, parseConfigId } from "../../shared/core/ids";
-import { Clock, parseResetsAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { ClientEstimate, Clock, parseResetsAfter, QuotaPacer, shareLeft, TokenBucket } from "../../shared/azure/pacing";
 import { parseRetryAfter } from "../../shared/core/retry";
 import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, rowsOf } from "../../shared/azure/resource-graph";
@@ -161,12 +161,77 @@ describe("QuotaPacer", () => {
     expect(clock.now() - before).toBe(5000);
   });
 
-  it("adds jitter for parallel workers", async () => {
+  it("adds jitter after a 429 once other clients share the quota, none when alone", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
-    pacer.throttled(headers({ "retry-after": "1" }));
+    const alone = new QuotaPacer({ clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
+    alone.throttled(headers({ "retry-after": "1" }));
+    await alone.acquire();
+    expect(clock.slept).toEqual([1000]);
+    const shared = new QuotaPacer({ clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
+    for (const remaining of [14, 9, 4]) {
+      const ticket = await shared.acquire();
+      shared.observe(quota(remaining, 5), clock.now(), ticket); // five spent per query of ours: five clients
+    }
+    shared.throttled(headers({ "retry-after": "1" }));
+    await shared.acquire();
+    expect(clock.slept).toEqual([1000, 3500]);
+  });
+});
+
+const quota = (remaining: number, resetsAfterS: number) =>
+  headers({ "x-ms-user-quota-remaining": String(remaining), "x-ms-user-quota-resets-after": `00:00:0${resetsAfterS}` });
+
+describe("QuotaPacer with other clients of the principal", () => {
+  it("spends only its share of the remaining quota", () => {
+    expect(shareLeft(14, 1, 0)).toBe(14);
+    expect(shareLeft(14, 4, 0)).toBe(3);
+    expect(shareLeft(14, 4, 3)).toBe(0);
+    expect(shareLeft(3, 4, 0)).toBe(0); // less than one query each: nobody sends, nobody draws a 429
+  });
+
+  it("estimates the clients from how fast remaining falls between its own answers, and forgets those that stop", () => {
+    const estimate = new ClientEstimate();
+    expect(estimate.clients()).toBe(1);
+    expect(estimate.clients({ drop: 4, own: 1 })).toBe(1); // one pair says little
+    estimate.fold({ drop: 12, own: 3 });
+    expect(estimate.clients()).toBe(4);
+    expect(estimate.clients({ drop: 2, own: 2 })).toBe(2.8);
+    for (let i = 0; i < 4; i++) estimate.fold({ drop: 3, own: 3 });
+    expect(estimate.clients()).toBeLessThan(1.25);
+  });
+
+  it("with four clients spending, sends a quarter of what remains and then waits for the reset", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock, jitter: 0 });
+    // Earlier windows: remaining fell by four per query of ours.
+    for (const remaining of [14, 10, 6, 2]) pacer.observe(quota(remaining, 5), clock.now(), await pacer.acquire());
+    await clock.sleep(5000);
+    pacer.observe(quota(14, 5), clock.now(), await pacer.acquire()); // a new window
+    expect(pacer.clients).toBe(4);
+    const t0 = clock.now();
     await pacer.acquire();
-    expect(clock.slept).toEqual([3500]);
+    await pacer.acquire();
+    await pacer.acquire(); // 14 / 4: three go at once
+    expect(clock.now()).toBe(t0);
+    await pacer.acquire(); // the fourth waits for the reset
+    expect(clock.now()).toBe(t0 + 5000);
+  });
+
+  it("a waiting query goes before the reset when a fresher answer shows the others have slowed down", async () => {
+    let now = 0;
+    const clock: Clock = { now: () => now, sleep: () => new Promise(() => {}) }; // sleeps never end
+    const pacer = new QuotaPacer({ clock });
+    for (const remaining of [14, 10, 6, 2]) pacer.observe(quota(remaining, 5), now, await pacer.acquire());
+    now = 5000;
+    pacer.observe(quota(8, 5), now, await pacer.acquire()); // a new window, four clients assumed
+    const [a] = [await pacer.acquire(), await pacer.acquire()]; // 8 / 4: our two
+    let third = false;
+    const waiting = pacer.acquire().then(() => (third = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(third).toBe(false);
+    pacer.observe(quota(7, 5), now, a); // only our own query spent one: the estimate falls, our share grows
+    await waiting;
+    expect(third).toBe(true);
   });
 });
 
@@ -296,7 +361,7 @@ describe("QuotaPacer and queries in flight", () => {
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "4", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
     for (let i = 0; i < 4; i++) await pacer.acquire(); // four in flight: we hold 0
-    pacer.observe(headers({ "x-ms-user-quota-remaining": "3", "x-ms-user-quota-resets-after": "00:00:05" }), 10);
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "3", "x-ms-user-quota-resets-after": "00:00:05" }), 10, 2); // the first of the four
     await pacer.acquire(); // must wait for the window, not trust the 3
     expect(clock.slept.length).toBe(1);
   });
