@@ -130,7 +130,7 @@ export class QuotaPacer {
       }
       if (shareLeft(w.remaining, this.clients, this.issued - w.ticket) >= 1) return ++this.issued;
       // Our share is spent: a fresher answer (other clients may have stopped) or the reset decides.
-      const jitter = this.clients > 1 ? Math.round((this.options.jitter ?? 0.2) * (this.options.random ?? Math.random)() * this.defaultWindowMs) : 0;
+      const jitter = this.clients >= 1.5 ? Math.round((this.options.jitter ?? 0.2) * (this.options.random ?? Math.random)() * this.defaultWindowMs) : 0;
       const wait = this.resetAt - now + jitter;
       const waited = this.clock.now();
       await Promise.race([this.answered.promise, this.clock.sleep(wait, signal)]);
@@ -163,8 +163,9 @@ export class QuotaPacer {
     if (sent < this.windowOpenedBy) return;
     const upper = now + resetsAfter + this.roundingAllowanceMs;
     const w = this.window;
-    // Only a query sent after the known window ended opens a new one.
-    if (!w || now >= this.resetAt || sent >= this.resetAt) {
+    // A query sent after the known window ended opens a new one; so does a count higher than that of
+    // an older own query (within a window it only falls): the reset came before our bound said.
+    if (!w || now >= this.resetAt || sent >= this.resetAt || (ticket > w.ticket && remaining > w.remaining)) {
       if (w) this.closeWindow();
       this.windowOpenedBy = sent;
       this.window = { remaining, ticket, drop: 0, own: 0 };

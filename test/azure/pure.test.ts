@@ -217,6 +217,16 @@ describe("QuotaPacer with other clients of the principal", () => {
     expect(clock.now()).toBe(t0 + 5000);
   });
 
+  it("a count that rises between its own answers is a reset, not a slower spending by the others", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock });
+    for (const remaining of [14, 10, 6, 2]) pacer.observe(quota(remaining, 5), clock.now(), await pacer.acquire());
+    await clock.sleep(4500); // before our bound of 5000, the server's window has already reset
+    pacer.observe(quota(13, 5), clock.now(), await pacer.acquire());
+    pacer.observe(quota(9, 5), clock.now(), await pacer.acquire());
+    expect(pacer.clients).toBe(4); // had the rise counted as a pair with no drop, the estimate would have fallen
+  });
+
   it("a waiting query goes before the reset when a fresher answer shows the others have slowed down", async () => {
     let now = 0;
     const clock: Clock = { now: () => now, sleep: () => new Promise(() => {}) }; // sleeps never end
