@@ -30,6 +30,12 @@ export interface QuotaPacerOptions {
    */
   jitter?: number;
   random?: () => number;
+  /**
+   * Clients assumed to share the quota until our own answers have measured it (default 4). A lone
+   * client learns it is alone within its first window; a worker that joins running ones would
+   * otherwise spend the whole remaining quota it first sees.
+   */
+  assumedClients?: number;
 }
 
 /** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
@@ -55,17 +61,18 @@ interface WindowState {
 /**
  * How many clients spend the principal's quota, ourselves included: the drop of `remaining` between
  * our own answers divided by our own queries in between, over this window and the earlier ones
- * (halved per window, so clients that stop are forgotten within a few windows). 1 until measured.
+ * (halved per window, so clients that stop are forgotten within a few windows); `assumed` until measured.
  */
 export class ClientEstimate {
   private drop = 0;
   private own = 0;
+  constructor(private readonly assumed = 4) {}
 
   /** The estimate, counting the current window's figures too; 1..64. */
   clients(current?: { drop: number; own: number }): number {
     const drop = this.drop + (current?.drop ?? 0);
     const own = this.own + (current?.own ?? 0);
-    return own < 2 ? 1 : Math.min(64, Math.max(1, drop / own));
+    return own < 2 ? this.assumed : Math.min(64, Math.max(1, drop / own));
   }
 
   /** A window ended with these figures. */
@@ -85,7 +92,7 @@ export class ClientEstimate {
  */
 export class QuotaPacer {
   private window: WindowState | undefined;
-  private readonly estimate = new ClientEstimate();
+  private readonly estimate: ClientEstimate;
   private issued = 0;
   private probe: { startedAt: number; answered: Promise<void>; answer: () => void } | undefined;
   private answered: { promise: Promise<void>; resolve: () => void } = settledLater();
@@ -102,6 +109,7 @@ export class QuotaPacer {
   constructor(private readonly options: QuotaPacerOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.defaultWindowMs = options.defaultWindowMs ?? 5000;
+    this.estimate = new ClientEstimate(options.assumedClients);
   }
 
   /** Clients estimated to share the quota, ourselves included (see ClientEstimate). */

@@ -104,7 +104,7 @@ describe("QuotaPacer", () => {
 
   it("waits for the window once the remaining quota is used up", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ clock, assumedClients: 1 });
     await pacer.acquire(); // nothing known yet: go
     pacer.observe(headers({ "x-ms-user-quota-remaining": "2", "x-ms-user-quota-resets-after": "00:00:04" }));
     await pacer.acquire();
@@ -116,7 +116,7 @@ describe("QuotaPacer", () => {
 
   it("keeps the tightest reset bound of a window: whole-second headers do not cost a second per window", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ clock, assumedClients: 1 });
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "1", "x-ms-user-quota-resets-after": "00:00:05" }), 0); // window opened now: resets at 5000
     await clock.sleep(1500);
@@ -132,7 +132,7 @@ describe("QuotaPacer", () => {
 
   it("a 429 without Retry-After waits for the quota reset, or the default window", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock, defaultWindowMs: 5000 });
+    const pacer = new QuotaPacer({ clock, defaultWindowMs: 5000, assumedClients: 1 });
     // Each 429 makes the pacer expect resets-after to be rounded one step coarser (0.5 s, then 1 s later).
     expect(pacer.throttled(headers({ "x-ms-user-quota-resets-after": "00:00:02" }))).toBe(2500);
     await pacer.acquire();
@@ -147,7 +147,7 @@ describe("QuotaPacer", () => {
 
   it("after a 429, expects every later reset up to a second after resets-after says", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ clock, assumedClients: 1 });
     expect(pacer.roundingAllowanceMs).toBe(0);
     pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
     pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
@@ -163,7 +163,7 @@ describe("QuotaPacer", () => {
 
   it("adds jitter after a 429 once other clients share the quota, none when alone", async () => {
     const clock = fakeClock();
-    const alone = new QuotaPacer({ clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
+    const alone = new QuotaPacer({ clock, assumedClients: 1, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
     alone.throttled(headers({ "retry-after": "1" }));
     await alone.acquire();
     expect(clock.slept).toEqual([1000]);
@@ -190,14 +190,27 @@ describe("QuotaPacer with other clients of the principal", () => {
   });
 
   it("estimates the clients from how fast remaining falls between its own answers, and forgets those that stop", () => {
-    const estimate = new ClientEstimate();
-    expect(estimate.clients()).toBe(1);
-    expect(estimate.clients({ drop: 4, own: 1 })).toBe(1); // one pair says little
+    const estimate = new ClientEstimate(4);
+    expect(estimate.clients()).toBe(4); // assumed until measured
+    expect(estimate.clients({ drop: 1, own: 1 })).toBe(4); // one answer says little
     estimate.fold({ drop: 12, own: 3 });
     expect(estimate.clients()).toBe(4);
     expect(estimate.clients({ drop: 2, own: 2 })).toBe(2.8);
     for (let i = 0; i < 4; i++) estimate.fold({ drop: 3, own: 3 });
     expect(estimate.clients()).toBeLessThan(1.25);
+  });
+
+  it("until measured assumes four clients; a lone client learns it is alone within its first window", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ clock });
+    pacer.observe(quota(14, 5), 0, await pacer.acquire());
+    await pacer.acquire();
+    await pacer.acquire();
+    await pacer.acquire(); // a quarter of 14
+    for (const [remaining, ticket] of [[13, 2], [12, 3], [11, 4]]) pacer.observe(quota(remaining, 5), 0, ticket);
+    expect(pacer.clients).toBe(1);
+    for (let i = 0; i < 11; i++) await pacer.acquire();
+    expect(clock.slept).toEqual([]);
   });
 
   it("with four clients spending, sends a quarter of what remains and then waits for the reset", async () => {
@@ -353,7 +366,7 @@ describe("QuotaPacer with parallel readers", () => {
 describe("QuotaPacer and late answers", () => {
   it("ignores an answer from the previous window that arrives after the new one opened", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ clock, assumedClients: 1 });
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
     await clock.sleep(5100);
@@ -367,7 +380,7 @@ describe("QuotaPacer and late answers", () => {
 describe("QuotaPacer and queries in flight", () => {
   it("answers carrying a higher count than ours (queries still in flight) do not open a new window", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ clock, assumedClients: 1 });
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "4", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
     for (let i = 0; i < 4; i++) await pacer.acquire(); // four in flight: we hold 0
