@@ -4,6 +4,7 @@
  * `TokenBucket` keeps targeted ARM reads inside the per-subscription read bucket (250, 25/s).
  */
 import { HeaderSource, parseRetryAfter, sleep } from "../core/retry";
+import { ClientEstimate, shareLeft } from "./quota-share";
 
 export interface Clock {
   now(): number;
@@ -36,6 +37,8 @@ export interface QuotaPacerOptions {
    * otherwise spend the whole remaining quota it first sees.
    */
   assumedClients?: number;
+  /** Where the rounding allowance is learned (default: `processRounding`, shared by the process's pacers). */
+  rounding?: RoundingAllowance;
 }
 
 /** How long parallel queries wait for a probe's answer before one of them probes again (a lost or slow probe). */
@@ -49,6 +52,23 @@ const PROBE_WAIT_MS = 2000;
  */
 export const ROUNDING_ALLOWANCES_MS = [0, 500, 1000] as const;
 
+/** What 429s have taught about the server's rounding of `resets-after` (a step of ROUNDING_ALLOWANCES_MS). */
+export class RoundingAllowance {
+  private step = 0;
+  get ms(): number {
+    return ROUNDING_ALLOWANCES_MS[this.step];
+  }
+  stricter(): void {
+    this.step = Math.min(this.step + 1, ROUNDING_ALLOWANCES_MS.length - 1);
+  }
+}
+
+/**
+ * One per process: every pacer of a process talks to the same Resource Graph, so a shard worker that
+ * sweeps shard after shard (or several at once) learns the rounding once, not once per sweep.
+ */
+export const processRounding = new RoundingAllowance();
+
 /** The freshest answer of the current window: `remaining` after the query with ticket `ticket` (own queries are numbered as sent). */
 interface WindowState {
   remaining: number;
@@ -56,30 +76,6 @@ interface WindowState {
   /** Over the window so far: how far `remaining` fell between own answers, and how many own queries were sent meanwhile. */
   drop: number;
   own: number;
-}
-
-/**
- * How many clients spend the principal's quota, ourselves included: the drop of `remaining` between
- * our own answers divided by our own queries in between, over this window and the earlier ones
- * (halved per window, so clients that stop are forgotten within a few windows); `assumed` until measured.
- */
-export class ClientEstimate {
-  private drop = 0;
-  private own = 0;
-  constructor(private readonly assumed = 4) {}
-
-  /** The estimate, counting the current window's figures too; 1..64. */
-  clients(current?: { drop: number; own: number }): number {
-    const drop = this.drop + (current?.drop ?? 0);
-    const own = this.own + (current?.own ?? 0);
-    return own < 2 ? this.assumed : Math.min(64, Math.max(1, drop / own));
-  }
-
-  /** A window ended with these figures. */
-  fold(window: { drop: number; own: number }): void {
-    this.drop = this.drop / 2 + window.drop;
-    this.own = this.own / 2 + window.own;
-  }
 }
 
 /**
@@ -100,7 +96,7 @@ export class QuotaPacer {
   /** When the query whose answer opened the current window was sent. */
   private windowOpenedBy = -Infinity;
   private resetAt = 0;
-  private allowanceStep = 0;
+  private readonly rounding: RoundingAllowance;
   private readonly clock: Clock;
   private readonly defaultWindowMs: number;
   /** Total time spent waiting for the quota (ms), for reporting. */
@@ -110,6 +106,7 @@ export class QuotaPacer {
     this.clock = options.clock ?? systemClock;
     this.defaultWindowMs = options.defaultWindowMs ?? 5000;
     this.estimate = new ClientEstimate(options.assumedClients);
+    this.rounding = options.rounding ?? processRounding;
   }
 
   /** Clients estimated to share the quota, ourselves included (see ClientEstimate). */
@@ -148,7 +145,7 @@ export class QuotaPacer {
 
   /** How much later than `resets-after` says the pacer currently expects a reset (see ROUNDING_ALLOWANCES_MS). */
   get roundingAllowanceMs(): number {
-    return ROUNDING_ALLOWANCES_MS[this.allowanceStep];
+    return this.rounding.ms;
   }
 
   /**
@@ -214,7 +211,7 @@ export class QuotaPacer {
    * window), plus jitter when other clients share the quota, so they do not retry in lock-step.
    */
   throttled(headers?: HeaderSource): number {
-    this.allowanceStep = Math.min(this.allowanceStep + 1, ROUNDING_ALLOWANCES_MS.length - 1);
+    this.rounding.stricter();
     const retryAfter = parseRetryAfter(headers, this.clock.now());
     const resetsAfter = parseResetsAfter(headers?.get("x-ms-user-quota-resets-after"));
     const waitMs =
@@ -227,11 +224,6 @@ export class QuotaPacer {
     this.answerProbe();
     return waitMs;
   }
-}
-
-/** Our share of `remaining` when `clients` spend it alike, less our queries sent since that count (pure, for the tests). */
-export function shareLeft(remaining: number, clients: number, sentSince: number): number {
-  return Math.floor(remaining / clients) - sentSince;
 }
 
 function settledLater(): { promise: Promise<void>; resolve: () => void } {
