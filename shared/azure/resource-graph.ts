@@ -91,6 +91,7 @@ export class ResourceGraphReader {
   private async fetch(query: string, scope: GraphScope, skipToken: string | undefined, signal?: AbortSignal): Promise<FetchedPage> {
     let headers: HeaderSource | undefined;
     let sentAt = 0;
+    let ticket = 0;
     const send = () => {
       sentAt = this.settings.clock.now();
       return this.client.resources(
@@ -105,7 +106,7 @@ export class ResourceGraphReader {
           requestOptions: { timeout: this.settings.timeoutMs },
           onResponse: (raw) => {
             headers = raw.headers;
-            this.pacer.observe(raw.headers, sentAt);
+            this.pacer.observe(raw.headers, sentAt, ticket);
           },
         },
       );
@@ -113,7 +114,7 @@ export class ResourceGraphReader {
     const response = await readWithRetries(
       send,
       {
-        before: () => this.pacer.acquire(signal),
+        before: async () => void (ticket = await this.pacer.acquire(signal)),
         throttled: (h) => this.pacer.throttled(h),
         failed: () => this.pacer.failed(),
         sleep: (ms) => this.settings.clock.sleep(ms, signal),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScopes } from "../../shared/core/config";
 import { parseClusterId, parseConfigId } from "../../shared/core/ids";
-import { Clock, parseResetsAfter, QuotaPacer, TokenBucket } from "../../shared/azure/pacing";
+import { Clock, parseResetsAfter, QuotaPacer, RoundingAllowance, TokenBucket } from "../../shared/azure/pacing";
+import { ClientEstimate, shareLeft } from "../../shared/azure/quota-share";
 import { parseRetryAfter } from "../../shared/core/retry";
 import { batchScopes, scopeNames, splitScope } from "../../shared/azure/scopes";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, rowsOf } from "../../shared/azure/resource-graph";
@@ -104,7 +105,7 @@ describe("QuotaPacer", () => {
 
   it("waits for the window once the remaining quota is used up", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, assumedClients: 1 });
     await pacer.acquire(); // nothing known yet: go
     pacer.observe(headers({ "x-ms-user-quota-remaining": "2", "x-ms-user-quota-resets-after": "00:00:04" }));
     await pacer.acquire();
@@ -116,7 +117,7 @@ describe("QuotaPacer", () => {
 
   it("keeps the tightest reset bound of a window: whole-second headers do not cost a second per window", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, assumedClients: 1 });
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "1", "x-ms-user-quota-resets-after": "00:00:05" }), 0); // window opened now: resets at 5000
     await clock.sleep(1500);
@@ -132,7 +133,7 @@ describe("QuotaPacer", () => {
 
   it("a 429 without Retry-After waits for the quota reset, or the default window", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock, defaultWindowMs: 5000 });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, defaultWindowMs: 5000, assumedClients: 1 });
     // Each 429 makes the pacer expect resets-after to be rounded one step coarser (0.5 s, then 1 s later).
     expect(pacer.throttled(headers({ "x-ms-user-quota-resets-after": "00:00:02" }))).toBe(2500);
     await pacer.acquire();
@@ -147,7 +148,7 @@ describe("QuotaPacer", () => {
 
   it("after a 429, expects every later reset up to a second after resets-after says", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, assumedClients: 1 });
     expect(pacer.roundingAllowanceMs).toBe(0);
     pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
     pacer.throttled(headers({ "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01" }));
@@ -161,12 +162,105 @@ describe("QuotaPacer", () => {
     expect(clock.now() - before).toBe(5000);
   });
 
-  it("adds jitter for parallel workers", async () => {
+  it("adds jitter after a 429 once other clients share the quota, none when alone", async () => {
     const clock = fakeClock();
-    const pacer = new QuotaPacer({ clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
-    pacer.throttled(headers({ "retry-after": "1" }));
+    const alone = new QuotaPacer({ rounding: new RoundingAllowance(), clock, assumedClients: 1, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
+    alone.throttled(headers({ "retry-after": "1" }));
+    await alone.acquire();
+    expect(clock.slept).toEqual([1000]);
+    const shared = new QuotaPacer({ rounding: new RoundingAllowance(), clock, jitter: 1, random: () => 0.5, defaultWindowMs: 5000 });
+    for (const remaining of [14, 9, 4]) {
+      const ticket = await shared.acquire();
+      shared.observe(quota(remaining, 5), clock.now(), ticket); // five spent per query of ours: five clients
+    }
+    shared.throttled(headers({ "retry-after": "1" }));
+    await shared.acquire();
+    expect(clock.slept).toEqual([1000, 3500]);
+  });
+});
+
+const quota = (remaining: number, resetsAfterS: number) =>
+  headers({ "x-ms-user-quota-remaining": String(remaining), "x-ms-user-quota-resets-after": `00:00:0${resetsAfterS}` });
+
+describe("QuotaPacer with other clients of the principal", () => {
+  it("spends only its share of the remaining quota", () => {
+    expect(shareLeft(14, 1, 0)).toBe(14);
+    expect(shareLeft(14, 4, 0)).toBe(3);
+    expect(shareLeft(14, 4, 3)).toBe(0);
+    expect(shareLeft(3, 4, 0)).toBe(0); // less than one query each: nobody sends, nobody draws a 429
+  });
+
+  it("estimates the clients from how fast remaining falls between its own answers, and forgets those that stop", () => {
+    const estimate = new ClientEstimate(4);
+    expect(estimate.clients()).toBe(4); // assumed until measured
+    expect(estimate.clients({ drop: 1, own: 1 })).toBe(4); // one answer says little
+    estimate.fold({ drop: 12, own: 3 });
+    expect(estimate.clients()).toBe(4);
+    expect(estimate.clients({ drop: 2, own: 2 })).toBe(2.8);
+    for (let i = 0; i < 4; i++) estimate.fold({ drop: 3, own: 3 });
+    expect(estimate.clients()).toBeLessThan(1.25);
+  });
+
+  it("until measured assumes four clients; a lone client learns it is alone within its first window", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock });
+    pacer.observe(quota(14, 5), 0, await pacer.acquire());
     await pacer.acquire();
-    expect(clock.slept).toEqual([3500]);
+    await pacer.acquire();
+    await pacer.acquire(); // a quarter of 14
+    for (const [remaining, ticket] of [
+      [13, 2],
+      [12, 3],
+      [11, 4],
+    ])
+      pacer.observe(quota(remaining, 5), 0, ticket);
+    expect(pacer.clients).toBe(1);
+    for (let i = 0; i < 11; i++) await pacer.acquire();
+    expect(clock.slept).toEqual([]);
+  });
+
+  it("with four clients spending, sends a quarter of what remains and then waits for the reset", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, jitter: 0 });
+    // Earlier windows: remaining fell by four per query of ours.
+    for (const remaining of [14, 10, 6, 2]) pacer.observe(quota(remaining, 5), clock.now(), await pacer.acquire());
+    await clock.sleep(5000);
+    pacer.observe(quota(14, 5), clock.now(), await pacer.acquire()); // a new window
+    expect(pacer.clients).toBe(4);
+    const t0 = clock.now();
+    await pacer.acquire();
+    await pacer.acquire();
+    await pacer.acquire(); // 14 / 4: three go at once
+    expect(clock.now()).toBe(t0);
+    await pacer.acquire(); // the fourth waits for the reset
+    expect(clock.now()).toBe(t0 + 5000);
+  });
+
+  it("a count that rises between its own answers is a reset, not a slower spending by the others", async () => {
+    const clock = fakeClock(0);
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock });
+    for (const remaining of [14, 10, 6, 2]) pacer.observe(quota(remaining, 5), clock.now(), await pacer.acquire());
+    await clock.sleep(4500); // before our bound of 5000, the server's window has already reset
+    pacer.observe(quota(13, 5), clock.now(), await pacer.acquire());
+    pacer.observe(quota(9, 5), clock.now(), await pacer.acquire());
+    expect(pacer.clients).toBe(4); // had the rise counted as a pair with no drop, the estimate would have fallen
+  });
+
+  it("a waiting query goes before the reset when a fresher answer shows the others have slowed down", async () => {
+    let now = 0;
+    const clock: Clock = { now: () => now, sleep: () => new Promise(() => {}) }; // sleeps never end
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock });
+    for (const remaining of [14, 10, 6, 2]) pacer.observe(quota(remaining, 5), now, await pacer.acquire());
+    now = 5000;
+    pacer.observe(quota(8, 5), now, await pacer.acquire()); // a new window, four clients assumed
+    const [a] = [await pacer.acquire(), await pacer.acquire()]; // 8 / 4: our two
+    let third = false;
+    const waiting = pacer.acquire().then(() => (third = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(third).toBe(false);
+    pacer.observe(quota(7, 5), now, a); // only our own query spent one: the estimate falls, our share grows
+    await waiting;
+    expect(third).toBe(true);
   });
 });
 
@@ -254,7 +348,7 @@ describe("QuotaPacer with parallel readers", () => {
   it("one query probes a window nothing is known about; the others wait for its headers", async () => {
     // A clock whose sleeps never end: the second query can only go when the probe is answered.
     const clock: Clock = { now: () => 0, sleep: () => new Promise(() => {}) };
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock });
     await pacer.acquire(); // the probe
     let second = false;
     const waiting = pacer.acquire().then(() => (second = true));
@@ -267,7 +361,7 @@ describe("QuotaPacer with parallel readers", () => {
 
   it("a service without quota headers is not paced", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock });
     await pacer.acquire();
     pacer.observe(headers({}));
     await Promise.all([pacer.acquire(), pacer.acquire(), pacer.acquire()]);
@@ -278,7 +372,7 @@ describe("QuotaPacer with parallel readers", () => {
 describe("QuotaPacer and late answers", () => {
   it("ignores an answer from the previous window that arrives after the new one opened", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, assumedClients: 1 });
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "14", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
     await clock.sleep(5100);
@@ -292,11 +386,11 @@ describe("QuotaPacer and late answers", () => {
 describe("QuotaPacer and queries in flight", () => {
   it("answers carrying a higher count than ours (queries still in flight) do not open a new window", async () => {
     const clock = fakeClock(0);
-    const pacer = new QuotaPacer({ clock });
+    const pacer = new QuotaPacer({ rounding: new RoundingAllowance(), clock, assumedClients: 1 });
     await pacer.acquire();
     pacer.observe(headers({ "x-ms-user-quota-remaining": "4", "x-ms-user-quota-resets-after": "00:00:05" }), 0);
     for (let i = 0; i < 4; i++) await pacer.acquire(); // four in flight: we hold 0
-    pacer.observe(headers({ "x-ms-user-quota-remaining": "3", "x-ms-user-quota-resets-after": "00:00:05" }), 10);
+    pacer.observe(headers({ "x-ms-user-quota-remaining": "3", "x-ms-user-quota-resets-after": "00:00:05" }), 10, 2); // the first of the four
     await pacer.acquire(); // must wait for the window, not trust the 3
     expect(clock.slept.length).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationReader } from "../../shared/azure/kubernetes-configuration";
 import { CLUSTERS_QUERY, CONFIGURATION_QUERIES, GraphPage, ResourceGraphReader } from "../../shared/azure/resource-graph";
+import { QuotaPacer } from "../../shared/azure/pacing";
 import type { GraphScope } from "../../shared/azure/scopes";
 import { judgeCluster, DEFAULT_JUDGE_OPTIONS } from "../../shared/health/cluster";
 import type { ArmSimulator } from "../../dev/simulator";
@@ -57,10 +58,10 @@ describe("Resource Graph reader against the simulator (real SDK over HTTPS)", ()
       argQuota: { perWindow: 4, windowMs: 300 },
       faults: { argRetryAfter: retryAfter },
     });
-    // Two readers with their own pacers on one token: each only learns of the other's use from a 429.
+    // Two readers with their own pacers on one token, each assuming it is alone: the other's use shows up as 429s.
     const [a, b] = await Promise.all([
-      readAll(new ResourceGraphReader({ ...connection, pageSize: 2 }), CLUSTERS_QUERY),
-      readAll(new ResourceGraphReader({ ...connection, pageSize: 3 }), CLUSTERS_QUERY),
+      readAll(new ResourceGraphReader({ ...connection, pageSize: 2, pacer: new QuotaPacer({ assumedClients: 1 }) }), CLUSTERS_QUERY),
+      readAll(new ResourceGraphReader({ ...connection, pageSize: 3, pacer: new QuotaPacer({ assumedClients: 1 }) }), CLUSTERS_QUERY),
     ]);
     expect(sim.stats.argThrottled).toBeGreaterThan(0);
     expect(ids(a)).toEqual(ids(b));
