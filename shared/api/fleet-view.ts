@@ -6,7 +6,7 @@
  */
 import { getEntry } from "../catalog";
 import type { HealthState } from "../core/model";
-import { isOpenFailure, readFleetRecords, summarizeFleet, SUMMARY_READ_MODEL } from "../health/fleet-summary";
+import { isOpenFailure, readFleetRecords, subscriptionNamesOf, summarizeFleet, SUMMARY_READ_MODEL } from "../health/fleet-summary";
 import { firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
@@ -125,6 +125,13 @@ export class FleetViewCache {
       }
     }
     return (await this.get()).summary;
+  }
+
+  /** The view's subscription names; with no view yet, from the two sweep records they come from (no build). */
+  async subscriptionNames(): Promise<FleetView["subscriptionNames"]> {
+    if (this.current) return (await this.get()).subscriptionNames;
+    const [latest, lastComplete] = await Promise.all([firstItem(this.history.listSweeps()), this.history.lastCompleteSweep()]);
+    return subscriptionNamesOf(latest, lastComplete);
   }
 
   async get(): Promise<FleetView> {

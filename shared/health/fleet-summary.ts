@@ -71,6 +71,12 @@ function brief(sweep: SweepRecord | undefined): SweepBrief | null {
   return sweep ? { sweepId: sweep.sweepId, startedAt: sweep.startedAt, finishedAt: sweep.finishedAt, partial: sweep.partial } : null;
 }
 
+/** Subscription display names by lower-case id, from the latest sweeps that read them. */
+export function subscriptionNamesOf(latest: SweepRecord | undefined, lastComplete: SweepRecord | undefined): Record<string, string> {
+  // A partial latest sweep may lack some names: the last complete one fills them in.
+  return { ...lastComplete?.subscriptionNames, ...latest?.subscriptionNames };
+}
+
 /** Counts the records (each component once) as of the latest sweep. */
 export function summarizeFleet(records: Iterable<ComponentRecord>, latest: SweepRecord | undefined, lastComplete: SweepRecord | undefined): FleetSummaryResult {
   const summary: FleetSummary = {
@@ -89,8 +95,7 @@ export function summarizeFleet(records: Iterable<ComponentRecord>, latest: Sweep
     failures: { open: 0, byCatalogId: {}, byCategory: {}, unclassified: 0 },
     extensions: {},
   };
-  // A partial latest sweep may lack some names: the last complete one fills them in.
-  const subscriptionNames = { ...lastComplete?.subscriptionNames, ...latest?.subscriptionNames };
+  const subscriptionNames = subscriptionNamesOf(latest, lastComplete);
   const groups = new Map<string, ComponentRecord[]>();
   for (const record of records) {
     let group = groups.get(record.clusterId);

@@ -133,3 +133,37 @@ describe("the summary stored at sweep time", () => {
     expect((await cold("GET", "/api/summary")).json).toEqual(await builtNow(history));
   });
 });
+
+describe("the cluster detail on a cold process", () => {
+  it("answers without the read model: subscription name from the sweeps, silences matched on the cluster's own tags", async () => {
+    const { options, plan } = await setup();
+    await plan(1000, { enqueue: undefined });
+    const auth = { easyAuth: false, operatorKey: "key" };
+    const warm = apiClient(await openApiServices(options, { refreshMs: 0, auth }));
+    const rows = (await warm("GET", "/api/clusters?state=failing&limit=100")).json.items as Array<{
+      href: string;
+      catalogIds: string[];
+      tags: Record<string, string>;
+    }>;
+    const row = rows.find((r) => r.catalogIds.length)!;
+    const href = new URL(row.href, "http://localhost").pathname;
+    const silence = {
+      catalogId: row.catalogIds[0],
+      scope: { tag: `environment = ${row.tags.environment}` },
+      reason: "r",
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const headers = { "x-fleet-operator-key": "key", "x-fleet-operator": "ann", "content-type": "application/json" };
+    const created = await warm("POST", "/api/silences", { headers, body: JSON.stringify(silence) });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const expected = (await warm("GET", href)).json;
+    expect(expected.subscriptionName).toEqual(expect.any(String));
+    expect(expected.openFailures.find((f: { catalogId: string }) => f.catalogId === row.catalogIds[0]).silenced).toMatchObject({ reason: "r" });
+
+    const services = await openApiServices(options, { refreshMs: 0, auth });
+    const cold = apiClient({ ...services, view: () => Promise.reject(new Error("the read model was built")) });
+    const answer = await cold("GET", href);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual(expected);
+  });
+});
