@@ -15,3 +15,9 @@ export async function simulator(options: SimulatorOptions = {}): Promise<{ sim: 
   };
   return { sim, connection };
 }
+
+/** The connection as `runSweep` takes it. */
+export function sweepConnection(connection: ArmConnection) {
+  const { endpoint, credential, agent, timeoutMs, retry } = connection;
+  return { armEndpoint: endpoint, credential, agent, timeoutMs, retry };
+}

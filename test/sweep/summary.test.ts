@@ -4,52 +4,23 @@
  * built afresh; a summary that cannot be stored does not fail the sweep.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { ArmSimulator } from "../../dev/simulator";
 import { buildFleetView, FleetViewCache, SUMMARY_READ_MODEL, type FleetSummary } from "../../shared/api/fleet-view";
 import { openApiServices } from "../../shared/api/services";
 import { parseScopes } from "../../shared/core/config";
-import { collect, firstItem, openFleetHistory } from "../../shared/store";
+import { collect, firstItem } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
-import type { SweepProgress } from "../../shared/sweep";
-import { planSweep, sweepShard, type PlanSweepOptions } from "../../shared/sweep/sharded";
-import type { ShardMessage } from "../../shared/sweep/shards";
+import { sweepShard } from "../../shared/sweep/sharded";
 import { METRICS } from "../../shared/telemetry";
-import { simulator } from "../azure/simulator";
 import { apiClient } from "../api/support";
-import { tablesConnection, uniquePrefix } from "../support/tables";
 import { inMemoryTelemetry, sum } from "../telemetry/support";
+import { plannedFleet, stopSimulators } from "./support";
 
 const telemetry = inMemoryTelemetry();
 afterAll(() => telemetry.stop());
 
-let running: ArmSimulator | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+afterEach(stopSimulators);
 
-async function setup() {
-  const { sim, connection } = await simulator({
-    fleet: { clusters: 30, subscriptions: 4, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.3, seed: 11 },
-  });
-  running = sim;
-  const options = { connectionString: tablesConnection(), tablePrefix: uniquePrefix("sweepsum") };
-  const history = await openFleetHistory(options);
-  const queued: ShardMessage[] = [];
-  const progress: SweepProgress[] = [];
-  const base = {
-    armEndpoint: connection.endpoint,
-    credential: connection.credential,
-    agent: connection.agent,
-    history,
-    timeoutMs: 2000,
-    retry: connection.retry,
-    onProgress: (p: SweepProgress) => progress.push(p),
-  };
-  const plan = (targetClusters: number, more: Partial<PlanSweepOptions> = {}) =>
-    planSweep({ ...base, targetClusters, enqueue: async (messages) => void queued.push(...messages), ...more });
-  return { sim, options, history, base, queued, plan, progress };
-}
+const setup = () => plannedFleet({ clusters: 30, subscriptions: 4, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.3, seed: 11 }, "sweepsum");
 
 /** The summary an API process builds from the store now, for the latest sweep. */
 async function builtNow(history: FleetHistory): Promise<FleetSummary> {
