@@ -26,7 +26,7 @@ import { openApiServices } from "../../shared/api/services";
 import { firstItem, openFleetHistory } from "../../shared/store";
 import type { FleetHistory } from "../../shared/store/types";
 import { storeSweepSummary } from "../../shared/sweep/summary";
-import { apiClient } from "../api/support";
+import { apiClient } from "../api/client";
 import { launchChromium } from "../support/browser";
 import { cluster, flappingCluster, snapshot, BENCH_SUBSCRIPTIONS as SUBSCRIPTIONS, FLUX_FAIL, HELM_FAIL } from "../store/fixtures";
 
