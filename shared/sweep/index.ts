@@ -189,6 +189,8 @@ export async function storeSummary(
   progress: (phase: SweepProgress["phase"], message: string) => void,
   abortSignal?: AbortSignal,
 ): Promise<void> {
+  // Past the run's deadline the time left is the host's, for what is recorded: the API builds the summary instead.
+  if (abortSignal?.aborted) return progress("persist", `persist: summary of sweep ${sweepId} not stored: the run's deadline passed`);
   const { stored, ms, error } = await storeSweepSummary(history, sweepId, { abortSignal });
   const outcome = stored
     ? "stored"
