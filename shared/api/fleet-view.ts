@@ -5,7 +5,6 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
-import type { HealthState } from "../core/model";
 import { isOpenFailure, readFleetRecords, subscriptionNamesOf, summarizeFleet, SUMMARY_READ_MODEL } from "../health/fleet-summary";
 import { firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
@@ -17,8 +16,6 @@ export { isOpenFailure, SUMMARY_READ_MODEL } from "../health/fleet-summary";
 
 /** A cluster as the view keeps it: the API's row without its links (added when sent). */
 export type ClusterRow = Omit<ClusterRowBody, "href" | "links">;
-
-export type StateCounts = Record<HealthState, number>;
 
 /** Built by the domain (health/fleet-summary.ts); `buildFleetView` checks its shape against the schema. */
 export type FleetSummary = SummaryBody;

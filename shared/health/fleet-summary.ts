@@ -9,7 +9,7 @@ import { HEALTH_STATES, worstState, type ClusterKind, type HealthState, type Sco
 import { collect } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 
-export type StateCounts = Record<HealthState, number>;
+type StateCounts = Record<HealthState, number>;
 interface Counted {
   total: number;
   byState: StateCounts;
