@@ -56,7 +56,9 @@ export async function poisonedShardHandler(message: unknown, context: Invocation
   const shard = parseShardMessage(message);
   const reason = `shard ${shard.index + 1}/${shard.count} failed on every delivery and was moved to ${poisonQueueName(SHARD_QUEUE)}; the sweep-shard function's failures carry the errors`;
   const errors = shard.subscriptions.map((s) => ({ scope: `/subscriptions/${s}`, code: "ShardFailed", message: reason }));
-  const { progress } = await reported(shard, true, async () => ({ progress: await sharded.failShard(shard, errors, history) }));
+  const { progress } = await reported(shard, true, async () => ({
+    progress: await sharded.failShard(shard, errors, history, undefined, (p) => context.log(p.message)),
+  }));
   context.log(`${reason}; ${progress.recorded}/${progress.shards} shards recorded${progress.sweep ? ", sweep complete (partial)" : ""}`);
 }
 

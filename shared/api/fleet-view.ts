@@ -5,21 +5,20 @@
  * cost a lookup and a slice, not a table scan, at 10,000 clusters.
  */
 import { getEntry } from "../catalog";
-import { HEALTH_STATES, worstState, type HealthState } from "../core/model";
-import { collect, firstItem } from "../store/paging";
+import { isOpenFailure, readFleetRecords, subscriptionNamesOf, summarizeFleet, SUMMARY_READ_MODEL } from "../health/fleet-summary";
+import { firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
 import { clusterArmIdOf } from "./views";
 import { FleetGaugeBuilder, type FleetGauges } from "../telemetry/gauges";
 
+export { isOpenFailure, SUMMARY_READ_MODEL } from "../health/fleet-summary";
+
 /** A cluster as the view keeps it: the API's row without its links (added when sent). */
 export type ClusterRow = Omit<ClusterRowBody, "href" | "links">;
 
-export type StateCounts = Record<HealthState, number>;
-
+/** Built by the domain (health/fleet-summary.ts); `buildFleetView` checks its shape against the schema. */
 export type FleetSummary = SummaryBody;
-
-type SweepBrief = NonNullable<FleetSummary["latestSweep"]>;
 
 export interface FleetView {
   /** Latest sweep id the view was built for (undefined before the first sweep). */
@@ -37,29 +36,6 @@ export interface FleetView {
   gauges: FleetGauges;
 }
 
-/** The name the summary is stored under, once per sweep. */
-export const SUMMARY_READ_MODEL = "summary";
-
-const OPEN_STATES: ReadonlySet<HealthState> = new Set(["failing", "degraded"]);
-
-export function isOpenFailure(state: HealthState): boolean {
-  return OPEN_STATES.has(state);
-}
-
-function zeroStates(): StateCounts {
-  return Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as StateCounts;
-}
-
-function bump(map: Record<string, { total: number; byState: StateCounts }>, key: string, state: HealthState): void {
-  const entry = (map[key] ??= { total: 0, byState: zeroStates() });
-  entry.total++;
-  entry.byState[state]++;
-}
-
-function brief(sweep: SweepRecord | undefined): SweepBrief | null {
-  return sweep ? { sweepId: sweep.sweepId, startedAt: sweep.startedAt, finishedAt: sweep.finishedAt, partial: sweep.partial } : null;
-}
-
 const minIso = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a < b ? a : b);
 
 /** Builds the view from every current component record (pure; the store is read by the caller). */
@@ -69,59 +45,22 @@ export function buildFleetView(
   lastComplete: SweepRecord | undefined,
   now: Date = new Date(),
 ): FleetView {
-  const groups = new Map<string, ComponentRecord[]>();
-  const summary: FleetSummary = {
-    latestSweep: brief(latest),
-    lastCompleteSweep: brief(lastComplete),
-    partial: latest?.partial ?? false,
-    partialScopes: latest?.partialScopes ?? [],
-    clusters: {
-      total: 0,
-      byState: zeroStates(),
-      byKind: { arc: { total: 0, byState: zeroStates() }, aks: { total: 0, byState: zeroStates() } },
-      bySubscription: {},
-      dark: 0,
-    },
-    components: { total: 0, byState: zeroStates() },
-    failures: { open: 0, byCatalogId: {}, byCategory: {}, unclassified: 0 },
-    extensions: {},
-  };
+  const { summary, clusters: groups, subscriptionNames } = summarizeFleet(records, latest, lastComplete);
   const openFailures: ComponentRecord[] = [];
-  // A partial latest sweep may lack some names: the last complete one fills them in.
-  const subscriptionNames = { ...lastComplete?.subscriptionNames, ...latest?.subscriptionNames };
   const gauges = new FleetGaugeBuilder(getEntry);
-  for (const record of records) {
-    gauges.addComponent(record);
-    let group = groups.get(record.clusterId);
-    if (!group) groups.set(record.clusterId, (group = []));
-    group.push(record);
-    summary.components.total++;
-    summary.components.byState[record.state]++;
-    if (record.extensionType) bump(summary.extensions, record.extensionType, record.state);
-    if (isOpenFailure(record.state)) {
-      openFailures.push(record);
-      summary.failures.open++;
-      if (record.catalogId) {
-        summary.failures.byCatalogId[record.catalogId] = (summary.failures.byCatalogId[record.catalogId] ?? 0) + 1;
-        const category = getEntry(record.catalogId)?.category ?? "unknown-entry";
-        summary.failures.byCategory[category] = (summary.failures.byCategory[category] ?? 0) + 1;
-      } else summary.failures.unclassified++;
-    }
-  }
   const clusters: ClusterRow[] = [];
-  for (const [clusterId, group] of groups) {
-    const own = group.find((c) => c.kind === "cluster") ?? group[0];
+  for (const { clusterId, components: group, own, state, subscriptionName } of groups) {
     const row: ClusterRow = {
       id: clusterId,
       armId: clusterArmIdOf(own),
       name: own.clusterName,
       kind: own.clusterKind,
       subscriptionId: own.subscriptionId,
-      ...(subscriptionNames[own.subscriptionId] ? { subscriptionName: subscriptionNames[own.subscriptionId] } : {}),
+      ...(subscriptionName ? { subscriptionName } : {}),
       resourceGroup: own.resourceGroup,
       ...(own.location ? { location: own.location } : {}),
       ...(own.tags ? { tags: own.tags } : {}),
-      state: worstState(group.map((c) => c.state)),
+      state,
       components: group.length,
       openFailures: 0,
       extensionTypes: [...new Set(group.flatMap((c) => (c.extensionType ? [c.extensionType] : [])))].sort(),
@@ -130,18 +69,14 @@ export function buildFleetView(
       dark: Boolean(own.dark),
     };
     for (const c of group) {
+      gauges.addComponent(c);
       if (!isOpenFailure(c.state)) continue;
+      openFailures.push(c);
       row.openFailures++;
       row.failingSince = minIso(row.failingSince, c.firstSeenFailingAt);
     }
     clusters.push(row);
     gauges.addCluster({ kind: row.kind, state: row.state, facts: own.facts });
-    summary.clusters.total++;
-    summary.clusters.byState[row.state]++;
-    bump(summary.clusters.byKind, row.kind, row.state);
-    bump(summary.clusters.bySubscription, row.subscriptionId, row.state);
-    if (row.subscriptionName) summary.clusters.bySubscription[row.subscriptionId].name = row.subscriptionName;
-    if (row.dark) summary.clusters.dark++;
   }
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   openFailures.sort((a, b) => (a.firstSeenFailingAt ?? "").localeCompare(b.firstSeenFailingAt ?? "") || a.id.localeCompare(b.id));
@@ -191,6 +126,13 @@ export class FleetViewCache {
     return (await this.get()).summary;
   }
 
+  /** The view's subscription names; with no view yet, from the two sweep records they come from (no build). */
+  async subscriptionNames(): Promise<FleetView["subscriptionNames"]> {
+    if (this.current) return (await this.get()).subscriptionNames;
+    const [latest, lastComplete] = await Promise.all([firstItem(this.history.listSweeps()), this.history.lastCompleteSweep()]);
+    return subscriptionNamesOf(latest, lastComplete);
+  }
+
   async get(): Promise<FleetView> {
     const now = this.options.now?.() ?? new Date();
     if (this.current && !this.failing && now.getTime() - this.checkedAt < this.options.refreshMs) return this.current;
@@ -214,7 +156,7 @@ export class FleetViewCache {
     this.checkedAt = now.getTime();
     const latest = await firstItem(this.history.listSweeps());
     if (this.current && this.current.sweepId === latest?.sweepId) return this.current;
-    const [lastComplete, records] = await Promise.all([this.history.lastCompleteSweep(), collect(this.history.listComponents())]);
+    const { lastComplete, records } = await readFleetRecords(this.history);
     this.current = buildFleetView(records, latest, lastComplete, now);
     // Once per sweep and process; a failed write costs a later start the build, never this answer.
     if (latest) await this.history.saveReadModel(SUMMARY_READ_MODEL, latest.sweepId, this.current.summary).catch((err: unknown) => this.options.onError?.(err));

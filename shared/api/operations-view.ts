@@ -29,11 +29,27 @@ function ackMarker(ack: Acknowledgement): NonNullable<FailureMarkers["acknowledg
   return { id: ack.id, by: ack.by, since: ack.at, ...(ack.note ? { note: ack.note } : {}), ...(ack.ticketUrl ? { ticketUrl: ack.ticketUrl } : {}) };
 }
 
-/** A function adding the markers to a failure's view; one read of the operations per request. */
-export async function failureMarker(services: ApiServices): Promise<<T extends object>(view: T, c: ComponentRecord) => T & FailureMarkers> {
-  const [ops, fleet] = await Promise.all([services.currentOperations(), services.view()]);
+type ClusterTags = (clusterId: string) => Record<string, string> | undefined;
+
+/**
+ * A function adding the markers to a failure's view; one read of the operations per request. Silence
+ * scopes match cluster tags: from `clusterTags` when the caller has them, else from the read model.
+ */
+export async function failureMarker(
+  services: ApiServices,
+  clusterTags?: ClusterTags,
+): Promise<<T extends object>(view: T, c: ComponentRecord) => T & FailureMarkers> {
+  const [ops, tagsOf] = await Promise.all([
+    services.currentOperations(),
+    clusterTags ??
+      services.view().then(
+        (fleet): ClusterTags =>
+          (id) =>
+            fleet.byId.get(id)?.tags,
+      ),
+  ]);
   const now = new Date();
-  return (view, c) => ({ ...view, ...markersOf(ops, subjectOf(c, fleet.byId.get(c.clusterId)?.tags), now) });
+  return (view, c) => ({ ...view, ...markersOf(ops, subjectOf(c, tagsOf(c.clusterId)), now) });
 }
 
 /** The view's open failures as silences and acknowledgements see them, computed once per view. */

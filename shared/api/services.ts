@@ -17,6 +17,8 @@ export interface ApiServices {
   view(): Promise<FleetView>;
   /** The read model's summary; on a cold start, the one stored for the latest sweep, without building the view. */
   summary(): Promise<FleetView["summary"]>;
+  /** Subscription display names by lower-case id: the read model's, or on a cold start the latest sweeps' records', without building it. */
+  subscriptionNames(): Promise<FleetView["subscriptionNames"]>;
   /** Silences, acknowledgements and notes, and their audit trail. */
   operations: OperationsStore;
   /** Silences and acknowledgements now (re-read after `operationsChanged` or after VIEW_REFRESH_MS). */
@@ -69,6 +71,7 @@ export async function openApiServices(options: FleetHistoryOptions, viewOptions:
     digests,
     view: () => cache.get(),
     summary: () => cache.summary(),
+    subscriptionNames: () => cache.subscriptionNames(),
     operations,
     currentOperations,
     operationsChanged: () => (ops = undefined),

@@ -20,6 +20,7 @@ import type { FleetHistory, ShardRef } from "../store/types";
 import type { SweepStage } from "../telemetry";
 import { collectFleet, SweepProgress } from "./collect";
 import { confirmChanges, ConfirmResult } from "./confirm";
+import { storeSweepSummary } from "./summary";
 
 export type { SweepProgress } from "./collect";
 
@@ -171,12 +172,32 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     confirm: recordStart - judgeEnd,
     record: performance.now() - recordStart,
   };
+  // A shard's records are part of a sweep: the worker that merges it stores the summary (sharded.ts).
+  if (!shard) await storeSummary(options.history, sweepId, progress, options.signal);
   const summary = { ...summarize(snapshot, startedMs, clock.now()), nothingRead: pages === 0, confirmation, transitions: recorded.transitions.length, stageMs };
   progress(
     "done",
     `done: ${summary.clusters} clusters, ${summary.components} components, ${summary.failing} failing${summary.partial ? `, partial (${partialScopes.length} scopes)` : ""}`,
   );
   return { summary, snapshot };
+}
+
+/** Stores the sweep's summary for the API (./summary.ts), reporting how it went; never fails the sweep. */
+export async function storeSummary(
+  history: FleetHistory,
+  sweepId: string,
+  progress: (phase: SweepProgress["phase"], message: string) => void,
+  abortSignal?: AbortSignal,
+): Promise<void> {
+  // Past the run's deadline the time left is the host's, for what is recorded: the API builds the summary instead.
+  if (abortSignal?.aborted) return progress("persist", `persist: summary of sweep ${sweepId} not stored: the run's deadline passed`);
+  const { stored, ms, error } = await storeSweepSummary(history, sweepId, { abortSignal });
+  const outcome = stored
+    ? "stored"
+    : error
+      ? `not stored (${(error as Error).message ?? String(error)}); the API builds it on first read`
+      : "not stored: a newer sweep";
+  progress("persist", `persist: summary of sweep ${sweepId} ${outcome} in ${Math.round(ms)} ms`);
 }
 
 export function newSweepId(startedAt: Date): string {

@@ -12,7 +12,7 @@ import { FleetScope, parseScopes } from "../core/config";
 import type { ScopeError } from "../core/model";
 import { firstItem, FleetHistoryError } from "../store";
 import type { FleetHistory, RecordSweepOptions, ShardedSweepProgress } from "../store/types";
-import { graphReader, newSweepId, runSweep, SweepOptions, SweepResult } from "./index";
+import { graphReader, newSweepId, runSweep, storeSummary, SweepOptions, SweepResult } from "./index";
 import { leftSubscriptions, planShards, Shard, ShardMessage, shardMessages, SubscriptionCount, worthPlanning } from "./shards";
 
 export interface PlanSweepOptions extends SweepOptions {
@@ -40,9 +40,9 @@ export async function planSweep(options: PlanSweepOptions): Promise<PlannedSweep
   const clock = options.clock ?? systemClock;
   const state = await options.history.shardPlanningState({ abortSignal: options.signal });
   for (const sweep of state.inFlight) {
-    let progress = await options.history.finishShardedSweep(sweep.sweepId, { abortSignal: options.signal });
+    let progress = await finish(options.history, sweep.sweepId, options, options.signal);
     if (!progress.sweep && clock.now() - Date.parse(sweep.startedAt) > (options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS)) {
-      progress = await abandon(options.history, sweep, options.scopes ?? [], options.signal);
+      progress = await abandon(options.history, sweep, options.scopes ?? [], options);
     }
     if (!progress.sweep) {
       options.onProgress?.({
@@ -120,29 +120,43 @@ export async function sweepShard(message: ShardMessage, options: SweepOptions): 
   const scopes = parseScopes(message.subscriptions.map((s) => `/subscriptions/${s}`).join(","));
   try {
     const result = await runSweep({ ...options, scopes, shard, history: waitingForLease(options.history, options) });
-    return { result, progress: await options.history.finishShardedSweep(message.sweepId, { abortSignal: options.signal }) };
+    return { result, progress: await finish(options.history, message.sweepId, options, options.signal) };
   } catch (err) {
     if (!(err instanceof FleetHistoryError && err.code === "SnapshotSuperseded")) throw err;
     // Retrying cannot help: the shard's scopes become partial with the reason, and the sweep can complete.
     const failed = scopes.map((s) => ({ scope: s.scope, code: err.code, message: err.message }));
-    return { failed, progress: await failShard(message, failed, options.history, options.signal) };
+    return { failed, progress: await failShard(message, failed, options.history, options.signal, options.onProgress) };
   }
 }
 
 /** A shard that will not be swept (poisoned, superseded): its scopes are partial with the error. */
-export async function failShard(message: ShardMessage, errors: ScopeError[], history: FleetHistory, signal?: AbortSignal): Promise<ShardedSweepProgress> {
+export async function failShard(
+  message: ShardMessage,
+  errors: ScopeError[],
+  history: FleetHistory,
+  signal?: AbortSignal,
+  onProgress?: SweepOptions["onProgress"],
+): Promise<ShardedSweepProgress> {
   await history.recordFailedShard({ sweepId: message.sweepId, index: message.index, count: message.count }, errors, { abortSignal: signal });
-  return history.finishShardedSweep(message.sweepId, { abortSignal: signal });
+  return finish(history, message.sweepId, { onProgress }, signal);
+}
+
+/** Completes the sweep when every shard is recorded; the one call that merges it stores its summary. */
+async function finish(history: FleetHistory, sweepId: string, options: Pick<SweepOptions, "onProgress">, signal?: AbortSignal): Promise<ShardedSweepProgress> {
+  const progress = await history.finishShardedSweep(sweepId, { abortSignal: signal });
+  if (progress.merged) await storeSummary(history, sweepId, (phase, message) => options.onProgress?.({ phase, message, armRequests: 0 }), signal);
+  return progress;
 }
 
 /** A sweep whose shards never all reported: each missing one is recorded as failed, so the sweep completes partial. */
-async function abandon(history: FleetHistory, sweep: { sweepId: string; shards: number }, scopes: FleetScope[], signal?: AbortSignal) {
+async function abandon(history: FleetHistory, sweep: { sweepId: string; shards: number }, scopes: FleetScope[], options: SweepOptions) {
+  const signal = options.signal;
   const message = `sweep ${sweep.sweepId}: the shard never reported (its queue message was lost); the next sweep reads its subscriptions again`;
   const errors = (scopes.length ? scopes.map((s) => s.scope) : ["/"]).map((scope) => ({ scope, code: "ShardLost", message }));
   for (let index = 0; index < sweep.shards; index++) {
     await history.recordFailedShard({ sweepId: sweep.sweepId, index, count: sweep.shards }, errors, { abortSignal: signal });
   }
-  return history.finishShardedSweep(sweep.sweepId, { abortSignal: signal });
+  return finish(history, sweep.sweepId, options, signal);
 }
 
 /** The history with `recordSweep` waiting (with jitter) while another shard of the fleet holds the write lease. */

@@ -38,6 +38,7 @@ export const METRICS = {
   digestDeliveries: "fleet.digest.deliveries",
   apiRequests: "fleet.api.requests",
   apiDuration: "fleet.api.request.duration",
+  readModels: "fleet.read_models",
 } as const;
 
 function createInstruments(meter: Meter) {
@@ -57,6 +58,7 @@ function createInstruments(meter: Meter) {
     digestDeliveries: meter.createCounter(METRICS.digestDeliveries, { description: "Digest deliveries, by target and outcome" }),
     apiRequests: meter.createCounter(METRICS.apiRequests, { description: "API requests, by route template, method and status" }),
     apiDuration: meter.createHistogram(METRICS.apiDuration, { description: "API request time, by route template", unit: "ms" }),
+    readModels: meter.createCounter(METRICS.readModels, { description: "Read models stored after a sweep, by name and outcome (stored, failed)" }),
   };
 }
 
@@ -96,6 +98,10 @@ export function recordShardRun(outcome: ShardOutcome, durationMs: number): void 
   const i = instruments();
   i.shards.add(1, { outcome });
   i.shardDuration.record(durationMs, { outcome });
+}
+
+export function recordReadModel(name: string, outcome: "stored" | "failed"): void {
+  instruments().readModels.add(1, { name, outcome });
 }
 
 export function recordDigestDelivery(target: string, outcome: string): void {

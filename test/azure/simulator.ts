@@ -17,8 +17,13 @@ export async function simulator(options: SimulatorOptions = {}): Promise<{ sim: 
   return { sim, connection };
 }
 
+/** The connection as `runSweep` takes it. */
+export function sweepConnection(connection: ArmConnection) {
+  const { endpoint, credential, agent, timeoutMs, retry } = connection;
+  return { armEndpoint: endpoint, credential, agent, timeoutMs, retry };
+}
+
 /** What a sweep needs to read the simulator into `history`; callers spread it and add their own options. */
 export function sweepOptions(connection: ArmConnection, history: FleetHistory) {
-  const { endpoint: armEndpoint, credential, agent, timeoutMs, retry } = connection;
-  return { armEndpoint, credential, agent, history, timeoutMs, retry };
+  return { ...sweepConnection(connection), history };
 }

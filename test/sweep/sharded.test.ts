@@ -1,34 +1,14 @@
 /** Sharded sweeps end to end: the planner against the simulator, workers recording shards into Azurite. */
 import { afterEach, describe, expect, it } from "vitest";
-import type { ArmSimulator } from "../../dev/simulator";
 import { buildDigest } from "../../shared/digest";
-import { collect, openFleetHistory } from "../../shared/store";
+import { collect } from "../../shared/store";
 import { parseScopes } from "../../shared/core/config";
-import { failShard, planSweep, PlanSweepOptions, sweepShard } from "../../shared/sweep/sharded";
-import type { ShardMessage } from "../../shared/sweep/shards";
-import { tablesConnection, uniquePrefix } from "../support/tables";
-import { simulator, sweepOptions } from "../azure/simulator";
+import { failShard, sweepShard } from "../../shared/sweep/sharded";
+import { plannedFleet, stopSimulators } from "./support";
 
-let running: ArmSimulator | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
+afterEach(stopSimulators);
 
-async function setup() {
-  const { sim, connection } = await simulator({
-    fleet: { clusters: 40, subscriptions: 6, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.2, seed: 7 },
-  });
-  running = sim;
-  const history = await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: uniquePrefix("sharded") });
-  const base = {
-    ...sweepOptions(connection, history),
-  };
-  const queued: ShardMessage[] = [];
-  const plan = (targetClusters: number, more: Partial<PlanSweepOptions> = {}) =>
-    planSweep({ ...base, targetClusters, enqueue: async (messages) => void queued.push(...messages), ...more });
-  return { sim, history, base, queued, plan };
-}
+const setup = () => plannedFleet({ clusters: 40, subscriptions: 6, extensionsPerCluster: 2, fluxPerCluster: 1, failureRate: 0.2, seed: 7 }, "sharded");
 
 describe("sharded sweeps against the simulator and Azurite", () => {
   it("a small fleet keeps today's path: inline, and no count query once its size is known", async () => {

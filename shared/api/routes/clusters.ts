@@ -160,10 +160,11 @@ export const getCluster = defineRoute({
     const svc = await services();
     const components = await svc.history.getCluster(id);
     if (!components?.length) throw unknownCluster(id);
-    const mark = await failureMarker(svc);
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
+    // Its own tags and the sweeps' subscription names: a cold process need not build the read model.
+    const [mark, names] = await Promise.all([failureMarker(svc, () => own.tags), svc.subscriptionNames()]);
     const armId = clusterArmIdOf(own);
-    const subscriptionName = (await svc.view()).subscriptionNames[own.subscriptionId];
+    const subscriptionName = names[own.subscriptionId];
     return {
       body: {
         id,
