@@ -120,15 +120,13 @@ const row = (name: string, r: JobResult) =>
   `${name.padEnd(12)} ${String(r.shards).padStart(6)} ${String(r.clusters).padStart(8)} ${String(r.requests).padStart(9)} ${(r.wallMs / 1000).toFixed(1).padStart(9)} ${String(r.peakRssMb).padStart(14)}`;
 const header = `${"process".padEnd(12)} ${"shards".padStart(6)} ${"clusters".padStart(8)} ${"requests".padStart(9)} ${"wall (s)".padStart(9)} ${"peak RSS (MB)".padStart(14)}`;
 
+/** Half Arc, half AKS, 5 extensions and 2 Flux configurations each, about 400 clusters a subscription. */
+function benchFleet(clusters: number, seed: number): Partial<FleetSpec> {
+  return { clusters, arcRatio: 0.5, extensionsPerCluster: 5, fluxPerCluster: 2, subscriptions: Math.max(4, Math.round(clusters / 400)), seed };
+}
+
 async function quotaPart(clusters: number, workers: number, shardSize: number, single: boolean, sharded: boolean) {
-  const fleet: Partial<FleetSpec> = {
-    clusters,
-    arcRatio: 0.5,
-    extensionsPerCluster: 5,
-    fluxPerCluster: 2,
-    subscriptions: Math.max(4, Math.round(clusters / 400)),
-    seed: 42,
-  };
+  const fleet = benchFleet(clusters, 42);
   console.log(
     `part 1: ${clusters} clusters in ${fleet.subscriptions} subscriptions, quota ${QUOTA.perWindow}/${QUOTA.windowMs / 1000} s for one identity, latency ${LATENCY_MS} ms; ${workers} workers, ${shardSize} clusters per shard`,
   );
@@ -167,14 +165,7 @@ async function quotaPart(clusters: number, workers: number, shardSize: number, s
 }
 
 async function importPart(clusters: number, workers: number, shardSize: number) {
-  const fleet: Partial<FleetSpec> = {
-    clusters,
-    arcRatio: 0.5,
-    extensionsPerCluster: 5,
-    fluxPerCluster: 2,
-    subscriptions: Math.max(4, Math.round(clusters / 400)),
-    seed: 43,
-  };
+  const fleet = benchFleet(clusters, 43);
   console.log(
     `\npart 2: first sweep of ${clusters} clusters into a fresh Azurite (no quota), one invocation vs ${workers} workers with ${shardSize} clusters per shard`,
   );
