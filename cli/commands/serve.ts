@@ -66,7 +66,7 @@ export async function run(args: string[], io: CliIo, options: { until?: Promise<
       registrations,
       port,
       hostname: "127.0.0.1",
-      routePrefix: routePrefix(),
+
       apiKey,
       timers: !flags["no-timers"],
       env: tables.env,

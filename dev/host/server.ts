@@ -14,7 +14,7 @@ import type { Env } from "../../shared/core/config";
 import type { AppRegistrations, HttpRegistration } from "./registrations";
 import { compareRoutes, matchRoute, parseRouteTemplate, type RouteTemplate } from "./route-template";
 import { readQueueSettings, startQueueTriggers, type QueueSettings } from "./queues";
-import { projectRoot } from "./registrations";
+import { projectRoot, routePrefix } from "./registrations";
 import { startTimers, type ScheduledTimer } from "./timers";
 
 /** The Functions host's default request body limit. */
@@ -25,6 +25,7 @@ export interface LocalHostOptions {
   /** 0 picks a free port. */
   port?: number;
   hostname?: string;
+  /** host.json's `extensions.http.routePrefix` when absent, as the Functions host reads it. */
   routePrefix?: string;
   /** When set, non-anonymous functions need it as `x-functions-key` or `?code=`. */
   apiKey?: string;
@@ -96,7 +97,7 @@ export function compileRoutes(registrations: HttpRegistration[]): CompiledRoute[
 
 export async function startLocalHost(options: LocalHostOptions): Promise<RunningHost> {
   const log = options.log ?? (() => undefined);
-  const prefix = (options.routePrefix ?? "api").replace(/^\/+|\/+$/g, "");
+  const prefix = (options.routePrefix ?? routePrefix()).replace(/^\/+|\/+$/g, "");
   const limit = options.maxBodyBytes ?? HOST_MAX_BODY_BYTES;
   const routes = compileRoutes(options.registrations.http);
 

@@ -100,14 +100,7 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   const render = ctx.render();
 
   if (!kind) {
-    if (!cluster)
-      return withReads(
-        armError(
-          404,
-          "ResourceNotFound",
-          `The Resource '${rp}/${resourceType}/${clusterName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-        ),
-      );
+    if (!cluster) return withReads(resourceNotFound(`${rp}/${resourceType}/${clusterName}`, resourceGroup));
     return withReads(ok(armDocument({ id: cluster.id, cluster }, render)));
   }
   if (!cluster) {
@@ -123,14 +116,7 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   const components = cluster.components.filter((c) => c.kind === kind);
   if (childName) {
     const component = components.find((c) => c.name.toLowerCase() === childName.toLowerCase());
-    if (!component)
-      return withReads(
-        armError(
-          404,
-          "ResourceNotFound",
-          `The Resource 'Microsoft.KubernetesConfiguration/${COMPONENT_SEGMENT[kind]}/${childName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-        ),
-      );
+    if (!component) return withReads(resourceNotFound(`Microsoft.KubernetesConfiguration/${COMPONENT_SEGMENT[kind]}/${childName}`, resourceGroup));
     return withReads(ok(armDocument({ id: componentId(cluster, component), cluster, component }, render)));
   }
 
@@ -144,4 +130,13 @@ export function handleArm(ctx: ArmContext, token: string, url: URL): SimResponse
   // The SDK follows nextLink verbatim, so it must be absolute and carry the api-version.
   const nextLink = next ? `${ctx.endpoint()}${url.pathname}?api-version=${apiVersion}&$skiptoken=${base64urlJson({ o: start + page.length })}` : null;
   return withReads(ok({ value: page.map((component) => armDocument({ id: componentId(cluster, component), cluster, component }, render)), nextLink }));
+}
+
+/** ARM's 404 for a resource that is not there, worded as ARM words it. */
+function resourceNotFound(resource: string, resourceGroup: string) {
+  return armError(
+    404,
+    "ResourceNotFound",
+    `The Resource '${resource}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
 }

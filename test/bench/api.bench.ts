@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { buildFleetView } from "../../shared/api/fleet-view";
 import { startAzurite } from "../../dev/azurite";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import { collect, firstItem, openFleetHistory } from "../../shared/store";
 import type { ComponentRecord, FleetHistory } from "../../shared/store/types";
@@ -116,7 +116,7 @@ async function main() {
     process.env.FLEET_TABLES_CONNECTION = azurite.connectionString;
     process.env.FLEET_TABLE_PREFIX = prefix;
     const registrations = await loadApp(path.resolve(__dirname, "../../functions/index.ts"), () => require("../../functions/index"));
-    const host = await startLocalHost({ registrations, routePrefix: routePrefix(), timers: false });
+    const host = await startLocalHost({ registrations, timers: false });
     const get = async (p: string) => {
       const res = await fetch(`${host.url}${p}`);
       if (res.status !== 200) throw new Error(`${p}: ${res.status} ${await res.text()}`);

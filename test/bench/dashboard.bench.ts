@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { startAzurite } from "../../dev/azurite";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import { FleetViewCache } from "../../shared/api/fleet-view";
 import { openApiServices } from "../../shared/api/services";
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     process.env.FLEET_TABLES_CONNECTION = azurite.connectionString;
     process.env.FLEET_TABLE_PREFIX = prefix;
     const registrations = await loadApp(path.resolve(__dirname, "../../functions/index.ts"), () => require("../../functions/index"));
-    const host = await startLocalHost({ registrations, routePrefix: routePrefix(), timers: false });
+    const host = await startLocalHost({ registrations, timers: false });
     try {
       const timeline = TIMELINE_CLUSTER;
       const t0 = performance.now();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   process.env.FLEET_TABLES_CONNECTION = tablesConnection();
   process.env.FLEET_TABLE_PREFIX = prefix;
   registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
-  host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
+  host = await startLocalHost({ registrations, apiKey: KEY, timers: false });
 });
 
 afterAll(async () => {

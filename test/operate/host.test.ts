@@ -1,7 +1,7 @@
 /** Silences over real HTTP through the local host and the app entry point: keys from the environment, as in a local run. */
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import { openFleetHistory } from "../../shared/store";
 import { seedFleet } from "../api/support";
@@ -18,7 +18,7 @@ beforeAll(async () => {
   await seedFleet(await openFleetHistory({ connectionString: tablesConnection(), tablePrefix: prefix }));
   Object.assign(process.env, { FLEET_TABLES_CONNECTION: tablesConnection(), FLEET_TABLE_PREFIX: prefix, FLEET_OPERATOR_KEY: OPERATOR_KEY });
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
-  host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
+  host = await startLocalHost({ registrations, apiKey: KEY, timers: false });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AZURITE_KEY, startAzurite, type RunningAzurite } from "../../dev/azurite";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost } from "../../dev/host/server";
 import { componentId, simulatorCaPath, startArmSimulatorProcess, type FaultSpec, type FleetChange, type SimCluster } from "../../dev/simulator";
 import { prng } from "../../dev/simulator/random";
@@ -118,7 +118,7 @@ async function main() {
     FLEET_DIGEST_WEBHOOK_SECRET: secrets.webhookSecret,
   };
   Object.assign(process.env, env);
-  const host = await startLocalHost({ registrations: await loadApp(), port: 0, routePrefix: routePrefix(), apiKey: secrets.apiKey, timers: false, env, log });
+  const host = await startLocalHost({ registrations: await loadApp(), port: 0, apiKey: secrets.apiKey, timers: false, env, log });
 
   // 8 API clients read all along, each waiting for its answer and then a think time (as people and dashboards do).
   const api = { requests: 0, status5xx: 0, during: 0, unavailable: 0, stale: 0 };

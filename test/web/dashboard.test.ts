@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetSummary } from "../../shared/api/fleet-view";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import type { ArmSimulator } from "../../dev/simulator";
 import { buildDigest, renderText } from "../../shared/digest";
@@ -59,7 +59,7 @@ beforeAll(async () => {
   process.env.FLEET_TABLE_PREFIX = prefix;
   process.env.FLEET_OPERATOR_KEY = OPERATOR_KEY;
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
-  host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
+  host = await startLocalHost({ registrations, apiKey: KEY, timers: false });
   browser = await launchChromium();
   ({ page, requested, cspErrors } = await recordedPage(browser));
 }, 120_000);

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import { openFleetHistory } from "../../shared/store";
 import { clusterId, flappingCluster, snapshot } from "../store/fixtures";
@@ -34,7 +34,7 @@ beforeAll(async () => {
   process.env.FLEET_TABLES_CONNECTION = tablesConnection();
   process.env.FLEET_TABLE_PREFIX = prefix;
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
-  host = await startLocalHost({ registrations, routePrefix: routePrefix(), timers: false });
+  host = await startLocalHost({ registrations, timers: false });
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 }, 120_000);

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadApp, routePrefix } from "../../dev/host/registrations";
+import { loadApp } from "../../dev/host/registrations";
 import { startLocalHost, type RunningHost } from "../../dev/host/server";
 import { openDigestStore, runDigest } from "../../shared/digest";
 import { openFleetHistory } from "../../shared/store";
@@ -52,7 +52,7 @@ beforeAll(async () => {
   // The functions read their settings from the environment, as in Azure.
   restoreEnv = setEnv({ FLEET_TABLES_CONNECTION: options.connectionString, FLEET_TABLE_PREFIX: options.tablePrefix });
   const registrations = await loadApp(path.resolve("functions/index.ts"), () => import("../../functions/index"));
-  host = await startLocalHost({ registrations, apiKey: KEY, routePrefix: routePrefix(), timers: false });
+  host = await startLocalHost({ registrations, apiKey: KEY, timers: false });
   browser = await launchChromium();
   ({ page, requested, cspErrors } = await recordedPage(browser, { apiKey: KEY }));
 }, 120_000);
