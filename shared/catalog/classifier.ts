@@ -15,7 +15,8 @@ import { anchorEdits, anchorPieces, substringEditDistance } from "./anchors";
 import { anchorOf, BIGRAM_CHARS as TABLE_CHARS, bigramCounts, bigramKey as tableKey } from "./bigrams";
 import { catalogEntries } from "./entries";
 import { requiredLiterals, signatureWeight } from "./literals";
-import { fingerprintOf, normalizeMessage } from "./normalize";
+import { fingerprintOf } from "./fingerprint";
+import { normalizeMessage } from "./normalize";
 import { type Best, confidenceOf, contextFit as fitOf, offer as offerTo } from "./ranking";
 import type { CatalogEntry, ClassifyContext } from "./types";
 

@@ -8,7 +8,8 @@ import type { CatalogEntry } from "./types";
 
 export { classify, Classifier } from "./classifier";
 export { ClassifyContextError, parseClassifyContext } from "./context";
-export { fingerprintOf, normalizeMessage } from "./normalize";
+export { fingerprintOf } from "./fingerprint";
+export { normalizeMessage } from "./normalize";
 export { CatalogError, validateCatalog, type CatalogProblem } from "./validate";
 export type { CatalogEntry, ClassifyContext, Category, RemediationStep } from "./types";
 

@@ -27,7 +27,7 @@ import * as vm from "node:vm";
 import { catalog, Classifier, normalizeMessage } from "../../shared/catalog";
 import { anchorEdits, substringEditDistance } from "../../shared/catalog/anchors";
 import { contextFit } from "../../shared/catalog/ranking";
-import { fingerprintOf } from "../../shared/catalog/normalize";
+import { fingerprintOf } from "../../shared/catalog/fingerprint";
 import type { ClassifyContext } from "../../shared/catalog/types";
 import { loadCorpus } from "../catalog/corpus/score";
 import { corpus, type Sample } from "./classify-corpus";

@@ -11,7 +11,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../shared/catalog";
-import { fingerprintOf, normalizeMessage } from "../../shared/catalog/normalize";
+import { fingerprintOf } from "../../shared/catalog/fingerprint";
+import { normalizeMessage } from "../../shared/catalog/normalize";
 import { corpus } from "../bench/classify-corpus";
 import { loadCorpus } from "./corpus/score";
 

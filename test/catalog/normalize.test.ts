@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../shared/catalog";
 import { classify } from "../../shared/catalog/classifier";
-import { fingerprintOf, normalizeMessage } from "../../shared/catalog/normalize";
+import { fingerprintOf } from "../../shared/catalog/fingerprint";
+import { normalizeMessage } from "../../shared/catalog/normalize";
 import { WRAPPERS } from "./wrappers";
 
 const fingerprint = (message: string) => fingerprintOf(normalizeMessage(message));
