@@ -58,6 +58,26 @@ interface AnchorPiece {
 const MEMO_SIZE = 4096;
 const MEMO_MAX_MESSAGE = 2048;
 
+/** Slots of the sketch of recent messages (a power of two): twice the memo, so a fleet's repeats stay in it. */
+const SKETCH_SLOTS = 8192;
+/** Characters of a message that its sketch reads, from the end (where ids and times usually are) back. */
+const SKETCH_SAMPLES = 24;
+
+/**
+ * A 32-bit sketch of a message and its context: its length and a few characters spread over it (ids
+ * and times differ there), much cheaper than hashing the whole string. Two messages may share a sketch.
+ */
+function sketchOf(message: string, context: ClassifyContext): number {
+  const { component, extensionType, clusterKind, code, provisioningState } = context;
+  let h = Math.imul(message.length, 0x9e3779b1);
+  const step = Math.floor(message.length / SKETCH_SAMPLES) + 1;
+  for (let i = message.length - 1; i >= 0; i -= step) h = Math.imul(h ^ message.charCodeAt(i), 0x01000193);
+  for (const field of [component, extensionType, clusterKind, code, provisioningState]) {
+    h = Math.imul(h ^ (field ? field.length * 0x10001 + field.charCodeAt(field.length - 1) : 0), 0x01000193);
+  }
+  return h | 0;
+}
+
 /** The memo key: the message alone when no context was given (the common case costs no concatenation). */
 function memoKey(message: string, context: ClassifyContext): string {
   const { component, extensionType, clusterKind, code, provisioningState } = context;
@@ -82,8 +102,8 @@ export class Classifier {
   private readonly seen: Uint32Array;
   private stamp = 0;
   private readonly memo = new Map<string, Classification>();
-  /** Messages seen once recently: the memo admits a message on its second sighting. */
-  private readonly seenOnce = new Set<string>();
+  /** Sketches of messages seen recently (see `sketchOf`): the memo admits a message on its second sighting. */
+  private readonly recent = new Int32Array(SKETCH_SLOTS);
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
@@ -136,16 +156,18 @@ export class Classifier {
    */
   classify(message: string, context: ClassifyContext = {}): Readonly<Classification> {
     if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
+    // Most messages that carry an id or a time are seen once: a first sighting costs no lookup and no
+    // memo entry, only its sketch. A sketch collision costs one memo lookup, never a wrong answer.
+    const sketch = sketchOf(message, context);
+    const slot = sketch & (SKETCH_SLOTS - 1);
+    if (this.recent[slot] !== sketch) {
+      this.recent[slot] = sketch;
+      return Object.freeze(this.classifyFresh(message, context));
+    }
     const key = memoKey(message, context);
     const known = this.memo.get(key);
     if (known) return known;
     const result = Object.freeze(this.classifyFresh(message, context));
-    // Kept from the second sighting on: most messages that carry an id or a time are seen once.
-    if (!this.seenOnce.has(key)) {
-      if (this.seenOnce.size >= MEMO_SIZE) this.seenOnce.clear();
-      this.seenOnce.add(key);
-      return result;
-    }
     if (this.memo.size >= MEMO_SIZE) this.memo.clear();
     this.memo.set(key, result);
     return result;

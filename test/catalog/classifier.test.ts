@@ -280,4 +280,14 @@ describe("remembered answers", () => {
     expect(classifier.classify("gadget melted", { component: "extension" }).catalogId).toBeNull();
     expect(classifier.classify("gadget melted", { component: "flux" }).catalogId).toBe("scoped");
   });
+
+  it("never answer one message with another's answer when their sketches agree", () => {
+    const classifier = new Classifier([entry("alpha", ["^a-failure"]), entry("beta", ["^b-failure"])]);
+    // 100 characters that differ only in the first, which the sketch (every 5th character from the end) skips.
+    const [a, b] = ["a", "b"].map((first) => `${first}-failure `.padEnd(100, "x"));
+    for (let round = 0; round < 3; round++) {
+      expect(classifier.classify(a).catalogId).toBe("alpha");
+      expect(classifier.classify(b).catalogId).toBe("beta");
+    }
+  });
 });
