@@ -22,8 +22,11 @@ const QUOTES: Record<string, string> = {
   "\u00bb": '"',
 };
 
-/** Runs of whitespace other than a single space (line breaks, tabs, runs): each becomes one space. */
-const WHITESPACE_RUN = /[^\S ]\s*|\s{2,}/g;
+/**
+ * Runs of whitespace other than a single space (line breaks, tabs, runs): each becomes one space. The
+ * first class is `\s` without the space, spelled out: measured faster than `[^\S ]\s*|\s{2,}`.
+ */
+const WHITESPACE_RUN = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]\s*| \s+/g;
 /** Typographic quotes; most messages have none, so the pass that maps them runs only after a test. */
 const QUOTE = /[\u2018\u2019\u201a`\u00b4\u201c\u201d\u201e\u00ab\u00bb]/;
 const QUOTES_ALL = new RegExp(QUOTE.source, "g");

@@ -62,11 +62,16 @@ function flattenJson(value: unknown, reparses: number, nesting: number): string 
 /** `text` appended to `out` with a space between, skipping empty pieces. */
 const joined = (out: string, text: string) => (!text ? out : out ? `${out} ${text}` : text);
 
+/** `text` parsed as JSON, or undefined; a failed parse skips the stack trace (most of its cost) since the error is dropped. */
 function tryParse(text: string): unknown {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
