@@ -41,7 +41,7 @@ function fragmentsOf(catalogId: string | null): { head: string; tail: string } {
 }
 
 /**
- * `JSON.stringify(answerOf(classification))`, byte for byte, in half the time: the entry's fields (the
+ * `JSON.stringify(answerOf(classification))`, byte for byte, for ~40 % less CPU: the entry's fields (the
  * same for every answer with that id) are serialized once per id, and only the fingerprint and the
  * matched text per answer. A classification of any other shape (keys, their order, types) takes the slow way.
  */
@@ -76,9 +76,8 @@ export function classifyLine(line: Line, lineNumber: number): string {
     try {
       request = JSON.parse(line);
     } catch (err) {
-      // Judged only when the line is not JSON: a blank line is the likelier mistake to name.
-      if (!line.trim()) throw new Error('empty line: expected a JSON object with a "message"');
-      throw new Error(`not JSON: ${(err as Error).message}`, { cause: err });
+      // Blank or not is asked only of a line that failed to parse: a JSON line never is.
+      throw new Error(line.trim() ? `not JSON: ${(err as Error).message}` : 'empty line: expected a JSON object with a "message"', { cause: err });
     }
     if (typeof request !== "object" || request === null || Array.isArray(request)) throw new Error(`expected a JSON object with a "message"`);
     const { message, context } = request as { message?: unknown; context?: unknown };
