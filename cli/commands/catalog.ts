@@ -1,19 +1,15 @@
-import { catalog, validateCatalog } from "../../shared/catalog";
+import { CatalogError, catalog, validateCatalog } from "../../shared/catalog";
 import requiredIds from "../../shared/catalog/required-ids.json";
 import { type CliIo, parseArgs } from "../io";
 
 /**
  * `catalog --check`: the whole validation (every required id, every entry complete, every example and
- * anchor classifying to its entry, no near miss doing so); problems on stderr and exit code 1.
- * `npm run build` runs it, so a broken entry fails the build (loading the catalog no longer validates it).
+ * anchor classifying to its entry, no near miss doing so); a CatalogError (exit code 1) names each problem.
+ * `npm run build` runs it, so a broken entry fails the build (loading the catalog does not validate it).
  */
 function check(io: CliIo): number {
   const problems = validateCatalog(catalog, requiredIds);
-  for (const { entryId, problem } of problems) io.stderr(`${entryId}: ${problem}`);
-  if (problems.length) {
-    io.stderr(`fleet-health catalog: ${problems.length} problem(s) in the error catalog`);
-    return 1;
-  }
+  if (problems.length) throw new CatalogError(problems);
   io.stdout(`${catalog.length} entries valid (${requiredIds.length} required ids present)`);
   return 0;
 }
