@@ -55,12 +55,12 @@ export function answerLine(classification: Classification): string {
     keys[2] !== "fingerprint" ||
     (keys.length !== 3 && !withMatched) ||
     (catalogId !== null && typeof catalogId !== "string") ||
-    typeof confidence !== "number" ||
+    !Number.isFinite(confidence) || // a finite number prints as JSON prints it
     typeof fingerprint !== "string"
   )
     return JSON.stringify(answerOf(classification));
   const { head, tail } = fragmentsOf(catalogId);
-  const line = `${head}${JSON.stringify(confidence)},"fingerprint":${JSON.stringify(fingerprint)}`;
+  const line = `${head}${confidence},"fingerprint":${JSON.stringify(fingerprint)}`;
   return withMatched ? `${line},"matched":${JSON.stringify(matched)}${tail}` : line + tail;
 }
 
