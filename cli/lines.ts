@@ -67,7 +67,8 @@ export class PieceWriter {
   /** Writes the lines gathered so far (nothing when there are none) and waits until the stream takes more. */
   async flush(): Promise<void> {
     if (!this.parts.length) return;
-    const text = this.parts.join("\n") + "\n";
+    this.parts.push(""); // the last newline joined in: no second string to flatten before the write
+    const text = this.parts.join("\n");
     this.parts = [];
     this.size = 0;
     await this.write(text);

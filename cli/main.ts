@@ -9,7 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
   sweep: { summary: "one collection sweep over FLEET_SCOPE, written to Table storage [--json]", load: async () => (await import("./commands/sweep")).run },
   classify: { summary: "classify one message, or JSON lines from stdin [--jsonl] [MESSAGE]", load: async () => (await import("./commands/classify")).run },
-  catalog: { summary: "list the documented error catalog [--json]", load: async () => (await import("./commands/catalog")).run },
+  catalog: { summary: "list the documented error catalog [--json], or validate it [--check]", load: async () => (await import("./commands/catalog")).run },
   digest: { summary: "build (and with --send, deliver) a digest [--since 24h] [--send]", load: async () => (await import("./commands/digest")).run },
   serve: {
     summary: "the local host: HTTP API under /api plus the timers, on FLEET_PORT (default 7071)",

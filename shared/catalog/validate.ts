@@ -60,7 +60,7 @@ function entryProblems(entry: CatalogEntry): string[] {
  * every entry complete with compiling signatures and normalized anchors, every example and anchor
  * classifying to its own entry, no near miss classifying to it, and no example claimed by two entries.
  */
-export function validateCatalog(entries: readonly CatalogEntry[], requiredIds: readonly string[] = [], built?: () => Classifier): CatalogProblem[] {
+export function validateCatalog(entries: readonly CatalogEntry[], requiredIds: readonly string[] = []): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
   const add = (entryId: string, problem: string) => problems.push({ entryId, problem });
   const seen = new Set<string>();
@@ -72,8 +72,7 @@ export function validateCatalog(entries: readonly CatalogEntry[], requiredIds: r
   for (const id of requiredIds) if (!seen.has(id)) add(id, "required id (catalog-ids.json) missing from the catalog");
   if (problems.length) return problems; // examples cannot be judged with broken signatures
 
-  // The catalog at load passes the classifier it uses anyway (built once, only once the signatures compile).
-  const classifier = built ? built() : new Classifier(entries);
+  const classifier = new Classifier(entries);
   const owners = new Map<string, string>();
   for (const entry of entries) {
     for (const example of entry.examples) {

@@ -19,7 +19,7 @@
  * Options (environment): BENCH_MESSAGES (120000), BENCH_LINES (100000), BENCH_ROUNDS (3, best round reported).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
 import * as v8 from "node:v8";
@@ -106,8 +106,9 @@ function measure<T>(samples: T[], fn: (s: T) => unknown): { perSecond: number; p
 /** Wall seconds and CPU seconds (user + system) of one shell command, from the shell's waited-for children. */
 function timeProcess(command: string): { wall: number; cpu: number } {
   const t0 = process.hrtime.bigint();
-  // After `wait`, /proc/$$/stat of the shell holds its children's CPU ticks (fields 16 and 17).
-  const stat = execFileSync("sh", ["-c", `${command}; cat /proc/$$/stat`], { encoding: "utf8", maxBuffer: 1 << 20 });
+  // After `wait`, /proc/$$/stat of the shell holds its children's CPU ticks (fields 16 and 17); a
+  // command that fails fails the run (a process that died early would look fast).
+  const stat = execFileSync("sh", ["-c", `${command} && cat /proc/$$/stat`], { encoding: "utf8", maxBuffer: 1 << 20 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
@@ -140,6 +141,11 @@ function endToEnd(): void {
     execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
     const cli = bestOf(`node dist/cli/main.js classify --jsonl < ${input} > ${join(dir, "cli.out")}`);
     const naive = bestOf(`node test/bench/naive-classify.js ${phrases} < ${input} > ${join(dir, "naive.out")}`);
+    // The same work on both sides: every input line answered, in one output line each.
+    for (const out of ["cli.out", "naive.out"]) {
+      const answered = readFileSync(join(dir, out), "utf8").split("\n").length - 1;
+      if (answered !== LINES) throw new Error(`${out}: ${answered} answer lines for ${LINES} input lines`);
+    }
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
     const row = (label: string, t: { wall: number; cpu: number }) =>
       `  ${label}  ${fmt(LINES / t.wall).padStart(8)} lines/s wall   ${fmt(LINES / t.cpu).padStart(8)} lines/CPU-s   (${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU)`;

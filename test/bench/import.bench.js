@@ -49,7 +49,7 @@ process.stdout.write(JSON.stringify({ importMs, modules: files.length, packages,
 
 function measure(files) {
   const started = process.hrtime.bigint();
-  // NODE_ENV=production as the Bicep's app settings set it: outside production the catalog validates itself at load.
+  // NODE_ENV=production as the Bicep's app settings set it.
   const child = spawnSync(process.execPath, ["-e", CHILD, JSON.stringify(files)], {
     cwd: ROOT,
     encoding: "utf8",

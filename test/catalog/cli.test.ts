@@ -152,6 +152,15 @@ describe("classify --jsonl", () => {
     expect(answers[lines.length - 3].error.message).toMatch(/^empty line/);
   });
 
+  it("calls a line of only whitespace empty, and answers lines of one shape byte for byte alike", async () => {
+    const known = JSON.stringify({ message: "Unable to get a response from the Agent in time" });
+    const { out } = await cli(["classify", "--jsonl"], [known, " \t ", known]);
+    const lines = out.join("\n").split("\n");
+    expect(JSON.parse(lines[1]).error).toEqual({ code: "InvalidInput", message: 'empty line: expected a JSON object with a "message"', line: 2 });
+    expect(lines[2]).toBe(lines[0]);
+    expect(Object.keys(JSON.parse(lines[0]))).toEqual(["catalogId", "confidence", "fingerprint", "matched", "title", "category", "severity", "docUrl"]);
+  });
+
   it("answers nothing for no input", async () => {
     expect(await cli(["classify", "--jsonl"], [])).toEqual({ code: 0, out: [], err: [] });
   });
@@ -174,6 +183,12 @@ describe("catalog", () => {
     expect(out[0]).toBe("arc-agent:");
     expect(out).toContainEqual(expect.stringMatching(/^ {2}arc-cluster-permissions +high {6}The kubeconfig used to connect the cluster lacks cluster-admin/));
     expect(out.at(-1)).toMatch(/^\d+ entries \(\d+ documented, \d+ field-known\)\. Details: fleet-health catalog --json$/);
+  });
+
+  it("--check validates the whole catalog (what `npm run build` runs; test/cli/catalog-check.test.ts breaks an entry)", async () => {
+    const { code, out, err } = await cli(["catalog", "--check"]);
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect(out).toEqual([expect.stringMatching(/^\d+ entries valid \(35 required ids present\)$/)]);
   });
 
   it("rejects unknown options", async () => {
