@@ -14,7 +14,7 @@ import type { Classification } from "../core/model";
 import { anchorEdits, anchorPieces, substringEditDistance } from "./anchors";
 import { anchorOf, BIGRAM_CHARS as TABLE_CHARS, bigramCounts, bigramKey as tableKey } from "./bigrams";
 import { catalogEntries } from "./entries";
-import { requiredLiterals, signatureWeight } from "./literals";
+import { type Commonness, signatureLiterals } from "./literals";
 import { fingerprintOf } from "./fingerprint";
 import { normalizeMessage } from "./normalize";
 import { type Best, confidenceOf, contextFit as fitOf, offer as offerTo } from "./ranking";
@@ -85,6 +85,29 @@ function memoKey(message: string, context: ClassifyContext): string {
   return `${message}\u0000${component ?? ""}\u0000${extensionType ?? ""}\u0000${clusterKind ?? ""}\u0000${code ?? ""}\u0000${provisioningState ?? ""}`;
 }
 
+/**
+ * A literal is as common as the number of texts of `sample` (the catalog's wrapped, real-shaped examples)
+ * that contain it: counted over the texts joined by line breaks, which normal forms and literals never
+ * hold, with one native search per occurrence rather than one per text.
+ */
+function commonnessIn(sample: readonly string[]): Commonness {
+  const joined = sample.join("\n");
+  const counted = new Map<string, number>();
+  return (literal) => {
+    let n = counted.get(literal);
+    if (n !== undefined) return n;
+    n = 0;
+    let at = literal.includes("\n") ? -1 : joined.indexOf(literal);
+    while (at >= 0) {
+      n++;
+      const next = joined.indexOf("\n", at); // a text counts once: on to the next text
+      at = next < 0 ? -1 : joined.indexOf(literal, next + 1);
+    }
+    counted.set(literal, n);
+    return n;
+  };
+}
+
 /** The classifier over one set of entries; `classify` below uses the whole catalog. */
 export class Classifier {
   private readonly signatures: CompiledSignature[] = [];
@@ -115,17 +138,11 @@ export class Classifier {
     };
     const sample = entries.flatMap((entry) => entry.examples.map(normalizeMessage));
     const counts = bigramCounts(sample);
-    // A literal is as common as the number of the catalog's (wrapped, real-shaped) examples that contain it.
-    const seen = new Map<string, number>();
-    const commonness = (literal: string) => {
-      let n = seen.get(literal);
-      if (n === undefined) seen.set(literal, (n = sample.reduce((count, text) => (text.includes(literal) ? count + 1 : count), 0)));
-      return n;
-    };
+    const commonness = commonnessIn(sample);
     entries.forEach((entry, e) => {
       for (const source of entry.signatures) {
-        const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i"), weight: signatureWeight(source) }) - 1;
-        const required = requiredLiterals(source, commonness);
+        const { literals: required, weight } = signatureLiterals(source, commonness);
+        const index = this.signatures.push({ entry: e, regex: new RegExp(source, "i"), weight }) - 1;
         if (!required) this.unfiltered.push(index);
         else for (const text of required) literal(text).signatures.push(index);
       }

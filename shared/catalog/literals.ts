@@ -129,7 +129,7 @@ function sequenceLiterals(source: string, commonness?: Commonness): { set: strin
 }
 
 /** How common a literal is in typical text (higher: found in more messages). */
-type Commonness = (literal: string) => number;
+export type Commonness = (literal: string) => number;
 
 /** Literal set and weight of a pattern with alternatives: every alternative must contribute. */
 function alternativesLiterals(source: string, commonness?: Commonness): { set: string[]; weight: number } {
@@ -139,15 +139,20 @@ function alternativesLiterals(source: string, commonness?: Commonness): { set: s
 }
 
 /**
- * The literals a prefilter may look for (every match contains one of them), or `null` when no set of
- * literals of useful length exists (that signature then runs on every message).
+ * A signature's prefilter literals (every match contains one of them), or `null` when no set of literals
+ * of useful length exists (that signature then runs on every message), and its weight: one read of the source.
  */
+export function signatureLiterals(source: string, commonness?: Commonness): { literals: string[] | null; weight: number } {
+  const { set, weight } = alternativesLiterals(source, commonness);
+  return { literals: set.length && set.every((l) => l.trim().length >= MIN_LITERAL) ? set : null, weight };
+}
+
+/** The literals a prefilter may look for, or `null` (see `signatureLiterals`). */
 export function requiredLiterals(source: string, commonness?: Commonness): string[] | null {
-  const { set } = alternativesLiterals(source, commonness);
-  return set.length && set.every((l) => l.trim().length >= MIN_LITERAL) ? set : null;
+  return signatureLiterals(source, commonness).literals;
 }
 
 /** How many literal characters every match of a signature contains: the more, the more specific. */
 export function signatureWeight(source: string): number {
-  return alternativesLiterals(source).weight;
+  return signatureLiterals(source).weight;
 }
