@@ -8,21 +8,27 @@
  * Wrappers that say nothing about the failure itself (dropped, so that the same failure reported
  * through the extension manager, the portal or the CLI groups together) and names after a key
  * (`namespace: team-a`, `cluster=edge-7`, which may span a space), in one pass.
+ * No two alternatives can match at one position (their first words differ), so their order is free:
+ * the ones that start at a word boundary share one `\b`, which the expression engine tests faster.
  */
 const WRAPPERS_AND_KEYED_NAMES = new RegExp(
   [
     // (Azure's own text misspells "following" at times: any one word stands there)
     String.raw`the extension operation failed with the [a-z]+ error:?`,
-    // The older extension manager's wrapper around the error: `Error: {...} occurred while doing the operation : {Installing the extension} on the config`.
-    String.raw`\boccurred while doing the operation ?: ?[\[{][^\]}]*[\]}](?: on the config)?\.?`,
     // A Flux object's name before its condition message (`HelmRelease podinfo: Helm install failed ...`), as the
     // configuration's own status repeats it: the same failure with and without it is one group.
     String.raw`^(?:helmrelease|kustomization|gitrepository|helmrepository|helmchart|ocirepository|bucket|imagerepository|imagepolicy|imageupdateautomation|object) [^\s:]+: `,
     String.raw`(?:deployment|operation|long running operation) failed(?: with status '?failed'?)?\.?(?: additional info:)?`,
-    String.raw`\b(?:inner ?error|error details?|error|exception|status|code|message|details?) ?[:=] ?`,
-    String.raw`\bfailed to (?:create|update|delete) (?:the )?(?:extension|configuration|resource) '[^']*'\.?`,
-    // A value ends at a terminator, never at a colon: `release: error: ...` names no release.
-    String.raw`\b((?:namespace|cluster|release|name|resource group|resourcegroup)[=:] ?)[^\s'",;:)}\]]+(?![^\s'",;)}\]])`,
+    String.raw`\b(?:` +
+      [
+        // The older extension manager's wrapper around the error: `Error: {...} occurred while doing the operation : {Installing the extension} on the config`.
+        String.raw`occurred while doing the operation ?: ?[\[{][^\]}]*[\]}](?: on the config)?\.?`,
+        String.raw`(?:inner ?error|error details?|error|exception|status|code|message|details?) ?[:=] ?`,
+        String.raw`failed to (?:create|update|delete) (?:the )?(?:extension|configuration|resource) '[^']*'\.?`,
+        // A value ends at a terminator, never at a colon: `release: error: ...` names no release.
+        String.raw`((?:namespace|cluster|release|name|resource group|resourcegroup)[=:] ?)[^\s'",;:)}\]]+(?![^\s'",;)}\]])`,
+      ].join("|") +
+      ")",
   ].join("|"),
   "g",
 );
@@ -148,28 +154,24 @@ const WORD_RULES: Array<{ needs: number; applies?: (word: string) => boolean; pa
  * checked with `indexOf` (measured faster here than `startsWith` or a slice): no slice and no hash of
  * the whole word for a word seen before (a `Map` lookup was the hottest line of the fingerprint).
  */
-const SLOTS = 4096;
+const SLOTS = 8192;
 const slotWords: string[] = new Array<string>(SLOTS).fill("");
 const slotRewrites: string[] = new Array<string>(SLOTS).fill("");
 
 function slotOf(text: string, start: number, end: number): number {
-  const length = end - start;
-  let h = length * 31 + text.charCodeAt(start);
-  if (length > 1) h = ((h * 31 + text.charCodeAt(end - 1)) * 31 + text.charCodeAt(end - 2)) * 31 + text.charCodeAt(start + (length >> 1));
-  return (h ^ (h >>> 12)) & (SLOTS - 1);
+  // Length, first and middle character, and the last six, where names and versions differ (`podinfo@6.3.3`).
+  let h = (Math.imul(end - start, 31) + text.charCodeAt(start)) | 0;
+  h = (Math.imul(h, 31) + text.charCodeAt((start + end) >> 1)) | 0;
+  for (let i = Math.max(start + 1, end - 6); i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return (h ^ (h >>> 13)) & (SLOTS - 1);
 }
 
 /**
- * Placeholders of values that rarely repeat (a GUID, a digest, a time): a word holding one is not
- * kept, so it does not push the words that do repeat out of the table.
+ * The word's rewrite, kept in `slot`. Every word is kept: one seen once takes a single slot from a
+ * word that repeats, which the next occurrence of that word takes back.
  */
-const ONE_OFF = /<(?:guid|hex|resource|url|time|ip)>/;
-
-/** The word's rewrite, kept in `slot` when the word is likely to repeat. */
 function variableWord(word: string, slot: number): string {
   let features = featuresOf(word);
-  // A word with a run of hex digits (a GUID, a digest) is almost never seen twice: not kept.
-  const keep = (features & HEX_RUN) === 0;
   let rewritten = word;
   for (const rule of WORD_RULES) {
     if ((features & rule.needs) !== rule.needs || (rule.applies && !rule.applies(rewritten))) continue;
@@ -177,10 +179,8 @@ function variableWord(word: string, slot: number): string {
     // What a replacement removed, later rules need not look for (a GUID's digits are no number).
     if (replaced !== rewritten) features = featuresOf((rewritten = replaced));
   }
-  if (keep && !ONE_OFF.test(rewritten)) {
-    slotWords[slot] = word;
-    slotRewrites[slot] = rewritten;
-  }
+  slotWords[slot] = word;
+  slotRewrites[slot] = rewritten;
   return rewritten;
 }
 
