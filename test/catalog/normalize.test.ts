@@ -170,6 +170,30 @@ describe("fingerprints", () => {
     );
   });
 
+  it("give a GUID word its placeholder whatever follows it (the short cut for GUIDs and the rules agree)", () => {
+    const guid = "e472ebd7-69dd-3bb0-b8dd-7345e8750c82";
+    expect([`${guid})`, `${guid}).`, `(${guid})`, `${guid}'`, `${guid}/x`, `${guid}-1`, `${guid}x`].map((word) => fingerprintOf(`id ${word}`))).toEqual([
+      "id <guid>)",
+      "id <guid>)",
+      "id (<guid>)",
+      "id <guid>'",
+      "id <guid>/x",
+      "id <guid>-<n>",
+      "id <hex>-<n>dd-<n>bb<n>-b8dd-<n>e<n>c<n>x",
+    ]);
+  });
+
+  it("never give a word the rewrite of another word kept in the same slot of the word table", () => {
+    // Same length, first, middle and last six characters: one slot.
+    const [digit, letter] = ["(1)abcdefghijklmnop/q", "(a)abcdefghijklmnop/q"];
+    expect([digit, letter, digit, letter].map(fingerprintOf)).toEqual([
+      "(<n>)abcdefghijklmnop/q",
+      "(a)abcdefghijklmnop/q",
+      "(<n>)abcdefghijklmnop/q",
+      "(a)abcdefghijklmnop/q",
+    ]);
+  });
+
   it("are cut to a display length", () => {
     expect(fingerprint("word ".repeat(500)).length).toBeLessThanOrEqual(300);
   });
