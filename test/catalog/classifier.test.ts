@@ -281,6 +281,15 @@ describe("remembered answers", () => {
     expect(classifier.classify("gadget melted", { component: "flux" }).catalogId).toBe("scoped");
   });
 
+  it("keep a fleet's repeats: 2,000 messages seen at every sweep are answered from the memo from the third sweep on", () => {
+    const classifier = new Classifier([entry("gadget", ["gadget melted"])]);
+    const messages = Array.from({ length: 2000 }, (_, i) => `gadget melted on node-${i} at rack ${i * 7}`);
+    messages.forEach((m) => classifier.classify(m));
+    const second = messages.map((m) => classifier.classify(m));
+    const third = messages.map((m) => classifier.classify(m));
+    expect(third.filter((answer, i) => answer === second[i]).length).toBe(2000);
+  });
+
   it("never answer one message with another's answer when their sketches agree", () => {
     const classifier = new Classifier([entry("alpha", ["^a-failure"]), entry("beta", ["^b-failure"])]);
     // 100 characters that differ only in the first, which the sketch (every 5th character from the end) skips.
