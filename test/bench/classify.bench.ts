@@ -30,7 +30,7 @@ import { contextFit } from "../../shared/catalog/ranking";
 import { fingerprintOf } from "../../shared/catalog/fingerprint";
 import type { ClassifyContext } from "../../shared/catalog/types";
 import { loadCorpus } from "../catalog/corpus/score";
-import { corpus, type Sample } from "./classify-corpus";
+import { corpus } from "./classify-corpus";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 120_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
