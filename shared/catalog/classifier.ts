@@ -61,7 +61,7 @@ const MEMO_MAX_MESSAGE = 2048;
 /**
  * Slots for sketches of recent messages (a power of two, 8× the memo), in buckets of SKETCH_WAYS: a
  * message's sketch is forgotten only when that many others of its bucket came since, so a fleet's
- * repeats stay known (with buckets of two, 1 % of 2,000 repeating messages were never remembered).
+ * repeats stay known (buckets of two never remembered 18 of 2,000 repeating messages).
  */
 const SKETCH_SLOTS = 32768;
 const SKETCH_WAYS = 4;
