@@ -16,6 +16,7 @@ import { anchorOf, BIGRAM_CHARS as TABLE_CHARS, bigramCounts, bigramKey as table
 import { catalogEntries } from "./entries";
 import { type Commonness, signatureLiterals } from "./literals";
 import { fingerprintOf } from "./fingerprint";
+import { AnswerMemo } from "./memo";
 import { normalizeMessage } from "./normalize";
 import { type Best, confidenceOf, contextFit as fitOf, offer as offerTo } from "./ranking";
 import type { CatalogEntry, ClassifyContext } from "./types";
@@ -52,45 +53,6 @@ interface AnchorSentence {
 interface AnchorPiece {
   sentence: number;
   offset: number;
-}
-
-/** Recent answers kept per classifier, and the longest message worth keeping (longer ones are logs, rarely repeated). */
-const MEMO_SIZE = 4096;
-const MEMO_MAX_MESSAGE = 2048;
-
-/**
- * Slots for sketches of recent messages (a power of two, 8× the memo), in buckets of SKETCH_WAYS: a
- * message's sketch is forgotten only when that many others of its bucket came since, so a fleet's
- * repeats stay known (buckets of two never remembered 18 of 2,000 repeating messages).
- */
-const SKETCH_SLOTS = 32768;
-const SKETCH_WAYS = 4;
-/** Characters of a message that its sketch reads, from the end (where ids and times usually are) back. */
-const SKETCH_SAMPLES = 24;
-
-/**
- * A 32-bit sketch of a message and its context: its length and a few characters spread over it (ids
- * and times differ there), much cheaper than hashing the whole string. Two messages may share a sketch.
- */
-function sketchOf(message: string, context: ClassifyContext): number {
-  const { component, extensionType, clusterKind, code, provisioningState } = context;
-  let h = Math.imul(message.length, 0x9e3779b1);
-  const step = Math.floor(message.length / SKETCH_SAMPLES) + 1;
-  for (let i = message.length - 1; i >= 0; i -= step) h = Math.imul(h ^ message.charCodeAt(i), 0x01000193);
-  for (const field of [component, extensionType, clusterKind, code, provisioningState]) {
-    h = Math.imul(h ^ (field ? field.length * 0x10001 + field.charCodeAt(field.length - 1) : 0), 0x01000193);
-  }
-  // The multiplications leave the low bits (the bucket) depending on few inputs: mix (MurmurHash3's finalizer).
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
-
-/** The memo key: the message alone when no context was given (the common case costs no concatenation). */
-function memoKey(message: string, context: ClassifyContext): string {
-  const { component, extensionType, clusterKind, code, provisioningState } = context;
-  if (!component && !extensionType && !clusterKind && !code && !provisioningState) return message;
-  return `${message}\u0000${component ?? ""}\u0000${extensionType ?? ""}\u0000${clusterKind ?? ""}\u0000${code ?? ""}\u0000${provisioningState ?? ""}`;
 }
 
 /**
@@ -132,9 +94,7 @@ export class Classifier {
   /** Per-call marks of which signatures already ran, reused to avoid a Set per message. */
   private readonly seen: Uint32Array;
   private stamp = 0;
-  private readonly memo = new Map<string, Classification>();
-  /** Sketches of messages seen recently (see `sketchOf`): the memo admits a message on its second sighting. */
-  private readonly recent = new Int32Array(SKETCH_SLOTS);
+  private readonly memo = new AnswerMemo<Classification>((message, context) => this.classifyFresh(message, context));
   private readonly best: Best = { found: false, entry: 0, matched: "", priority: 0, extensionFit: 0, weight: 0, genericFit: 0 };
 
   constructor(readonly entries: readonly CatalogEntry[]) {
@@ -176,32 +136,11 @@ export class Classifier {
 
   /**
    * The classification of a message, remembered for messages seen recently: a fleet shows the same
-   * status text again at every sweep. The memo is bounded (emptied when full, long messages never kept)
-   * and its answers are frozen, so a caller cannot change the next one (and no copy is made per call).
+   * status text again at every sweep (memo.ts). Answers are frozen, so a caller cannot change the next
+   * one (and no copy is made per call).
    */
   classify(message: string, context: ClassifyContext = {}): Readonly<Classification> {
-    if (message.length > MEMO_MAX_MESSAGE) return this.classifyFresh(message, context);
-    // Most messages that carry an id or a time are seen once: a first sighting costs no lookup and no
-    // memo entry, only its sketch. A sketch collision costs one memo lookup, never a wrong answer.
-    const sketch = sketchOf(message, context);
-    if (!this.sawRecently(sketch)) return Object.freeze(this.classifyFresh(message, context));
-    const key = memoKey(message, context);
-    const known = this.memo.get(key);
-    if (known) return known;
-    const result = Object.freeze(this.classifyFresh(message, context));
-    if (this.memo.size >= MEMO_SIZE) this.memo.clear();
-    this.memo.set(key, result);
-    return result;
-  }
-
-  /** Whether the sketch is in its bucket; if not, it goes in first and the bucket's oldest goes out. */
-  private sawRecently(sketch: number): boolean {
-    const recent = this.recent;
-    const bucket = sketch & (SKETCH_SLOTS - SKETCH_WAYS);
-    for (let way = bucket; way < bucket + SKETCH_WAYS; way++) if (recent[way] === sketch) return true;
-    for (let way = bucket + SKETCH_WAYS - 1; way > bucket; way--) recent[way] = recent[way - 1];
-    recent[bucket] = sketch;
-    return false;
+    return this.memo.answer(message, context);
   }
 
   private classifyFresh(message: string, context: ClassifyContext): Classification {
