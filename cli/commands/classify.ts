@@ -64,10 +64,6 @@ export function answerLine(classification: Classification): string {
   return withMatched ? `${line},"matched":${JSON.stringify(matched)}${tail}` : line + tail;
 }
 
-// Module-local: an imported binding is read through a getter on every use (once per input line here).
-const classifyMessage = classify;
-const contextOf = parseClassifyContext;
-
 /** One `--jsonl` input line (number `lineNumber`, from 1) to its answer line (JSON, without the newline); never throws. */
 export function classifyLine(line: Line, lineNumber: number): string {
   try {
@@ -82,7 +78,7 @@ export function classifyLine(line: Line, lineNumber: number): string {
     if (typeof request !== "object" || request === null || Array.isArray(request)) throw new Error(`expected a JSON object with a "message"`);
     const { message, context } = request as { message?: unknown; context?: unknown };
     if (typeof message !== "string") throw new Error(`"message" must be a string`);
-    return answerLine(classifyMessage(message, contextOf(context)));
+    return answerLine(classify(message, parseClassifyContext(context)));
   } catch (err) {
     const error: ClassifyLineError = { catalogId: null, error: { code: "InvalidInput", message: (err as Error).message, line: lineNumber } };
     return JSON.stringify(error);

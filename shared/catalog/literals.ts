@@ -146,13 +146,3 @@ export function signatureLiterals(source: string, commonness?: Commonness): { li
   const { set, weight } = alternativesLiterals(source, commonness);
   return { literals: set.length && set.every((l) => l.trim().length >= MIN_LITERAL) ? set : null, weight };
 }
-
-/** The literals a prefilter may look for, or `null` (see `signatureLiterals`). */
-export function requiredLiterals(source: string, commonness?: Commonness): string[] | null {
-  return signatureLiterals(source, commonness).literals;
-}
-
-/** How many literal characters every match of a signature contains: the more, the more specific. */
-export function signatureWeight(source: string): number {
-  return signatureLiterals(source).weight;
-}

@@ -31,8 +31,6 @@ const WHITESPACE_RUN = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u
 const QUOTE = /[\u2018\u2019\u201a`\u00b4\u201c\u201d\u201e\u00ab\u00bb]/;
 const QUOTES_ALL = new RegExp(QUOTE.source, "g");
 const quoteOf = (quote: string) => QUOTES[quote];
-/** JSON (an object opens with `{`), an escape, or a typographic quote (lower-casing makes none). */
-const NEEDS_UNWRAP_OR_QUOTES = new RegExp("[{\\\\" + QUOTE.source.slice(1));
 
 /**
  * The normalized form signatures match: ARM JSON unwrapped, escapes removed, lower case, ASCII quotes,
@@ -40,8 +38,6 @@ const NEEDS_UNWRAP_OR_QUOTES = new RegExp("[{\\\\" + QUOTE.source.slice(1));
  * A replacement with a plain string (no callback) and a quote pass only when needed keep this cheap.
  */
 export function normalizeMessage(message: string): string {
-  // Most messages hold no JSON, escape or typographic quote: one test spares the passes that look for them.
-  if (!NEEDS_UNWRAP_OR_QUOTES.test(message)) return message.toLowerCase().replace(WHITESPACE_RUN, " ").trim();
   const lower = unwrapText(message, 0).toLowerCase().replace(WHITESPACE_RUN, " ");
   return (QUOTE.test(lower) ? lower.replace(QUOTES_ALL, quoteOf) : lower).trim();
 }

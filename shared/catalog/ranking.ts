@@ -3,7 +3,7 @@
  *    a. the entry with the higher `priority` (default 0; catch-all entries for generic causes set -1);
  *    b. the entry for the caller's extension type beats one that names none (an extension type picks out
  *       one product's failure; a component or cluster kind only says where the text came from);
- *    c. the signature with more literal text beats the one with less (`signatureWeight`: a signature
+ *    c. the signature with more literal text beats the one with less (`signatureLiterals`' weight: a signature
  *       that spells out a whole error sentence says more than one with wildcards, however long the
  *       wildcard's match);
  *    d. the entry whose components / cluster kinds the caller named beats one that lists none (a

@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 import { anchorEdits, anchorPieces, substringEditDistance } from "../../shared/catalog/anchors";
 import { anchorOf } from "../../shared/catalog/bigrams";
 import { classify, Classifier } from "../../shared/catalog/classifier";
-import { requiredLiterals, signatureWeight } from "../../shared/catalog/literals";
+import { type Commonness, signatureLiterals } from "../../shared/catalog/literals";
+
+const requiredLiterals = (source: string, commonness?: Commonness) => signatureLiterals(source, commonness).literals;
+const signatureWeight = (source: string) => signatureLiterals(source).weight;
 import { contextFit } from "../../shared/catalog/ranking";
 import type { CatalogEntry } from "../../shared/catalog/types";
 
