@@ -9,7 +9,7 @@ import { isOpenFailure, readFleetRecords, subscriptionNamesOf, summarizeFleet, S
 import { firstItem } from "../store/paging";
 import type { ComponentRecord, FleetHistory, SweepRecord } from "../store/types";
 import type { ClusterRowBody, SummaryBody } from "./schemas";
-import { clusterArmIdOf } from "./views";
+import { clusterIdentityView } from "./views";
 import { FleetGaugeBuilder, type FleetGauges } from "../telemetry/gauges";
 
 export { isOpenFailure, SUMMARY_READ_MODEL } from "../health/fleet-summary";
@@ -52,14 +52,7 @@ export function buildFleetView(
   for (const { clusterId, components: group, own, state, subscriptionName } of groups) {
     const row: ClusterRow = {
       id: clusterId,
-      armId: clusterArmIdOf(own),
-      name: own.clusterName,
-      kind: own.clusterKind,
-      subscriptionId: own.subscriptionId,
-      ...(subscriptionName ? { subscriptionName } : {}),
-      resourceGroup: own.resourceGroup,
-      ...(own.location ? { location: own.location } : {}),
-      ...(own.tags ? { tags: own.tags } : {}),
+      ...clusterIdentityView(own, subscriptionName),
       state,
       components: group.length,
       openFailures: 0,

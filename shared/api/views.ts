@@ -5,7 +5,7 @@
  */
 import { FLUX_SOURCE_URLS } from "../health/configuration";
 import type { ComponentRecord } from "../store/types";
-import type { ComponentBody, FluxDetailBody, LinksBody, OpenFailureBody } from "./schemas";
+import type { ClusterRowBody, ComponentBody, FluxDetailBody, LinksBody, OpenFailureBody } from "./schemas";
 import { fixTargetOf, remedyFor } from "./routes/remedy";
 
 const PORTAL = "https://portal.azure.com";
@@ -115,4 +115,21 @@ export function openFailureView(c: ComponentRecord, clusterArmId: string, subscr
 export function clusterArmIdOf(c: Pick<ComponentRecord, "id" | "armId" | "clusterId">): string {
   const armId = armIdOf(c);
   return armId.toLowerCase().startsWith(c.clusterId) ? armId.slice(0, c.clusterId.length) : c.clusterId;
+}
+
+/** Who a cluster is, as the fleet's cluster rows and the cluster page both show it (from its own component). */
+export function clusterIdentityView(
+  own: ComponentRecord,
+  subscriptionName: string | undefined,
+): Pick<ClusterRowBody, "armId" | "name" | "kind" | "subscriptionId" | "subscriptionName" | "resourceGroup" | "location" | "tags"> {
+  return {
+    armId: clusterArmIdOf(own),
+    name: own.clusterName,
+    kind: own.clusterKind,
+    subscriptionId: own.subscriptionId,
+    ...(subscriptionName ? { subscriptionName } : {}),
+    resourceGroup: own.resourceGroup,
+    ...(own.location ? { location: own.location } : {}),
+    ...(own.tags ? { tags: own.tags } : {}),
+  };
 }

@@ -17,7 +17,7 @@ import { clusterNotes, failureMarker } from "../operations-view";
 import { pageBody, pageByKey, sortedBy, type SortedList } from "../paging";
 import type { QuerySpec } from "../params";
 import { queryDigest, TOKEN_PARAMETER } from "../token";
-import { clusterArmIdOf, componentView, linksOf, openFailureView } from "../views";
+import { clusterIdentityView, componentView, linksOf, openFailureView } from "../views";
 
 const STATE_RANK = new Map<HealthState, number>(HEALTH_STATES.map((s, i) => [s, i]));
 
@@ -163,25 +163,18 @@ export const getCluster = defineRoute({
     const own = components.find((c) => c.kind === "cluster") ?? components[0];
     // Its own tags and the sweeps' subscription names: a cold process need not build the read model.
     const [mark, names] = await Promise.all([failureMarker(svc, () => own.tags), svc.subscriptionNames()]);
-    const armId = clusterArmIdOf(own);
     const subscriptionName = names[own.subscriptionId];
+    const identity = clusterIdentityView(own, subscriptionName);
     return {
       body: {
         id,
-        armId,
-        name: own.clusterName,
-        kind: own.clusterKind,
-        subscriptionId: own.subscriptionId,
-        ...(subscriptionName ? { subscriptionName } : {}),
-        resourceGroup: own.resourceGroup,
-        ...(own.location ? { location: own.location } : {}),
-        ...(own.tags ? { tags: own.tags } : {}),
+        ...identity,
         state: worstState(components.map((c) => c.state)),
         lastSeenAt: components.reduce((a, c) => (c.lastSeenAt > a ? c.lastSeenAt : a), ""),
         dark: Boolean(own.dark),
-        links: linksOf(armId, "cluster"),
+        links: linksOf(identity.armId, "cluster"),
         components: components.map(componentView),
-        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c, armId, subscriptionName), c)),
+        openFailures: components.filter((c) => isOpenFailure(c.state)).map((c) => mark(openFailureView(c, identity.armId, subscriptionName), c)),
       },
     };
   },
