@@ -3,7 +3,6 @@
  * with its own freshly made self-signed certificate, succeeds when NODE_EXTRA_CA_CERTS names that
  * certificate and fails with a certificate error when it does not (issue 13 item 1).
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -12,37 +11,20 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_MAIN, finished, spawnTs } from "../support/child";
 import { tablesConnection, uniquePrefix } from "../support/tables";
+import { selfSignedCertificate } from "../support/tls";
 
 const CLUSTER = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c1";
 let dir: string;
+let certPath: string;
 let server: Server;
 let endpoint: string;
 let queries = 0;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "fh-trust-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=independent-arg",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      path.join(dir, "key.pem"),
-      "-out",
-      path.join(dir, "ca.pem"),
-    ],
-    { stdio: "ignore" },
-  );
-  server = createServer({ key: fs.readFileSync(path.join(dir, "key.pem")), cert: fs.readFileSync(path.join(dir, "ca.pem")) }, (req, res) => {
+  const made = selfSignedCertificate(dir, "independent-arg");
+  certPath = made.certPath;
+  server = createServer({ key: made.key, cert: made.cert }, (req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
@@ -88,7 +70,7 @@ function sweep(extraCa: string | undefined) {
 describe("TLS trust against an independent server", () => {
   it("succeeds with the server's certificate in NODE_EXTRA_CA_CERTS", async () => {
     const before = queries;
-    const result = await sweep(path.join(dir, "ca.pem"));
+    const result = await sweep(certPath);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toMatchObject({ clusters: 1, partial: false });
     expect(queries).toBeGreaterThan(before);

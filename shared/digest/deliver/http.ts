@@ -4,7 +4,13 @@
  * both send 429 with it when a webhook posts too fast). Not retried: other 4xx, which a retry cannot
  * fix, an untrusted certificate, and anything once the run's signal has aborted. The rules are
  * shared/core/retry.ts, as for the Azure reads.
+ *
+ * Requests go out through the Azure SDK's HTTP pipeline rather than `fetch`, so a webhook takes the same
+ * way out as the Azure reads: the proxy variables as the SDK reads them (HTTPS_PROXY, ALL_PROXY or
+ * HTTP_PROXY; NO_PROXY), which Node's `fetch` ignores unless NODE_USE_ENV_PROXY is set, and the trust of
+ * NODE_EXTRA_CA_CERTS. Redirects are not followed: a signed digest goes only where it was configured to go.
  */
+import { createDefaultHttpClient, createEmptyPipeline, createHttpHeaders, createPipelineRequest, proxyPolicy, type RestError } from "@azure/core-rest-pipeline";
 import { abortReason, backoffMs, isPermanentNetworkError, isRetryableStatus, parseRetryAfter, sleep } from "../../core/retry";
 
 export interface RetryOptions {
@@ -51,6 +57,24 @@ export function redactUrl(url: string): string {
   }
 }
 
+const httpClient = createDefaultHttpClient();
+
+/** One POST; the proxy variables are read per delivery, as a new Azure SDK client reads them. */
+function send(url: string, body: string, headers: Record<string, string>, abortSignal: AbortSignal) {
+  const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(proxyPolicy());
+  const request = createPipelineRequest({
+    url,
+    method: "POST",
+    headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8", ...headers }),
+    body,
+    abortSignal,
+    // The configured URL's scheme decides (the settings accept http for a receiver inside the network).
+    allowInsecureConnection: true,
+  });
+  return pipeline.sendRequest(httpClient, request);
+}
+
 export async function postJson(url: string, body: string, headers: Record<string, string>, options: RetryOptions = {}): Promise<PostResult> {
   const maxAttempts = options.maxAttempts ?? 4;
   const base = options.baseDelayMs ?? 1000;
@@ -65,14 +89,9 @@ export async function postJson(url: string, body: string, headers: Record<string
     let wait: number | undefined;
     try {
       const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8", ...headers },
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      const text = await response.text();
-      if (response.ok) return { httpStatus: response.status, attempts: attempt, body: text };
+      const response = await send(url, body, headers, signal ? AbortSignal.any([signal, timeout]) : timeout);
+      const text = response.bodyAsText ?? "";
+      if (response.status >= 200 && response.status < 300) return { httpStatus: response.status, attempts: attempt, body: text };
       failure = new DeliveryError(
         "HttpError",
         `${redactUrl(url)} answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`,
@@ -83,16 +102,14 @@ export async function postJson(url: string, body: string, headers: Record<string
       wait = parseRetryAfter(response.headers);
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
-      const e = err as Error & { cause?: Error & { code?: string } };
-      const timeout = e.name === "TimeoutError" || e.name === "AbortError";
-      failure = new DeliveryError(
-        timeout ? "Timeout" : "NetworkError",
-        `${redactUrl(url)}: ${timeout ? "no answer in time" : (e.cause?.message ?? e.message)}`,
-        undefined,
-        attempt,
-        { cause: err },
-      );
-      if (signal?.aborted || isPermanentNetworkError(e.cause?.code)) throw failure;
+      // The pipeline rejects with an AbortError when either signal fires, and with a RestError carrying
+      // the socket's code (ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN, ...) when the request could not be sent.
+      const e = err as Partial<RestError> & Error;
+      const timeout = e.name === "AbortError";
+      failure = new DeliveryError(timeout ? "Timeout" : "NetworkError", `${redactUrl(url)}: ${timeout ? "no answer in time" : e.message}`, undefined, attempt, {
+        cause: err,
+      });
+      if (signal?.aborted || isPermanentNetworkError(e.code)) throw failure;
     }
     if (attempt >= maxAttempts) throw failure;
     try {
