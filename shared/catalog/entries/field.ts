@@ -31,6 +31,8 @@ export const entries: CatalogEntry[] = [
       String.raw`ssh: handshake failed: (?:ssh: unable to authenticate|knownhosts: key (?:is unknown|mismatch)|hostkey could not be verified)`,
       String.raw`remote authentication required but no callback set`,
       String.raw`failed to get secret \S+ secrets? \S+ not found`,
+      // Flux v1 (fluxd), as Azure's older GitOps configurations ran it: git over SSH refusing an unknown host key.
+      String.raw`\bhost key verification failed\b`,
     ],
     context: FLUX_ONLY,
     cause:
@@ -55,6 +57,7 @@ export const entries: CatalogEntry[] = [
       "failed to checkout and determine revision: unable to clone 'ssh://git@github.com/contoso/fleet-config': ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain",
       "unable to clone 'ssh://git@ssh.dev.azure.com/v3/contoso/ops/fleet': ssh: handshake failed: knownhosts: key mismatch",
       "failed to get secret 'flux-system/fleet-auth': secrets \"fleet-auth\" not found",
+      "git repo not ready: git clone --mirror: fatal: Could not read from remote repository., full output:\n Cloning into bare repository '/tmp/flux-gitclone812/repo'...\nNo ECDSA host key is known for github.com and you have requested strict checking.\nHost key verification failed.\nfatal: Could not read from remote repository.",
     ],
     nearMisses: [
       'Failed to pull image "contoso.azurecr.io/app:1.2": rpc error: code = Unknown desc = failed to pull and unpack image "contoso.azurecr.io/app:1.2": failed to resolve reference "contoso.azurecr.io/app:1.2": unexpected status from HEAD request: 401 Unauthorized: authentication required',
@@ -71,6 +74,8 @@ export const entries: CatalogEntry[] = [
       String.raw`couldn.t find remote ref`,
       String.raw`unable to resolve commit object for \S+ object not found`,
       String.raw`unable to clone \S+ reference not found`,
+      // Flux v1 (fluxd)
+      String.raw`\bconfigured branch '[^']+' does not exist\b`,
     ],
     context: FLUX_ONLY,
     cause:
@@ -90,6 +95,7 @@ export const entries: CatalogEntry[] = [
       'git clone error: couldn\'t find remote ref "refs/heads/main"',
       "unable to clone 'ssh://git@github.com/contoso/fleet-config': couldn't find remote ref \"refs/tags/v1.4.0\"",
       "GitRepository reconciliation failed: 'failed to checkout and determine revision: unable to resolve commit object for 'cae9c52ebae189cf07cec3635137a2e4f1ad56da': object not found'",
+      "component=sync-loop err=\"git repo not ready: configured branch 'release-2024' does not exist\"",
     ],
     nearMisses: ["failed to checkout and determine revision: unable to clone 'https://github.com/contoso/fleet-config.git': authentication required"],
   },
@@ -513,6 +519,8 @@ export const entries: CatalogEntry[] = [
       // helm-controller's Ready/Released condition: "Helm install failed: ..." (older) or
       // "Helm install failed for release <ns>/<name> with chart <chart>@<version>: ..." (newer)
       String.raw`\bhelm (?:install|upgrade) failed(?: for release \S+ with chart \S+)?: (?:timed out waiting for the condition|context deadline exceeded)`,
+      // Flux v1's helm-operator: error="Helm release failed" err="release <name> failed: timed out waiting for the condition"
+      String.raw`\bhelm release failed\W.{0,80}?\brelease \S+ failed: timed out waiting for the condition`,
     ],
     context: FLUX_ONLY,
     cause:
@@ -534,6 +542,7 @@ export const entries: CatalogEntry[] = [
       "HelmRelease podinfo: Helm install failed: timed out waiting for the condition",
       "Helm upgrade failed: timed out waiting for the condition",
       "Helm install failed for release nginx/nginx-ingress-controller with chart nginx-ingress-controller@9.11.0: context deadline exceeded",
+      'component=release release=podinfo targetNamespace=apps resource=apps:helmrelease/podinfo helmVersion=v3 error="Helm release failed" err="release podinfo failed: timed out waiting for the condition"',
     ],
     nearMisses: [
       "Error: UPGRADE FAILED: timed out waiting for the condition",

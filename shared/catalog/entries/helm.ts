@@ -67,6 +67,10 @@ export const entries: CatalogEntry[] = [
       String.raw`\bchart "?[^" ]+"? version "?[^" ]+"? not found in \S+ repository`,
       String.raw`\bpulling from (\S+) error: \1:\S+: not found`,
       String.raw`\bfailed to download "[^"]+"(?: at version "[^"]+"| \(hint: running .?helm repo update.? may help\))`,
+      // The extension manager's own wording when the chart reference it pulls does not exist in the registry.
+      String.raw`\bfailed to setup helm client\b.{0,80}?\berr \W?[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?/\S+?: not found`,
+      // Flux's HelmChart (and Helm's OCI client) when no version satisfies the requested range.
+      String.raw`\bcould not locate a version matching provided version string\b`,
     ],
     cause:
       "Helm cannot get the chart: the cluster cannot reach the repository that serves it (a firewall or egress " +
@@ -91,11 +95,15 @@ export const entries: CatalogEntry[] = [
       "The extension operation failed with the following error: Unable to download the Helm chart from the repository. Please check the network connectivity of the cluster.",
       "Error: Chart not found: mcr.microsoft.com/azuremonitor/containerinsights/preview/azuremonitor-containers:2.8.2",
       'Error: INSTALLATION FAILED: failed to download "oci://contoso.azurecr.io/charts/haveged" at version "0.1.1"',
+      "(ExtensionOperationFailed) The extension operation failed with the following error:  Error: [Failed to setup Helm client during helm chart installation : err [mcr.microsoft.com/azurearck8s/helmchart/stable/contoso-agent:2.3.0: not found]] occurred while doing the operation : [Create] on the config",
+      "chart pull error: failed to get chart version for remote reference: could not locate a version matching provided version string >=1.2.0-rc.1",
     ],
     nearMisses: [
       'failed to retrieve source: HelmRepository.source.toolkit.fluxcd.io "jetstack-charts" not found',
       "Failed to download Helm from location https://get.helm.sh/helm-v1.2.1-linux-amd64.zip",
       "Unable to pull cluster-diagnostic-checks helm chart from the registry 'mcr.microsoft.com/azurearck8s/helmchart/stable/clusterdiagnosticchecks:0.1.2': Error: failed to do request: i/o timeout",
+      // The Helm client could not be set up for another reason than a missing chart.
+      "Error: [Failed to setup Helm client during helm chart upgrade : err [kubernetes cluster unreachable: the server has asked for the client to provide credentials]]",
     ],
   },
   {

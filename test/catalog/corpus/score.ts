@@ -38,8 +38,12 @@ export interface CorpusScore {
   missed: CorpusLine[];
 }
 
-export function loadCorpus(): CorpusLine[] {
-  const text = readFileSync(join(__dirname, "real-messages.jsonl"), "utf8");
+/** The corpus the catalog was tuned on, and the held-out set collected after it to measure new messages. */
+export const TUNED = "real-messages.jsonl";
+export const HELD_OUT = "held-out.jsonl";
+
+export function loadCorpus(file: typeof TUNED | typeof HELD_OUT = TUNED): CorpusLine[] {
+  const text = readFileSync(join(__dirname, file), "utf8");
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusLine);
 }
 
@@ -89,10 +93,12 @@ export function scoreTable(score: CorpusScore): string {
   ].join("\n");
 }
 
-// `npx tsx test/catalog/corpus/score.ts` prints the table and every miss, for docs/catalog.md.
+// `npx tsx test/catalog/corpus/score.ts` prints each set's table and every miss, for docs/catalog.md.
 if (require.main === module) {
-  const score = scoreCorpus();
-  console.log(scoreTable(score));
-  for (const { line, got } of score.wrongAnswers) console.log(`WRONG ${got} (expected ${line.expected}): ${line.message.slice(0, 160)}`);
-  for (const line of score.missed) console.log(`MISSED ${line.expected}: ${line.message.slice(0, 160)}`);
+  for (const file of [TUNED, HELD_OUT] as const) {
+    const score = scoreCorpus(loadCorpus(file));
+    console.log(`\n${file}\n${scoreTable(score)}`);
+    for (const { line, got } of score.wrongAnswers) console.log(`WRONG ${got} (expected ${line.expected}): ${line.message.slice(0, 160)}`);
+    for (const line of score.missed) console.log(`MISSED ${line.expected}: ${line.message.slice(0, 160)}`);
+  }
 }
