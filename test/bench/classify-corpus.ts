@@ -4,7 +4,7 @@
  * so every run (and the normal-form equivalence test) sees the same messages.
  */
 import { catalog } from "../../shared/catalog";
-import type { ClassifyContext } from "../../shared/catalog/types";
+import type { CatalogEntry, ClassifyContext } from "../../shared/catalog/types";
 import { WRAPPERS, clusterName } from "../catalog/wrappers";
 
 export interface Sample {
@@ -51,9 +51,12 @@ const NOISE: Array<(rnd: () => number, name: string) => string> = [
   (r) => `Helm install succeeded for release flux-system/podinfo.v${Math.floor(r() * 40)} with chart podinfo@6.${Math.floor(r() * 9)}.${Math.floor(r() * 9)}`,
 ];
 
-export function corpus(size: number): Sample[] {
+/** The entries whose examples the corpus wraps: the catalog, or a frozen copy (the fingerprint golden test's). */
+export type CorpusEntry = Pick<CatalogEntry, "id" | "examples" | "context">;
+
+export function corpus(size: number, entries: readonly CorpusEntry[] = catalog): Sample[] {
   const rnd = random(20_240_502);
-  const examples = catalog.flatMap((entry) => entry.examples.map((example) => ({ entry, example })));
+  const examples = entries.flatMap((entry) => entry.examples.map((example) => ({ entry, example })));
   const wrappers = Object.values(WRAPPERS);
   const samples: Sample[] = [];
   for (let i = 0; i < size; i++) {

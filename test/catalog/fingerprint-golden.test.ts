@@ -5,21 +5,22 @@
  * as SHA-256 digests per 1,000 messages in fingerprint-golden.json. The digests were taken from the
  * regular-expression implementation the hand-written one replaced (git e96ee3c,
  * test/catalog/normalize-reference.ts, since removed); `UPDATE_GOLDEN=1` rewrites them, for a deliberate change only.
- * Catalog examples and near misses are inputs too (the benchmark's messages are built from the examples), so a
- * catalog change moves the digests without any change of the code: run this test with the entries as they were
- * first (`git stash push shared/catalog/entries`), then rewrite the digests with the new entries.
+ * The inputs are a frozen copy (fingerprint-golden-inputs.json: the corpus and every entry's examples and near
+ * misses as they were when the digests were last written), so growing the catalog or the corpus never moves them.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { catalog } from "../../shared/catalog";
 import { fingerprintOf } from "../../shared/catalog/fingerprint";
 import { normalizeMessage } from "../../shared/catalog/normalize";
-import { corpus } from "../bench/classify-corpus";
-import { loadCorpus } from "./corpus/score";
+import { corpus, type CorpusEntry } from "../bench/classify-corpus";
 
 const GOLDEN = path.join(__dirname, "fingerprint-golden.json");
+const INPUTS = JSON.parse(fs.readFileSync(path.join(__dirname, "fingerprint-golden-inputs.json"), "utf8")) as {
+  corpusMessages: string[];
+  entries: Array<CorpusEntry & { nearMisses: string[] }>;
+};
 const CHUNK = 1000;
 
 /** One digest per CHUNK messages of (normal form, fingerprint), so a failure names the messages to look at. */
@@ -99,12 +100,12 @@ function* mutations(message: string, seed: number): Generator<string> {
   }
 }
 
-const catalogTexts = catalog.flatMap((entry) => [...entry.examples, ...(entry.nearMisses ?? [])]);
+const catalogTexts = INPUTS.entries.flatMap((entry) => [...entry.examples, ...entry.nearMisses]);
 const sets: Record<string, () => string[]> = {
-  "the classify benchmark's 120,000 messages": () => corpus(120_000).map((s) => s.message),
-  "the real-world corpus, every catalog example and every near miss": () => [...loadCorpus().map((line) => line.message), ...catalogTexts],
+  "the classify benchmark's 120,000 messages": () => corpus(120_000, INPUTS.entries).map((s) => s.message),
+  "the real-world corpus, every catalog example and every near miss": () => [...INPUTS.corpusMessages, ...catalogTexts],
   "mutated copies of all of those (cut, cased, spaced, quoted, duplicated)": () =>
-    [...loadCorpus().map((line) => line.message), ...catalogTexts, ...corpus(2_000).map((s) => s.message)].flatMap((text, i) => [...mutations(text, i + 1)]),
+    [...INPUTS.corpusMessages, ...catalogTexts, ...corpus(2_000, INPUTS.entries).map((s) => s.message)].flatMap((text, i) => [...mutations(text, i + 1)]),
 };
 
 describe("normal form and fingerprint keep their bytes", () => {
