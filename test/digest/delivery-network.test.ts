@@ -4,9 +4,6 @@
  * Its own file: the SDK reads NO_PROXY once per process, so it is set here before the first request.
  */
 import * as fs from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -61,39 +58,23 @@ describe("webhook delivery and the host's network settings", () => {
 
   it("fails at once on a certificate nothing trusts: no retry can fix it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fh-webhook-tls-"));
-    const { key, cert } = selfSignedCertificate(dir, "untrusted-webhook");
-    let requests = 0;
-    const server = https.createServer({ key, cert }, (_req, res) => {
-      requests++;
-      res.end("ok");
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      const failure = await postJson(url, "{}", {}, FAST).catch((e: unknown) => e);
+      const { key, cert } = selfSignedCertificate(dir, "untrusted-webhook");
+      const untrusted = await receiver(undefined, { tls: { key, cert } });
+      const failure = await postJson(`${untrusted.url}/hook`, "{}", {}, FAST).catch((e: unknown) => e);
       expect(failure).toMatchObject({ code: "NetworkError", attempts: 1 });
       expect((failure as Error).message).toMatch(/self[- ]signed certificate/i);
-      expect(requests).toBe(0);
+      expect(untrusted.requests).toHaveLength(0);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("gives up an attempt that gets no answer in time, and says so", async () => {
-    let requests = 0;
-    const silent = http.createServer(() => requests++); // never answers
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    try {
-      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
-      const failure = await postJson(url, "{}", {}, { ...FAST, maxAttempts: 2, timeoutMs: 200 }).catch((e: unknown) => e);
-      expect(failure).toMatchObject({ code: "Timeout", attempts: 2 });
-      expect((failure as Error).message).toContain("no answer in time");
-      expect(requests).toBe(2);
-    } finally {
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    }
+    const silent = await receiver(() => undefined);
+    const failure = await postJson(`${silent.url}/hook`, "{}", {}, { ...FAST, maxAttempts: 2, timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: "Timeout", attempts: 2 });
+    expect((failure as Error).message).toContain("no answer in time");
+    expect(silent.requests).toHaveLength(2);
   });
 });

@@ -27,10 +27,14 @@ const TLS_DIR = path.join(__dirname, "..", "..", "dev", "simulator", "tls");
 /** The simulator's public test certificate (SAN 127.0.0.1), for receivers that must speak HTTPS. */
 export const TEST_CA = fs.readFileSync(path.join(TLS_DIR, "cert.pem"));
 
-/** A real local HTTP(S) server that records every request and answers with `reply(request, index)`. */
+/**
+ * A real local HTTP(S) server that records every request and answers with `reply(request, index)`, or
+ * leaves it unanswered when that gives undefined. `tls`: the simulator's certificate (trusted by the
+ * tests), or a key and certificate of the caller's.
+ */
 export async function startReceiver(
-  reply: (req: ReceivedRequest, index: number) => Reply = () => ({ status: 200, body: "ok" }),
-  options: { tls?: boolean } = {},
+  reply: (req: ReceivedRequest, index: number) => Reply | undefined = () => ({ status: 200, body: "ok" }),
+  options: { tls?: boolean | { key: Buffer; cert: Buffer } } = {},
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const handler: http.RequestListener = (req, res) => {
@@ -40,11 +44,13 @@ export async function startReceiver(
       const received = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(received);
       const r = reply(received, requests.length - 1);
+      if (!r) return;
       res.writeHead(r.status, r.headers ?? {});
       res.end(r.body ?? "");
     });
   };
-  const server = options.tls ? https.createServer({ cert: TEST_CA, key: fs.readFileSync(path.join(TLS_DIR, "key.pem")) }, handler) : http.createServer(handler);
+  const tls = options.tls === true ? { cert: TEST_CA, key: fs.readFileSync(path.join(TLS_DIR, "key.pem")) } : options.tls;
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

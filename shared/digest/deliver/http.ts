@@ -59,7 +59,7 @@ export function redactUrl(url: string): string {
 
 const httpClient = createDefaultHttpClient();
 
-/** One POST; the proxy variables are read per delivery, as a new Azure SDK client reads them. */
+/** One POST attempt, through a pipeline whose proxy policy reads the proxy variables now, as a new Azure SDK client does. */
 function send(url: string, body: string, headers: Record<string, string>, abortSignal: AbortSignal) {
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(proxyPolicy());
