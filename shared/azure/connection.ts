@@ -1,6 +1,6 @@
 import type { Agent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
-import type { Pipeline } from "@azure/core-rest-pipeline";
+import type { Pipeline, PipelinePolicy } from "@azure/core-rest-pipeline";
 import { armRequestPolicy } from "../telemetry/policies";
 import { DEFAULT_RETRY, RetryPolicy } from "./errors";
 import { Clock, systemClock } from "./pacing";
@@ -36,7 +36,8 @@ export function sdkClientOptions(connection: ArmConnection) {
   };
 }
 
-export function countRequests(pipeline: Pipeline, counter: RequestCounter): void {
+/** The policies every ARM client gets: the request counter, request telemetry, and the timeout as a signal. */
+export function addArmPolicies(pipeline: Pipeline, counter: RequestCounter): void {
   pipeline.addPolicy({
     name: "fleetRequestCounter",
     sendRequest: (request, next) => {
@@ -45,6 +46,29 @@ export function countRequests(pipeline: Pipeline, counter: RequestCounter): void
     },
   });
   pipeline.addPolicy(armRequestPolicy());
+  pipeline.addPolicy(timeoutAsSignalPolicy());
+}
+
+/**
+ * A request's `timeout` turned into an abort signal. The SDK's Node HTTP client clears its own timeout
+ * timer only once an answer arrives: a request that fails first (an untrusted certificate, a refused
+ * connection) leaves the timer holding the process, so a `sweep` that failed in 0.2 s took 30 s to exit.
+ * `AbortSignal.timeout` aborts the same way (an AbortError, read as a retryable timeout) without that.
+ */
+function timeoutAsSignalPolicy(): PipelinePolicy {
+  return {
+    name: "fleetTimeoutAsSignal",
+    sendRequest: (request, next) => {
+      const outer = request.abortSignal;
+      // (Only a real AbortSignal can be combined; any other signal keeps the SDK's timer.)
+      if (request.timeout > 0 && (!outer || outer instanceof AbortSignal)) {
+        const timeout = AbortSignal.timeout(request.timeout);
+        request.abortSignal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+        request.timeout = 0;
+      }
+      return next(request);
+    },
+  };
 }
 
 export function resolved(connection: ArmConnection) {

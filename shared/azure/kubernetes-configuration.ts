@@ -10,7 +10,7 @@
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { createPipelineRequest, isRestError, PipelinePolicy, RestError } from "@azure/core-rest-pipeline";
 import type { FullOperationResponse, OperationOptions } from "@azure/core-client";
-import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
+import { ArmConnection, addArmPolicies, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
 import { ClusterRef, ConfigType, CONFIG_TYPES, parseClusterId, parseConfigId } from "../core/ids";
 import { parseRetryAfter } from "../core/retry";
@@ -167,7 +167,7 @@ export class ConfigurationReader {
       const { scope, ...clientOptions } = sdkClientOptions(this.options);
       client = new SourceControlConfigurationClient(this.options.credential, subscriptionId, { ...clientOptions, credentialScopes: scope });
       client.pipeline.addPolicy(bucketPolicy(this.buckets.for(subscriptionId), this.settings.retry.maxThrottles));
-      countRequests(client.pipeline, this.settings.counter);
+      addArmPolicies(client.pipeline, this.settings.counter);
       this.clients.set(subscriptionId, client);
     }
     return client;

@@ -8,7 +8,7 @@
  */
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { CLUSTER_RESOURCE_TYPES, CONFIG_RESOURCE_TYPES } from "../core/ids";
-import { ArmConnection, countRequests, resolved, sdkClientOptions } from "./connection";
+import { ArmConnection, addArmPolicies, resolved, sdkClientOptions } from "./connection";
 import { ArmReadError, readWithRetries } from "./errors";
 import type { HeaderSource } from "../core/retry";
 import { QuotaPacer } from "./pacing";
@@ -59,7 +59,7 @@ export class ResourceGraphReader {
       throw new RangeError(`pageSize must be 1..1000, got ${options.pageSize}`);
     const { scope, ...clientOptions } = sdkClientOptions(options);
     this.client = new ResourceGraphClient(options.credential, { ...clientOptions, credentials: { scopes: [scope] } });
-    countRequests(this.client.pipeline, this.settings.counter);
+    addArmPolicies(this.client.pipeline, this.settings.counter);
   }
 
   get requests(): number {
